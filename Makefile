@@ -1,0 +1,99 @@
+# sspsh — see README.md. Knobs live in config.mk; targets:
+#   make            build ./sspsh (static by default)
+#   make check      unit + end-to-end tests; last line "N passed, N failed"
+#   make asan       the same tests built with AddressSanitizer + UBSan
+#   make fuzz       libFuzzer targets, each run FUZZ_SECONDS
+#   make bench      print the speed figures
+#   make install    binary, applet symlinks and man page under PREFIX
+#   make deps       apt-get the Debian build and test dependencies
+include config.mk
+
+BUILD   ?= build
+APPLETS  = server connect client keygen bench
+
+LIB_SRC    := $(sort $(wildcard core/*.c term/*.c net/*.c))
+APPLET_SRC := $(sort $(wildcard applets/*.c))
+UNIT_SRC   := $(sort $(wildcard test/unit/test_*.c))
+FUZZ_SRC   := $(sort $(wildcard test/fuzz/fuzz_*.c))
+
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
+APPLET_OBJ := $(APPLET_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN   := $(UNIT_SRC:test/unit/%.c=$(BUILD)/test/%)
+
+ALL_CFLAGS  = $(CFLAGS) $(if $(filter 1,$(WERROR)),-Werror) $(PKG_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(if $(filter 1,$(STATIC)),-static)
+
+.PHONY: all check asan fuzz bench bench-e2e install deps size clean
+all: sspsh
+
+sspsh: $(BUILD)/sspsh
+	cp $< $@
+
+$(BUILD)/sspsh: $(BUILD)/main.o $(APPLET_OBJ) $(BUILD)/libsspsh.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(BUILD)/main.o $(APPLET_OBJ) $(BUILD)/libsspsh.a $(LIBS)
+
+$(BUILD)/libsspsh.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/test/%: test/unit/%.c $(BUILD)/libsspsh.a test/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -MMD -MP -o $@ $< $(BUILD)/libsspsh.a $(LIBS)
+
+check: $(BUILD)/sspsh $(UNIT_BIN)
+	test/run.sh $(BUILD) $(TESTS)
+
+# Sanitizers need a dynamic link; the tests then run against build-asan/sspsh.
+asan:
+	$(MAKE) BUILD=build-asan STATIC=0 OPT="-O1 -g -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined" \
+		CFLAGS='-std=c11 $$(OPT) $$(WARN) -fsanitize=address,undefined -fno-sanitize-recover=all' \
+		check
+
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_FLAGS    = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+fuzz: $(FUZZ_SRC:test/fuzz/%.c=build-fuzz/%)
+	@for f in $^; do \
+		name=$$(basename $$f); corpus=test/fuzz/corpus/$$name; mkdir -p build-fuzz/corpus/$$name; \
+		echo "== $$name for $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build-fuzz/corpus/$$name \
+			$$( [ -d $$corpus ] && echo $$corpus ) 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|crash' ; \
+		test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
+
+build-fuzz/%: test/fuzz/%.c $(LIB_SRC)
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS) -lmbedcrypto -lutil
+
+bench: $(BUILD)/sspsh
+	test/bench.sh $(BUILD)/sspsh
+
+size: $(BUILD)/sspsh
+	@strip -o $(BUILD)/sspsh.stripped $(BUILD)/sspsh
+	@echo "stripped sspsh: $$(stat -c %s $(BUILD)/sspsh.stripped) bytes"
+
+install: $(BUILD)/sspsh
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -m 0755 $(BUILD)/sspsh $(DESTDIR)$(BINDIR)/sspsh
+	for a in $(APPLETS); do ln -sf sspsh $(DESTDIR)$(BINDIR)/sspsh-$$a; done
+	install -m 0644 sspsh.1 $(DESTDIR)$(MANDIR)/sspsh.1
+
+deps:
+	@missing=""; for p in $(DEB_BUILD_DEPS) $(DEB_TEST_DEPS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	else echo "all build and test dependencies are installed"; fi
+
+clean:
+	rm -rf build build-asan build-fuzz sspsh
+
+-include $(LIB_OBJ:.o=.d) $(APPLET_OBJ:.o=.d) $(BUILD)/main.d $(UNIT_BIN:=.d)

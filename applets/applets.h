@@ -1,0 +1,20 @@
+/* The applets of the multi-call binary. Each lives in applets/<name>.c
+ * with its usage text at the top of the file. An applet's main receives
+ * argv[0] as its own name. */
+#ifndef SSPSH_APPLETS_H
+#define SSPSH_APPLETS_H
+
+int server_main(int argc, char **argv);
+int connect_main(int argc, char **argv);
+int keygen_main(int argc, char **argv);
+int bench_main(int argc, char **argv);
+
+extern const char server_usage[];
+extern const char connect_usage[];
+extern const char keygen_usage[];
+extern const char bench_usage[];
+
+/* Exit status for a usage error (bad arguments, applet not built yet). */
+#define EXIT_USAGE 2
+
+#endif

@@ -1,0 +1,38 @@
+/* sspsh bench: benchmarks that print figures. */
+#include <stdio.h>
+#include <string.h>
+
+#include "applets/applets.h"
+#include "applets/bench.h"
+
+const char bench_usage[] =
+"usage: sspsh bench BENCHMARK [ARGS]...\n"
+"\n"
+"  emu [--cols N] [--rows N] [--dump] FILE...\n"
+"        feed FILEs through the terminal emulator; print MB/s, or with --dump\n"
+"        the final screen and `cursor ROW,COL`\n"
+"  net   seal+open datagrams/s and per-datagram overhead of the transport\n";
+
+struct benchmark {
+	const char *name;
+	int (*main)(int argc, char **argv);
+};
+
+static const struct benchmark benchmarks[] = {
+	{ "emu", bench_emu_main },
+	{ "net", bench_net_main },
+};
+
+int bench_main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(bench_usage, stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < sizeof benchmarks / sizeof benchmarks[0]; i++)
+		if (strcmp(benchmarks[i].name, argv[1]) == 0)
+			return benchmarks[i].main(argc - 1, argv + 1);
+	fprintf(stderr, "sspsh: bench: no benchmark named '%s'\n", argv[1]);
+	fputs(bench_usage, stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,8 @@
+/* Benchmarks run by `sspsh bench NAME`; each lives in applets/bench_NAME.c. */
+#ifndef SSPSH_BENCH_H
+#define SSPSH_BENCH_H
+
+int bench_emu_main(int argc, char **argv);
+int bench_net_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,2 @@
+build/applets/connect.o: applets/connect.c applets/applets.h
+applets/applets.h:

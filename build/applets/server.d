@@ -1,0 +1,2 @@
+build/applets/server.o: applets/server.c applets/applets.h
+applets/applets.h:

@@ -1,0 +1,2 @@
+build/core/clock.o: core/clock.c core/clock.h
+core/clock.h:

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Runs every unit test program (BUILD/test/test_*) and every end-to-end
+# script (test/e2e/*.sh), counts their PASS/FAIL/SKIP lines and prints the
+# summary "N passed, N failed[, N skipped]" as its last line.
+# A program that exits non-zero without printing FAIL (a crash, a timeout)
+# counts as one failure. Usage: test/run.sh BUILD_DIR [FILTER]
+set -u
+build=${1:?usage: test/run.sh BUILD_DIR [FILTER]}
+filter=${2:-}
+here=$(cd "$(dirname "$0")/.." && pwd)
+export SSPSH="${SSPSH:-$here/$build/sspsh}"
+export SSPSH_SRC="$here"
+export SSPSH_BUILD="$here/$build"
+per_test_timeout=${TEST_TIMEOUT:-600}
+
+passed=0 failed=0 skipped=0
+skip_lines=() fail_lines=()
+
+run_one() {
+	local name=$1; shift
+	local out rc
+	out=$(timeout --kill-after=10 "$per_test_timeout" "$@" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIP) ' | sed "s|^|[$name] |"
+	local p f s
+	p=$(printf '%s\n' "$out" | grep -c '^PASS ')
+	f=$(printf '%s\n' "$out" | grep -c '^FAIL ')
+	s=$(printf '%s\n' "$out" | grep -c '^SKIP ')
+	while IFS= read -r l; do [ -n "$l" ] && fail_lines+=("[$name] $l"); done \
+		< <(printf '%s\n' "$out" | grep '^FAIL ')
+	while IFS= read -r l; do [ -n "$l" ] && skip_lines+=("[$name] $l"); done \
+		< <(printf '%s\n' "$out" | grep '^SKIP ')
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		fail_lines+=("[$name] FAIL exited with status $rc without reporting a failure")
+		echo "[$name] FAIL exited with status $rc; last output:"
+		printf '%s\n' "$out" | tail -15 | sed 's/^/    /'
+	elif [ "$f" -ne 0 ]; then
+		printf '%s\n' "$out" | grep -v -E '^(PASS|SKIP) ' | tail -30 | sed 's/^/    /'
+	fi
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+
+for t in "$here/$build"/test/test_*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	[ -n "$filter" ] && [[ $name != *$filter* ]] && continue
+	run_one "$name" "$t"
+done
+for t in "$here"/test/e2e/*.sh; do
+	[ -f "$t" ] || continue
+	name=e2e/$(basename "$t" .sh)
+	[ -n "$filter" ] && [[ $name != *$filter* ]] && continue
+	run_one "$name" bash "$t"
+done
+
+echo
+if [ ${#fail_lines[@]} -gt 0 ]; then
+	echo "Failures:"
+	printf '  %s\n' "${fail_lines[@]}"
+fi
+if [ ${#skip_lines[@]} -gt 0 ]; then
+	echo "Skipped:"
+	printf '  %s\n' "${skip_lines[@]}"
+fi
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
