@@ -1,0 +1,33 @@
+/* The terminal emulator: bytes a program writes -> parser -> emulator state
+ * -> framebuffer. The parser (term/parser.h) knows nothing of screens; the
+ * emulator knows nothing of byte syntax. */
+#ifndef SSPSH_EMU_H
+#define SSPSH_EMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "term/fb.h"
+
+struct emu;
+
+struct emu *emu_new(int cols, int rows);
+/* An emulator whose screen starts as a copy of `fb`, with every other piece
+ * of state (pen, scroll region, tab stops, charsets, saved cursor) at its
+ * power-on default. The client applies SSP frame diffs this way. */
+struct emu *emu_new_from_fb(const struct fb *fb);
+void emu_free(struct emu *emu);
+
+/* Feed output of the program. Never fails: malformed input is shown as
+ * U+FFFD or ignored, as a terminal would. */
+void emu_write(struct emu *emu, const void *data, size_t len);
+/* The current screen. Valid until the next call on the emulator. */
+const struct fb *emu_fb(const struct emu *emu);
+/* Keeps content (no reflow); false on out of memory. */
+bool emu_resize(struct emu *emu, int cols, int rows);
+/* Append the answers owed to the program (DSR/CPR, DA1, DA2 ...) to `out`
+ * and forget them. */
+void emu_take_replies(struct emu *emu, struct buf *out);
+
+#endif
