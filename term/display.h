@@ -4,7 +4,9 @@
  *
  * Round-trip property: for an emulator made by emu_new_from_fb(old),
  * emu_write(display_diff(old, new)) makes its frame equal to `new`; for a
- * fresh emu_new(cols, rows), the full repaint (old == NULL) does. */
+ * fresh emu_new(cols, rows), the full repaint (old == NULL) does. The one
+ * exception is the bell count: a diff rings the bell once (BEL) when the
+ * count changed, however many bells rang (see fb_set_bells). */
 #ifndef SSPSH_DISPLAY_H
 #define SSPSH_DISPLAY_H
 

@@ -117,9 +117,11 @@ bool fb_set_title(struct fb *fb, const char *title, size_t len);
  * sent) and a counter that changes every time it is set. */
 const char *fb_clipboard(const struct fb *fb, uint32_t *serial);
 bool fb_set_clipboard(struct fb *fb, const char *base64, size_t len);
-/* Bells rung so far (wraps). */
+/* Bells rung so far (wraps). The display rings at most once per diff, so a
+ * receiver of frame diffs sets the exact count with fb_set_bells. */
 uint32_t fb_bells(const struct fb *fb);
 void fb_ring_bell(struct fb *fb);
+void fb_set_bells(struct fb *fb, uint32_t bells);
 
 /* Bytes of memory the frame owns (shared rows counted in full), for the
  * memory benchmark. */
