@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The multi-call binary: dispatch by program name and by first argument,
+# help and version, unknown applets, static linking, make install.
+set -u
+. "$(dirname "$0")/report.sh"
+
+bin=${SSPSH:?}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# ok STATUS TEXT REGEX: the status is 0 and the text has a line matching REGEX.
+ok() { [ "$1" -eq 0 ] && printf '%s\n' "$2" | grep -qE "$3"; }
+
+out=$("$bin" --help); rc=$?
+check "help lists applets" ok $rc "$out" '^  server '
+out=$("$bin" --version); rc=$?
+check "version" ok $rc "$out" '^sspsh [0-9]+\.[0-9]+'
+
+for a in server connect client keygen bench; do
+	out=$("$bin" $a --help); rc=$?
+	check "$a --help prints usage" ok $rc "$out" '^usage: sspsh'
+	ln -s "$bin" "$tmp/sspsh-$a"
+	out2=$("$tmp/sspsh-$a" --help); rc=$?
+	check "sspsh-$a symlink dispatches" test $rc -eq 0 -a "${#out2}" -gt 0 -a "x$out" = "x$out2"
+done
+
+out=$("$bin" nosuch 2>&1); rc=$?
+check "unknown applet exits 2" test $rc -eq 2
+check "unknown applet lists applets" ok 0 "$out" '^  keygen '
+"$bin" >/dev/null 2>&1; rc=$?
+check "no arguments exits 2" test $rc -eq 2
+
+if [[ $bin == */build/sspsh ]]; then
+	check "statically linked" sh -c "file '$bin' | grep -q 'statically linked'"
+	check "ldd: not a dynamic executable" sh -c "ldd '$bin' 2>&1 | grep -q 'not a dynamic executable'"
+	make -s -C "$SSPSH_SRC" install PREFIX="$tmp/prefix" >/dev/null 2>&1
+	check "make install puts the binary, the symlinks and the man page" \
+		test -x "$tmp/prefix/bin/sspsh" -a -L "$tmp/prefix/bin/sspsh-server" \
+		-a -L "$tmp/prefix/bin/sspsh-connect" -a -f "$tmp/prefix/share/man/man1/sspsh.1"
+	check "installed symlink dispatches" sh -c "'$tmp/prefix/bin/sspsh-keygen' --help | grep -q keygen"
+else
+	skip "static link" "sanitizer builds are dynamic"
+fi
+finish
