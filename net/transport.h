@@ -1,0 +1,147 @@
+/* The encrypted datagram transport under the state-sync protocol.
+ *
+ * A transport is an UNRELIABLE, ENCRYPTED MESSAGE CHANNEL between a server and
+ * one client over UDP. A message of up to SSPSH_MAX_MESSAGE bytes is split into
+ * datagrams of at most SSPSH_DATAGRAM_MAX bytes, each sealed with
+ * ChaCha20-Poly1305 under the 32-byte session key. Messages may be lost or
+ * arrive out of order, but never arrive twice, corrupted, or forged; the
+ * transport never retransmits (that is the SSP's job).
+ *
+ * The server learns its peer from the first authenticated datagram and
+ * follows the client when it roams (to the source of the newest datagram).
+ * A client hops to a fresh local port after SSPSH_PORT_HOP_MS without a
+ * round trip, so NAT rebinding cannot strand it.
+ *
+ * Event loop, one iteration:
+ *     fd = transport_fd(t);                 (may change after a port hop)
+ *     poll fd for POLLIN, timeout = transport_next_deadline_ms(t) - now
+ *     transport_tick(t, clock_ms());
+ *     while ((r = transport_recv(t, &msg)) == TRANSPORT_MESSAGE) use(msg);
+ * Every call is non-blocking. Times are clock_ms() values. */
+#ifndef SSPSH_TRANSPORT_H
+#define SSPSH_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/base64.h"
+
+struct buf;
+struct link_params;
+
+/* ---- Session key ---- */
+
+#define TRANSPORT_KEY_LEN 32
+/* Characters of the printed key (standard base64 with padding), without NUL. */
+#define TRANSPORT_KEY_TEXT_LEN BASE64_LEN(TRANSPORT_KEY_LEN)
+
+struct transport_key {
+	uint8_t bytes[TRANSPORT_KEY_LEN];
+};
+
+/* 256 random bits from the CTR-DRBG; false (logged) if randomness failed. */
+bool transport_key_generate(struct transport_key *key);
+/* Writes TRANSPORT_KEY_TEXT_LEN characters and a NUL. */
+void transport_key_format(const struct transport_key *key,
+			  char text[TRANSPORT_KEY_TEXT_LEN + 1]);
+/* Parses a printed key; surrounding whitespace (a key file's newline) and a
+ * missing '=' are accepted. On failure returns false and points *why at a
+ * one-line reason (a static string). */
+bool transport_key_parse(struct transport_key *key, const char *text, const char **why);
+void transport_key_zero(struct transport_key *key);
+
+/* ---- Creating ---- */
+
+struct transport;
+
+/* Binds a UDP socket to bind_addr (numeric IPv4 or IPv6; NULL = every
+ * address, IPv6 and IPv4) on the first free port of port_low..port_high.
+ * NULL (logged) on failure. The key is copied; the caller may zero its copy. */
+struct transport *transport_server(const struct transport_key *key, const char *bind_addr,
+				   uint16_t port_low, uint16_t port_high);
+/* A client of the server at a numeric IPv4/IPv6 address and port. */
+struct transport *transport_client(const struct transport_key *key, const char *numeric_host,
+				   uint16_t port);
+/* The same, resolving a host name with getaddrinfo (first usable address). */
+struct transport *transport_client_resolve(const struct transport_key *key, const char *host,
+					   const char *port);
+/* Closes the socket and zeroes the key. NULL is fine. */
+void transport_free(struct transport *t);
+
+/* ---- Using ---- */
+
+/* The socket to poll for reading. Re-read it every loop: a client's port
+ * hop replaces it. */
+int transport_fd(const struct transport *t);
+
+/* Seals and sends one message (fragmented as needed). A datagram lost to a
+ * transient network error still counts as sent. Returns false, with a logged
+ * reason, if the message cannot be sent at all: larger than
+ * SSPSH_MAX_MESSAGE, a server with no peer yet, the sequence space used up,
+ * or a socket error other than a transient one. */
+bool transport_send(struct transport *t, const void *msg, size_t len);
+
+enum transport_recv_result {
+	TRANSPORT_ERROR = -1,	/* the socket failed (logged); the transport is unusable */
+	TRANSPORT_NOTHING = 0,	/* no complete message now */
+	TRANSPORT_MESSAGE = 1,	/* msg holds one whole message */
+};
+/* Reads what the socket has and returns the next complete message, if any.
+ * msg is reset first. Call until it returns TRANSPORT_NOTHING. */
+enum transport_recv_result transport_recv(struct transport *t, struct buf *msg);
+
+/* The earliest time transport_tick has work (link emulator queue, port hop);
+ * UINT64_MAX if none. */
+uint64_t transport_next_deadline_ms(const struct transport *t);
+/* Sends emulated-link datagrams that are due and hops the client's port when
+ * it has had no round trip for SSPSH_PORT_HOP_MS. */
+void transport_tick(struct transport *t, uint64_t now_ms);
+
+/* ---- Measuring ---- */
+
+/* RFC 6298 estimates from echoed timestamps. Before the first sample srtt is
+ * SSPSH_INITIAL_RTT_MS and rto is computed from it. */
+double transport_srtt_ms(const struct transport *t);
+double transport_rttvar_ms(const struct transport *t);
+uint32_t transport_rto_ms(const struct transport *t);
+/* True once at least one round trip has been measured. */
+bool transport_has_rtt(const struct transport *t);
+/* clock_ms() of the last authenticated datagram from the peer; 0 = never. */
+uint64_t transport_last_heard_ms(const struct transport *t);
+/* A client always has one; a server once a client has reached it. */
+bool transport_has_peer(const struct transport *t);
+/* "203.0.113.5:60001" or "[2001:db8::1]:60001"; "" without a peer. */
+void transport_peer_name(const struct transport *t, char *out, size_t out_len);
+uint16_t transport_local_port(const struct transport *t);
+/* The largest message transport_send accepts (SSPSH_MAX_MESSAGE). */
+size_t transport_max_message(void);
+
+struct transport_counters {
+	uint64_t datagrams_sent;	/* handed to the socket (or the emulated link) */
+	uint64_t datagrams_received;	/* authenticated and accepted */
+	uint64_t bytes_sent;		/* UDP payload bytes of datagrams_sent */
+	uint64_t bytes_received;	/* UDP payload bytes of datagrams_received */
+	uint64_t messages_sent;
+	uint64_t messages_received;
+	uint64_t dropped_malformed;	/* truncated, or our own direction reflected back */
+	uint64_t dropped_forged;	/* failed authentication */
+	uint64_t dropped_replay;	/* duplicate, or older than the replay window */
+	uint64_t dropped_fragment;	/* bad fragment header, or part of a superseded message */
+	uint64_t send_errors;		/* datagrams the socket refused (transiently) */
+	uint64_t port_hops;		/* client: local port changes */
+	uint64_t roams;			/* server: the peer address changed */
+};
+const struct transport_counters *transport_counters(const struct transport *t);
+
+/* ---- Testing and emulation ---- */
+
+/* Routes this side's traffic, both directions, through the in-process link
+ * emulator (net/link.h); NULL switches it off (queued datagrams are dropped).
+ * Parameters are copied. False (logged) if out of memory. */
+bool transport_set_link(struct transport *t, const struct link_params *params);
+/* Client only: move to a new local port now, as NAT rebinding would.
+ * False (logged) on a server or if no socket could be opened. */
+bool transport_change_port(struct transport *t);
+
+#endif
