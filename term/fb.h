@@ -46,11 +46,12 @@ struct fb_pen {
 	uint16_t attrs;
 };
 
+/* 16 bytes: bit-fields so that the pen's alignment costs nothing. */
 struct fb_cell {
-	uint32_t ch;		/* first code point; ' ' for a blank cell */
+	uint32_t ch : 21;	/* first code point; ' ' for a blank cell */
+	uint32_t width : 2;	/* 1, 2 (wide), or 0 (right half of a wide cell) */
+	uint32_t cluster : 8;	/* nonzero: more code points in the row's cluster store */
 	struct fb_pen pen;
-	uint8_t width;		/* 1, 2 (wide), or 0 (right half of a wide cell) */
-	uint8_t cluster;	/* nonzero: more code points in the row's cluster store */
 };
 
 enum fb_mouse_mode { FB_MOUSE_OFF = 0, FB_MOUSE_X10 = 9, FB_MOUSE_NORMAL = 1000,

@@ -1,0 +1,816 @@
+/* The framebuffer. A frame is an array of pointers to reference-counted
+ * rows; a row is written only when its count is 1 (row_writable copies it
+ * otherwise), so clones and scrolls move pointers, not cells.
+ *
+ * Clusters longer than one code point keep their tail in the row's cluster
+ * store: an arena of bytes and up to 255 slots, one per clustered cell
+ * (cell.cluster is the slot number). Freed slots are reused and the arena is
+ * compacted when it fills with dead bytes, so a row's store stays bounded. */
+#include "term/fb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CLUSTER_SLOTS_MAX 255
+
+_Static_assert(sizeof(struct fb_cell) == 16, "a cell is 16 bytes");
+
+struct cluster_slot {
+	uint16_t off;
+	uint8_t len;	/* 0: free */
+};
+
+struct cluster_store {
+	char *bytes;
+	uint16_t used, cap, live;	/* arena bytes: appended, allocated, referenced */
+	uint16_t nslots;
+	struct cluster_slot slots[CLUSTER_SLOTS_MAX];
+};
+
+struct fb_row {
+	unsigned refs;
+	struct cluster_store *store;	/* NULL until a cell needs it */
+	struct fb_cell cells[];
+};
+
+struct fb {
+	int cols, rows;
+	struct fb_row **row;
+	int cursor_row, cursor_col;
+	struct fb_modes modes;
+	char *title;
+	size_t title_len;
+	char *clipboard;
+	size_t clipboard_len;
+	uint32_t clipboard_serial;
+	uint32_t bells;
+};
+
+static const char empty_string[] = "";
+
+/* ---- UTF-8 ---- */
+
+/* Decode one code point from s[0..len); returns the bytes it used (at least
+ * 1). Malformed input decodes as U+FFFD. */
+static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	static const uint32_t min_for_len[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t need;
+	uint32_t c = s[0];
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		need = 2;
+		c &= 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		need = 3;
+		c &= 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 4;
+		c &= 0x07;
+	} else {
+		*cp = 0xfffd;
+		return 1;
+	}
+	for (size_t i = 1; i < need; i++) {
+		if (i >= len || (s[i] & 0xc0) != 0x80) {
+			*cp = 0xfffd;
+			return i;
+		}
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min_for_len[need] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		c = 0xfffd;
+	*cp = c;
+	return need;
+}
+
+static size_t utf8_encode(uint32_t c, char *out)
+{
+	if (c < 0x80) {
+		out[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (char)(0xc0 | c >> 6);
+		out[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (char)(0xe0 | c >> 12);
+		out[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | c >> 18);
+	out[1] = (char)(0x80 | (c >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (c >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+/* ---- Cluster store ---- */
+
+static void store_compact(struct cluster_store *st)
+{
+	/* Slots in arena order would be needed to move bytes down in place;
+	 * a scratch copy is simpler and the arena is at most ~16 KB. */
+	char scratch[CLUSTER_SLOTS_MAX * (FB_CLUSTER_MAX - 1)];
+	uint16_t used = 0;
+
+	for (int i = 0; i < st->nslots; i++) {
+		struct cluster_slot *s = &st->slots[i];
+		if (!s->len)
+			continue;
+		memcpy(scratch + used, st->bytes + s->off, s->len);
+		s->off = used;
+		used = (uint16_t)(used + s->len);
+	}
+	if (used)
+		memcpy(st->bytes, scratch, used);
+	st->used = used;
+}
+
+/* Room for len more bytes at the arena's end: compact first, and grow so
+ * that at least half the arena is free afterwards (amortised). */
+static bool store_room(struct cluster_store *st, size_t len)
+{
+	size_t cap, max = CLUSTER_SLOTS_MAX * (FB_CLUSTER_MAX - 1);
+	char *p;
+
+	if (st->used + len <= st->cap)
+		return true;
+	store_compact(st);
+	if (2 * ((size_t)st->live + len) <= st->cap)
+		return true;
+	cap = 2 * ((size_t)st->live + len);
+	if (cap < 64)
+		cap = 64;
+	if (cap > max)
+		cap = max;
+	if (cap > st->cap) {
+		p = realloc(st->bytes, cap);
+		if (!p)
+			return st->used + len <= st->cap;
+		st->bytes = p;
+		st->cap = (uint16_t)cap;
+	}
+	return st->used + len <= st->cap;
+}
+
+/* Returns the slot number (1..255) holding the bytes, or 0 when the row's
+ * store is full or memory ran out: the cell then keeps only its first
+ * code point. */
+static uint8_t store_put(struct fb_row *row, const char *bytes, size_t len)
+{
+	struct cluster_store *st = row->store;
+	int slot;
+
+	if (!st) {
+		st = calloc(1, sizeof *st);
+		if (!st)
+			return 0;
+		row->store = st;
+	}
+	for (slot = 0; slot < st->nslots && st->slots[slot].len; slot++)
+		;
+	if (slot == CLUSTER_SLOTS_MAX || !store_room(st, len))
+		return 0;
+	if (slot == st->nslots)
+		st->nslots++;
+	memcpy(st->bytes + st->used, bytes, len);
+	st->slots[slot].off = st->used;
+	st->slots[slot].len = (uint8_t)len;
+	st->used = (uint16_t)(st->used + len);
+	st->live = (uint16_t)(st->live + len);
+	return (uint8_t)(slot + 1);
+}
+
+static void store_drop(struct fb_row *row, uint8_t cluster)
+{
+	struct cluster_slot *s;
+
+	if (!cluster || !row->store)
+		return;
+	s = &row->store->slots[cluster - 1];
+	row->store->live = (uint16_t)(row->store->live - s->len);
+	s->len = 0;
+	while (row->store->nslots && !row->store->slots[row->store->nslots - 1].len)
+		row->store->nslots--;
+	if (!row->store->nslots)
+		row->store->used = row->store->live = 0;
+}
+
+static const char *store_get(const struct fb_row *row, uint8_t cluster, size_t *len)
+{
+	const struct cluster_slot *s;
+
+	if (!cluster || !row->store) {
+		*len = 0;
+		return empty_string;
+	}
+	s = &row->store->slots[cluster - 1];
+	*len = s->len;
+	return row->store->bytes + s->off;
+}
+
+/* ---- Rows ---- */
+
+static struct fb_cell blank_cell(const struct fb_pen *pen)
+{
+	struct fb_cell c;
+
+	memset(&c, 0, sizeof c);
+	c.ch = ' ';
+	c.width = 1;
+	if (pen)
+		c.pen.bg = pen->bg;
+	return c;
+}
+
+static struct fb_row *row_new(int cols, const struct fb_pen *pen)
+{
+	struct fb_row *row = malloc(sizeof *row + (size_t)cols * sizeof row->cells[0]);
+	struct fb_cell blank = blank_cell(pen);
+
+	if (!row)
+		return NULL;
+	row->refs = 1;
+	row->store = NULL;
+	for (int i = 0; i < cols; i++)
+		row->cells[i] = blank;
+	return row;
+}
+
+static void row_release(struct fb_row *row)
+{
+	if (!row || --row->refs)
+		return;
+	if (row->store)
+		free(row->store->bytes);
+	free(row->store);
+	free(row);
+}
+
+static struct fb_row *row_copy(const struct fb_row *src, int cols)
+{
+	struct fb_row *row = malloc(sizeof *row + (size_t)cols * sizeof row->cells[0]);
+
+	if (!row)
+		return NULL;
+	row->refs = 1;
+	row->store = NULL;
+	memcpy(row->cells, src->cells, (size_t)cols * sizeof row->cells[0]);
+	if (src->store && src->store->nslots) {
+		struct cluster_store *st = malloc(sizeof *st);
+		char *bytes = malloc(src->store->cap);
+		if (!st || !bytes) {
+			free(st);
+			free(bytes);
+			free(row);
+			return NULL;
+		}
+		*st = *src->store;
+		memcpy(bytes, src->store->bytes, src->store->used);
+		st->bytes = bytes;
+		row->store = st;
+	}
+	return row;
+}
+
+/* The row, unshared so it can be written; NULL on OOM. */
+static struct fb_row *row_writable(struct fb *fb, int r)
+{
+	struct fb_row *row = fb->row[r];
+
+	if (row->refs == 1)
+		return row;
+	row = row_copy(row, fb->cols);
+	if (!row)
+		return NULL;
+	row_release(fb->row[r]);
+	fb->row[r] = row;
+	return row;
+}
+
+static void cell_clear(struct fb_row *row, int col, struct fb_cell blank)
+{
+	store_drop(row, row->cells[col].cluster);
+	row->cells[col] = blank;
+}
+
+/* A wide cell whose two halves are split by a boundary at `col` (the cell
+ * at col is a continuation) turns into two blanks with its pen. */
+static void unsplit_wide(struct fb_row *row, int cols, int col)
+{
+	struct fb_cell blank;
+
+	if (col <= 0 || col >= cols || row->cells[col].width != 0)
+		return;
+	blank = row->cells[col - 1];
+	blank.ch = ' ';
+	blank.width = 1;
+	blank.cluster = 0;
+	cell_clear(row, col - 1, blank);
+	cell_clear(row, col, blank);
+}
+
+static void row_fill(struct fb_row *row, int from, int to, const struct fb_pen *pen)
+{
+	struct fb_cell blank = blank_cell(pen);
+
+	for (int i = from; i < to; i++)
+		cell_clear(row, i, blank);
+}
+
+static bool cell_same(const struct fb_row *ra, const struct fb_cell *a,
+		      const struct fb_row *rb, const struct fb_cell *b)
+{
+	const char *ta, *tb;
+	size_t la, lb;
+
+	if (a->ch != b->ch || a->width != b->width || a->pen.fg != b->pen.fg ||
+	    a->pen.bg != b->pen.bg || a->pen.attrs != b->pen.attrs)
+		return false;
+	if (!a->cluster && !b->cluster)
+		return true;
+	ta = store_get(ra, a->cluster, &la);
+	tb = store_get(rb, b->cluster, &lb);
+	return la == lb && memcmp(ta, tb, la) == 0;
+}
+
+/* ---- Frames ---- */
+
+struct fb *fb_new(int cols, int rows)
+{
+	struct fb *fb;
+
+	if (cols < 1 || rows < 1)
+		return NULL;
+	fb = calloc(1, sizeof *fb);
+	if (!fb)
+		return NULL;
+	fb->cols = cols;
+	fb->rows = rows;
+	fb->modes.cursor_visible = true;
+	fb->row = calloc((size_t)rows, sizeof fb->row[0]);
+	if (!fb->row)
+		goto fail;
+	fb->row[0] = row_new(cols, NULL);
+	if (!fb->row[0])
+		goto fail;
+	/* Blank rows start shared; the first write copies. */
+	for (int r = 1; r < rows; r++) {
+		fb->row[r] = fb->row[0];
+		fb->row[0]->refs++;
+	}
+	return fb;
+fail:
+	fb_free(fb);
+	return NULL;
+}
+
+void fb_free(struct fb *fb)
+{
+	if (!fb)
+		return;
+	if (fb->row)
+		for (int r = 0; r < fb->rows; r++)
+			row_release(fb->row[r]);
+	free(fb->row);
+	free(fb->title);
+	free(fb->clipboard);
+	free(fb);
+}
+
+static char *dup_bytes(const char *s, size_t len)
+{
+	char *p = malloc(len + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+struct fb *fb_clone(const struct fb *src)
+{
+	struct fb *fb = malloc(sizeof *fb);
+
+	if (!fb)
+		return NULL;
+	*fb = *src;
+	fb->title = NULL;
+	fb->clipboard = NULL;
+	fb->row = malloc((size_t)src->rows * sizeof fb->row[0]);
+	if (!fb->row || (src->title && !(fb->title = dup_bytes(src->title, src->title_len))) ||
+	    (src->clipboard && !(fb->clipboard = dup_bytes(src->clipboard, src->clipboard_len)))) {
+		free(fb->row);
+		free(fb->title);
+		free(fb->clipboard);
+		free(fb);
+		return NULL;
+	}
+	for (int r = 0; r < src->rows; r++) {
+		fb->row[r] = src->row[r];
+		fb->row[r]->refs++;
+	}
+	return fb;
+}
+
+static bool modes_equal(const struct fb_modes *a, const struct fb_modes *b)
+{
+	return a->app_cursor == b->app_cursor && a->app_keypad == b->app_keypad &&
+	       a->bracketed_paste == b->bracketed_paste && a->focus_events == b->focus_events &&
+	       a->cursor_visible == b->cursor_visible && a->reverse_video == b->reverse_video &&
+	       a->mouse_mode == b->mouse_mode && a->mouse_encoding == b->mouse_encoding;
+}
+
+bool fb_equal(const struct fb *a, const struct fb *b)
+{
+	if (a->cols != b->cols || a->rows != b->rows || a->cursor_row != b->cursor_row ||
+	    a->cursor_col != b->cursor_col || a->bells != b->bells ||
+	    a->clipboard_serial != b->clipboard_serial || !modes_equal(&a->modes, &b->modes) ||
+	    strcmp(fb_title(a), fb_title(b)) != 0 ||
+	    strcmp(fb_clipboard(a, NULL), fb_clipboard(b, NULL)) != 0)
+		return false;
+	for (int r = 0; r < a->rows; r++)
+		if (!fb_row_equal(a, r, b, r))
+			return false;
+	return true;
+}
+
+bool fb_resize(struct fb *fb, int cols, int rows)
+{
+	struct fb_row **grid;
+	int keep_cols = cols < fb->cols ? cols : fb->cols;
+
+	if (cols < 1 || rows < 1)
+		return false;
+	if (cols == fb->cols && rows == fb->rows)
+		return true;
+	grid = calloc((size_t)rows, sizeof grid[0]);
+	if (!grid)
+		return false;
+	for (int r = 0; r < rows; r++) {
+		struct fb_row *row = row_new(cols, NULL);
+		if (!row)
+			goto fail;
+		grid[r] = row;
+		if (r >= fb->rows)
+			continue;
+		const struct fb_row *old = fb->row[r];
+		for (int c = 0; c < keep_cols; c++) {
+			struct fb_cell cell = old->cells[c];
+			if (cell.cluster) {
+				size_t len;
+				const char *tail = store_get(old, cell.cluster, &len);
+				cell.cluster = store_put(row, tail, len);
+			}
+			row->cells[c] = cell;
+		}
+		/* A wide cell cut in half by the new right edge becomes blank. */
+		if (keep_cols < fb->cols && row->cells[keep_cols - 1].width == 2)
+			row_fill(row, keep_cols - 1, keep_cols, &row->cells[keep_cols - 1].pen);
+	}
+	for (int r = 0; r < fb->rows; r++)
+		row_release(fb->row[r]);
+	free(fb->row);
+	fb->row = grid;
+	fb->cols = cols;
+	fb->rows = rows;
+	fb_set_cursor(fb, fb->cursor_row, fb->cursor_col);
+	return true;
+fail:
+	for (int r = 0; r < rows; r++)
+		row_release(grid[r]);
+	free(grid);
+	return false;
+}
+
+int fb_cols(const struct fb *fb)
+{
+	return fb->cols;
+}
+
+int fb_rows(const struct fb *fb)
+{
+	return fb->rows;
+}
+
+static bool in_range(const struct fb *fb, int row, int col)
+{
+	return row >= 0 && row < fb->rows && col >= 0 && col < fb->cols;
+}
+
+const struct fb_cell *fb_cell(const struct fb *fb, int row, int col)
+{
+	if (!in_range(fb, row, col))
+		return NULL;
+	return &fb->row[row]->cells[col];
+}
+
+size_t fb_cell_text(const struct fb *fb, int row, int col, char *out, size_t cap)
+{
+	char text[FB_CLUSTER_MAX];
+	const struct fb_row *r;
+	const struct fb_cell *cell;
+	const char *tail;
+	size_t len = 0, tail_len;
+
+	if (in_range(fb, row, col)) {
+		r = fb->row[row];
+		cell = &r->cells[col];
+		if (cell->width != 0) {
+			len = utf8_encode(cell->ch, text);
+			tail = store_get(r, cell->cluster, &tail_len);
+			memcpy(text + len, tail, tail_len);
+			len += tail_len;
+		}
+	}
+	if (cap == 0)
+		return 0;
+	if (len >= cap)
+		len = cap - 1;
+	memcpy(out, text, len);
+	out[len] = '\0';
+	return len;
+}
+
+bool fb_row_equal(const struct fb *a, int row_a, const struct fb *b, int row_b)
+{
+	const struct fb_row *ra, *rb;
+
+	if (a->cols != b->cols || row_a < 0 || row_a >= a->rows || row_b < 0 || row_b >= b->rows)
+		return false;
+	ra = a->row[row_a];
+	rb = b->row[row_b];
+	if (ra == rb)
+		return true;
+	for (int c = 0; c < a->cols; c++)
+		if (!cell_same(ra, &ra->cells[c], rb, &rb->cells[c]))
+			return false;
+	return true;
+}
+
+/* How many bytes of the cluster text fit the cell: whole code points only,
+ * FB_CLUSTER_MAX - 1 bytes at most. Sets *ch to the first code point and
+ * *first to its encoded length. */
+static size_t cluster_fit(const char *text, size_t len, uint32_t *ch, size_t *first)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t used, n;
+	uint32_t cp;
+
+	if (len == 0) {
+		*ch = ' ';
+		*first = 0;
+		return 0;
+	}
+	used = utf8_decode(s, len, ch);
+	*first = used;
+	while (used < len) {
+		n = utf8_decode(s + used, len - used, &cp);
+		if (used + n > FB_CLUSTER_MAX - 1)
+			break;
+		used += n;
+	}
+	return used;
+}
+
+bool fb_set_cell(struct fb *fb, int row, int col, const char *text, size_t len,
+		 int width, const struct fb_pen *pen)
+{
+	static const struct fb_pen default_pen;
+	struct fb_row *r;
+	struct fb_cell cell;
+	size_t first, fit;
+	uint32_t ch;
+
+	if (!in_range(fb, row, col))
+		return true;
+	if (!pen)
+		pen = &default_pen;
+	r = row_writable(fb, row);
+	if (!r)
+		return false;
+	if (width != 2)
+		width = 1;
+	unsplit_wide(r, fb->cols, col);
+	unsplit_wide(r, fb->cols, col + width);
+
+	memset(&cell, 0, sizeof cell);
+	cell.pen = *pen;
+	cell.width = (uint8_t)width;
+	fit = cluster_fit(text, len, &ch, &first);
+	cell.ch = ch;
+	if (width == 2 && col == fb->cols - 1) {
+		/* No room for the right half: the caller should have wrapped. */
+		cell.ch = ' ';
+		cell.width = 1;
+		fit = first = 0;
+	}
+	store_drop(r, r->cells[col].cluster);
+	if (fit > first)
+		cell.cluster = store_put(r, text + first, fit - first);
+	r->cells[col] = cell;
+	if (cell.width == 2) {
+		cell.ch = ' ';
+		cell.width = 0;
+		cell.cluster = 0;
+		cell_clear(r, col + 1, cell);
+	}
+	return true;
+}
+
+void fb_erase(struct fb *fb, int row, int col_from, int col_to, const struct fb_pen *pen)
+{
+	struct fb_row *r;
+
+	if (row < 0 || row >= fb->rows)
+		return;
+	if (col_from < 0)
+		col_from = 0;
+	if (col_to > fb->cols)
+		col_to = fb->cols;
+	if (col_from >= col_to)
+		return;
+	r = row_writable(fb, row);
+	if (!r)
+		return;
+	unsplit_wide(r, fb->cols, col_from);
+	unsplit_wide(r, fb->cols, col_to);
+	row_fill(r, col_from, col_to, pen);
+}
+
+void fb_scroll(struct fb *fb, int top, int bottom, int n, const struct fb_pen *pen)
+{
+	int height, count, leave_from, enter_from;
+	struct fb_row *blank = NULL;
+
+	if (top < 0)
+		top = 0;
+	if (bottom > fb->rows)
+		bottom = fb->rows;
+	height = bottom - top;
+	if (height <= 0 || n == 0)
+		return;
+	count = n > 0 ? n : -n;
+	if (count > height)
+		count = height;
+	leave_from = n > 0 ? top : bottom - count;
+	enter_from = n > 0 ? bottom - count : top;
+
+	/* The rows that come in all share one blank row: a leaving row that
+	 * nothing else holds if there is one, else a new one. */
+	for (int r = leave_from; r < leave_from + count && !blank; r++)
+		if (fb->row[r]->refs == 1)
+			blank = fb->row[r];
+	if (blank) {
+		row_fill(blank, 0, fb->cols, pen);
+		blank->refs++;
+	} else if (!(blank = row_new(fb->cols, pen))) {
+		return;
+	}
+	for (int r = leave_from; r < leave_from + count; r++)
+		row_release(fb->row[r]);
+	if (n > 0)
+		memmove(&fb->row[top], &fb->row[top + count],
+			(size_t)(height - count) * sizeof fb->row[0]);
+	else
+		memmove(&fb->row[top + count], &fb->row[top],
+			(size_t)(height - count) * sizeof fb->row[0]);
+	for (int r = enter_from; r < enter_from + count; r++) {
+		fb->row[r] = blank;
+		blank->refs++;
+	}
+	row_release(blank);
+}
+
+void fb_shift_cells(struct fb *fb, int row, int col, int n, const struct fb_pen *pen)
+{
+	struct fb_row *r;
+	int count, cols = fb->cols;
+
+	if (!in_range(fb, row, col) || n == 0)
+		return;
+	count = n > 0 ? n : -n;
+	if (count > cols - col)
+		count = cols - col;
+	r = row_writable(fb, row);
+	if (!r)
+		return;
+	unsplit_wide(r, cols, col);
+	if (n > 0) {
+		unsplit_wide(r, cols, cols - count);
+		row_fill(r, cols - count, cols, pen);	/* drops their clusters */
+		memmove(&r->cells[col + count], &r->cells[col],
+			(size_t)(cols - col - count) * sizeof r->cells[0]);
+		for (int i = col; i < col + count; i++)
+			r->cells[i] = blank_cell(pen);
+	} else {
+		unsplit_wide(r, cols, col + count);
+		row_fill(r, col, col + count, pen);
+		memmove(&r->cells[col], &r->cells[col + count],
+			(size_t)(cols - col - count) * sizeof r->cells[0]);
+		for (int i = cols - count; i < cols; i++)
+			r->cells[i] = blank_cell(pen);
+	}
+}
+
+void fb_cursor(const struct fb *fb, int *row, int *col)
+{
+	*row = fb->cursor_row;
+	*col = fb->cursor_col;
+}
+
+void fb_set_cursor(struct fb *fb, int row, int col)
+{
+	fb->cursor_row = row < 0 ? 0 : row >= fb->rows ? fb->rows - 1 : row;
+	fb->cursor_col = col < 0 ? 0 : col >= fb->cols ? fb->cols - 1 : col;
+}
+
+const struct fb_modes *fb_modes(const struct fb *fb)
+{
+	return &fb->modes;
+}
+
+void fb_set_modes(struct fb *fb, const struct fb_modes *modes)
+{
+	fb->modes = *modes;
+}
+
+const char *fb_title(const struct fb *fb)
+{
+	return fb->title ? fb->title : empty_string;
+}
+
+static bool set_string(char **dst, size_t *dst_len, const char *s, size_t len)
+{
+	char *p = dup_bytes(s, len);
+
+	if (!p)
+		return false;
+	free(*dst);
+	*dst = p;
+	*dst_len = len;
+	return true;
+}
+
+bool fb_set_title(struct fb *fb, const char *title, size_t len)
+{
+	if (len == fb->title_len && fb->title && memcmp(fb->title, title, len) == 0)
+		return true;
+	return set_string(&fb->title, &fb->title_len, title, len);
+}
+
+const char *fb_clipboard(const struct fb *fb, uint32_t *serial)
+{
+	if (serial)
+		*serial = fb->clipboard_serial;
+	return fb->clipboard ? fb->clipboard : empty_string;
+}
+
+bool fb_set_clipboard(struct fb *fb, const char *base64, size_t len)
+{
+	if (!set_string(&fb->clipboard, &fb->clipboard_len, base64, len))
+		return false;
+	fb->clipboard_serial++;
+	return true;
+}
+
+uint32_t fb_bells(const struct fb *fb)
+{
+	return fb->bells;
+}
+
+void fb_ring_bell(struct fb *fb)
+{
+	fb->bells++;
+}
+
+void fb_set_bells(struct fb *fb, uint32_t bells)
+{
+	fb->bells = bells;
+}
+
+size_t fb_memory(const struct fb *fb)
+{
+	size_t total = sizeof *fb + (size_t)fb->rows * sizeof fb->row[0];
+
+	for (int r = 0; r < fb->rows; r++) {
+		const struct fb_row *row = fb->row[r];
+		total += sizeof *row + (size_t)fb->cols * sizeof row->cells[0];
+		if (row->store)
+			total += sizeof *row->store + row->store->cap;
+	}
+	if (fb->title)
+		total += fb->title_len + 1;
+	if (fb->clipboard)
+		total += fb->clipboard_len + 1;
+	return total;
+}
