@@ -38,4 +38,87 @@
 #define SSPSH_MAX_ROWS 500
 #endif
 
+/* ---- State Synchronization Protocol (net/ssp.c) ----
+ * mosh 1.4 for comparison: frame interval clamp(SRTT/2, 20, 250) ms, 8 ms
+ * output collection, 100 ms delayed acks, 3 s heartbeat. */
+/* Frames of a steadily changing state (a flood) go out at most every
+ * clamp(SRTT / 2, MIN, MAX) ms; only the newest state is ever sent. */
+#ifndef SSPSH_SEND_INTERVAL_MIN_MS
+#define SSPSH_SEND_INTERVAL_MIN_MS 15
+#endif
+#ifndef SSPSH_SEND_INTERVAL_MAX_MS
+#define SSPSH_SEND_INTERVAL_MAX_MS 250
+#endif
+/* The server waits this long after the first unsent change to collect the
+ * rest of a burst of output into the same frame. */
+#ifndef SSPSH_SERVER_COLLECT_MS
+#define SSPSH_SERVER_COLLECT_MS 4
+#endif
+/* Output that follows the user's input (an echo, a prompt after Ctrl-C)
+ * goes out this soon, whatever the frame interval: latency beats batching. */
+#ifndef SSPSH_ECHO_COLLECT_MS
+#define SSPSH_ECHO_COLLECT_MS 2
+#endif
+/* For this long after input reached the program, its output counts as an
+ * answer to that input and is sent at once. */
+#ifndef SSPSH_ECHO_WINDOW_MS
+#define SSPSH_ECHO_WINDOW_MS 100
+#endif
+/* The echo ack moves to input the program has answered, or that it has had
+ * this long to answer (prediction then judges its guess against the frame). */
+#ifndef SSPSH_ECHO_ACK_TIMEOUT_MS
+#define SSPSH_ECHO_ACK_TIMEOUT_MS 50
+#endif
+/* An ack with no data of its own waits this long for data to ride on. */
+#ifndef SSPSH_ACK_DELAY_MS
+#define SSPSH_ACK_DELAY_MS 20
+#endif
+/* With nothing to say, each side still sends this often (liveness, NAT). */
+#ifndef SSPSH_HEARTBEAT_MS
+#define SSPSH_HEARTBEAT_MS 3000
+#endif
+/* RTT assumed before the first measurement, and the bounds of the
+ * retransmission timeout (shared with the transport's RTT estimator). */
+#ifndef SSPSH_INITIAL_RTT_MS
+#define SSPSH_INITIAL_RTT_MS 1000
+#endif
+#ifndef SSPSH_RTO_MIN_MS
+#define SSPSH_RTO_MIN_MS 50
+#endif
+#ifndef SSPSH_RTO_MAX_MS
+#define SSPSH_RTO_MAX_MS 1000
+#endif
+/* States a sender keeps while waiting for acks (the acked one and the
+ * newest always stay), and states a receiver keeps as diff bases. These
+ * bound memory whatever the program writes. */
+#ifndef SSPSH_MAX_SENT_STATES
+#define SSPSH_MAX_SENT_STATES 16
+#endif
+#ifndef SSPSH_MAX_RECEIVED_STATES
+#define SSPSH_MAX_RECEIVED_STATES 32
+#endif
+/* Largest SSP instruction accepted, in datagram-sized pieces. */
+#ifndef SSPSH_SSP_MAX_FRAGMENTS
+#define SSPSH_SSP_MAX_FRAGMENTS 1024
+#endif
+
+/* ---- Sessions ---- */
+/* The client shows "Last contact N seconds ago" after this much silence. */
+#ifndef SSPSH_SILENCE_NOTICE_MS
+#define SSPSH_SILENCE_NOTICE_MS 6500
+#endif
+/* The client's escape key: Ctrl-^. */
+#ifndef SSPSH_ESCAPE_KEY
+#define SSPSH_ESCAPE_KEY 0x1e
+#endif
+/* After the program exits the server keeps telling the client for up to
+ * this long, until the client has acknowledged the final frame. */
+#ifndef SSPSH_SHUTDOWN_LINGER_MS
+#define SSPSH_SHUTDOWN_LINGER_MS 3000
+#endif
+/* Bytes read from the pty per read() (the emulator eats them at once). */
+#ifndef SSPSH_PTY_READ_SIZE
+#define SSPSH_PTY_READ_SIZE 65536
+#endif
+
 #endif

@@ -1,0 +1,240 @@
+#include "net/ssp_input.h"
+
+#include <stdlib.h>
+
+#include "core/buf.h"
+#include "core/options.h"
+
+/* Bytes [start, start + bytes.len) of the stream, shared by the snapshots
+ * of one side (reference counted). */
+struct input_log {
+	unsigned refs;
+	uint64_t start;
+	struct buf bytes;
+};
+
+struct ssp_input {
+	struct input_log *log;
+	uint64_t pos;
+};
+
+static struct input_log *log_new(uint64_t start)
+{
+	struct input_log *log = calloc(1, sizeof *log);
+
+	if (!log)
+		return NULL;
+	log->refs = 1;
+	log->start = start;
+	buf_init(&log->bytes);
+	return log;
+}
+
+static void log_unref(struct input_log *log)
+{
+	if (log && --log->refs == 0) {
+		buf_free(&log->bytes);
+		free(log);
+	}
+}
+
+static struct ssp_input *input_wrap(struct input_log *log, uint64_t pos)
+{
+	struct ssp_input *in = malloc(sizeof *in);
+
+	if (!in) {
+		log_unref(log);
+		return NULL;
+	}
+	in->log = log;
+	in->pos = pos;
+	return in;
+}
+
+struct ssp_input *input_new(void)
+{
+	struct input_log *log = log_new(0);
+	return log ? input_wrap(log, 0) : NULL;
+}
+
+void input_free(struct ssp_input *in)
+{
+	if (!in)
+		return;
+	log_unref(in->log);
+	free(in);
+}
+
+uint64_t input_pos(const struct ssp_input *in)
+{
+	return in->pos;
+}
+
+size_t input_log_bytes(const struct ssp_input *in)
+{
+	return in->log->bytes.len;
+}
+
+/* ---- Client side ---- */
+
+static bool append(struct ssp_input *in, const struct buf *event)
+{
+	if (event->oom)
+		return false;
+	buf_put(&in->log->bytes, event->data, event->len);
+	if (in->log->bytes.oom) {
+		in->log->bytes.oom = false;	/* nothing was appended */
+		return false;
+	}
+	in->pos += event->len;
+	return true;
+}
+
+bool input_add_keys(struct ssp_input *in, const void *bytes, size_t len)
+{
+	struct buf event;
+	bool ok;
+
+	if (len == 0)
+		return true;
+	buf_init(&event);
+	buf_put_u8(&event, INPUT_KEYS);
+	buf_put_varint(&event, len);
+	buf_put(&event, bytes, len);
+	ok = append(in, &event);
+	buf_free(&event);
+	return ok;
+}
+
+bool input_add_resize(struct ssp_input *in, int cols, int rows)
+{
+	uint8_t storage[24];
+	struct buf event = { storage, 0, sizeof storage, false };
+
+	buf_put_u8(&event, INPUT_RESIZE);
+	buf_put_varint(&event, (uint64_t)cols);
+	buf_put_varint(&event, (uint64_t)rows);
+	return append(in, &event);
+}
+
+struct ssp_input *input_snapshot(const struct ssp_input *in)
+{
+	in->log->refs++;
+	return input_wrap(in->log, in->pos);
+}
+
+void input_trim(struct ssp_input *in, uint64_t pos)
+{
+	struct input_log *log = in->log;
+
+	if (pos <= log->start || pos > in->pos)
+		return;
+	buf_consume(&log->bytes, (size_t)(pos - log->start));
+	log->start = pos;
+}
+
+/* ---- The state operations ---- */
+
+static void input_diff(const void *from, const void *to, struct buf *out)
+{
+	const struct ssp_input *a = from, *b = to;
+	const struct input_log *log = b->log;
+
+	if (a->pos < log->start || a->pos > b->pos)
+		return;	/* cannot happen: the engine diffs from an acked state */
+	buf_put(out, log->bytes.data + (a->pos - log->start), (size_t)(b->pos - a->pos));
+}
+
+/* Checks that `len` bytes are whole, well-formed events. */
+static bool events_valid(const uint8_t *data, size_t len)
+{
+	struct ssp_input view = { NULL, 0 };
+	struct input_log log = { 1, 0, { (uint8_t *)data, len, len, false } };
+	struct input_event ev;
+	uint64_t cursor = 0;
+
+	view.log = &log;
+	view.pos = len;
+	while (cursor < len)
+		if (!input_next_event(&view, &cursor, &ev))
+			return false;
+	return true;
+}
+
+static void *input_apply(const void *from, const uint8_t *diff, size_t len)
+{
+	const struct ssp_input *base = from;
+	struct input_log *log;
+
+	if (!events_valid(diff, len))
+		return NULL;
+	log = log_new(base->pos);
+	if (!log)
+		return NULL;
+	buf_put(&log->bytes, diff, len);
+	if (log->bytes.oom) {
+		log_unref(log);
+		return NULL;
+	}
+	return input_wrap(log, base->pos + len);
+}
+
+static bool input_equal(const void *a, const void *b)
+{
+	return ((const struct ssp_input *)a)->pos == ((const struct ssp_input *)b)->pos;
+}
+
+static void *input_clone(const void *in)
+{
+	return input_snapshot(in);
+}
+
+static void input_free_state(void *in)
+{
+	input_free(in);
+}
+
+const struct ssp_state_ops ssp_input_ops = {
+	.diff = input_diff,
+	.apply = input_apply,
+	.equal = input_equal,
+	.clone = input_clone,
+	.free = input_free_state,
+};
+
+/* ---- Server side ---- */
+
+static bool read_event(struct reader *r, struct input_event *ev)
+{
+	uint64_t a, b;
+
+	ev->type = (enum input_event_type)rd_u8(r);
+	switch (ev->type) {
+	case INPUT_KEYS:
+		a = rd_varint(r);
+		ev->len = a > reader_left(r) ? 0 : (size_t)a;
+		ev->keys = rd_bytes(r, (size_t)a);
+		return !r->failed && a > 0;
+	case INPUT_RESIZE:
+		a = rd_varint(r);
+		b = rd_varint(r);
+		ev->cols = (int)a;
+		ev->rows = (int)b;
+		return !r->failed && a >= 1 && a <= SSPSH_MAX_COLS && b >= 1 && b <= SSPSH_MAX_ROWS;
+	}
+	return false;
+}
+
+bool input_next_event(const struct ssp_input *in, uint64_t *cursor, struct input_event *ev)
+{
+	const struct input_log *log = in->log;
+	struct reader r;
+
+	if (*cursor < log->start || *cursor >= in->pos)
+		return false;
+	reader_init(&r, log->bytes.data + (*cursor - log->start), (size_t)(in->pos - *cursor));
+	if (!read_event(&r, ev))
+		return false;
+	*cursor += r.off;
+	return true;
+}

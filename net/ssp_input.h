@@ -1,0 +1,53 @@
+/* The client -> server synchronized object: the user's input stream.
+ *
+ * The stream is an append-only log of events (keystrokes, window sizes)
+ * and a state is a position in it; the diff between two states is the log
+ * between their positions, so every event arrives exactly once and in
+ * order however datagrams are lost or repeated. The client appends to its
+ * current state and trims what the server has acknowledged (snapshots share
+ * the log, so they cost no copy); the server reads the events past the
+ * position it has already consumed.
+ *
+ * Positions count bytes of the encoded log. The server's frames carry the
+ * position it had processed (the echo ack), which prediction compares with
+ * the positions input_pos() reported as keys were added. */
+#ifndef SSPSH_SSP_INPUT_H
+#define SSPSH_SSP_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/ssp.h"
+
+extern const struct ssp_state_ops ssp_input_ops;
+
+struct ssp_input;
+
+/* An empty stream at position 0 (the initial state of both sides). */
+struct ssp_input *input_new(void);
+void input_free(struct ssp_input *in);
+uint64_t input_pos(const struct ssp_input *in);
+
+/* Client side: append to the current state. false on OOM. */
+bool input_add_keys(struct ssp_input *in, const void *bytes, size_t len);
+bool input_add_resize(struct ssp_input *in, int cols, int rows);
+/* A snapshot of the current state for the SSP (shares the log). */
+struct ssp_input *input_snapshot(const struct ssp_input *in);
+/* Forget log bytes before `pos` (the peer has acknowledged them). */
+void input_trim(struct ssp_input *in, uint64_t pos);
+/* Bytes held in the log (for flow control and memory bounds). */
+size_t input_log_bytes(const struct ssp_input *in);
+
+/* Server side: the event at *cursor, advancing it. false at the end (or if
+ * *cursor is not an event boundary this state holds). */
+enum input_event_type { INPUT_KEYS = 'K', INPUT_RESIZE = 'R' };
+struct input_event {
+	enum input_event_type type;
+	const uint8_t *keys;	/* INPUT_KEYS */
+	size_t len;
+	int cols, rows;		/* INPUT_RESIZE */
+};
+bool input_next_event(const struct ssp_input *in, uint64_t *cursor, struct input_event *ev);
+
+#endif
