@@ -121,4 +121,14 @@
 #define SSPSH_PTY_READ_SIZE 65536
 #endif
 
+/* ---- Keys (SSH-free sessions) ---- */
+/* Longest comment kept with a key. */
+#ifndef SSPSH_KEY_COMMENT_MAX
+#define SSPSH_KEY_COMMENT_MAX 256
+#endif
+/* Largest key, authorized_keys or known_hosts file read (guards memory). */
+#ifndef SSPSH_KEYFILE_MAX_BYTES
+#define SSPSH_KEYFILE_MAX_BYTES (1 << 20)
+#endif
+
 #endif
