@@ -120,6 +120,40 @@
 #ifndef SSPSH_PTY_READ_SIZE
 #define SSPSH_PTY_READ_SIZE 65536
 #endif
+/* ---- Predictive local echo (term/predict.h) ---- */
+/* Adaptive mode shows predictions once the smoothed RTT rises above
+ * SHOW_HIGH and hides them again when it falls below SHOW_LOW; unconfirmed
+ * predictions are underlined above FLAG_HIGH until below FLAG_LOW. The gaps
+ * keep a jittery link from flickering between the two. */
+#ifndef SSPSH_PREDICT_SHOW_HIGH_MS
+#define SSPSH_PREDICT_SHOW_HIGH_MS 30
+#endif
+#ifndef SSPSH_PREDICT_SHOW_LOW_MS
+#define SSPSH_PREDICT_SHOW_LOW_MS 20
+#endif
+#ifndef SSPSH_PREDICT_FLAG_HIGH_MS
+#define SSPSH_PREDICT_FLAG_HIGH_MS 80
+#endif
+#ifndef SSPSH_PREDICT_FLAG_LOW_MS
+#define SSPSH_PREDICT_FLAG_LOW_MS 50
+#endif
+/* On a fast link, a prediction still unconfirmed after this long (a
+ * stall, a lost packet) is shown anyway, and predictions keep showing for
+ * GLITCH_HOLD after a confirmation that took that long. */
+#ifndef SSPSH_PREDICT_GLITCH_MS
+#define SSPSH_PREDICT_GLITCH_MS 250
+#endif
+#ifndef SSPSH_PREDICT_GLITCH_HOLD_MS
+#define SSPSH_PREDICT_GLITCH_HOLD_MS 5000
+#endif
+/* Predicted cells outstanding at most (a long paste); beyond it the engine
+ * waits for the server to catch up. */
+#ifndef SSPSH_PREDICT_MAX_CELLS
+#define SSPSH_PREDICT_MAX_CELLS 4096
+#endif
+/* The environment variable that sets the prediction mode, like mosh's
+ * MOSH_PREDICTION_DISPLAY; --predict overrides it. */
+#define SSPSH_PREDICT_ENV "SSPSH_PREDICTION_DISPLAY"
 
 /* ---- Keys (SSH-free sessions) ---- */
 /* Longest comment kept with a key. */
