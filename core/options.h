@@ -120,6 +120,7 @@
 #ifndef SSPSH_PTY_READ_SIZE
 #define SSPSH_PTY_READ_SIZE 65536
 #endif
+
 /* ---- Predictive local echo (term/predict.h) ---- */
 /* Adaptive mode shows predictions once the smoothed RTT rises above
  * SHOW_HIGH and hides them again when it falls below SHOW_LOW; unconfirmed

@@ -138,11 +138,6 @@ static bool same_text(const struct cell_text *a, const struct cell_text *b)
 	return a->width == b->width && a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
 }
 
-static bool is_blank(const struct cell_text *cell)
-{
-	return cell->width == 1 && (cell->len == 0 || (cell->len == 1 && cell->text[0] == ' '));
-}
-
 static void make_blank(struct cell_text *cell)
 {
 	memset(cell, 0, sizeof *cell);
@@ -450,10 +445,10 @@ static bool guess_key(struct predict *p, const struct key *key, uint64_t now_ms)
 	}
 }
 
-void predict_key(struct predict *p, const struct key *key, uint64_t now_ms)
+void predict_key(struct predict *p, const struct key *key, uint64_t input_pos, uint64_t now_ms)
 {
-	if (key->end_offset > p->input_offset)
-		p->input_offset = key->end_offset;
+	if (input_pos > p->input_offset)
+		p->input_offset = input_pos;
 	if (p->mode == PREDICT_NEVER)
 		return;
 	if (!p->view || p->waiting ||

@@ -55,9 +55,10 @@ void predict_set_rtt(struct predict *p, int srtt_ms);
  * frame too: keys typed before any frame are not predicted. */
 void predict_server_frame(struct predict *p, const struct fb *server, uint64_t echo_ack,
 			  uint64_t now_ms);
-/* A key the user typed; its bytes end at key->end_offset of the input
- * stream sent to the server. */
-void predict_key(struct predict *p, const struct key *key, uint64_t now_ms);
+/* A key the user typed. `input_pos` is the position in the input stream
+ * sent to the server (the unit of the echo ack) once the key's bytes are
+ * in it. */
+void predict_key(struct predict *p, const struct key *key, uint64_t input_pos, uint64_t now_ms);
 
 /* Draw the predictions to be shown onto `frame`, a copy of the newest
  * server frame (the one last given to predict_server_frame). Returns true
