@@ -84,7 +84,9 @@ bool fb_resize(struct fb *fb, int cols, int rows);
 int fb_cols(const struct fb *fb);
 int fb_rows(const struct fb *fb);
 
-/* Reading. Coordinates are 0-based; out-of-range reads return NULL/0. */
+/* Reading. Coordinates are 0-based; out-of-range reads return NULL/0.
+ * A row's cells are contiguous: fb_cell(fb, r, 0)[c] is cell (r, c). The
+ * pointer is valid until the frame is next written or freed. */
 const struct fb_cell *fb_cell(const struct fb *fb, int row, int col);
 /* The cell's grapheme as UTF-8, NUL-terminated; returns its length.
  * FB_CLUSTER_MAX bytes always suffice. */

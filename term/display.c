@@ -1,0 +1,339 @@
+/* The display diff. The terminal is assumed to show `old` (or, after a
+ * clear or a scroll, a known transformation of it); every row of `new`
+ * that differs from what the terminal shows is repainted with as few bytes
+ * as we can find: unchanged runs skipped or written through, whichever is
+ * shorter, blank tails erased, whole-screen scrolls done by the terminal. */
+#include "term/display.h"
+
+#include <string.h>
+
+#include "term/display_seq.h"
+
+/* Cells a gap may span and still be written through rather than jumped:
+ * beyond this a cursor move (at most 5 bytes) always wins. */
+#define WRITE_THROUGH_MAX 5
+/* Blank cells at the end of a row worth an EL (3 bytes) plus its move. */
+#define ERASE_TAIL_MIN 4
+/* Scroll amounts tried per frame (each costs a pass over the rows). */
+#define SCROLL_CANDIDATES_MAX 8
+
+struct painter {
+	struct buf *out;
+	const struct fb *old, *now;
+	int cols, rows;
+	bool old_blank;	/* the terminal was cleared: every old row is blank */
+	int scrolled;	/* the terminal shows old row i + scrolled on row i */
+	struct term_state t;
+};
+
+static const struct fb_cell blank_cell = { ' ', 1, 0, { 0, 0, 0 } };
+
+/* The old cells the terminal shows on row r, or NULL for a blank row. */
+static const struct fb_cell *shown_row(const struct painter *p, int r)
+{
+	int src = r + p->scrolled;
+
+	if (p->old_blank || src >= p->rows)
+		return NULL;
+	return fb_cell(p->old, src, 0);
+}
+
+static bool cells_same(const struct painter *p, int r, const struct fb_cell *shown, int c)
+{
+	const struct fb_cell *a = fb_cell(p->now, r, c);
+	const struct fb_cell *b = shown ? &shown[c] : &blank_cell;
+	char ta[FB_CLUSTER_MAX], tb[FB_CLUSTER_MAX];
+
+	if (a->ch != b->ch || a->width != b->width || a->pen.fg != b->pen.fg ||
+	    a->pen.bg != b->pen.bg || a->pen.attrs != b->pen.attrs)
+		return false;
+	if (!a->cluster && !b->cluster)
+		return true;
+	if (!shown)
+		return false;
+	fb_cell_text(p->now, r, c, ta, sizeof ta);
+	fb_cell_text(p->old, r + p->scrolled, c, tb, sizeof tb);
+	return strcmp(ta, tb) == 0;
+}
+
+static bool row_same(const struct painter *p, int r)
+{
+	const struct fb_cell *shown = shown_row(p, r);
+
+	if (shown)
+		return fb_row_equal(p->now, r, p->old, r + p->scrolled);
+	for (int c = 0; c < p->cols; c++)
+		if (!cells_same(p, r, NULL, c))
+			return false;
+	return true;
+}
+
+/* A cell an erase (EL/ED) with background bg produces. */
+static bool is_erased(const struct fb_cell *c, fb_color bg)
+{
+	return c->ch == ' ' && c->width == 1 && !c->cluster && c->pen.fg == FB_COLOR_DEFAULT &&
+	       c->pen.attrs == 0 && c->pen.bg == bg;
+}
+
+/* Clustered cells that terminals measure differently (emoji sequences):
+ * after one, the cursor position is not trusted. */
+static bool width_is_uncertain(const char *text, size_t len, const struct fb_cell *cell)
+{
+	return cell->cluster && (cell->width == 2 || memmem(text, len, "\xe2\x80\x8d", 3) ||
+				 memmem(text, len, "\xef\xb8\x8f", 3));
+}
+
+static void put_cell(struct painter *p, int r, int c)
+{
+	const struct fb_cell *cell = fb_cell(p->now, r, c);
+	char text[FB_CLUSTER_MAX];
+	size_t len;
+
+	seq_pen(p->out, &p->t, &cell->pen);
+	if (cell->ch >= 0x20 && cell->ch < 0x7f && !cell->cluster) {
+		buf_put_u8(p->out, (uint8_t)cell->ch);
+	} else if (cell->ch < 0x20 || (cell->ch >= 0x7f && cell->ch < 0xa0)) {
+		buf_put_u8(p->out, '?');	/* never a control character */
+	} else {
+		len = fb_cell_text(p->now, r, c, text, sizeof text);
+		buf_put(p->out, text, len);
+		if (width_is_uncertain(text, len, cell))
+			p->t.cursor_known = false;
+	}
+	p->t.col += cell->width;
+	if (p->t.col >= p->cols) {
+		p->t.col = p->cols - 1;
+		p->t.wrap_pending = true;
+	}
+}
+
+/* Reach (r, c) by rewriting the unchanged cells on the way if that is
+ * shorter than a cursor move; false leaves everything as it was. */
+static bool write_through(struct painter *p, int r, int c)
+{
+	struct term_state saved = p->t;
+	size_t mark = p->out->len;
+	int budget;
+
+	if (!p->t.cursor_known || p->t.wrap_pending || p->t.row != r || p->t.col >= c ||
+	    c - p->t.col > WRITE_THROUGH_MAX || fb_cell(p->now, r, p->t.col)->width == 0)
+		return false;
+	budget = seq_move_cost(&p->t, r, c);
+	while (p->t.col < c && p->t.cursor_known && !p->t.wrap_pending)
+		put_cell(p, r, p->t.col);
+	if (p->t.col == c && p->t.cursor_known && !p->t.wrap_pending &&
+	    p->out->len - mark <= (size_t)budget)
+		return true;
+	p->out->len = mark;
+	p->t = saved;
+	return false;
+}
+
+static void go_to(struct painter *p, int r, int c)
+{
+	if (p->t.cursor_known && !p->t.wrap_pending && p->t.row == r && p->t.col == c)
+		return;
+	if (!write_through(p, r, c))
+		seq_move(p->out, &p->t, r, c);
+}
+
+/* Set a pen an erase fills with background bg. */
+static void pen_for_erase(struct painter *p, fb_color bg)
+{
+	struct fb_pen pen = { FB_COLOR_DEFAULT, bg, 0 };
+
+	if (p->t.pen.bg != bg || (p->t.pen.attrs & FB_INVERSE))
+		seq_pen(p->out, &p->t, &pen);
+}
+
+/* Repaint cells [0, limit) of row r that the terminal shows wrong. */
+static void paint_row(struct painter *p, int r, int limit)
+{
+	const struct fb_cell *shown = shown_row(p, r);
+	const struct fb_cell *cells = fb_cell(p->now, r, 0);
+	int last = limit - 1, end, erase_from = -1;
+
+	while (last >= 0 && cells_same(p, r, shown, last))
+		last--;
+	if (last < 0)
+		return;
+	end = last + 1;
+	if (limit == p->cols && is_erased(&cells[p->cols - 1], cells[p->cols - 1].pen.bg)) {
+		fb_color bg = cells[p->cols - 1].pen.bg;
+		int tail = p->cols - 1;
+		while (tail > 0 && is_erased(&cells[tail - 1], bg))
+			tail--;
+		while (tail <= last && cells_same(p, r, shown, tail))
+			tail++;
+		if (last - tail + 1 >= ERASE_TAIL_MIN) {
+			erase_from = tail;
+			end = tail;
+		}
+	}
+	for (int c = 0; c < end; c += cells[c].width ? cells[c].width : 1) {
+		if (cells[c].width == 0)
+			continue;	/* a stray right half: its owner wrote it */
+		if (cells_same(p, r, shown, c) &&
+		    (cells[c].width != 2 || cells_same(p, r, shown, c + 1)))
+			continue;
+		go_to(p, r, c);
+		put_cell(p, r, c);
+	}
+	if (erase_from >= 0) {
+		go_to(p, r, erase_from);
+		pen_for_erase(p, cells[p->cols - 1].pen.bg);
+		buf_put(p->out, "\033[K", 3);
+	}
+}
+
+/* Where the blank end of the screen begins: every cell from (row, col) on,
+ * in reading order, is erased with one background. row == rows: none. */
+static void blank_screen_tail(const struct painter *p, int *row, int *col, fb_color *bg)
+{
+	const struct fb_cell *last = fb_cell(p->now, p->rows - 1, p->cols - 1);
+	int r = p->rows - 1, c = p->cols - 1;
+
+	*row = p->rows;
+	*col = 0;
+	*bg = last->pen.bg;
+	if (!is_erased(last, *bg))
+		return;
+	for (;;) {
+		const struct fb_cell *cells = fb_cell(p->now, r, 0);
+		while (c >= 0 && is_erased(&cells[c], *bg))
+			c--;
+		if (c >= 0 || r == 0)
+			break;
+		r--;
+		c = p->cols - 1;
+	}
+	if (c + 1 == p->cols) {
+		*row = r + 1;
+		*col = 0;
+	} else {
+		*row = r;
+		*col = c + 1;
+	}
+}
+
+/* Paint every changed row; when two or more of them lie in a blank end of
+ * the screen, one ED erases that end instead. */
+static void paint_rows(struct painter *p)
+{
+	int tail_row = p->rows, tail_col = 0, changed = 0, changed_in_tail = 0;
+	fb_color bg = FB_COLOR_DEFAULT;
+
+	for (int r = 0; r < p->rows && changed < 2; r++)
+		changed += !row_same(p, r);
+	if (changed >= 2) {
+		blank_screen_tail(p, &tail_row, &tail_col, &bg);
+		for (int r = tail_row; r < p->rows && changed_in_tail < 2; r++)
+			changed_in_tail += !row_same(p, r);
+		if (changed_in_tail < 2)
+			tail_row = p->rows;
+	}
+	for (int r = 0; r < tail_row; r++)
+		if (!row_same(p, r))
+			paint_row(p, r, p->cols);
+	if (tail_row < p->rows) {
+		if (tail_col > 0)
+			paint_row(p, tail_row, tail_col);
+		go_to(p, tail_row, tail_col);
+		pen_for_erase(p, bg);
+		buf_put(p->out, "\033[J", 3);
+	}
+}
+
+/* The k > 0 for which `now` is `old` scrolled up by k rows, if scrolling
+ * the terminal saves repainting rows; else 0. */
+static int find_scroll(const struct fb *old, const struct fb *now)
+{
+	int rows = fb_rows(now), best = 0, best_matches = 0, candidates = 0;
+
+	for (int r = 0; r < rows; r++)
+		best_matches += fb_row_equal(old, r, now, r);
+	for (int k = 1; k < rows && candidates < SCROLL_CANDIDATES_MAX; k++) {
+		int matches = 0;
+		if (!fb_row_equal(old, k, now, 0))
+			continue;
+		candidates++;
+		for (int r = 0; r + k < rows; r++)
+			matches += fb_row_equal(old, r + k, now, r);
+		if (matches > best_matches) {
+			best = k;
+			best_matches = matches;
+		}
+	}
+	return best;
+}
+
+/* Modes and title against what the terminal shows (p->old, NULL when
+ * unknown); clipboard and bell against the previous frame `prev`. */
+static void put_state(struct painter *p, const struct fb *prev, const struct fb *now)
+{
+	const struct fb *old = p->old;
+	uint32_t old_serial = 0, serial;
+	const char *clipboard = fb_clipboard(now, &serial);
+
+	seq_modes(p->out, old ? fb_modes(old) : NULL, fb_modes(now));
+	if (old ? strcmp(fb_title(old), fb_title(now)) != 0 : fb_title(now)[0] != '\0')
+		seq_osc(p->out, "2;", fb_title(now));
+	/* The clipboard and the bell are events: a repaint does not repeat them. */
+	if (!prev)
+		return;
+	fb_clipboard(prev, &old_serial);
+	if (old_serial != serial)
+		seq_osc(p->out, "52;c;", clipboard);
+	if (fb_bells(prev) != fb_bells(now))
+		buf_put_u8(p->out, '\a');
+}
+
+void display_diff(const struct fb *old, const struct fb *now, struct buf *out)
+{
+	static const struct fb_pen plain;
+	struct painter p = { .out = out, .old = old, .now = now,
+			     .cols = fb_cols(now), .rows = fb_rows(now) };
+	int row, col;
+
+	if (old && (fb_cols(old) != p.cols || fb_rows(old) != p.rows))
+		p.old = NULL;
+	p.t.cursor_known = true;
+	put_state(&p, old, now);
+	if (!p.old) {
+		buf_put_str(out, "\033[m\033[H\033[2J");
+		p.old_blank = true;
+	} else {
+		fb_cursor(old, &p.t.row, &p.t.col);
+		p.scrolled = find_scroll(old, now);
+		if (p.scrolled)
+			seq_csi_n(out, p.scrolled, 'S');
+	}
+	paint_rows(&p);
+	seq_pen(out, &p.t, &plain);
+	fb_cursor(now, &row, &col);
+	go_to(&p, row, col);
+}
+
+void display_close(const struct fb *last, struct buf *out)
+{
+	struct fb_modes shown, restored;
+
+	buf_put_str(out, "\033[m");
+	if (last) {
+		/* Cursor shown whatever the frame says: cheap, and never wrong. */
+		shown = *fb_modes(last);
+		shown.cursor_visible = false;
+		restored = shown;
+		restored.app_cursor = restored.app_keypad = false;
+		restored.bracketed_paste = restored.focus_events = false;
+		restored.reverse_video = false;
+		restored.cursor_visible = true;
+		restored.mouse_mode = FB_MOUSE_OFF;
+		restored.mouse_encoding = FB_MOUSE_ENC_DEFAULT;
+		seq_modes(out, &shown, &restored);
+		buf_printf(out, "\033[%dH", fb_rows(last));
+	} else {
+		buf_put_str(out, "\033[?25h");
+	}
+	buf_put_str(out, "\r\n");
+}

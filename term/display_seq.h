@@ -1,0 +1,37 @@
+/* Escape-sequence building blocks for the display: SGR pen changes, cursor
+ * moves chosen by cost, and mode switches. Internal to term/display*.c. */
+#ifndef SSPSH_DISPLAY_SEQ_H
+#define SSPSH_DISPLAY_SEQ_H
+
+#include <stdbool.h>
+
+#include "core/buf.h"
+#include "term/fb.h"
+
+/* What the display knows about the terminal it is painting. */
+struct term_state {
+	int row, col;
+	bool wrap_pending;	/* wrote the last column; the next printable wraps */
+	bool cursor_known;	/* false after text whose width terminals disagree on */
+	struct fb_pen pen;
+};
+
+bool pen_equal(const struct fb_pen *a, const struct fb_pen *b);
+/* Append the shortest SGR that changes the terminal's pen to `to`. */
+void seq_pen(struct buf *out, struct term_state *t, const struct fb_pen *to);
+
+/* Bytes the cheapest move to (row, col) would take; seq_move emits it. */
+int seq_move_cost(const struct term_state *t, int row, int col);
+void seq_move(struct buf *out, struct term_state *t, int row, int col);
+
+/* CSI n <final>, n omitted when it is 1. */
+void seq_csi_n(struct buf *out, int n, char final);
+
+/* DECSET/DECRST and keypad for every mode that differs; old == NULL sets
+ * or resets every mode explicitly. */
+void seq_modes(struct buf *out, const struct fb_modes *old, const struct fb_modes *new_modes);
+
+/* OSC `code` ; prefix text BEL, with control characters left out. */
+void seq_osc(struct buf *out, const char *code_and_prefix, const char *text);
+
+#endif
