@@ -166,4 +166,24 @@
 #define SSPSH_KEYFILE_MAX_BYTES (1 << 20)
 #endif
 
+/* ---- Terminal emulator ---- */
+/* Parameters kept from one CSI/DCS sequence (the rest are dropped); at most 32. */
+#ifndef SSPSH_PARSER_MAX_PARAMS
+#define SSPSH_PARSER_MAX_PARAMS 32
+#endif
+/* Largest value of one parameter; bigger numbers saturate here. */
+#ifndef SSPSH_PARSER_PARAM_MAX
+#define SSPSH_PARSER_PARAM_MAX 65535
+#endif
+/* Longest OSC or DCS string kept (OSC 52 clipboard payloads are the big
+ * ones); a longer string is dropped whole. */
+#ifndef SSPSH_OSC_MAX
+#define SSPSH_OSC_MAX 131072
+#endif
+/* Bytes of unread replies (DSR, DA) kept for the program; more are dropped,
+ * so a program that asks without reading cannot grow memory. */
+#ifndef SSPSH_EMU_REPLIES_MAX
+#define SSPSH_EMU_REPLIES_MAX 4096
+#endif
+
 #endif

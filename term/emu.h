@@ -12,6 +12,8 @@
 
 struct emu;
 
+/* NULL when out of memory or the size is outside 1..SSPSH_MAX_COLS by
+ * 1..SSPSH_MAX_ROWS (core/options.h). */
 struct emu *emu_new(int cols, int rows);
 /* An emulator whose screen starts as a copy of `fb`, with every other piece
  * of state (pen, scroll region, tab stops, charsets, saved cursor) at its
@@ -24,10 +26,13 @@ void emu_free(struct emu *emu);
 void emu_write(struct emu *emu, const void *data, size_t len);
 /* The current screen. Valid until the next call on the emulator. */
 const struct fb *emu_fb(const struct emu *emu);
-/* Keeps content (no reflow); false on out of memory. */
+/* Keeps content (no reflow); false on out of memory or a size out of
+ * range. A shrink that would cut off the cursor's row scrolls it up. */
 bool emu_resize(struct emu *emu, int cols, int rows);
 /* Append the answers owed to the program (DSR/CPR, DA1, DA2 ...) to `out`
  * and forget them. */
 void emu_take_replies(struct emu *emu, struct buf *out);
+/* Bytes the emulator owns besides its current screen (fb_memory). */
+size_t emu_memory(const struct emu *emu);
 
 #endif
