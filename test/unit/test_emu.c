@@ -1,0 +1,563 @@
+/* Data-driven tests of the terminal emulator: every test/term/NAME.test file
+ * (found under $SSPSH_SRC, default ".") and every recording
+ * test/term/corpus/NAME.vt with its expected screen NAME.screen.
+ *
+ * A .test file is a list of cases. '#' lines and blank lines are comments.
+ *
+ *   === NAME                 starts a case (an 20x5 screen unless `size`)
+ *   size COLSxROWS           the screen size; must come before any input
+ *   in BYTES                 bytes written to the emulator in one emu_write;
+ *                            escapes: \e \a \b \t \r \n \\ \xHH
+ *   resize COLSxROWS         emu_resize at this point
+ *   |TEXT                    the next row of the expected screen, as
+ *                            `sspsh bench emu --dump` prints it (trailing
+ *                            blanks removed; escapes as in `in`); once a
+ *                            case lists rows, those it does not must be blank
+ *   cursor ROW,COL           expected cursor (0-based)
+ *   cell ROW,COL KEY=VALUE…  expected properties of one cell:
+ *                            text=BYTES (escapes as in `in`), width=N,
+ *                            fg=COLOR, bg=COLOR (default, 0..255, #rrggbb),
+ *                            attrs=LIST (comma-separated: bold dim italic
+ *                            underline blink inverse hidden strike
+ *                            double_underline, or none)
+ *   mode NAME=VALUE          a struct fb_modes field: app_cursor app_keypad
+ *                            bracketed_paste focus_events cursor_visible
+ *                            reverse_video (0/1), mouse_mode mouse_encoding
+ *   title BYTES              expected window title
+ *   clipboard BYTES          expected OSC 52 payload
+ *   bells N                  bells rung
+ *   reply BYTES              everything emu_take_replies gives, in full
+ *
+ * Checks apply to the state after all the case's input. Each case runs
+ * twice: as written, and again fed one byte per emu_write, which must not
+ * change anything (the parser keeps its state across writes). One line
+ * PASS/FAIL per case. */
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "term/dump.h"
+#include "term/emu.h"
+#include "term/emu_internal.h"
+#include "test/unit/unit.h"
+
+#define LINE_MAX_LEN 4096
+
+static const char *src_dir(void)
+{
+	const char *dir = getenv("SSPSH_SRC");
+
+	return dir && *dir ? dir : ".";
+}
+
+/* Decode the escapes of a test line into out; returns the length. */
+static size_t unescape(const char *s, char *out)
+{
+	size_t n = 0;
+
+	while (*s) {
+		if (*s != '\\' || !s[1]) {
+			out[n++] = *s++;
+			continue;
+		}
+		s++;
+		switch (*s) {
+		case 'e': out[n++] = 0x1b; break;
+		case 'a': out[n++] = 0x07; break;
+		case 'b': out[n++] = 0x08; break;
+		case 't': out[n++] = 0x09; break;
+		case 'r': out[n++] = 0x0d; break;
+		case 'n': out[n++] = 0x0a; break;
+		case 'x': {
+			char hex[3] = { s[1], s[1] ? s[2] : 0, 0 };
+
+			out[n++] = (char)strtoul(hex, NULL, 16);
+			s += 2;
+			break;
+		}
+		default: out[n++] = *s; break;
+		}
+		s++;
+	}
+	out[n] = 0;
+	return n;
+}
+
+struct test_case {
+	char name[256];
+	int cols, rows;
+	/* The case's lines, in order, kept to be run twice. */
+	char **lines;
+	size_t nlines;
+};
+
+struct run {
+	struct emu *emu;
+	char failure[512];
+};
+
+static void fail(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void fail(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->failure[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->failure, sizeof r->failure, fmt, ap);
+	va_end(ap);
+}
+
+static bool parse_color(const char *s, fb_color *out)
+{
+	char *end;
+
+	if (strcmp(s, "default") == 0) {
+		*out = FB_COLOR_DEFAULT;
+		return true;
+	}
+	if (s[0] == '#') {
+		unsigned long rgb = strtoul(s + 1, &end, 16);
+
+		*out = FB_COLOR_RGB(rgb >> 16 & 255, rgb >> 8 & 255, rgb & 255);
+		return *end == 0 && end - s == 7;
+	}
+	unsigned long index = strtoul(s, &end, 10);
+	*out = FB_COLOR_INDEXED(index);
+	return *end == 0 && index < 256;
+}
+
+static const struct { const char *name; uint16_t bit; } attr_names[] = {
+	{ "bold", FB_BOLD }, { "dim", FB_DIM }, { "italic", FB_ITALIC },
+	{ "underline", FB_UNDERLINE }, { "blink", FB_BLINK }, { "inverse", FB_INVERSE },
+	{ "hidden", FB_HIDDEN }, { "strike", FB_STRIKE },
+	{ "double_underline", FB_DOUBLE_UNDERLINE },
+};
+
+static bool parse_attrs(char *list, uint16_t *out)
+{
+	*out = 0;
+	if (strcmp(list, "none") == 0)
+		return true;
+	for (char *name = strtok(list, ","); name; name = strtok(NULL, ",")) {
+		size_t i;
+
+		for (i = 0; i < sizeof attr_names / sizeof attr_names[0]; i++)
+			if (strcmp(name, attr_names[i].name) == 0)
+				break;
+		if (i == sizeof attr_names / sizeof attr_names[0])
+			return false;
+		*out |= attr_names[i].bit;
+	}
+	return true;
+}
+
+static void check_cell_property(struct run *r, int row, int col, char *prop)
+{
+	const struct fb *fb = emu_fb(r->emu);
+	const struct fb_cell *cell = fb_cell(fb, row, col);
+	char *value = strchr(prop, '=');
+	char want[LINE_MAX_LEN], got[FB_CLUSTER_MAX];
+	fb_color color;
+	uint16_t attrs;
+
+	if (!cell || !value) {
+		fail(r, "bad cell check '%s'", prop);
+		return;
+	}
+	*value++ = 0;
+	if (strcmp(prop, "text") == 0) {
+		unescape(value, want);
+		fb_cell_text(fb, row, col, got, sizeof got);
+		if (strcmp(got, want) != 0)
+			fail(r, "cell text is '%s', expected '%s'", got, want);
+	} else if (strcmp(prop, "width") == 0) {
+		if (cell->width != atoi(value))
+			fail(r, "cell width is %d, expected %s", cell->width, value);
+	} else if (strcmp(prop, "fg") == 0 || strcmp(prop, "bg") == 0) {
+		fb_color have = prop[0] == 'f' ? cell->pen.fg : cell->pen.bg;
+
+		if (!parse_color(value, &color))
+			fail(r, "bad colour '%s'", value);
+		else if (color != have)
+			fail(r, "cell %s is %08x, expected %s", prop, (unsigned)have, value);
+	} else if (strcmp(prop, "attrs") == 0) {
+		snprintf(want, sizeof want, "%s", value);
+		if (!parse_attrs(value, &attrs))
+			fail(r, "bad attrs '%s'", want);
+		else if (attrs != cell->pen.attrs)
+			fail(r, "cell attrs are 0x%x, expected %s", cell->pen.attrs, want);
+	} else {
+		fail(r, "unknown cell property '%s'", prop);
+	}
+}
+
+static void check_cell(struct run *r, const char *arg)
+{
+	char props[LINE_MAX_LEN];
+	int row, col, used = 0;
+
+	if (sscanf(arg, "%d,%d %n", &row, &col, &used) != 2 || !used) {
+		fail(r, "bad cell line '%s'", arg);
+		return;
+	}
+	snprintf(props, sizeof props, "%s", arg + used);
+	for (char *prop = props; *prop;) {
+		char *end = strchr(prop, ' ');
+
+		if (end)
+			*end = 0;
+		check_cell_property(r, row, col, prop);
+		if (!end)
+			break;
+		prop = end + 1;
+	}
+}
+
+static void check_mode(struct run *r, const char *arg)
+{
+	const struct fb_modes *m = fb_modes(emu_fb(r->emu));
+	char name[64];
+	int want, got;
+
+	if (sscanf(arg, "%63[a-z_]=%d", name, &want) != 2) {
+		fail(r, "bad mode line '%s'", arg);
+		return;
+	}
+	if (strcmp(name, "app_cursor") == 0) got = m->app_cursor;
+	else if (strcmp(name, "app_keypad") == 0) got = m->app_keypad;
+	else if (strcmp(name, "bracketed_paste") == 0) got = m->bracketed_paste;
+	else if (strcmp(name, "focus_events") == 0) got = m->focus_events;
+	else if (strcmp(name, "cursor_visible") == 0) got = m->cursor_visible;
+	else if (strcmp(name, "reverse_video") == 0) got = m->reverse_video;
+	else if (strcmp(name, "mouse_mode") == 0) got = m->mouse_mode;
+	else if (strcmp(name, "mouse_encoding") == 0) got = m->mouse_encoding;
+	else {
+		fail(r, "unknown mode '%s'", name);
+		return;
+	}
+	if (got != want)
+		fail(r, "mode %s is %d, expected %d", name, got, want);
+}
+
+static void check_rows(struct run *r, char **rows, int nrows)
+{
+	const struct fb *fb = emu_fb(r->emu);
+	struct buf got;
+
+	buf_init(&got);
+	for (int row = 0; row < fb_rows(fb); row++) {
+		char want[LINE_MAX_LEN];
+		size_t len;
+
+		buf_reset(&got);
+		dump_row(fb, row, &got);
+		buf_put_u8(&got, 0);
+		len = unescape(row < nrows ? rows[row] : "", want);
+		while (len > 0 && want[len - 1] == ' ')
+			want[--len] = 0;
+		if (strcmp((char *)got.data, want) != 0) {
+			fail(r, "row %d is '%s', expected '%s'", row, (char *)got.data, want);
+			break;
+		}
+	}
+	buf_free(&got);
+}
+
+static void feed(struct emu *emu, const char *bytes, size_t len, bool bytewise)
+{
+	if (!bytewise) {
+		emu_write(emu, bytes, len);
+		return;
+	}
+	for (size_t i = 0; i < len; i++)
+		emu_write(emu, bytes + i, 1);
+}
+
+static void check_string(struct run *r, const char *what, const char *got, const char *arg)
+{
+	char want[LINE_MAX_LEN];
+
+	unescape(arg, want);
+	if (strcmp(got, want) != 0)
+		fail(r, "%s is '%s', expected '%s'", what, got, want);
+}
+
+/* Control bytes as \xHH, for messages. */
+static void printable(const char *s, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (; *s && n + 5 < cap; s++) {
+		if ((unsigned char)*s < 0x20)
+			n += (size_t)snprintf(out + n, cap - n, "\\x%02x", (unsigned char)*s);
+		else
+			out[n++] = *s;
+	}
+	out[n] = 0;
+}
+
+static void check_reply(struct run *r, const char *arg)
+{
+	char want[LINE_MAX_LEN];
+	struct buf got;
+
+	buf_init(&got);
+	emu_take_replies(r->emu, &got);
+	buf_put_u8(&got, 0);
+	unescape(arg, want);
+	if (strcmp((char *)got.data, want) != 0) {
+		char g[200], w[200];
+
+		printable((char *)got.data, g, sizeof g);
+		printable(want, w, sizeof w);
+		fail(r, "reply is '%s', expected '%s'", g, w);
+	}
+	buf_free(&got);
+}
+
+/* Run a case once; r->failure is "" when it passed. */
+static void run_case(const struct test_case *tc, bool bytewise, struct run *r)
+{
+	char bytes[LINE_MAX_LEN];
+	char *rows[SSPSH_MAX_ROWS];
+	int nrows = 0, cols, nrows_size;
+
+	r->failure[0] = 0;
+	r->emu = emu_new(tc->cols, tc->rows);
+	if (!r->emu) {
+		fail(r, "emu_new failed");
+		return;
+	}
+	for (size_t i = 0; i < tc->nlines; i++) {
+		char *line = tc->lines[i];
+
+		if (strncmp(line, "in ", 3) == 0) {
+			feed(r->emu, bytes, unescape(line + 3, bytes), bytewise);
+		} else if (strncmp(line, "resize ", 7) == 0) {
+			if (sscanf(line + 7, "%dx%d", &cols, &nrows_size) != 2 ||
+			    !emu_resize(r->emu, cols, nrows_size))
+				fail(r, "resize failed: '%s'", line);
+		} else if (line[0] == '|' && nrows < SSPSH_MAX_ROWS) {
+			rows[nrows++] = line + 1;
+		}
+	}
+	if (nrows)
+		check_rows(r, rows, nrows);
+	for (size_t i = 0; i < tc->nlines; i++) {
+		char line[LINE_MAX_LEN];
+		const struct fb *fb = emu_fb(r->emu);
+		uint32_t serial;
+
+		snprintf(line, sizeof line, "%s", tc->lines[i]);
+		if (strncmp(line, "cursor ", 7) == 0) {
+			int row, col;
+			char got[32];
+
+			fb_cursor(fb, &row, &col);
+			snprintf(got, sizeof got, "%d,%d", row, col);
+			if (strcmp(got, line + 7) != 0)
+				fail(r, "cursor is %d,%d, expected %s", row, col, line + 7);
+		} else if (strncmp(line, "cell ", 5) == 0) {
+			check_cell(r, line + 5);
+		} else if (strncmp(line, "mode ", 5) == 0) {
+			check_mode(r, line + 5);
+		} else if (strncmp(line, "title ", 6) == 0 || strcmp(line, "title") == 0) {
+			check_string(r, "title", fb_title(fb), line[5] ? line + 6 : "");
+		} else if (strncmp(line, "clipboard ", 10) == 0 || strcmp(line, "clipboard") == 0) {
+			const char *clip = fb_clipboard(fb, &serial);
+
+			check_string(r, "clipboard", clip ? clip : "", line[9] ? line + 10 : "");
+		} else if (strncmp(line, "bells ", 6) == 0) {
+			if (fb_bells(fb) != strtoul(line + 6, NULL, 10))
+				fail(r, "bells: %u, expected %s", (unsigned)fb_bells(fb), line + 6);
+		} else if (strncmp(line, "reply ", 6) == 0 || strcmp(line, "reply") == 0) {
+			check_reply(r, line[5] ? line + 6 : "");
+		} else if (!(strncmp(line, "in ", 3) == 0 || strncmp(line, "resize ", 7) == 0 ||
+			     line[0] == '|' || strncmp(line, "size ", 5) == 0)) {
+			fail(r, "unknown line '%s'", line);
+		}
+	}
+	emu_free(r->emu);
+	r->emu = NULL;
+}
+
+static void report_case(const char *file, struct test_case *tc)
+{
+	struct run whole, bytewise;
+
+	run_case(tc, false, &whole);
+	run_case(tc, true, &bytewise);
+	if (whole.failure[0])
+		printf("FAIL %s: %s: %s\n", file, tc->name, whole.failure);
+	else if (bytewise.failure[0])
+		printf("FAIL %s: %s: fed a byte at a time: %s\n", file, tc->name, bytewise.failure);
+	else
+		printf("PASS %s: %s\n", file, tc->name);
+	if (whole.failure[0] || bytewise.failure[0])
+		unit_any_failed = 1;
+	for (size_t i = 0; i < tc->nlines; i++)
+		free(tc->lines[i]);
+	free(tc->lines);
+	tc->lines = NULL;
+	tc->nlines = 0;
+}
+
+static void run_test_file(const char *dir, const char *name)
+{
+	char path[2048], line[LINE_MAX_LEN];
+	struct test_case tc = { .cols = 20, .rows = 5 };
+	bool open_case = false;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f) {
+		printf("FAIL %s: cannot open\n", name);
+		unit_any_failed = 1;
+		return;
+	}
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (strncmp(line, "=== ", 4) == 0) {
+			if (open_case)
+				report_case(name, &tc);
+			tc.cols = 20;
+			tc.rows = 5;
+			snprintf(tc.name, sizeof tc.name, "%.200s", line + 4);
+			open_case = true;
+			continue;
+		}
+		if (!open_case || line[0] == '#' || line[0] == 0)
+			continue;
+		if (strncmp(line, "size ", 5) == 0)
+			sscanf(line + 5, "%dx%d", &tc.cols, &tc.rows);
+		char **grown = realloc(tc.lines, (tc.nlines + 1) * sizeof *grown);
+		if (!grown || !(grown[tc.nlines] = strdup(line))) {
+			printf("FAIL %s: out of memory\n", name);
+			exit(1);
+		}
+		tc.lines = grown;
+		tc.nlines++;
+	}
+	if (open_case)
+		report_case(name, &tc);
+	fclose(f);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Names in `dir` ending in `suffix`, sorted; returns how many. */
+static size_t list_files(const char *dir, const char *suffix, char ***out)
+{
+	DIR *d = opendir(dir);
+	struct dirent *ent;
+	size_t n = 0, suffix_len = strlen(suffix);
+	char **names = NULL;
+
+	while (d && (ent = readdir(d))) {
+		size_t len = strlen(ent->d_name);
+
+		if (len <= suffix_len || strcmp(ent->d_name + len - suffix_len, suffix) != 0)
+			continue;
+		names = realloc(names, (n + 1) * sizeof *names);
+		names[n++] = strdup(ent->d_name);
+	}
+	if (d)
+		closedir(d);
+	if (n)
+		qsort(names, n, sizeof *names, compare_names);
+	*out = names;
+	return n;
+}
+
+static bool read_file(const char *path, struct buf *out)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+
+	if (!f)
+		return false;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_put(out, chunk, n);
+	fclose(f);
+	return true;
+}
+
+/* A recording replayed on 80x24 must give the screen tmux gave. */
+static void run_corpus_file(const char *dir, const char *name)
+{
+	char path[2048];
+	struct buf input, want, got;
+	struct emu *emu = emu_new(80, 24);
+
+	buf_init(&input);
+	buf_init(&want);
+	buf_init(&got);
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	bool have_input = read_file(path, &input);
+	snprintf(path + strlen(path) - 3, 8, ".screen");
+	if (!have_input || !read_file(path, &want)) {
+		printf("FAIL corpus/%s: cannot read it or its .screen\n", name);
+		unit_any_failed = 1;
+	} else {
+		emu_write(emu, input.data, input.len);
+		dump_screen(emu_fb(emu), &got);
+		if (got.len == want.len && memcmp(got.data, want.data, got.len) == 0) {
+			printf("PASS corpus/%s\n", name);
+		} else {
+			size_t line = 1;
+
+			for (size_t i = 0; i < got.len && i < want.len && got.data[i] == want.data[i]; i++)
+				line += got.data[i] == '\n';
+			printf("FAIL corpus/%s: dump differs from %s at line %zu\n", name, path, line);
+			unit_any_failed = 1;
+		}
+	}
+	emu_free(emu);
+	buf_free(&input);
+	buf_free(&want);
+	buf_free(&got);
+}
+
+TEST(csi_table_is_sorted)
+{
+	EXPECT(emu_csi_table_is_sorted());
+}
+
+int main(void)
+{
+	char dir[1024];
+	char **names;
+	size_t n;
+
+	RUN(csi_table_is_sorted);
+	snprintf(dir, sizeof dir, "%s/test/term", src_dir());
+	n = list_files(dir, ".test", &names);
+	if (n == 0) {
+		printf("FAIL test files: none in %s\n", dir);
+		unit_any_failed = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		run_test_file(dir, names[i]);
+		free(names[i]);
+	}
+	free(names);
+	snprintf(dir, sizeof dir, "%s/test/term/corpus", src_dir());
+	n = list_files(dir, ".vt", &names);
+	for (size_t i = 0; i < n; i++) {
+		run_corpus_file(dir, names[i]);
+		free(names[i]);
+	}
+	free(names);
+	return unit_exit_status();
+}
