@@ -1,2 +1,0 @@
-build/applets/connect.o: applets/connect.c applets/applets.h
-applets/applets.h:

@@ -1,2 +1,0 @@
-build/applets/server.o: applets/server.c applets/applets.h
-applets/applets.h:
