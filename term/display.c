@@ -9,9 +9,9 @@
 
 #include "term/display_seq.h"
 
-/* Cells a gap may span and still be written through rather than jumped:
- * beyond this a cursor move (at most 5 bytes) always wins. */
-#define WRITE_THROUGH_MAX 5
+/* Cells a gap may span and still be written through rather than jumped
+ * (a move costs at most 5 bytes, but it may need a pen change too). */
+#define WRITE_THROUGH_MAX 12
 /* Blank cells at the end of a row worth an EL (3 bytes) plus its move. */
 #define ERASE_TAIL_MIN 4
 /* Scroll amounts tried per frame (each costs a pass over the rows). */
@@ -108,8 +108,9 @@ static void put_cell(struct painter *p, int r, int c)
 }
 
 /* Reach (r, c) by rewriting the unchanged cells on the way if that is
- * shorter than a cursor move; false leaves everything as it was. */
-static bool write_through(struct painter *p, int r, int c)
+ * shorter than a cursor move, counting the change to next_pen after it;
+ * false leaves everything as it was. */
+static bool write_through(struct painter *p, int r, int c, const struct fb_pen *next_pen)
 {
 	struct term_state saved = p->t;
 	size_t mark = p->out->len;
@@ -118,32 +119,45 @@ static bool write_through(struct painter *p, int r, int c)
 	if (!p->t.cursor_known || p->t.wrap_pending || p->t.row != r || p->t.col >= c ||
 	    c - p->t.col > WRITE_THROUGH_MAX || fb_cell(p->now, r, p->t.col)->width == 0)
 		return false;
-	budget = seq_move_cost(&p->t, r, c);
+	budget = seq_move_cost(&p->t, r, c) + seq_pen_cost(&p->t.pen, next_pen);
 	while (p->t.col < c && p->t.cursor_known && !p->t.wrap_pending)
 		put_cell(p, r, p->t.col);
 	if (p->t.col == c && p->t.cursor_known && !p->t.wrap_pending &&
-	    p->out->len - mark <= (size_t)budget)
+	    p->out->len - mark + (size_t)seq_pen_cost(&p->t.pen, next_pen) <= (size_t)budget)
 		return true;
 	p->out->len = mark;
 	p->t = saved;
 	return false;
 }
 
-static void go_to(struct painter *p, int r, int c)
+/* Move to (r, c), where the next thing written needs next_pen. */
+static void go_to(struct painter *p, int r, int c, const struct fb_pen *next_pen)
 {
 	if (p->t.cursor_known && !p->t.wrap_pending && p->t.row == r && p->t.col == c)
 		return;
-	if (!write_through(p, r, c))
+	if (!write_through(p, r, c, next_pen))
 		seq_move(p->out, &p->t, r, c);
 }
 
-/* Set a pen an erase fills with background bg. */
-static void pen_for_erase(struct painter *p, fb_color bg)
+/* The pen an erase (EL/ED) with background bg is done with: the current
+ * one if it will do. */
+static struct fb_pen erase_pen(const struct painter *p, fb_color bg)
 {
 	struct fb_pen pen = { FB_COLOR_DEFAULT, bg, 0 };
 
-	if (p->t.pen.bg != bg || (p->t.pen.attrs & FB_INVERSE))
-		seq_pen(p->out, &p->t, &pen);
+	if (p->t.pen.bg == bg && !(p->t.pen.attrs & FB_INVERSE))
+		return p->t.pen;
+	return pen;
+}
+
+static void erase(struct painter *p, int r, int c, fb_color bg, const char *seq)
+{
+	struct fb_pen pen = erase_pen(p, bg);
+
+	go_to(p, r, c, &pen);
+	pen = erase_pen(p, bg);	/* writing through may have changed the pen */
+	seq_pen(p->out, &p->t, &pen);
+	buf_put_str(p->out, seq);
 }
 
 /* Repaint cells [0, limit) of row r that the terminal shows wrong. */
@@ -176,14 +190,11 @@ static void paint_row(struct painter *p, int r, int limit)
 		if (cells_same(p, r, shown, c) &&
 		    (cells[c].width != 2 || cells_same(p, r, shown, c + 1)))
 			continue;
-		go_to(p, r, c);
+		go_to(p, r, c, &cells[c].pen);
 		put_cell(p, r, c);
 	}
-	if (erase_from >= 0) {
-		go_to(p, r, erase_from);
-		pen_for_erase(p, cells[p->cols - 1].pen.bg);
-		buf_put(p->out, "\033[K", 3);
-	}
+	if (erase_from >= 0)
+		erase(p, r, erase_from, cells[p->cols - 1].pen.bg, "\033[K");
 }
 
 /* Where the blank end of the screen begins: every cell from (row, col) on,
@@ -238,9 +249,7 @@ static void paint_rows(struct painter *p)
 	if (tail_row < p->rows) {
 		if (tail_col > 0)
 			paint_row(p, tail_row, tail_col);
-		go_to(p, tail_row, tail_col);
-		pen_for_erase(p, bg);
-		buf_put(p->out, "\033[J", 3);
+		erase(p, tail_row, tail_col, bg, "\033[J");
 	}
 }
 
@@ -309,9 +318,10 @@ void display_diff(const struct fb *old, const struct fb *now, struct buf *out)
 			seq_csi_n(out, p.scrolled, 'S');
 	}
 	paint_rows(&p);
-	seq_pen(out, &p.t, &plain);
+	/* The next diff starts from the power-on pen. */
 	fb_cursor(now, &row, &col);
-	go_to(&p, row, col);
+	go_to(&p, row, col, &plain);
+	seq_pen(out, &p.t, &plain);
 }
 
 void display_close(const struct fb *last, struct buf *out)

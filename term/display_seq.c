@@ -146,6 +146,20 @@ static void params_incremental(struct params *p, const struct fb_pen *from, cons
 		param_color(p, to->bg, false);
 }
 
+int seq_pen_cost(const struct fb_pen *from, const struct fb_pen *to)
+{
+	static const struct fb_pen plain;
+	struct params inc = { .len = 0 }, reset = { .len = 0 };
+
+	if (pen_equal(from, to))
+		return 0;
+	if (pen_equal(to, &plain))
+		return 3;
+	params_incremental(&inc, from, to);
+	params_from_reset(&reset, to);
+	return 3 + (reset.len < inc.len ? reset.len : inc.len);
+}
+
 void seq_pen(struct buf *out, struct term_state *t, const struct fb_pen *to)
 {
 	static const struct fb_pen plain;

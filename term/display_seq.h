@@ -19,6 +19,8 @@ struct term_state {
 bool pen_equal(const struct fb_pen *a, const struct fb_pen *b);
 /* Append the shortest SGR that changes the terminal's pen to `to`. */
 void seq_pen(struct buf *out, struct term_state *t, const struct fb_pen *to);
+/* Bytes seq_pen would append. */
+int seq_pen_cost(const struct fb_pen *from, const struct fb_pen *to);
 
 /* Bytes the cheapest move to (row, col) would take; seq_move emits it. */
 int seq_move_cost(const struct term_state *t, int row, int col);

@@ -70,7 +70,7 @@ TEST(one_char_elsewhere_moves_there_and_back)
 	put_text(b, 5, 10, "x", NULL);
 	EXPECT_STR(diff_of(a, b), "\033[6;11Hx\033[H");
 	put_text(b, 5, 10, "x", &red);
-	EXPECT_STR(diff_of(a, b), "\033[6;11H\033[31mx\033[m\033[H");
+	EXPECT_STR(diff_of(a, b), "\033[6;11H\033[31mx\033[H\033[m");
 	fb_free(a);
 	fb_free(b);
 }
