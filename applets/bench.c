@@ -11,6 +11,9 @@ const char bench_usage[] =
 "  emu [--cols N] [--rows N] [--dump] FILE...\n"
 "        feed FILEs through the terminal emulator; print MB/s, or with --dump\n"
 "        the final screen and `cursor ROW,COL`\n"
+"  display [--cols N] [--rows N] [--chunk BYTES] [--check] FILE...\n"
+"        replay FILEs through the emulator, a frame every CHUNK bytes; print\n"
+"        display-diff bytes per frame against full repaints, and diffs/s\n"
 "  net   seal+open datagrams/s and per-datagram overhead of the transport\n";
 
 struct benchmark {
@@ -19,6 +22,7 @@ struct benchmark {
 };
 
 static const struct benchmark benchmarks[] = {
+	{ "display", bench_display_main },
 	{ "emu", bench_emu_main },
 	{ "net", bench_net_main },
 };

@@ -4,13 +4,6 @@
 
 #include <stdlib.h>
 
-/* The round-trip tests need the emulator; until it is on main they skip. */
-#if __has_include("term/parser.h")
-#define HAVE_EMU 1
-#else
-#define HAVE_EMU 0
-#endif
-
 static const struct fb_pen plain;
 
 static void put_text(struct fb *fb, int row, int col, const char *text, const struct fb_pen *pen)
@@ -397,7 +390,6 @@ TEST(diff_is_smaller_than_repaint_when_little_changes)
 	buf_free(&full);
 }
 
-#if HAVE_EMU
 /* A successor: a few writes, maybe a scroll, new state; events at most once
  * (the emulator counts a clipboard set and a BEL once per diff). */
 static struct fb *random_successor(const struct fb *old, int writes)
@@ -518,17 +510,6 @@ TEST(full_repaint_round_trips_through_the_emulator)
 	EXPECT_INT(failures, 0);
 	buf_free(&out);
 }
-#else
-TEST(diff_round_trips_through_the_emulator)
-{
-	SKIP("the emulator is not on main yet");
-}
-
-TEST(full_repaint_round_trips_through_the_emulator)
-{
-	SKIP("the emulator is not on main yet");
-}
-#endif
 
 int main(void)
 {
