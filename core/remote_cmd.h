@@ -1,0 +1,40 @@
+/* The command lines `sspsh connect HOST` gives ssh to run on the remote host.
+ * ssh hands its command to the user's login shell, which may be any shell,
+ * so each is one `sh -c '<script>'` with every argument quoted for sh.
+ * The scripts print the lines of core/bootstrap.h. */
+#ifndef SSPSH_REMOTE_CMD_H
+#define SSPSH_REMOTE_CMD_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+
+/* Where a fresh install goes, relative to the remote $HOME. A login shell's
+ * PATH may not hold it, so the scripts look there explicitly. */
+#define REMOTE_INSTALL_DIR ".local/bin"
+
+struct remote_server_args {
+	/* The --server string: a path or shell words, run as `SERVER server ...`.
+	 * NULL: sspsh from PATH, else ~/.local/bin/sspsh. */
+	const char *server;
+	const char *port;		/* -p PORT|LOW:HIGH, or NULL */
+	const char *const *env;		/* NAME=VALUE for -l, NULL-terminated; may be NULL */
+	const char *const *command;	/* after --, NULL-terminated; NULL: login shell */
+};
+
+enum remote_server_where {
+	REMOTE_SERVER_FIND,		/* as args->server says */
+	REMOTE_SERVER_INSTALLED,	/* ~/.local/bin/sspsh, just installed */
+};
+
+/* Starts the server; when it is not found, prints "SSPSH NOTFOUND <uname -sm>"
+ * and exits 127. */
+void remote_cmd_start_server(struct buf *out, const struct remote_server_args *args,
+			     enum remote_server_where where);
+
+/* Reads exactly `size` bytes from stdin into ~/.local/bin/sspsh (mode 0755),
+ * through a temporary file renamed into place, so a broken transfer never
+ * leaves a half-written sspsh. Exits non-zero, with a message, on failure. */
+void remote_cmd_install(struct buf *out, size_t size);
+
+#endif
