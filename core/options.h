@@ -23,6 +23,18 @@
 #define SSPSH_TERM "xterm-256color"
 #endif
 
+/* ---- connect over ssh ---- */
+/* After the CONNECT line, ssh gets this long to exit by itself before it is
+ * stopped (the server has detached; only ssh's own teardown is left). */
+#ifndef SSPSH_SSH_LINGER_MS
+#define SSPSH_SSH_LINGER_MS 5000
+#endif
+/* With --install, the ssh master connection shared by the probe, the copy
+ * and the start stays up at most this long if sspsh dies without closing it. */
+#ifndef SSPSH_SSH_CONTROL_PERSIST_S
+#define SSPSH_SSH_CONTROL_PERSIST_S 60
+#endif
+
 /* ---- Terminal ---- */
 #ifndef SSPSH_DEFAULT_COLS
 #define SSPSH_DEFAULT_COLS 80

@@ -1,0 +1,511 @@
+/* sspsh connect [USER@]HOST: the server is started over ssh, which prints
+ * "SSPSH CONNECT port key addr" (core/bootstrap.h) and exits; the session
+ * then runs over UDP in this process, the key handed over in memory.
+ *
+ * With --install the first ssh becomes a connection master (ControlMaster
+ * in a private directory), so the copy of this executable and the second
+ * start reuse it: one login, one password prompt. The copy runs without a
+ * pty (-T), so the bytes pass untouched. */
+#include "applets/connect_ssh.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <mbedtls/platform_util.h>
+
+#include "applets/applets.h"
+#include "applets/ssh_spawn.h"
+#include "core/bootstrap.h"
+#include "core/log.h"
+#include "core/options.h"
+#include "core/remote_cmd.h"
+#include "core/shell_words.h"
+
+#define MAX_LOCALE_VARS 24
+
+struct opts {
+	const char *ssh;
+	const char *server;
+	const char *port;
+	const char *remote_ip;	/* NULL or "remote": from the CONNECT line */
+	const char *predict;
+	const char *link;
+	int family;		/* AF_UNSPEC, AF_INET or AF_INET6 */
+	bool install;
+	const char *dest;	/* [user@]host as given to ssh */
+	const char *const *command;
+	const char *locale[MAX_LOCALE_VARS + 1];
+};
+
+/* Everything needed to run ssh again: its words and the master socket. */
+struct ssh_ctx {
+	const struct opts *o;
+	struct shell_words words;
+	char control_dir[64];	/* "" unless --install */
+	char control_path[96];
+};
+
+/* ---- options ---- */
+
+enum { OPT_SSH = 256, OPT_SERVER, OPT_INSTALL, OPT_REMOTE_IP, OPT_PREDICT, OPT_LINK };
+
+static const struct option long_options[] = {
+	{ "ssh",       required_argument, NULL, OPT_SSH },
+	{ "server",    required_argument, NULL, OPT_SERVER },
+	{ "install",   no_argument,       NULL, OPT_INSTALL },
+	{ "remote-ip", required_argument, NULL, OPT_REMOTE_IP },
+	{ "predict",   required_argument, NULL, OPT_PREDICT },
+	{ "link",      required_argument, NULL, OPT_LINK },
+	{ NULL, 0, NULL, 0 },
+};
+
+static bool is_port_number(const char *s, size_t len)
+{
+	unsigned long v = 0;
+
+	if (len == 0 || len > 5)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	return v >= 1 && v <= 65535;
+}
+
+/* PORT or LOW:HIGH. */
+static bool valid_port_spec(const char *s)
+{
+	const char *colon = strchr(s, ':');
+
+	if (!colon)
+		return is_port_number(s, strlen(s));
+	return is_port_number(s, (size_t)(colon - s)) &&
+	       is_port_number(colon + 1, strlen(colon + 1)) &&
+	       atoi(s) <= atoi(colon + 1);
+}
+
+static bool is_numeric_address(const char *s)
+{
+	unsigned char a[16];
+
+	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
+}
+
+static bool check_options(const struct opts *o)
+{
+	if (o->port && !valid_port_spec(o->port)) {
+		log_error("connect: -p wants PORT or LOW:HIGH (1-65535), not '%s'", o->port);
+		return false;
+	}
+	if (o->remote_ip && strcmp(o->remote_ip, "remote") != 0 &&
+	    strcmp(o->remote_ip, "local") != 0 && !is_numeric_address(o->remote_ip)) {
+		log_error("connect: --remote-ip wants remote, local or a numeric address, not '%s'",
+			  o->remote_ip);
+		return false;
+	}
+	if (o->predict && strcmp(o->predict, "adaptive") != 0 &&
+	    strcmp(o->predict, "always") != 0 && strcmp(o->predict, "never") != 0) {
+		log_error("connect: --predict wants adaptive, always or never, not '%s'", o->predict);
+		return false;
+	}
+	if (!o->dest || !o->dest[0] || o->dest[0] == '-') {
+		log_error("connect: which host? (sspsh connect --help)");
+		return false;
+	}
+	return true;
+}
+
+/* The client's locale travels to the session's programs, as with mosh. */
+static void collect_locale(struct opts *o)
+{
+	extern char **environ;
+	int n = 0;
+
+	for (char **e = environ; *e && n < MAX_LOCALE_VARS; e++)
+		if (strncmp(*e, "LANG=", 5) == 0 || strncmp(*e, "LC_", 3) == 0)
+			o->locale[n++] = *e;
+	o->locale[n] = NULL;
+}
+
+static bool parse_options(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->ssh = "ssh";
+	o->family = AF_UNSPEC;
+	opterr = 0;
+	optind = 0;	/* glibc: full reset, and "+" stops at the host */
+	while ((c = getopt_long(argc, argv, "+46p:v", long_options, NULL)) != -1) {
+		switch (c) {
+		case '4': o->family = AF_INET; break;
+		case '6': o->family = AF_INET6; break;
+		case 'p': o->port = optarg; break;
+		case 'v': log_set_level(LOG_DEBUG); break;
+		case OPT_SSH: o->ssh = optarg; break;
+		case OPT_SERVER: o->server = optarg; break;
+		case OPT_INSTALL: o->install = true; break;
+		case OPT_REMOTE_IP: o->remote_ip = optarg; break;
+		case OPT_PREDICT: o->predict = optarg; break;
+		case OPT_LINK: o->link = optarg; break;
+		default:
+			log_error("connect: bad option or missing value: %s (sspsh connect --help)",
+				  argv[optind - 1]);
+			return false;
+		}
+	}
+	if (optind < argc)
+		o->dest = argv[optind++];
+	if (optind < argc && strcmp(argv[optind], "--") == 0)
+		optind++;
+	o->command = (const char *const *)&argv[optind];
+	collect_locale(o);
+	return check_options(o);
+}
+
+/* ---- running ssh ---- */
+
+/* A NULL-terminated argv: the user's ssh words, then ours. */
+struct argv_list {
+	const char **v;
+	int n, cap;
+};
+
+static bool argv_start(struct argv_list *a, const struct ssh_ctx *ctx)
+{
+	a->cap = ctx->words.argc + 24;
+	a->v = calloc((size_t)a->cap, sizeof *a->v);
+	a->n = 0;
+	if (!a->v) {
+		log_error("out of memory");
+		return false;
+	}
+	for (int i = 0; i < ctx->words.argc; i++)
+		a->v[a->n++] = ctx->words.argv[i];
+	return true;
+}
+
+static void argv_add(struct argv_list *a, const char *word)
+{
+	if (a->n < a->cap - 1)
+		a->v[a->n++] = word;
+}
+
+static bool needs_quotes(const char *word)
+{
+	return !word[0] || word[strspn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					     "0123456789@%+=:,./_-")] != '\0';
+}
+
+static void argv_log(const struct argv_list *a)
+{
+	struct buf line;
+
+	if (log_get_level() < LOG_DEBUG)
+		return;
+	buf_init(&line);
+	for (int i = 0; i < a->n; i++) {
+		if (i)
+			buf_put_u8(&line, ' ');
+		if (needs_quotes(a->v[i]))
+			shell_quote(&line, a->v[i]);
+		else
+			buf_put_str(&line, a->v[i]);
+	}
+	log_debug("running %.*s", (int)line.len, (const char *)line.data);
+	buf_free(&line);
+}
+
+/* The options every ssh run shares: family and the master connection. */
+static void add_common_options(struct argv_list *a, const struct ssh_ctx *ctx, bool master)
+{
+	static char persist[48];
+
+	if (ctx->o->family == AF_INET)
+		argv_add(a, "-4");
+	else if (ctx->o->family == AF_INET6)
+		argv_add(a, "-6");
+	if (!ctx->control_dir[0])
+		return;
+	argv_add(a, "-o");
+	argv_add(a, ctx->control_path);
+	argv_add(a, "-o");
+	if (master) {
+		snprintf(persist, sizeof persist, "ControlPersist=%d", SSPSH_SSH_CONTROL_PERSIST_S);
+		argv_add(a, "ControlMaster=auto");
+		argv_add(a, "-o");
+		argv_add(a, persist);
+	} else {
+		argv_add(a, "ControlMaster=no");
+	}
+}
+
+/* ssh -tt ... HOST 'sh -c ...start the server...'; returns ssh's status. */
+static int run_start(const struct ssh_ctx *ctx, enum remote_server_where where,
+		     struct bootstrap_scan *scan)
+{
+	struct remote_server_args args = {
+		.server = ctx->o->server, .port = ctx->o->port,
+		.env = ctx->o->locale, .command = ctx->o->command,
+	};
+	struct argv_list a;
+	struct buf remote;
+	int status;
+
+	if (!argv_start(&a, ctx))
+		return SSH_SPAWN_FAILED;
+	buf_init(&remote);
+	remote_cmd_start_server(&remote, &args, where);
+	buf_put_u8(&remote, '\0');
+	argv_add(&a, "-tt");
+	add_common_options(&a, ctx, true);
+	argv_add(&a, "--");
+	argv_add(&a, ctx->o->dest);
+	argv_add(&a, (const char *)remote.data);
+	argv_log(&a);
+	bootstrap_scan_init(scan);
+	status = remote.oom ? SSH_SPAWN_FAILED : ssh_spawn_scan((char *const *)a.v, scan);
+	buf_free(&remote);
+	free(a.v);
+	return status;
+}
+
+/* ---- --install ---- */
+
+/* "Linux x86_64", as `uname -sm` would say for the machine this binary is for. */
+static void this_binary_platform(char *out, size_t cap)
+{
+	struct utsname u;
+	const char *machine;
+
+	if (uname(&u) != 0) {
+		snprintf(out, cap, "unknown");
+		return;
+	}
+	machine = u.machine;
+#if defined(__x86_64__)
+	machine = "x86_64";
+#elif defined(__aarch64__)
+	machine = "aarch64";
+#endif
+	snprintf(out, cap, "%s %s", u.sysname, machine);
+}
+
+static bool make_control_dir(struct ssh_ctx *ctx)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	/* A socket path must fit in sun_path, with ssh's temporary suffix. */
+	if (!tmp || !tmp[0] || strlen(tmp) > 24)
+		tmp = "/tmp";
+	snprintf(ctx->control_dir, sizeof ctx->control_dir, "%s/sspsh-ssh.XXXXXX", tmp);
+	if (!mkdtemp(ctx->control_dir)) {
+		log_error("connect: cannot make a directory in %s: %s", tmp, strerror(errno));
+		ctx->control_dir[0] = '\0';
+		return false;
+	}
+	snprintf(ctx->control_path, sizeof ctx->control_path, "ControlPath=%s/master",
+		 ctx->control_dir);
+	return true;
+}
+
+/* Asks the master to exit and removes its directory. */
+static void close_master(struct ssh_ctx *ctx)
+{
+	char socket_path[96];
+	struct argv_list a;
+	struct stat st;
+
+	if (!ctx->control_dir[0])
+		return;
+	snprintf(socket_path, sizeof socket_path, "%s/master", ctx->control_dir);
+	if (stat(socket_path, &st) == 0 && argv_start(&a, ctx)) {
+		argv_add(&a, "-o");
+		argv_add(&a, ctx->control_path);
+		argv_add(&a, "-O");
+		argv_add(&a, "exit");
+		argv_add(&a, "--");
+		argv_add(&a, ctx->o->dest);
+		argv_log(&a);
+		ssh_spawn_feed((char *const *)a.v, -1, true);
+		free(a.v);
+	}
+	unlink(socket_path);
+	if (rmdir(ctx->control_dir) != 0)
+		log_debug("cannot remove %s: %s", ctx->control_dir, strerror(errno));
+	ctx->control_dir[0] = '\0';
+}
+
+/* Copies /proc/self/exe to the remote ~/.local/bin/sspsh. Returns 0 or an
+ * exit status. */
+static int install_self(const struct ssh_ctx *ctx, const char *remote_platform)
+{
+	char mine[128];
+	struct argv_list a;
+	struct buf remote;
+	struct stat st;
+	int fd, status;
+
+	this_binary_platform(mine, sizeof mine);
+	if (strcmp(mine, remote_platform) != 0) {
+		log_error("connect: cannot install: %s is '%s', this sspsh is for '%s'",
+			  ctx->o->dest, remote_platform, mine);
+		return 1;
+	}
+	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		log_error("connect: cannot read this executable: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	if (!argv_start(&a, ctx)) {
+		close(fd);
+		return 1;
+	}
+	buf_init(&remote);
+	remote_cmd_install(&remote, (size_t)st.st_size);
+	buf_put_u8(&remote, '\0');
+	argv_add(&a, "-T");
+	add_common_options(&a, ctx, false);
+	argv_add(&a, "--");
+	argv_add(&a, ctx->o->dest);
+	argv_add(&a, (const char *)remote.data);
+	log_warn("installing sspsh (%lld bytes) on %s as ~/" REMOTE_INSTALL_DIR "/sspsh",
+		 (long long)st.st_size, ctx->o->dest);
+	argv_log(&a);
+	status = ssh_spawn_feed((char *const *)a.v, fd, false);
+	close(fd);
+	buf_free(&remote);
+	free(a.v);
+	if (status != 0) {
+		log_error("connect: installing on %s failed (status %d)", ctx->o->dest, status);
+		return status == SSH_SPAWN_FAILED ? 255 : status;
+	}
+	return 0;
+}
+
+/* ---- after ssh ---- */
+
+/* Explains why there is no CONNECT line and picks the exit status. */
+static int report_failure(const struct ssh_ctx *ctx, const struct bootstrap_scan *scan,
+			  int status)
+{
+	const char *host = ctx->o->dest;
+
+	if (status == SSH_SPAWN_FAILED)
+		return 255;
+	if (scan->have_notfound) {
+		if (ctx->o->server)
+			log_error("connect: %s: cannot run '%s' (not found); --install copies this "
+				  "sspsh to ~/" REMOTE_INSTALL_DIR "/sspsh there", host, ctx->o->server);
+		else
+			log_error("connect: %s has no sspsh (not on PATH nor in ~/" REMOTE_INSTALL_DIR
+				  "); --install copies this one there", host);
+		return 127;
+	}
+	if (scan->saw_bad_connect)
+		log_error("connect: the server on %s printed a malformed CONNECT line", host);
+	else if (status == 255)
+		log_error("connect: ssh to %s failed (status 255)", host);
+	else if (status > 128)
+		log_error("connect: ssh to %s was stopped by signal %d", host, status - 128);
+	else if (status != 0)
+		log_error("connect: the server on %s failed (status %d)", host, status);
+	else
+		log_error("connect: the server on %s exited without saying where to connect", host);
+	return status != 0 ? status : 1;
+}
+
+/* The host part of [user@]host. */
+static const char *dest_host(const char *dest)
+{
+	const char *at = strrchr(dest, '@');
+
+	return at ? at + 1 : dest;
+}
+
+/* Where to send datagrams: see --remote-ip. */
+static const char *server_address(const struct opts *o, const struct bootstrap_connect *c)
+{
+	if (o->remote_ip && strcmp(o->remote_ip, "local") == 0)
+		return dest_host(o->dest);
+	if (o->remote_ip && strcmp(o->remote_ip, "remote") != 0)
+		return o->remote_ip;
+	if (c->addr[0] && !strchr(c->addr, '%'))
+		return c->addr;
+	log_debug("the server did not say which address ssh reached; resolving %s here",
+		  dest_host(o->dest));
+	return dest_host(o->dest);
+}
+
+/* Placeholder until the session client lands: says where it would go. */
+static int open_session(const char *host, const char *port, const char *key,
+			const struct opts *o)
+{
+	(void)key;
+	(void)o;
+	log_error("connect: server is up at %s port %s, but the session client is not built yet",
+		  host, port);
+	return EXIT_USAGE;
+}
+
+/* Starts the server, installing it first if it is missing and --install. */
+static int start_server(struct ssh_ctx *ctx, struct bootstrap_scan *scan)
+{
+	int status = run_start(ctx, REMOTE_SERVER_FIND, scan);
+
+	if (scan->have_connect || !scan->have_notfound || !ctx->o->install)
+		return status;
+	status = install_self(ctx, scan->platform);
+	if (status != 0)
+		return status;
+	return run_start(ctx, REMOTE_SERVER_INSTALLED, scan);
+}
+
+int connect_ssh_main(int argc, char **argv)
+{
+	struct ssh_ctx ctx = { 0 };
+	struct bootstrap_scan scan;
+	struct opts o;
+	const char *error = NULL;
+	char key[BOOTSTRAP_KEY_MAX + 1];
+	int status;
+
+	if (!parse_options(argc, argv, &o))
+		return EXIT_USAGE;
+	ctx.o = &o;
+	if (!shell_words_split(o.ssh, &ctx.words, &error) || ctx.words.argc == 0) {
+		log_error("connect: --ssh: %s", error ? error : "no command given");
+		return EXIT_USAGE;
+	}
+	if (o.install && !make_control_dir(&ctx)) {
+		shell_words_free(&ctx.words);
+		return 1;
+	}
+	status = start_server(&ctx, &scan);
+	close_master(&ctx);
+	if (!scan.have_connect) {
+		status = report_failure(&ctx, &scan, status);
+		shell_words_free(&ctx.words);
+		bootstrap_scan_wipe(&scan);
+		return status;
+	}
+	memcpy(key, scan.connect.key, sizeof key);
+	status = open_session(server_address(&o, &scan.connect), scan.connect.port, key, &o);
+	mbedtls_platform_zeroize(key, sizeof key);
+	bootstrap_scan_wipe(&scan);
+	shell_words_free(&ctx.words);
+	return status;
+}
