@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "term/display_scroll.h"
 #include "term/display_seq.h"
 
 /* Cells a gap may span and still be written through rather than jumped
@@ -14,28 +15,32 @@
 #define WRITE_THROUGH_MAX 12
 /* Blank cells at the end of a row worth an EL (3 bytes) plus its move. */
 #define ERASE_TAIL_MIN 4
-/* Scroll amounts tried per frame (each costs a pass over the rows). */
-#define SCROLL_CANDIDATES_MAX 8
+/* A scroll that keeps at most this many more rows is checked against
+ * painting without it. */
+#define SCROLL_TRIAL_GAIN_MAX 3
 
 struct painter {
 	struct buf *out;
 	const struct fb *old, *now;
 	int cols, rows;
 	bool old_blank;	/* the terminal was cleared: every old row is blank */
-	int scrolled;	/* the terminal shows old row i + scrolled on row i */
+	struct scroll scroll;	/* what the terminal did to the old rows */
 	struct term_state t;
 };
 
 static const struct fb_cell blank_cell = { ' ', 1, 0, { 0, 0, 0 } };
 
-/* The old cells the terminal shows on row r, or NULL for a blank row. */
+/* The row of `old` the terminal shows on row r; -1 when it is blank. */
+static int shown_source(const struct painter *p, int r)
+{
+	return p->old_blank ? -1 : scroll_source(&p->scroll, r);
+}
+
 static const struct fb_cell *shown_row(const struct painter *p, int r)
 {
-	int src = r + p->scrolled;
+	int src = shown_source(p, r);
 
-	if (p->old_blank || src >= p->rows)
-		return NULL;
-	return fb_cell(p->old, src, 0);
+	return src < 0 ? NULL : fb_cell(p->old, src, 0);
 }
 
 static bool cells_same(const struct painter *p, int r, const struct fb_cell *shown, int c)
@@ -52,7 +57,7 @@ static bool cells_same(const struct painter *p, int r, const struct fb_cell *sho
 	if (!shown)
 		return false;
 	fb_cell_text(p->now, r, c, ta, sizeof ta);
-	fb_cell_text(p->old, r + p->scrolled, c, tb, sizeof tb);
+	fb_cell_text(p->old, shown_source(p, r), c, tb, sizeof tb);
 	return strcmp(ta, tb) == 0;
 }
 
@@ -61,7 +66,7 @@ static bool row_same(const struct painter *p, int r)
 	const struct fb_cell *shown = shown_row(p, r);
 
 	if (shown)
-		return fb_row_equal(p->now, r, p->old, r + p->scrolled);
+		return fb_row_equal(p->now, r, p->old, shown_source(p, r));
 	for (int c = 0; c < p->cols; c++)
 		if (!cells_same(p, r, NULL, c))
 			return false;
@@ -253,29 +258,6 @@ static void paint_rows(struct painter *p)
 	}
 }
 
-/* The k > 0 for which `now` is `old` scrolled up by k rows, if scrolling
- * the terminal saves repainting rows; else 0. */
-static int find_scroll(const struct fb *old, const struct fb *now)
-{
-	int rows = fb_rows(now), best = 0, best_matches = 0, candidates = 0;
-
-	for (int r = 0; r < rows; r++)
-		best_matches += fb_row_equal(old, r, now, r);
-	for (int k = 1; k < rows && candidates < SCROLL_CANDIDATES_MAX; k++) {
-		int matches = 0;
-		if (!fb_row_equal(old, k, now, 0))
-			continue;
-		candidates++;
-		for (int r = 0; r + k < rows; r++)
-			matches += fb_row_equal(old, r + k, now, r);
-		if (matches > best_matches) {
-			best = k;
-			best_matches = matches;
-		}
-	}
-	return best;
-}
-
 /* Modes and title against what the terminal shows (p->old, NULL when
  * unknown); clipboard and bell against the previous frame `prev`. */
 static void put_state(struct painter *p, const struct fb *prev, const struct fb *now)
@@ -297,12 +279,51 @@ static void put_state(struct painter *p, const struct fb *prev, const struct fb 
 		buf_put_u8(p->out, '\a');
 }
 
-void display_diff(const struct fb *old, const struct fb *now, struct buf *out)
+/* Paint the cells and put the cursor where `now` has it, from the state
+ * in p (after a scroll, if p->scroll holds one). */
+static void paint(struct painter p)
 {
 	static const struct fb_pen plain;
+	int row, col;
+
+	if (scroll_put(&p.scroll, p.rows, p.out))
+		p.t.row = p.t.col = 0;
+	paint_rows(&p);
+	/* The next diff starts from the power-on pen. */
+	fb_cursor(p.now, &row, &col);
+	go_to(&p, row, col, &plain);
+	seq_pen(p.out, &p.t, &plain);
+}
+
+/* Row matches are a rough guide to what a scroll saves (a row that
+ * matches none may still be nearly right): when the choice is close, paint
+ * each way and keep the shortest. Returns how many ways to try. */
+static int scroll_choices(const struct painter *p, struct scroll *choice)
+{
+	int n = 0;
+
+	choice[n++] = p->scroll;
+	if (!p->scroll.by)
+		return n;
+	if (p->scroll.top != 0 || p->scroll.bottom != p->rows) {
+		choice[n] = p->scroll;
+		choice[n].top = 0;
+		choice[n++].bottom = p->rows;
+	}
+	if (p->scroll.gain <= SCROLL_TRIAL_GAIN_MAX) {
+		choice[n] = p->scroll;
+		choice[n++].by = 0;
+	}
+	return n;
+}
+
+void display_diff(const struct fb *old, const struct fb *now, struct buf *out)
+{
 	struct painter p = { .out = out, .old = old, .now = now,
 			     .cols = fb_cols(now), .rows = fb_rows(now) };
-	int row, col;
+	struct scroll choice[3];
+	size_t start, best_len;
+	int n;
 
 	if (old && (fb_cols(old) != p.cols || fb_rows(old) != p.rows))
 		p.old = NULL;
@@ -311,17 +332,26 @@ void display_diff(const struct fb *old, const struct fb *now, struct buf *out)
 	if (!p.old) {
 		buf_put_str(out, "\033[m\033[H\033[2J");
 		p.old_blank = true;
-	} else {
-		fb_cursor(old, &p.t.row, &p.t.col);
-		p.scrolled = find_scroll(old, now);
-		if (p.scrolled)
-			seq_csi_n(out, p.scrolled, 'S');
+		paint(p);
+		return;
 	}
-	paint_rows(&p);
-	/* The next diff starts from the power-on pen. */
-	fb_cursor(now, &row, &col);
-	go_to(&p, row, col, &plain);
-	seq_pen(out, &p.t, &plain);
+	fb_cursor(old, &p.t.row, &p.t.col);
+	p.scroll = scroll_find(old, now);
+	n = scroll_choices(&p, choice);
+	start = out->len;
+	paint(p);
+	best_len = out->len - start;
+	for (int i = 1; i < n && !out->oom; i++) {
+		size_t len;
+		p.scroll = choice[i];
+		paint(p);
+		len = out->len - start - best_len;
+		if (len < best_len) {
+			memmove(out->data + start, out->data + start + best_len, len);
+			best_len = len;
+		}
+		out->len = start + best_len;
+	}
 }
 
 void display_close(const struct fb *last, struct buf *out)

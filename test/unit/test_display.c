@@ -167,6 +167,42 @@ TEST(scroll_is_detected)
 	fb_free(b);
 }
 
+static void fill_lines(struct fb *fb, int from, int to)
+{
+	char line[64];
+
+	for (int r = from; r < to; r++) {
+		snprintf(line, sizeof line, "text of line %d, long enough to matter", r);
+		put_text(fb, r, 0, line, NULL);
+	}
+}
+
+TEST(region_scroll_keeps_a_status_line)
+{
+	struct fb *a = fb_new(80, 24), *b;
+	const char *d;
+
+	fill_lines(a, 0, 23);
+	put_text(a, 23, 0, "-- INSERT --  status line that stays", NULL);
+	b = fb_clone(a);
+	fb_scroll(b, 0, 23, 2, &plain);
+	put_text(b, 21, 0, "new line", NULL);
+	put_text(b, 22, 0, "another", NULL);
+	d = diff_of(a, b);
+	EXPECT(strncmp(d, "\033[1;23r\033[2S\033[r", 14) == 0);
+	EXPECT(strlen(d) < 40);
+
+	fb_free(b);	/* and back down: the reverse scroll */
+	b = fb_clone(a);
+	fb_scroll(b, 0, 23, -1, &plain);
+	put_text(b, 0, 0, "top", NULL);
+	d = diff_of(a, b);
+	EXPECT(strncmp(d, "\033[1;23r\033[T\033[r", 13) == 0);
+	EXPECT(strlen(d) < 30);
+	fb_free(a);
+	fb_free(b);
+}
+
 TEST(bottom_right_cell_is_followed_by_a_cursor_move)
 {
 	struct fb *a = fb_new(80, 24), *b = fb_clone(a);
@@ -398,8 +434,11 @@ static struct fb *random_successor(const struct fb *old, int writes)
 
 	if (rnd(3) == 0) {
 		struct fb_pen pen = rnd(2) ? plain : random_pen();
-		int top = rnd(2) ? 0 : (int)rnd((unsigned)fb_rows(fb));
-		fb_scroll(fb, top, fb_rows(fb), 1 + (int)rnd(3), &pen);
+		int rows = fb_rows(fb);
+		int top = rnd(2) ? 0 : (int)rnd((unsigned)rows);
+		int bottom = rnd(2) ? rows : top + 1 + (int)rnd((unsigned)(rows - top));
+		int by = (1 + (int)rnd(3)) * (rnd(4) ? 1 : -1);
+		fb_scroll(fb, top, bottom, by, &pen);
 	}
 	scribble(fb, writes);
 	if (rnd(3) == 0)
@@ -522,6 +561,7 @@ int main(void)
 	RUN(cleared_line_end_uses_erase_in_line);
 	RUN(cleared_screen_uses_erase_in_display);
 	RUN(scroll_is_detected);
+	RUN(region_scroll_keeps_a_status_line);
 	RUN(bottom_right_cell_is_followed_by_a_cursor_move);
 	RUN(modes_title_clipboard_bell_when_they_change);
 	RUN(full_repaint_resets_and_sets_everything);
