@@ -177,6 +177,33 @@
 #ifndef SSPSH_KEYFILE_MAX_BYTES
 #define SSPSH_KEYFILE_MAX_BYTES (1 << 20)
 #endif
+/* Handshakes (net/noise.c). Each costs the server five X25519
+ * multiplications (~0.5 ms each here); past this rate it is "under load"
+ * and answers initiations without a valid cookie MAC with a cookie instead. */
+#ifndef SSPSH_HANDSHAKES_PER_SEC
+#define SSPSH_HANDSHAKES_PER_SEC 100
+#endif
+/* Under load, each source address (proven by its cookie) gets this many
+ * handshakes a second, in bursts of up to SSPSH_HANDSHAKE_SOURCE_BURST. */
+#ifndef SSPSH_HANDSHAKES_PER_SOURCE_PER_SEC
+#define SSPSH_HANDSHAKES_PER_SOURCE_PER_SEC 5
+#endif
+#ifndef SSPSH_HANDSHAKE_SOURCE_BURST
+#define SSPSH_HANDSHAKE_SOURCE_BURST 5
+#endif
+/* Rate-limit buckets for source addresses (colliding sources share one). */
+#ifndef SSPSH_HANDSHAKE_SOURCE_SLOTS
+#define SSPSH_HANDSHAKE_SOURCE_SLOTS 1024
+#endif
+/* The secret behind cookies is replaced this often; a client uses a cookie
+ * for a little less than that. */
+#ifndef SSPSH_COOKIE_SECRET_MS
+#define SSPSH_COOKIE_SECRET_MS 120000
+#endif
+/* Largest application payload carried in a handshake message. */
+#ifndef SSPSH_HANDSHAKE_PAYLOAD_MAX
+#define SSPSH_HANDSHAKE_PAYLOAD_MAX 1024
+#endif
 
 /* ---- Terminal emulator ---- */
 /* Parameters kept from one CSI/DCS sequence (the rest are dropped); at most 32. */

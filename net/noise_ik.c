@@ -129,14 +129,16 @@ static bool decrypt_and_hash(struct noise_ik *hs, const uint8_t *cipher, size_t 
 /* ---- HandshakeState ---- */
 
 bool noise_ik_init(struct noise_ik *hs, bool initiator, const void *prologue, size_t prologue_len,
-		   const uint8_t s_priv[X25519_KEY_LEN], const uint8_t rs[X25519_KEY_LEN])
+		   const uint8_t s_priv[X25519_KEY_LEN], const uint8_t s_pub[X25519_KEY_LEN],
+		   const uint8_t rs[X25519_KEY_LEN])
 {
 	memset(hs, 0, sizeof *hs);
 	hs->initiator = initiator;
 	memcpy(hs->h, protocol_name, NOISE_HASH_LEN);
 	memcpy(hs->ck, hs->h, NOISE_HASH_LEN);
 	memcpy(hs->s_priv, s_priv, X25519_KEY_LEN);
-	if (!x25519_public(hs->s_pub, s_priv) || (initiator && !rs))
+	memcpy(hs->s_pub, s_pub, X25519_KEY_LEN);
+	if (initiator != (rs != NULL))
 		goto fail;
 	if (initiator)
 		memcpy(hs->rs, rs, X25519_KEY_LEN);

@@ -40,11 +40,12 @@ struct noise_ik {
 	uint8_t rs[X25519_KEY_LEN], re[X25519_KEY_LEN];
 };
 
-/* Initialize(): `rs` is the responder's static public key, which the
- * initiator must pass and the responder must pass as NULL (it uses its own).
- * False if the static public key cannot be computed. */
+/* Initialize(): s_priv/s_pub is this side's static key pair; `rs` is the
+ * responder's static public key, which the initiator must pass and the
+ * responder must pass as NULL (it uses its own). */
 bool noise_ik_init(struct noise_ik *hs, bool initiator, const void *prologue, size_t prologue_len,
-		   const uint8_t s_priv[X25519_KEY_LEN], const uint8_t rs[X25519_KEY_LEN]);
+		   const uint8_t s_priv[X25519_KEY_LEN], const uint8_t s_pub[X25519_KEY_LEN],
+		   const uint8_t rs[X25519_KEY_LEN]);
 /* Use this ephemeral private key instead of a random one (test vectors). */
 bool noise_ik_set_ephemeral(struct noise_ik *hs, const uint8_t e_priv[X25519_KEY_LEN]);
 

@@ -8,6 +8,13 @@
 
 #include "core/random.h"
 
+static uint64_t operations;
+
+uint64_t x25519_operations(void)
+{
+	return operations;
+}
+
 /* mbedTLS's blinding callback, fed from the program's one DRBG. */
 static int rng(void *ctx, unsigned char *out, size_t len)
 {
@@ -56,6 +63,7 @@ bool x25519_dh(uint8_t shared[X25519_KEY_LEN], const uint8_t priv[X25519_KEY_LEN
 	mbedtls_ecp_point_init(&q);
 	mbedtls_mpi_init(&d);
 	mbedtls_mpi_init(&z);
+	operations++;
 	err = mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_CURVE25519);
 	if (!err)
 		err = load_scalar(&d, priv);
@@ -85,6 +93,7 @@ bool x25519_public(uint8_t pub[X25519_KEY_LEN], const uint8_t priv[X25519_KEY_LE
 	mbedtls_ecp_group_init(&grp);
 	mbedtls_ecp_point_init(&q);
 	mbedtls_mpi_init(&d);
+	operations++;
 	err = mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_CURVE25519);
 	if (!err)
 		err = load_scalar(&d, priv);

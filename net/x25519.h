@@ -20,4 +20,8 @@ bool x25519_public(uint8_t pub[X25519_KEY_LEN], const uint8_t priv[X25519_KEY_LE
 bool x25519_dh(uint8_t shared[X25519_KEY_LEN], const uint8_t priv[X25519_KEY_LEN],
 	       const uint8_t peer[X25519_KEY_LEN]);
 
+/* Scalar multiplications done so far by this process (x25519_public and
+ * x25519_dh), so tests and benchmarks can see what a message cost. */
+uint64_t x25519_operations(void);
+
 #endif

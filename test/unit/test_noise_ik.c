@@ -77,16 +77,16 @@ TEST(noise_ik_matches_cacophony_vector)
 	load_vector(&v);
 	EXPECT_INT(v.m1_len, NOISE_IK_MSG1_LEN(v.p1_len));
 	EXPECT_INT(v.m2_len, NOISE_IK_MSG2_LEN(v.p2_len));
-	EXPECT(noise_ik_init(&ini, true, v.prologue, v.prologue_len, v.i_s, v.r_s_pub));
+	uint8_t i_pub[32];
+	EXPECT(x25519_public(i_pub, v.i_s));
+	EXPECT(noise_ik_init(&ini, true, v.prologue, v.prologue_len, v.i_s, i_pub, v.r_s_pub));
 	EXPECT(noise_ik_set_ephemeral(&ini, v.i_e));
-	EXPECT(noise_ik_init(&resp, false, v.prologue, v.prologue_len, v.r_s, NULL));
+	EXPECT(noise_ik_init(&resp, false, v.prologue, v.prologue_len, v.r_s, v.r_s_pub, NULL));
 	EXPECT(noise_ik_set_ephemeral(&resp, v.r_e));
 
 	EXPECT(noise_ik_write_msg1(&ini, v.p1, v.p1_len, out));
 	EXPECT_MEM(out, v.m1, v.m1_len);
 	EXPECT(noise_ik_read_msg1_static(&resp, v.m1, v.m1_len));
-	uint8_t i_pub[32];
-	EXPECT(x25519_public(i_pub, v.i_s));
 	EXPECT_MEM(noise_ik_remote_static(&resp), i_pub, 32);
 	EXPECT(noise_ik_read_msg1_payload(&resp, v.m1, v.m1_len, payload));
 	EXPECT_MEM(payload, v.p1, v.p1_len);
@@ -122,8 +122,8 @@ TEST(noise_ik_random_keys_agree)
 
 	EXPECT(x25519_keypair(i_s, i_pub));
 	EXPECT(x25519_keypair(r_s, r_pub));
-	EXPECT(noise_ik_init(&ini, true, "p", 1, i_s, r_pub));
-	EXPECT(noise_ik_init(&resp, false, "p", 1, r_s, NULL));
+	EXPECT(noise_ik_init(&ini, true, "p", 1, i_s, i_pub, r_pub));
+	EXPECT(noise_ik_init(&resp, false, "p", 1, r_s, r_pub, NULL));
 	EXPECT(noise_ik_write_msg1(&ini, (const uint8_t *)"hello", 5, m1));
 	EXPECT(noise_ik_read_msg1_static(&resp, m1, sizeof m1));
 	EXPECT_MEM(noise_ik_remote_static(&resp), i_pub, 32);
@@ -153,8 +153,8 @@ TEST(noise_ik_prologue_mismatch_fails)
 
 	EXPECT(x25519_keypair(i_s, i_pub));
 	EXPECT(x25519_keypair(r_s, r_pub));
-	EXPECT(noise_ik_init(&ini, true, "one", 3, i_s, r_pub));
-	EXPECT(noise_ik_init(&resp, false, "two", 3, r_s, NULL));
+	EXPECT(noise_ik_init(&ini, true, "one", 3, i_s, i_pub, r_pub));
+	EXPECT(noise_ik_init(&resp, false, "two", 3, r_s, r_pub, NULL));
 	EXPECT(noise_ik_write_msg1(&ini, NULL, 0, m1));
 	EXPECT(!noise_ik_read_msg1_static(&resp, m1, sizeof m1));
 }
