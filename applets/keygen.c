@@ -64,7 +64,8 @@ static void default_comment(char *out, size_t cap)
 	if (gethostname(host, sizeof host) != 0)
 		strcpy(host, "localhost");
 	host[sizeof host - 1] = '\0';
-	snprintf(out, cap, "%s@%s", user && *user ? user : "user", host);
+	/* Short enough for any comment buffer of SSPSH_KEY_COMMENT_MAX. */
+	snprintf(out, cap, "%.64s@%.180s", user && *user ? user : "user", host);
 }
 
 /* An existing key file is replaced only after a yes typed on a terminal. */
