@@ -225,4 +225,57 @@
 #define SSPSH_EMU_REPLIES_MAX 4096
 #endif
 
+/* ---- Transport (net/) ---- */
+/* Largest UDP payload sent: small enough that no IPv4 or IPv6 path
+ * fragments it at the IP layer (IPv6's minimum MTU is 1280). */
+#ifndef SSPSH_DATAGRAM_MAX
+#define SSPSH_DATAGRAM_MAX 1200
+#endif
+/* When a send fails with EMSGSIZE the datagram size shrinks by this much,
+ * down to SSPSH_DATAGRAM_MIN (IPv4's 576-byte minimum less 28 of headers). */
+#ifndef SSPSH_DATAGRAM_SHRINK
+#define SSPSH_DATAGRAM_SHRINK 200
+#endif
+#ifndef SSPSH_DATAGRAM_MIN
+#define SSPSH_DATAGRAM_MIN 548
+#endif
+/* Largest message the transport carries (fragmented), and the most
+ * fragments one message may have; together they bound reassembly memory. */
+#ifndef SSPSH_MAX_MESSAGE
+#define SSPSH_MAX_MESSAGE (4u << 20)
+#endif
+#ifndef SSPSH_MAX_FRAGMENTS
+#define SSPSH_MAX_FRAGMENTS 16384
+#endif
+/* Replay window in sequence numbers (a multiple of 64; RFC 6479 style
+ * bitmap). A datagram this far behind the newest is dropped as too old. */
+#ifndef SSPSH_REPLAY_WINDOW
+#define SSPSH_REPLAY_WINDOW 4096
+#endif
+/* RTT estimation (RFC 6298) uses SSPSH_INITIAL_RTT_MS and SSPSH_RTO_MIN_MS/
+ * MAX_MS from the SSP section above. */
+/* A peer timestamp held longer than this is not echoed (the sample would
+ * measure our own idleness); RTT samples above the second bound are taken
+ * for 16-bit timestamp wrap-around and ignored. */
+#ifndef SSPSH_TIMESTAMP_HOLD_MAX_MS
+#define SSPSH_TIMESTAMP_HOLD_MAX_MS 1000
+#endif
+#ifndef SSPSH_RTT_SAMPLE_MAX_MS
+#define SSPSH_RTT_SAMPLE_MAX_MS 10000
+#endif
+/* A client with no round trip for this long moves to a new local port, so a
+ * NAT that forgot the old mapping or a dead interface cannot strand it. */
+#ifndef SSPSH_PORT_HOP_MS
+#define SSPSH_PORT_HOP_MS 10000
+#endif
+/* Link emulator: at most this many datagrams queued per direction (more are
+ * dropped, like a full router queue); a reordered datagram is held back by
+ * up to twice the jitter plus this. */
+#ifndef SSPSH_LINK_QUEUE_MAX
+#define SSPSH_LINK_QUEUE_MAX 20000
+#endif
+#ifndef SSPSH_LINK_REORDER_MS
+#define SSPSH_LINK_REORDER_MS 20
+#endif
+
 #endif

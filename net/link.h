@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 struct link_params {
 	uint32_t delay_ms;	/* one-way delay, each direction */
@@ -26,5 +27,37 @@ struct link_params {
  * subset, any order; P a probability 0..1 or a percentage like 30%).
  * Unmentioned fields are zero. False with a one-line reason in err. */
 bool link_parse(const char *spec, struct link_params *out, char *err, size_t err_len);
+
+/* ---- The emulated link (used by net/transport.c) ---- */
+
+enum link_direction { LINK_OUT, LINK_IN };
+
+/* One datagram waiting in a queue. */
+struct link_datagram {
+	uint64_t due_ms;
+	uint64_t order;		/* ties on due_ms keep submission order */
+	struct sockaddr_storage addr;	/* destination (LINK_OUT) or source (LINK_IN) */
+	socklen_t addr_len;
+	size_t len;
+	uint8_t *data;
+};
+
+struct link;
+
+struct link *link_new(const struct link_params *params);
+void link_free(struct link *l);
+void link_set_params(struct link *l, const struct link_params *params);
+const struct link_params *link_get_params(const struct link *l);
+/* Applies loss, duplication, delay, jitter and reordering to a datagram
+ * that enters the link at now_ms, queueing zero, one or two copies. */
+void link_submit(struct link *l, enum link_direction dir, uint64_t now_ms,
+		 const void *data, size_t len, const struct sockaddr *addr, socklen_t addr_len);
+/* Takes the earliest datagram due by now_ms into out (its data is then the
+ * caller's to free with link_datagram_release); false if none is due. */
+bool link_take_due(struct link *l, enum link_direction dir, uint64_t now_ms,
+		   struct link_datagram *out);
+void link_datagram_release(struct link_datagram *d);
+/* The earliest due time in either queue; UINT64_MAX if both are empty. */
+uint64_t link_next_due_ms(const struct link *l);
 
 #endif

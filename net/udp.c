@@ -1,0 +1,269 @@
+#include "net/udp.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+
+bool udp_addr_parse(const char *host, uint16_t port, struct udp_addr *out)
+{
+	struct sockaddr_in *v4 = (struct sockaddr_in *)&out->ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&out->ss;
+	char bare[INET6_ADDRSTRLEN];
+	size_t len = strlen(host);
+
+	memset(out, 0, sizeof *out);
+	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons(port);
+		out->len = sizeof *v4;
+		return true;
+	}
+	if (len >= 2 && host[0] == '[' && host[len - 1] == ']' && len - 2 < sizeof bare) {
+		memcpy(bare, host + 1, len - 2);
+		bare[len - 2] = '\0';
+		host = bare;
+	}
+	if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons(port);
+		out->len = sizeof *v6;
+		return true;
+	}
+	return false;
+}
+
+bool udp_addr_resolve(const char *host, const char *port, struct udp_addr *out)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICSERV };
+	struct addrinfo *list;
+	int err = getaddrinfo(host, port, &hints, &list);
+
+	if (err) {
+		log_error("cannot resolve %s port %s: %s", host, port, gai_strerror(err));
+		return false;
+	}
+	memset(out, 0, sizeof *out);
+	memcpy(&out->ss, list->ai_addr, list->ai_addrlen);
+	out->len = list->ai_addrlen;
+	freeaddrinfo(list);
+	return true;
+}
+
+bool udp_addr_equal(const struct udp_addr *a, const struct udp_addr *b)
+{
+	if (a->ss.ss_family != b->ss.ss_family)
+		return false;
+	if (a->ss.ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)&a->ss, *y = (const void *)&b->ss;
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)&a->ss, *y = (const void *)&b->ss;
+		return x->sin6_port == y->sin6_port && x->sin6_scope_id == y->sin6_scope_id &&
+		       memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) == 0;
+	}
+	return false;
+}
+
+void udp_addr_format(const struct udp_addr *a, char *out, size_t out_len)
+{
+	char text[INET6_ADDRSTRLEN] = "?";
+
+	if (a->ss.ss_family == AF_INET) {
+		const struct sockaddr_in *v4 = (const void *)&a->ss;
+		inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text);
+		snprintf(out, out_len, "%s:%u", text, ntohs(v4->sin_port));
+	} else if (a->ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *v6 = (const void *)&a->ss;
+		if (IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr)) {
+			inet_ntop(AF_INET, &v6->sin6_addr.s6_addr[12], text, sizeof text);
+			snprintf(out, out_len, "%s:%u", text, ntohs(v6->sin6_port));
+		} else {
+			inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
+			snprintf(out, out_len, "[%s]:%u", text, ntohs(v6->sin6_port));
+		}
+	} else {
+		snprintf(out, out_len, "%s", "");
+	}
+}
+
+/* Path-MTU discovery "do": the DF bit is set and nothing is fragmented
+ * locally; a datagram over the known path MTU fails with EMSGSIZE. */
+static void forbid_fragmentation(int fd, int family)
+{
+	int v4 = IP_PMTUDISC_DO, v6 = IPV6_PMTUDISC_DO;
+
+	/* On an IPv6 socket the IPv4 option governs IPv4-mapped peers; failure
+	 * only means the kernel may fragment, which costs speed, not safety. */
+	(void)setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v4, sizeof v4);
+	if (family == AF_INET6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &v6, sizeof v6);
+}
+
+static int open_socket(int family)
+{
+	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd >= 0)
+		forbid_fragmentation(fd, family);
+	return fd;
+}
+
+static void set_port(struct udp_addr *a, uint16_t port)
+{
+	if (a->ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&a->ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)&a->ss)->sin6_port = htons(port);
+}
+
+/* The wildcard address: IPv6 "::" accepting IPv4 too, or IPv4 "0.0.0.0"
+ * where the kernel has no IPv6. */
+static int open_wildcard(struct udp_addr *a)
+{
+	int fd = open_socket(AF_INET6), off = 0;
+
+	if (fd >= 0) {
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+		udp_addr_parse("::", 0, a);
+		return fd;
+	}
+	if (errno != EAFNOSUPPORT)
+		return -1;
+	udp_addr_parse("0.0.0.0", 0, a);
+	return open_socket(AF_INET);
+}
+
+int udp_bind_range(const char *bind_addr, uint16_t low, uint16_t high)
+{
+	struct udp_addr a;
+	int fd;
+
+	if (bind_addr) {
+		if (!udp_addr_parse(bind_addr, 0, &a)) {
+			log_error("'%s' is not a numeric IPv4 or IPv6 address", bind_addr);
+			return -1;
+		}
+		fd = open_socket(a.ss.ss_family);
+	} else {
+		fd = open_wildcard(&a);
+	}
+	if (fd < 0) {
+		log_error("cannot open a UDP socket: %s", strerror(errno));
+		return -1;
+	}
+	for (uint32_t port = low; port <= high; port++) {
+		set_port(&a, (uint16_t)port);
+		if (bind(fd, (struct sockaddr *)&a.ss, a.len) == 0)
+			return fd;
+		if (errno != EADDRINUSE && errno != EACCES)
+			break;
+	}
+	log_error("cannot bind a UDP port in %u..%u on %s: %s", low, high,
+		  bind_addr ? bind_addr : "all addresses", strerror(errno));
+	close(fd);
+	return -1;
+}
+
+int udp_bind_ephemeral(int family)
+{
+	struct udp_addr a;
+	int fd = open_socket(family);
+
+	udp_addr_parse(family == AF_INET ? "0.0.0.0" : "::", 0, &a);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a.ss, a.len) != 0) {
+		log_error("cannot open a UDP socket: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+uint16_t udp_local_port(int fd)
+{
+	struct udp_addr a;
+
+	memset(&a, 0, sizeof a);
+	a.len = sizeof a.ss;
+	if (getsockname(fd, (struct sockaddr *)&a.ss, &a.len) != 0)
+		return 0;
+	if (a.ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)&a.ss)->sin_port);
+	return ntohs(((struct sockaddr_in6 *)&a.ss)->sin6_port);
+}
+
+/* A v4 destination on a dual-stack IPv6 socket must be written as ::ffff:a.b.c.d. */
+static const struct udp_addr *match_family(int fd, const struct udp_addr *to, struct udp_addr *mapped)
+{
+	struct sockaddr_storage own;
+	socklen_t own_len = sizeof own;
+	const struct sockaddr_in *v4 = (const void *)&to->ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&mapped->ss;
+
+	if (to->ss.ss_family != AF_INET || getsockname(fd, (struct sockaddr *)&own, &own_len) != 0 ||
+	    own.ss_family != AF_INET6)
+		return to;
+	memset(mapped, 0, sizeof *mapped);
+	v6->sin6_family = AF_INET6;
+	v6->sin6_port = v4->sin_port;
+	v6->sin6_addr.s6_addr[10] = 0xff;
+	v6->sin6_addr.s6_addr[11] = 0xff;
+	memcpy(&v6->sin6_addr.s6_addr[12], &v4->sin_addr, 4);
+	mapped->len = sizeof *v6;
+	return mapped;
+}
+
+enum udp_send_result udp_send(int fd, const void *data, size_t len, const struct udp_addr *to)
+{
+	struct udp_addr mapped;
+	const struct udp_addr *dest = match_family(fd, to, &mapped);
+
+	for (;;) {
+		if (sendto(fd, data, len, 0, (const struct sockaddr *)&dest->ss, dest->len) >= 0)
+			return UDP_SENT;
+		switch (errno) {
+		case EINTR:
+			continue;
+		case EMSGSIZE:
+			return UDP_TOO_BIG;
+		case EAGAIN: case ENOBUFS: case ENOMEM: case ECONNREFUSED: case ENETUNREACH:
+		case EHOSTUNREACH: case EHOSTDOWN: case ENETDOWN: case EPERM: case EADDRNOTAVAIL:
+		case EAFNOSUPPORT:
+			return UDP_LOST;
+		default:
+			log_error("cannot send a UDP datagram: %s", strerror(errno));
+			return UDP_FAILED;
+		}
+	}
+}
+
+long udp_receive(int fd, void *buf, size_t cap, struct udp_addr *from)
+{
+	for (;;) {
+		ssize_t n;
+
+		from->len = sizeof from->ss;
+		n = recvfrom(fd, buf, cap, MSG_TRUNC, (struct sockaddr *)&from->ss, &from->len);
+		if (n >= 0)
+			return n > (ssize_t)cap ? 0 : n;	/* truncated: too short to open */
+		switch (errno) {
+		case EINTR:
+			continue;
+		case EAGAIN:
+			return UDP_NOTHING;
+		case ECONNREFUSED: case ENETUNREACH: case EHOSTUNREACH: case ENOBUFS: case ENOMEM:
+			continue;	/* a reported ICMP error; the next read may have data */
+		default:
+			log_error("cannot receive a UDP datagram: %s", strerror(errno));
+			return UDP_RECV_FAILED;
+		}
+	}
+}

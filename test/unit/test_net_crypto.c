@@ -1,0 +1,230 @@
+/* The AEAD wrapper, the datagram format and the session key helpers. */
+#include "core/options.h"
+#include "net/aead.h"
+#include "net/datagram.h"
+#include "net/transport.h"
+#include "test/unit/unit.h"
+
+static size_t unhex(const char *hex, uint8_t *out)
+{
+	size_t n = 0;
+	unsigned v;
+
+	while (*hex) {
+		if (*hex == ' ' || *hex == '\n') {
+			hex++;
+			continue;
+		}
+		sscanf(hex, "%2x", &v);
+		out[n++] = (uint8_t)v;
+		hex += 2;
+	}
+	return n;
+}
+
+/* RFC 8439 section 2.8.2. */
+static const char rfc_plain[] =
+	"Ladies and Gentlemen of the class of '99: If I could offer you only one tip "
+	"for the future, sunscreen would be it.";
+static const char rfc_cipher[] =
+	"d31a8d34648e60db7b86afbc53ef7ec2 a4aded51296e08fea9e2b5a736ee62d6"
+	"3dbea45e8ca9671282fafb69da92728b 1a71de0a9e060b2905d6a5b67ecd3b36"
+	"92ddbd7f2d778b8c9803aee328091b58 fab324e4fad675945585808b4831d7bc"
+	"3ff4def08e4b7a9de576d26586cec64b 6116";
+static const char rfc_tag[] = "1ae10b594f09e26a7e902ecbd0600691";
+
+static void rfc_inputs(uint8_t key[32], uint8_t nonce[12], uint8_t aad[12])
+{
+	for (int i = 0; i < 32; i++)
+		key[i] = (uint8_t)(0x80 + i);
+	unhex("070000004041424344454647", nonce);
+	unhex("50515253c0c1c2c3c4c5c6c7", aad);
+}
+
+TEST(aead_rfc8439_known_answer)
+{
+	uint8_t key[32], nonce[12], aad[12], want[200], tag[16], out[200];
+	size_t len = strlen(rfc_plain);
+	struct aead a;
+
+	rfc_inputs(key, nonce, aad);
+	EXPECT_INT(unhex(rfc_cipher, want), len);
+	unhex(rfc_tag, tag);
+	EXPECT(aead_init(&a, key));
+	EXPECT(aead_seal(&a, nonce, aad, sizeof aad, (const uint8_t *)rfc_plain, len, out));
+	EXPECT_MEM(out, want, len);
+	EXPECT_MEM(out + len, tag, 16);
+	aead_free(&a);
+}
+
+TEST(aead_opens_the_rfc_vector_and_rejects_tampering)
+{
+	uint8_t key[32], nonce[12], aad[12], sealed[200], plain[200];
+	size_t len = strlen(rfc_plain);
+	struct aead a;
+
+	rfc_inputs(key, nonce, aad);
+	unhex(rfc_cipher, sealed);
+	unhex(rfc_tag, sealed + len);
+	EXPECT(aead_init(&a, key));
+	EXPECT(aead_open(&a, nonce, aad, sizeof aad, sealed, len + 16, plain));
+	EXPECT_MEM(plain, rfc_plain, len);
+	sealed[len + 15] ^= 1;
+	EXPECT(!aead_open(&a, nonce, aad, sizeof aad, sealed, len + 16, plain));
+	sealed[len + 15] ^= 1;
+	aad[0] ^= 1;
+	EXPECT(!aead_open(&a, nonce, aad, sizeof aad, sealed, len + 16, plain));
+	EXPECT(!aead_open(&a, nonce, aad, sizeof aad, sealed, 15, plain));
+	aead_free(&a);
+}
+
+static void test_key(uint8_t key[32], uint8_t fill)
+{
+	memset(key, fill, 32);
+}
+
+TEST(datagram_round_trip_and_overhead)
+{
+	uint8_t key[32], out[SSPSH_DATAGRAM_MAX], scratch[SSPSH_DATAGRAM_MAX], payload[1000];
+	struct datagram d = { .direction = TO_CLIENT, .seq = 123456789, .timestamp = 4242,
+			      .timestamp_reply = 17, .frag_index = 3, .frag_final = true,
+			      .payload = payload, .payload_len = sizeof payload };
+	struct datagram got;
+	struct aead a;
+	size_t n;
+
+	for (size_t i = 0; i < sizeof payload; i++)
+		payload[i] = (uint8_t)(i * 7);
+	test_key(key, 9);
+	EXPECT(aead_init(&a, key));
+	n = datagram_seal(&a, &d, out, sizeof out);
+	EXPECT_INT(n, sizeof payload + 29);
+	EXPECT_INT(datagram_open(&a, out, n, scratch, &got), DATAGRAM_OK);
+	EXPECT_INT(got.direction, TO_CLIENT);
+	EXPECT_INT(got.seq, 123456789);
+	EXPECT_INT(got.timestamp, 4242);
+	EXPECT_INT(got.timestamp_reply, 17);
+	EXPECT_INT(got.frag_index, 3);
+	EXPECT(got.frag_final);
+	EXPECT_INT(got.payload_len, sizeof payload);
+	EXPECT_MEM(got.payload, payload, sizeof payload);
+	/* Fragment headers stay small: 1 byte below index 64, 2 below 8192. */
+	EXPECT_INT(datagram_fragment_header_len(63), 1);
+	EXPECT_INT(datagram_fragment_header_len(64), 2);
+	EXPECT_INT(datagram_fragment_header_len(8191), 2);
+	aead_free(&a);
+}
+
+TEST(datagram_tampering_any_byte_is_rejected)
+{
+	uint8_t key[32], out[200], scratch[200];
+	const char text[] = "keystrokes";
+	struct datagram d = { .direction = TO_SERVER, .seq = 5, .frag_final = true,
+			      .timestamp_reply = TIMESTAMP_NONE,
+			      .payload = (const uint8_t *)text, .payload_len = sizeof text };
+	struct datagram got;
+	struct aead a;
+	size_t n;
+	int accepted = 0;
+
+	test_key(key, 1);
+	EXPECT(aead_init(&a, key));
+	n = datagram_seal(&a, &d, out, sizeof out);
+	EXPECT(n > 0);
+	for (size_t i = 0; i < n; i++)
+		for (int bit = 0; bit < 8; bit++) {
+			out[i] ^= (uint8_t)(1 << bit);
+			if (datagram_open(&a, out, n, scratch, &got) != DATAGRAM_FORGED)
+				accepted++;
+			out[i] ^= (uint8_t)(1 << bit);
+		}
+	EXPECT_INT(accepted, 0);
+	/* Truncations are too short or fail authentication. */
+	for (size_t len = 0; len < n; len++)
+		EXPECT(datagram_open(&a, out, len, scratch, &got) != DATAGRAM_OK);
+	EXPECT_INT(datagram_open(&a, out, n, scratch, &got), DATAGRAM_OK);
+	aead_free(&a);
+}
+
+TEST(datagram_wrong_key_is_forged)
+{
+	uint8_t key[32], out[200], scratch[200];
+	struct datagram d = { .seq = 1, .frag_final = true };
+	struct datagram got;
+	struct aead a, b;
+	size_t n;
+
+	test_key(key, 1);
+	EXPECT(aead_init(&a, key));
+	test_key(key, 2);
+	EXPECT(aead_init(&b, key));
+	n = datagram_seal(&a, &d, out, sizeof out);
+	EXPECT_INT(n, DATAGRAM_MIN_LEN);
+	EXPECT_INT(datagram_open(&b, out, n, scratch, &got), DATAGRAM_FORGED);
+	EXPECT_INT(datagram_open(&a, out, n, scratch, &got), DATAGRAM_OK);
+	EXPECT_INT(got.payload_len, 0);
+	aead_free(&a);
+	aead_free(&b);
+}
+
+TEST(datagram_refuses_sequence_past_the_limit)
+{
+	uint8_t key[32] = { 0 }, out[100];
+	struct datagram d = { .seq = DATAGRAM_SEQ_LIMIT, .frag_final = true };
+	struct aead a;
+
+	EXPECT(aead_init(&a, key));
+	EXPECT_INT(datagram_seal(&a, &d, out, sizeof out), 0);
+	d.seq = DATAGRAM_SEQ_LIMIT - 1;
+	EXPECT(datagram_seal(&a, &d, out, sizeof out) > 0);
+	EXPECT_INT(datagram_seal(&a, &d, out, 20), 0);	/* no room */
+	aead_free(&a);
+}
+
+TEST(key_generate_format_parse)
+{
+	struct transport_key a, b;
+	char text[TRANSPORT_KEY_TEXT_LEN + 1], padded[80];
+	const char *why = NULL;
+
+	EXPECT(transport_key_generate(&a));
+	transport_key_format(&a, text);
+	EXPECT_INT(strlen(text), 44);
+	EXPECT(transport_key_parse(&b, text, &why));
+	EXPECT_MEM(a.bytes, b.bytes, 32);
+	snprintf(padded, sizeof padded, "  %s\n", text);
+	EXPECT(transport_key_parse(&b, padded, &why));
+	EXPECT_MEM(a.bytes, b.bytes, 32);
+	text[43] = '\0';	/* without the '=' */
+	EXPECT(transport_key_parse(&b, text, &why));
+	EXPECT_MEM(a.bytes, b.bytes, 32);
+	transport_key_zero(&b);
+	for (int i = 0; i < 32; i++)
+		EXPECT_INT(b.bytes[i], 0);
+}
+
+TEST(key_parse_errors_are_clear)
+{
+	struct transport_key k;
+	const char *why = NULL;
+
+	EXPECT(!transport_key_parse(&k, "", &why));
+	EXPECT_STR(why, "the session key is empty");
+	EXPECT(!transport_key_parse(&k, "abcd", &why));
+	EXPECT_STR(why, "the session key must be 44 base64 characters (32 bytes)");
+	EXPECT(!transport_key_parse(&k, "*AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", &why));
+	EXPECT_STR(why, "the session key is not valid base64");
+}
+
+int main(void)
+{
+	RUN(aead_rfc8439_known_answer);
+	RUN(aead_opens_the_rfc_vector_and_rejects_tampering);
+	RUN(datagram_round_trip_and_overhead);
+	RUN(datagram_tampering_any_byte_is_rejected);
+	RUN(datagram_wrong_key_is_forged);
+	RUN(datagram_refuses_sequence_past_the_limit);
+	RUN(key_generate_format_parse);
+	RUN(key_parse_errors_are_clear);
+	return unit_exit_status();
+}
