@@ -247,6 +247,11 @@
 #ifndef SSPSH_MAX_FRAGMENTS
 #define SSPSH_MAX_FRAGMENTS 16384
 #endif
+/* Socket receive and send buffer asked for (the kernel caps it at
+ * net.core.rmem_max/wmem_max): room for a burst of fragments. */
+#ifndef SSPSH_UDP_BUFFER_BYTES
+#define SSPSH_UDP_BUFFER_BYTES (2 << 20)
+#endif
 /* Replay window in sequence numbers (a multiple of 64; RFC 6479 style
  * bitmap). A datagram this far behind the newest is dropped as too old. */
 #ifndef SSPSH_REPLAY_WINDOW

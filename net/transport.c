@@ -18,6 +18,7 @@
 #include "net/reassembly.h"
 #include "net/replay.h"
 #include "net/rtt.h"
+#include "net/transport_internal.h"
 #include "net/udp.h"
 
 /* Room for any UDP payload, so that no datagram is silently truncated. */
@@ -96,7 +97,7 @@ struct transport *transport_server(const struct transport_key *key, const char *
 	return transport_new(key, true, udp_bind_range(bind_addr, port_low, port_high));
 }
 
-static struct transport *client_to(const struct transport_key *key, const struct udp_addr *server)
+struct transport *transport_client_to(const struct transport_key *key, const struct udp_addr *server)
 {
 	struct transport *t = transport_new(key, false, udp_bind_ephemeral(server->ss.ss_family));
 
@@ -116,17 +117,7 @@ struct transport *transport_client(const struct transport_key *key, const char *
 		log_error("'%s' is not a numeric IPv4 or IPv6 address", numeric_host);
 		return NULL;
 	}
-	return client_to(key, &server);
-}
-
-struct transport *transport_client_resolve(const struct transport_key *key, const char *host,
-					   const char *port)
-{
-	struct udp_addr server;
-
-	if (!udp_addr_resolve(host, port, &server))
-		return NULL;
-	return client_to(key, &server);
+	return transport_client_to(key, &server);
 }
 
 void transport_free(struct transport *t)
@@ -296,7 +287,7 @@ static void note_timestamps(struct transport *t, const struct datagram *d, bool 
 		t->peer_timestamp_at = now;
 	}
 	if (d->timestamp_reply != TIMESTAMP_NONE) {
-		uint16_t sample = (uint16_t)(timestamp_now(now) - d->timestamp_reply);
+		uint16_t sample = (uint16_t)((uint16_t)now - d->timestamp_reply);
 
 		if (sample <= SSPSH_RTT_SAMPLE_MAX_MS) {
 			rtt_sample(&t->rtt, sample);

@@ -3,13 +3,13 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/options.h"
 
 bool udp_addr_parse(const char *host, uint16_t port, struct udp_addr *out)
 {
@@ -37,23 +37,6 @@ bool udp_addr_parse(const char *host, uint16_t port, struct udp_addr *out)
 		return true;
 	}
 	return false;
-}
-
-bool udp_addr_resolve(const char *host, const char *port, struct udp_addr *out)
-{
-	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICSERV };
-	struct addrinfo *list;
-	int err = getaddrinfo(host, port, &hints, &list);
-
-	if (err) {
-		log_error("cannot resolve %s port %s: %s", host, port, gai_strerror(err));
-		return false;
-	}
-	memset(out, 0, sizeof *out);
-	memcpy(&out->ss, list->ai_addr, list->ai_addrlen);
-	out->len = list->ai_addrlen;
-	freeaddrinfo(list);
-	return true;
 }
 
 bool udp_addr_equal(const struct udp_addr *a, const struct udp_addr *b)
@@ -110,9 +93,15 @@ static void forbid_fragmentation(int fd, int family)
 static int open_socket(int family)
 {
 	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int size = SSPSH_UDP_BUFFER_BYTES;
 
-	if (fd >= 0)
-		forbid_fragmentation(fd, family);
+	if (fd < 0)
+		return -1;
+	forbid_fragmentation(fd, family);
+	/* Room for the burst of a fragmented message; the kernel caps it at
+	 * net.core.[rw]mem_max, which is fine. */
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
 	return fd;
 }
 

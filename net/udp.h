@@ -18,7 +18,8 @@ struct udp_addr {
 
 /* A numeric IPv4 or IPv6 address ("::1" or "[::1]"). */
 bool udp_addr_parse(const char *host, uint16_t port, struct udp_addr *out);
-/* Resolves a name or numeric address with getaddrinfo; logs why not. */
+/* Resolves a name or numeric address with getaddrinfo (net/resolve.c);
+ * logs why not. */
 bool udp_addr_resolve(const char *host, const char *port, struct udp_addr *out);
 bool udp_addr_equal(const struct udp_addr *a, const struct udp_addr *b);
 /* "192.0.2.1:60001" or "[2001:db8::1]:60001" (IPv4-mapped IPv6 as IPv4). */

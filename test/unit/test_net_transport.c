@@ -1,0 +1,565 @@
+/* Two transports on loopback, directly and through the link emulator. */
+#include <arpa/inet.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/options.h"
+#include "net/link.h"
+#include "net/transport.h"
+#include "test/unit/unit.h"
+
+#define PORT_LOW 61000
+#define PORT_HIGH 61999
+
+static struct transport_key key;
+
+static struct transport *server_on(const char *addr)
+{
+	return transport_server(&key, addr, PORT_LOW, PORT_HIGH);
+}
+
+static struct transport *client_of(struct transport *server, const char *addr)
+{
+	return transport_client(&key, addr, transport_local_port(server));
+}
+
+/* Called for every message a transport delivers. */
+typedef void (*on_message_fn)(int which, struct buf *msg, void *ctx);
+
+/* One turn of an event loop over n transports: wait for input or the
+ * earliest deadline (at most max_wait_ms), tick, deliver messages. */
+static void turn(struct transport **ts, int n, int max_wait_ms, on_message_fn on_message, void *ctx)
+{
+	struct pollfd fds[4];
+	uint64_t now = clock_ms(), due = now + (uint64_t)max_wait_ms;
+	struct buf msg;
+
+	buf_init(&msg);
+	for (int i = 0; i < n; i++) {
+		uint64_t d = transport_next_deadline_ms(ts[i]);
+		if (d < due)
+			due = d;
+		fds[i] = (struct pollfd){ .fd = transport_fd(ts[i]), .events = POLLIN };
+	}
+	poll(fds, (nfds_t)n, due > now ? (int)(due - now) : 0);
+	for (int i = 0; i < n; i++) {
+		transport_tick(ts[i], clock_ms());
+		while (transport_recv(ts[i], &msg) == TRANSPORT_MESSAGE)
+			if (on_message)
+				on_message(i, &msg, ctx);
+	}
+	buf_free(&msg);
+}
+
+struct last_message {
+	int count[2];
+	struct buf text[2];
+};
+
+static void keep_last(int which, struct buf *msg, void *ctx)
+{
+	struct last_message *last = ctx;
+
+	last->count[which]++;
+	buf_reset(&last->text[which]);
+	buf_put(&last->text[which], msg->data, msg->len);
+}
+
+/* Runs until transport `which` has received `want` messages in total, or 2 s. */
+static bool wait_for(struct transport *s, struct transport *c, struct last_message *last,
+		     int which, int want)
+{
+	struct transport *ts[2] = { s, c };
+	uint64_t give_up = clock_ms() + 2000;
+
+	while (last->count[which] < want && clock_ms() < give_up)
+		turn(ts, 2, 20, keep_last, last);
+	return last->count[which] >= want;
+}
+
+static void last_init(struct last_message *last)
+{
+	memset(last, 0, sizeof *last);
+	buf_init(&last->text[0]);
+	buf_init(&last->text[1]);
+}
+
+static void last_free(struct last_message *last)
+{
+	buf_free(&last->text[0]);
+	buf_free(&last->text[1]);
+}
+
+static void exchange_hello(const char *server_addr, const char *client_addr)
+{
+	struct transport *s = server_on(server_addr), *c;
+	struct last_message last;
+
+	EXPECT(s != NULL);
+	if (!s)
+		return;
+	c = client_of(s, client_addr);
+	EXPECT(c != NULL);
+	last_init(&last);
+	EXPECT(!transport_has_peer(s));
+	EXPECT(!transport_send(s, "early", 5));	/* no peer yet */
+	EXPECT(transport_send(c, "hello", 5));
+	EXPECT(wait_for(s, c, &last, 0, 1));
+	EXPECT_INT(last.text[0].len, 5);
+	EXPECT_MEM(last.text[0].data, "hello", 5);
+	EXPECT(transport_has_peer(s));
+	EXPECT(transport_send(s, "world", 5));
+	EXPECT(wait_for(s, c, &last, 1, 1));
+	EXPECT_MEM(last.text[1].data, "world", 5);
+	EXPECT(transport_last_heard_ms(c) > 0);
+	EXPECT_INT(transport_counters(s)->datagrams_received, 1);
+	EXPECT_INT(transport_counters(c)->messages_received, 1);
+	last_free(&last);
+	transport_free(c);
+	transport_free(s);
+}
+
+TEST(ipv4_hello)
+{
+	exchange_hello("127.0.0.1", "127.0.0.1");
+}
+
+TEST(ipv6_hello)
+{
+	int probe = socket(AF_INET6, SOCK_DGRAM, 0);
+
+	if (probe < 0)
+		SKIP("no IPv6 sockets here");
+	close(probe);
+	exchange_hello("::1", "::1");
+}
+
+TEST(dual_stack_server_takes_ipv4_clients)
+{
+	exchange_hello(NULL, "127.0.0.1");
+}
+
+TEST(large_messages_are_fragmented_and_reassembled)
+{
+	struct transport *s = server_on("127.0.0.1"), *c = client_of(s, "127.0.0.1");
+	struct last_message last;
+	static uint8_t big[200000];
+	bool intact;
+
+	last_init(&last);
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = (uint8_t)(i * 131 + i / 251);
+	EXPECT(transport_send(c, big, sizeof big));
+	EXPECT(wait_for(s, c, &last, 0, 1));
+	intact = last.text[0].len == sizeof big && memcmp(last.text[0].data, big, sizeof big) == 0;
+	EXPECT(intact);
+	/* Every datagram fits the size limit: 200000 bytes need 171 of them
+	 * (64 carry 1171 payload bytes, the rest 1170). */
+	EXPECT_INT(transport_counters(c)->datagrams_sent, 171);
+	EXPECT(transport_counters(c)->bytes_sent <= 172 * SSPSH_DATAGRAM_MAX);
+	EXPECT(!transport_send(c, big, SSPSH_MAX_MESSAGE + 1));
+	last_free(&last);
+	transport_free(c);
+	transport_free(s);
+}
+
+TEST(emsgsize_shrinks_datagrams)
+{
+	struct transport *s = server_on("127.0.0.1"), *c = client_of(s, "127.0.0.1");
+	struct link_params narrow = { .mtu = 700 };
+	struct last_message last;
+	static uint8_t msg[5000];
+	const struct transport_counters *sc = transport_counters(s);
+
+	last_init(&last);
+	memset(msg, 'm', sizeof msg);
+	EXPECT(transport_set_link(c, &narrow));
+	EXPECT(transport_send(c, msg, sizeof msg));
+	EXPECT(wait_for(s, c, &last, 0, 1));
+	EXPECT_INT(last.text[0].len, sizeof msg);
+	EXPECT(sc->bytes_received <= sc->datagrams_received * 700);
+	last_free(&last);
+	transport_free(c);
+	transport_free(s);
+}
+
+/* ---- Lossy link: every message re-sent until acknowledged arrives ---- */
+
+#define LOSSY_MESSAGES 120
+#define LOSSY_WINDOW 8
+#define LOSSY_MAX_ATTEMPTS 64
+
+struct lossy {
+	int deliveries[LOSSY_MESSAGES][LOSSY_MAX_ATTEMPTS];	/* at the server */
+	bool corrupt;
+	bool acked[LOSSY_MESSAGES];
+	int attempts[LOSSY_MESSAGES];
+	uint64_t sent_at[LOSSY_MESSAGES];
+	struct transport *server;
+};
+
+/* Message k is its header "k attempt" and, for every 7th, 6000 bytes of a
+ * pattern (so it spans several datagrams). */
+static bool is_multi(int k)
+{
+	return k % 7 == 0;
+}
+
+/* The transport reassembles only the newest multi-datagram message (the SSP
+ * only ever needs its newest state), so like the SSP the test keeps one
+ * such message in flight at a time. */
+static bool multi_outstanding(const struct lossy *l, int next)
+{
+	for (int k = 0; k < next; k++)
+		if (is_multi(k) && !l->acked[k])
+			return true;
+	return false;
+}
+
+static void build_message(struct buf *b, int k, int attempt)
+{
+	buf_reset(b);
+	buf_printf(b, "%d %d|", k, attempt);
+	if (is_multi(k))
+		for (int i = 0; i < 6000; i++)
+			buf_put_u8(b, (uint8_t)(k + i));
+}
+
+static bool message_intact(const struct buf *msg, int k, int attempt)
+{
+	struct buf want;
+	bool same;
+
+	buf_init(&want);
+	build_message(&want, k, attempt);
+	same = want.len == msg->len && memcmp(want.data, msg->data, msg->len) == 0;
+	buf_free(&want);
+	return same;
+}
+
+static void lossy_on_message(int which, struct buf *msg, void *ctx)
+{
+	struct lossy *l = ctx;
+	int k, attempt;
+	char ack[32];
+
+	buf_put_u8(msg, 0);
+	if (which == 1) {		/* the client: an ack */
+		if (sscanf((char *)msg->data, "ack %d", &k) == 1 && k >= 0 && k < LOSSY_MESSAGES)
+			l->acked[k] = true;
+		return;
+	}
+	msg->len--;
+	if (sscanf((char *)msg->data, "%d %d|", &k, &attempt) != 2 || k < 0 || k >= LOSSY_MESSAGES ||
+	    attempt < 0 || attempt >= LOSSY_MAX_ATTEMPTS || !message_intact(msg, k, attempt)) {
+		l->corrupt = true;
+		return;
+	}
+	l->deliveries[k][attempt]++;
+	snprintf(ack, sizeof ack, "ack %d", k);
+	transport_send(l->server, ack, strlen(ack));
+}
+
+TEST(lossy_link_delivers_everything_once)
+{
+	struct transport *s = server_on("127.0.0.1"), *c = client_of(s, "127.0.0.1");
+	struct transport *ts[2] = { s, c };
+	struct link_params bad = { .delay_ms = 10, .jitter_ms = 3, .loss = 0.3, .dup = 0.2,
+				   .reorder = 0.2, .seed = 1234 };
+	static struct lossy l;
+	struct buf msg;
+	uint64_t give_up = clock_ms() + 60000;
+	int next = 0, done = 0, twice = 0, missing = 0;
+
+	memset(&l, 0, sizeof l);
+	l.server = s;
+	buf_init(&msg);
+	EXPECT(transport_set_link(c, &bad));
+	while (done < LOSSY_MESSAGES && clock_ms() < give_up) {
+		uint64_t now = clock_ms();
+
+		done = 0;
+		for (int k = 0; k < next; k++)
+			done += l.acked[k];
+		if (next < LOSSY_MESSAGES && next - done < LOSSY_WINDOW &&
+		    !(is_multi(next) && multi_outstanding(&l, next)))
+			l.sent_at[next++] = 0;	/* due at once */
+		for (int k = 0; k < next; k++) {
+			if (l.acked[k] || now < l.sent_at[k] + transport_rto_ms(c) ||
+			    l.attempts[k] >= LOSSY_MAX_ATTEMPTS)
+				continue;
+			build_message(&msg, k, l.attempts[k]++);
+			EXPECT(transport_send(c, msg.data, msg.len));
+			l.sent_at[k] = now;
+		}
+		turn(ts, 2, 10, lossy_on_message, &l);
+	}
+	for (int k = 0; k < LOSSY_MESSAGES; k++) {
+		int got = 0;
+		for (int a = 0; a < LOSSY_MAX_ATTEMPTS; a++) {
+			got += l.deliveries[k][a];
+			twice += l.deliveries[k][a] > 1;
+		}
+		missing += got == 0;
+		if (!l.acked[k])
+			printf("# message %d: %d attempts, %d deliveries\n", k, l.attempts[k], got);
+	}
+	EXPECT_INT(done, LOSSY_MESSAGES);
+	EXPECT_INT(missing, 0);
+	EXPECT_INT(twice, 0);
+	EXPECT(!l.corrupt);
+	/* The link did duplicate, and the transport threw the copies away. */
+	EXPECT(transport_counters(s)->dropped_replay > 0);
+	EXPECT_INT(transport_counters(s)->dropped_forged, 0);
+	buf_free(&msg);
+	transport_free(c);
+	transport_free(s);
+}
+
+/* ---- RTT ---- */
+
+static void echo_back(int which, struct buf *msg, void *ctx)
+{
+	struct transport **ts = ctx;
+
+	if (which == 0)
+		transport_send(ts[0], msg->data, msg->len);
+}
+
+static void ping_for(struct transport *s, struct transport *c, int ms)
+{
+	struct transport *ts[2] = { s, c };
+	uint64_t end = clock_ms() + (uint64_t)ms, next_ping = 0;
+
+	while (clock_ms() < end) {
+		if (clock_ms() >= next_ping) {
+			transport_send(c, "ping", 4);
+			next_ping = clock_ms() + 20;
+		}
+		turn(ts, 2, 5, echo_back, ts);
+	}
+}
+
+TEST(rtt_converges_to_the_emulated_rtt)
+{
+	struct transport *s = server_on("127.0.0.1"), *c = client_of(s, "127.0.0.1");
+	struct link_params slow = { .delay_ms = 60, .jitter_ms = 5, .loss = 0.05, .seed = 77 };
+	double srtt_c, srtt_s;
+
+	EXPECT(!transport_has_rtt(c));
+	EXPECT(transport_set_link(c, &slow));
+	ping_for(s, c, 2500);
+	srtt_c = transport_srtt_ms(c);
+	srtt_s = transport_srtt_ms(s);
+	printf("# emulated RTT 120 ms: client SRTT %.1f ms (RTO %u), server SRTT %.1f ms\n",
+	       srtt_c, transport_rto_ms(c), srtt_s);
+	EXPECT(transport_has_rtt(c));
+	EXPECT(transport_has_rtt(s));
+	EXPECT(fabs(srtt_c - 120) <= 12);
+	EXPECT(fabs(srtt_s - 120) <= 12);
+	EXPECT(transport_rto_ms(c) >= srtt_c);
+	transport_free(c);
+	transport_free(s);
+}
+
+/* ---- Roaming ---- */
+
+static void expect_peer_port(struct transport *s, uint16_t port)
+{
+	char name[80], want[80];
+
+	transport_peer_name(s, name, sizeof name);
+	snprintf(want, sizeof want, "127.0.0.1:%u", port);
+	EXPECT_STR(name, want);
+}
+
+TEST(server_follows_a_client_port_change_within_one_datagram)
+{
+	struct transport *s = server_on("127.0.0.1"), *c = client_of(s, "127.0.0.1");
+	struct last_message last;
+	uint16_t old_port = transport_local_port(c), new_port;
+
+	last_init(&last);
+	EXPECT(transport_send(c, "one", 3));
+	EXPECT(wait_for(s, c, &last, 0, 1));
+	expect_peer_port(s, old_port);
+	EXPECT(transport_change_port(c));
+	new_port = transport_local_port(c);
+	EXPECT(new_port != old_port);
+	EXPECT(transport_send(c, "two", 3));	/* a single datagram */
+	EXPECT(wait_for(s, c, &last, 0, 2));
+	expect_peer_port(s, new_port);
+	EXPECT_INT(transport_counters(s)->roams, 1);
+	EXPECT(transport_send(s, "back", 4));
+	EXPECT(wait_for(s, c, &last, 1, 1));
+	EXPECT_MEM(last.text[1].data, "back", 4);
+	EXPECT(!transport_change_port(s));	/* servers do not hop */
+	last_free(&last);
+	transport_free(c);
+	transport_free(s);
+}
+
+TEST(client_hops_port_after_no_round_trip)
+{
+	struct transport *s = server_on("127.0.0.1"), *c = client_of(s, "127.0.0.1");
+	struct last_message last;
+	uint16_t old_port = transport_local_port(c);
+	uint64_t due = transport_next_deadline_ms(c);
+
+	last_init(&last);
+	EXPECT(due <= clock_ms() + SSPSH_PORT_HOP_MS);
+	EXPECT(due + 1000 > clock_ms() + SSPSH_PORT_HOP_MS);
+	transport_tick(c, clock_ms());
+	EXPECT_INT(transport_counters(c)->port_hops, 0);
+	transport_tick(c, due);
+	EXPECT_INT(transport_counters(c)->port_hops, 1);
+	EXPECT(transport_local_port(c) != old_port);
+	EXPECT(transport_next_deadline_ms(c) >= clock_ms() + SSPSH_PORT_HOP_MS - 1000);
+	EXPECT(transport_send(c, "after hop", 9));
+	EXPECT(wait_for(s, c, &last, 0, 1));
+	expect_peer_port(s, transport_local_port(c));
+	last_free(&last);
+	transport_free(c);
+	transport_free(s);
+}
+
+/* ---- Replays and forgeries ---- */
+
+static int udp_socket_on_loopback(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	bind(fd, (struct sockaddr *)&a, sizeof a);
+	return fd;
+}
+
+static uint16_t port_of(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof a;
+
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	return ntohs(a.sin_port);
+}
+
+static void send_to_port(int fd, const void *data, size_t len, uint16_t port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+
+	sendto(fd, data, len, 0, (struct sockaddr *)&a, sizeof a);
+}
+
+/* Lets the server read whatever is waiting; returns messages delivered. */
+static int settle(struct transport *s)
+{
+	struct buf msg;
+	int messages = 0;
+	uint64_t end = clock_ms() + 100;
+
+	buf_init(&msg);
+	while (clock_ms() < end) {
+		struct pollfd p = { .fd = transport_fd(s), .events = POLLIN };
+		poll(&p, 1, 10);
+		while (transport_recv(s, &msg) == TRANSPORT_MESSAGE)
+			messages++;
+	}
+	buf_free(&msg);
+	return messages;
+}
+
+TEST(replayed_and_forged_datagrams_never_move_the_server)
+{
+	struct transport *s = server_on("127.0.0.1");
+	int tap = udp_socket_on_loopback(), attacker = udp_socket_on_loopback();
+	struct transport *c = transport_client(&key, "127.0.0.1", port_of(tap));
+	const struct transport_counters *sc = transport_counters(s);
+	uint8_t captured[3][2048];
+	ssize_t len[3];
+	struct pollfd p = { .fd = attacker, .events = POLLIN };
+
+	/* The client's first three datagrams pass through the tap to the server. */
+	for (int i = 0; i < 3; i++) {
+		char text[3] = { 'm', (char)('0' + i), '\0' };
+		EXPECT(transport_send(c, text, 2));
+		len[i] = recv(tap, captured[i], sizeof captured[i], 0);
+		EXPECT(len[i] > 0);
+		send_to_port(tap, captured[i], (size_t)len[i], transport_local_port(s));
+	}
+	EXPECT_INT(settle(s), 3);
+	expect_peer_port(s, port_of(tap));
+
+	/* Replays of old and newest datagrams from another port. */
+	send_to_port(attacker, captured[0], (size_t)len[0], transport_local_port(s));
+	send_to_port(attacker, captured[2], (size_t)len[2], transport_local_port(s));
+	EXPECT_INT(settle(s), 0);
+	EXPECT_INT(sc->dropped_replay, 2);
+	expect_peer_port(s, port_of(tap));
+
+	/* A forgery claiming a newer sequence number, a truncated datagram and
+	 * one with the server's own direction bit. */
+	captured[2][7] += 10;
+	send_to_port(attacker, captured[2], (size_t)len[2], transport_local_port(s));
+	send_to_port(attacker, captured[1], 20, transport_local_port(s));
+	captured[1][0] |= 0x80;
+	send_to_port(attacker, captured[1], (size_t)len[1], transport_local_port(s));
+	EXPECT_INT(settle(s), 0);
+	EXPECT_INT(sc->dropped_forged, 1);
+	EXPECT_INT(sc->dropped_malformed, 2);
+	expect_peer_port(s, port_of(tap));
+	EXPECT_INT(sc->roams, 0);
+	EXPECT_INT(sc->datagrams_received, 3);
+	/* Nothing was ever answered to the attacker. */
+	EXPECT_INT(poll(&p, 1, 50), 0);
+	close(tap);
+	close(attacker);
+	transport_free(c);
+	transport_free(s);
+}
+
+TEST(garbage_never_gives_a_server_a_peer)
+{
+	struct transport *s = server_on("127.0.0.1");
+	int attacker = udp_socket_on_loopback();
+	uint8_t junk[300];
+
+	for (int i = 0; i < 50; i++) {
+		for (size_t j = 0; j < sizeof junk; j++)
+			junk[j] = (uint8_t)rand();
+		send_to_port(attacker, junk, (size_t)(rand() % (int)sizeof junk), transport_local_port(s));
+	}
+	EXPECT_INT(settle(s), 0);
+	EXPECT(!transport_has_peer(s));
+	EXPECT_INT(transport_counters(s)->datagrams_received, 0);
+	EXPECT_INT(transport_counters(s)->dropped_forged + transport_counters(s)->dropped_malformed, 50);
+	close(attacker);
+	transport_free(s);
+}
+
+int main(void)
+{
+	log_set_level(LOG_ERROR);
+	if (!transport_key_generate(&key))
+		return 1;
+	RUN(ipv4_hello);
+	RUN(ipv6_hello);
+	RUN(dual_stack_server_takes_ipv4_clients);
+	RUN(large_messages_are_fragmented_and_reassembled);
+	RUN(emsgsize_shrinks_datagrams);
+	RUN(lossy_link_delivers_everything_once);
+	RUN(rtt_converges_to_the_emulated_rtt);
+	RUN(server_follows_a_client_port_change_within_one_datagram);
+	RUN(client_hops_port_after_no_round_trip);
+	RUN(replayed_and_forged_datagrams_never_move_the_server);
+	RUN(garbage_never_gives_a_server_a_peer);
+	return unit_exit_status();
+}
