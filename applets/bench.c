@@ -14,6 +14,9 @@ const char bench_usage[] =
 "  display [--cols N] [--rows N] [--chunk BYTES] [--check] FILE...\n"
 "        replay FILEs through the emulator, a frame every CHUNK bytes; print\n"
 "        display-diff bytes per frame against full repaints, and diffs/s\n"
+"  handshake\n"
+"        handshakes/s for each side, and what junk or a flood under load\n"
+"        costs a server per initiation\n"
 "  net   seal+open datagrams/s and per-datagram overhead of the transport\n";
 
 struct benchmark {
@@ -24,6 +27,7 @@ struct benchmark {
 static const struct benchmark benchmarks[] = {
 	{ "display", bench_display_main },
 	{ "emu", bench_emu_main },
+	{ "handshake", bench_handshake_main },
 	{ "net", bench_net_main },
 };
 

@@ -4,6 +4,7 @@
 
 int bench_display_main(int argc, char **argv);
 int bench_emu_main(int argc, char **argv);
+int bench_handshake_main(int argc, char **argv);
 int bench_net_main(int argc, char **argv);
 
 #endif

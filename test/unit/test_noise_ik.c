@@ -3,6 +3,8 @@
  * directions. */
 #include <stdlib.h>
 
+#include <mbedtls/sha256.h>
+
 #include "net/noise_ik.h"
 #include "test/unit/unit.h"
 
@@ -159,10 +161,77 @@ TEST(noise_ik_prologue_mismatch_fails)
 	EXPECT(!noise_ik_read_msg1_static(&resp, m1, sizeof m1));
 }
 
+/* h(n+1) = SHA-256(h(n) || data), as MixHash says. */
+static void chain(uint8_t h[32], const uint8_t *data, size_t len)
+{
+	uint8_t in[32 + 256];
+
+	memcpy(in, h, 32);
+	memcpy(in + 32, data, len);
+	mbedtls_sha256_ret(in, 32 + len, h, 0);
+}
+
+/* The spec's transcript rule, from the wire bytes alone: h starts as the
+ * 32-byte protocol name, then MixHash takes the prologue, the responder's
+ * static key (the "<- s" pre-message), e, the encrypted s, the encrypted
+ * payload, the responder's e and its encrypted payload, in that order. */
+TEST(noise_ik_hash_follows_the_spec_transcript)
+{
+	struct noise_ik ini, resp;
+	uint8_t i_s[32], i_pub[32], r_s[32], r_pub[32], m1[NOISE_IK_MSG1_LEN(3)], m2[NOISE_IK_MSG2_LEN(2)];
+	uint8_t h[32], payload[8];
+
+	EXPECT(x25519_keypair(i_s, i_pub));
+	EXPECT(x25519_keypair(r_s, r_pub));
+	EXPECT(noise_ik_init(&ini, true, "pro", 3, i_s, i_pub, r_pub));
+	EXPECT(noise_ik_init(&resp, false, "pro", 3, r_s, r_pub, NULL));
+	EXPECT(noise_ik_write_msg1(&ini, (const uint8_t *)"abc", 3, m1));
+	EXPECT(noise_ik_read_msg1_static(&resp, m1, sizeof m1));
+	EXPECT(noise_ik_read_msg1_payload(&resp, m1, sizeof m1, payload));
+	EXPECT(noise_ik_write_msg2(&resp, (const uint8_t *)"de", 2, m2));
+	EXPECT(noise_ik_read_msg2(&ini, m2, sizeof m2, payload));
+
+	memcpy(h, "Noise_IK_25519_ChaChaPoly_SHA256", 32);
+	chain(h, (const uint8_t *)"pro", 3);
+	chain(h, r_pub, 32);
+	chain(h, m1, 32);			/* e */
+	chain(h, m1 + 32, 48);			/* encrypted s */
+	chain(h, m1 + 80, sizeof m1 - 80);	/* encrypted payload */
+	chain(h, m2, 32);			/* responder's e */
+	chain(h, m2 + 32, sizeof m2 - 32);
+	EXPECT_MEM(noise_ik_handshake_hash(&ini), h, 32);
+	EXPECT_MEM(noise_ik_handshake_hash(&resp), h, 32);
+	/* The plaintext never appears on the wire. */
+	EXPECT(memcmp(m1 + 80, "abc", 3) != 0);
+	EXPECT(memcmp(m1 + 32, i_pub, 32) != 0);
+}
+
+/* Fixed keys give byte-identical messages; another ephemeral key does not. */
+TEST(noise_ik_fixed_keys_are_deterministic)
+{
+	static const uint8_t i_s[32] = { 1 }, r_s[32] = { 2 }, e1[32] = { 3 }, e2[32] = { 3, 9 };
+	uint8_t i_pub[32], r_pub[32], a[NOISE_IK_MSG1_LEN(0)], b[NOISE_IK_MSG1_LEN(0)], c[NOISE_IK_MSG1_LEN(0)];
+	struct noise_ik hs;
+
+	EXPECT(x25519_public(i_pub, i_s));
+	EXPECT(x25519_public(r_pub, r_s));
+	EXPECT(noise_ik_init(&hs, true, NULL, 0, i_s, i_pub, r_pub) && noise_ik_set_ephemeral(&hs, e1));
+	EXPECT(noise_ik_write_msg1(&hs, NULL, 0, a));
+	EXPECT(noise_ik_init(&hs, true, NULL, 0, i_s, i_pub, r_pub) && noise_ik_set_ephemeral(&hs, e1));
+	EXPECT(noise_ik_write_msg1(&hs, NULL, 0, b));
+	EXPECT(noise_ik_init(&hs, true, NULL, 0, i_s, i_pub, r_pub) && noise_ik_set_ephemeral(&hs, e2));
+	EXPECT(noise_ik_write_msg1(&hs, NULL, 0, c));
+	EXPECT_MEM(a, b, sizeof a);
+	EXPECT(memcmp(a, c, sizeof a) != 0);
+	noise_ik_wipe(&hs);
+}
+
 int main(void)
 {
 	RUN(noise_ik_matches_cacophony_vector);
 	RUN(noise_ik_random_keys_agree);
 	RUN(noise_ik_prologue_mismatch_fails);
+	RUN(noise_ik_hash_follows_the_spec_transcript);
+	RUN(noise_ik_fixed_keys_are_deterministic);
 	return unit_exit_status();
 }
