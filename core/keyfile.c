@@ -544,19 +544,39 @@ bool known_hosts_add(const char *path, const char *host, const uint8_t key[KEY_L
 	return ok;
 }
 
+bool known_hosts_trust(const char *path, const char *host, const uint8_t key[KEY_LEN])
+{
+	struct known_host_result r;
+	char fp[KEY_FINGERPRINT_SIZE];
+
+	if (!known_hosts_check(path, host, key, &r))
+		return false;
+	switch (r.status) {
+	case KNOWN_HOST_MATCH:
+		return true;
+	case KNOWN_HOST_CHANGED:
+		known_hosts_warn_changed(path, host, r.line, key);
+		return false;
+	case KNOWN_HOST_UNKNOWN:
+		break;
+	}
+	if (!known_hosts_add(path, host, key))
+		return false;
+	key_fingerprint(key, fp);
+	log_warn("first contact with %s: its key %s is now pinned in %s", host, fp, path);
+	return true;
+}
+
 void known_hosts_warn_changed(const char *path, const char *host, size_t line, const uint8_t key[KEY_LEN])
 {
 	char fp[KEY_FINGERPRINT_SIZE];
 
 	key_fingerprint(key, fp);
-	fprintf(stderr,
-		"@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
-		"@    WARNING: THE SERVER KEY OF %s HAS CHANGED!\n"
-		"@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
-		"Someone could be eavesdropping on you right now (a man-in-the-middle attack),\n"
-		"or the server's key was replaced. The key it now shows is\n"
-		"%s\n"
-		"but %s:%zu has another key for it. Not connecting.\n"
-		"If the change is expected, delete that line and connect again.\n",
-		host, fp, path, line);
+	log_error("@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@");
+	log_error("@  WARNING: THE KEY OF SERVER %s HAS CHANGED!", host);
+	log_error("@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@");
+	log_error("Someone could be eavesdropping on you right now (a man-in-the-middle");
+	log_error("attack), or the server's key was replaced. It now shows the key");
+	log_error("%s, but %s:%zu pins another one.", fp, path, line);
+	log_error("Not connecting. If the change is expected, delete that line.");
 }

@@ -90,7 +90,12 @@ bool known_hosts_check(const char *path, const char *host, const uint8_t key[KEY
 		       struct known_host_result *result);
 /* Appends "host sspsh-x25519 <base64>" to the file (created 0600). */
 bool known_hosts_add(const char *path, const char *host, const uint8_t key[KEY_LEN]);
-/* The loud multi-line warning for a changed host key, to stderr. */
+/* Trust on first use, like ssh with StrictHostKeyChecking=accept-new: a
+ * listed host with this key is trusted; an unknown host is added with its
+ * fingerprint shown on stderr; a host listed with another key gets the
+ * loud warning below and false. */
+bool known_hosts_trust(const char *path, const char *host, const uint8_t key[KEY_LEN]);
+/* The loud multi-line warning for a changed host key (log_error lines). */
 void known_hosts_warn_changed(const char *path, const char *host, size_t line, const uint8_t key[KEY_LEN]);
 
 #endif

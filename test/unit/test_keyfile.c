@@ -281,6 +281,32 @@ TEST(known_hosts_text_with_aliases_and_bad_lines)
 	log_set_stream(stderr);
 }
 
+TEST(known_hosts_trust_on_first_use)
+{
+	uint8_t a[KEY_LEN], b[KEY_LEN], priv[KEY_LEN];
+	char path[256], fp[KEY_FINGERPRINT_SIZE];
+	struct known_host_result r;
+
+	EXPECT(x25519_keypair(priv, a));
+	EXPECT(x25519_keypair(priv, b));
+	path_in_dir(path, sizeof path, "tofu_hosts");
+	capture_log();
+	EXPECT(known_hosts_trust(path, "server", a));	/* pinned */
+	key_fingerprint(a, fp);
+	EXPECT(strstr(captured_log(), fp) != NULL);
+	stop_capture();
+	EXPECT(known_hosts_check(path, "server", a, &r));
+	EXPECT_INT(r.status, KNOWN_HOST_MATCH);
+	EXPECT(known_hosts_trust(path, "server", a));	/* still trusted */
+	capture_log();
+	EXPECT(!known_hosts_trust(path, "server", b));	/* changed: refused */
+	EXPECT(strstr(captured_log(), "HAS CHANGED") != NULL);
+	EXPECT(strstr(captured_log(), "tofu_hosts:1") != NULL);
+	stop_capture();
+	EXPECT(known_hosts_check(path, "server", b, &r));
+	EXPECT_INT(r.status, KNOWN_HOST_CHANGED);	/* and not re-pinned */
+}
+
 TEST(keyfile_load_or_create_host_key)
 {
 	uint8_t k1[KEY_LEN], p1[KEY_LEN], k2[KEY_LEN], p2[KEY_LEN], check[KEY_LEN];
@@ -312,6 +338,7 @@ int main(void)
 	RUN(authorized_keys_file_must_not_be_writable_by_others);
 	RUN(known_hosts_pin_match_and_change);
 	RUN(known_hosts_text_with_aliases_and_bad_lines);
+	RUN(known_hosts_trust_on_first_use);
 	RUN(keyfile_load_or_create_host_key);
 	free(log_text);
 	{
