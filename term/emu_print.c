@@ -63,8 +63,11 @@ static int code_point_width(uint32_t cp)
 	return width ? width : utf8proc_charwidth((utf8proc_int32_t)cp);
 }
 
-/* Whether `cp` continues the cluster of the cell printed last. Zero-width
- * code points always do, so they are never shown on their own. */
+/* Whether `cp` continues the cluster of the cell printed last. Like tmux
+ * and the wcwidth() terminals a client may run in, a code point with a
+ * width of its own starts a new cell unless a ZWJ asked for it to join
+ * (so an emoji modifier takes its own cells, a ZWJ family shares one).
+ * Zero-width code points always join, so none is shown on its own. */
 static bool joins_last(struct emu *e, uint32_t cp, int width)
 {
 	if (!e->have_last)
@@ -75,7 +78,7 @@ static bool joins_last(struct emu *e, uint32_t cp, int width)
 	}
 	bool breaks = utf8proc_grapheme_break_stateful((utf8proc_int32_t)e->last_code_point,
 						      (utf8proc_int32_t)cp, &e->grapheme_state);
-	return !breaks || width == 0;
+	return width == 0 || (!breaks && e->last_code_point == 0x200d);
 }
 
 static void append_to_last(struct emu *e, uint32_t cp)

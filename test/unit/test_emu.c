@@ -1,6 +1,5 @@
 /* Data-driven tests of the terminal emulator: every test/term/NAME.test file
- * (found under $SSPSH_SRC, default ".") and every recording
- * test/term/corpus/NAME.vt with its expected screen NAME.screen.
+ * (found under $SSPSH_SRC, default ".").
  *
  * A .test file is a list of cases. '#' lines and blank lines are comments.
  *
@@ -27,6 +26,10 @@
  *   clipboard BYTES          expected OSC 52 payload
  *   bells N                  bells rung
  *   reply BYTES              everything emu_take_replies gives, in full
+ *   replay FILE              the bytes of FILE (relative to test/term), as
+ *                            one emu_write (like `in`)
+ *   screen FILE              the whole dump (dump_screen: rows and cursor)
+ *                            must equal FILE, e.g. one taken from tmux
  *
  * Checks apply to the state after all the case's input. Each case runs
  * twice: as written, and again fed one byte per emu_write, which must not
@@ -321,6 +324,56 @@ static void check_reply(struct run *r, const char *arg)
 	buf_free(&got);
 }
 
+static bool read_file(const char *path, struct buf *out)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+
+	if (!f)
+		return false;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_put(out, chunk, n);
+	fclose(f);
+	return true;
+}
+
+static void replay(struct run *r, const char *name, bool bytewise)
+{
+	char path[2048];
+	struct buf input;
+
+	buf_init(&input);
+	snprintf(path, sizeof path, "%.1000s/test/term/%.1000s", src_dir(), name);
+	if (read_file(path, &input))
+		feed(r->emu, (const char *)input.data, input.len, bytewise);
+	else
+		fail(r, "cannot read %s", path);
+	buf_free(&input);
+}
+
+static void check_screen(struct run *r, const char *name)
+{
+	char path[2048];
+	struct buf want, got;
+
+	buf_init(&want);
+	buf_init(&got);
+	snprintf(path, sizeof path, "%.1000s/test/term/%.1000s", src_dir(), name);
+	dump_screen(emu_fb(r->emu), &got);
+	if (!read_file(path, &want)) {
+		fail(r, "cannot read %s", path);
+	} else if (got.len != want.len || memcmp(got.data, want.data, got.len) != 0) {
+		size_t line = 1;
+
+		for (size_t i = 0; i < got.len && i < want.len && got.data[i] == want.data[i]; i++)
+			line += got.data[i] == '\n';
+		fail(r, "the screen differs from %s at line %zu", name, line);
+	}
+	buf_free(&want);
+	buf_free(&got);
+}
+
 /* Run a case once; r->failure is "" when it passed. */
 static void run_case(const struct test_case *tc, bool bytewise, struct run *r)
 {
@@ -339,6 +392,8 @@ static void run_case(const struct test_case *tc, bool bytewise, struct run *r)
 
 		if (strncmp(line, "in ", 3) == 0) {
 			feed(r->emu, bytes, unescape(line + 3, bytes), bytewise);
+		} else if (strncmp(line, "replay ", 7) == 0) {
+			replay(r, line + 7, bytewise);
 		} else if (strncmp(line, "resize ", 7) == 0) {
 			if (sscanf(line + 7, "%dx%d", &cols, &nrows_size) != 2 ||
 			    !emu_resize(r->emu, cols, nrows_size))
@@ -378,7 +433,10 @@ static void run_case(const struct test_case *tc, bool bytewise, struct run *r)
 				fail(r, "bells: %u, expected %s", (unsigned)fb_bells(fb), line + 6);
 		} else if (strncmp(line, "reply ", 6) == 0 || strcmp(line, "reply") == 0) {
 			check_reply(r, line[5] ? line + 6 : "");
+		} else if (strncmp(line, "screen ", 7) == 0) {
+			check_screen(r, line + 7);
 		} else if (!(strncmp(line, "in ", 3) == 0 || strncmp(line, "resize ", 7) == 0 ||
+			     strncmp(line, "replay ", 7) == 0 ||
 			     line[0] == '|' || strncmp(line, "size ", 5) == 0)) {
 			fail(r, "unknown line '%s'", line);
 		}
@@ -479,56 +537,6 @@ static size_t list_files(const char *dir, const char *suffix, char ***out)
 	return n;
 }
 
-static bool read_file(const char *path, struct buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-
-	if (!f)
-		return false;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_put(out, chunk, n);
-	fclose(f);
-	return true;
-}
-
-/* A recording replayed on 80x24 must give the screen tmux gave. */
-static void run_corpus_file(const char *dir, const char *name)
-{
-	char path[2048];
-	struct buf input, want, got;
-	struct emu *emu = emu_new(80, 24);
-
-	buf_init(&input);
-	buf_init(&want);
-	buf_init(&got);
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	bool have_input = read_file(path, &input);
-	snprintf(path + strlen(path) - 3, 8, ".screen");
-	if (!have_input || !read_file(path, &want)) {
-		printf("FAIL corpus/%s: cannot read it or its .screen\n", name);
-		unit_any_failed = 1;
-	} else {
-		emu_write(emu, input.data, input.len);
-		dump_screen(emu_fb(emu), &got);
-		if (got.len == want.len && memcmp(got.data, want.data, got.len) == 0) {
-			printf("PASS corpus/%s\n", name);
-		} else {
-			size_t line = 1;
-
-			for (size_t i = 0; i < got.len && i < want.len && got.data[i] == want.data[i]; i++)
-				line += got.data[i] == '\n';
-			printf("FAIL corpus/%s: dump differs from %s at line %zu\n", name, path, line);
-			unit_any_failed = 1;
-		}
-	}
-	emu_free(emu);
-	buf_free(&input);
-	buf_free(&want);
-	buf_free(&got);
-}
-
 TEST(csi_table_is_sorted)
 {
 	EXPECT(emu_csi_table_is_sorted());
@@ -549,13 +557,6 @@ int main(void)
 	}
 	for (size_t i = 0; i < n; i++) {
 		run_test_file(dir, names[i]);
-		free(names[i]);
-	}
-	free(names);
-	snprintf(dir, sizeof dir, "%s/test/term/corpus", src_dir());
-	n = list_files(dir, ".vt", &names);
-	for (size_t i = 0; i < n; i++) {
-		run_corpus_file(dir, names[i]);
 		free(names[i]);
 	}
 	free(names);
