@@ -8,6 +8,9 @@
 #   make deps       apt-get the Debian build and test dependencies
 include config.mk
 
+# The fuzz recipe reads PIPESTATUS.
+SHELL := /bin/bash
+
 BUILD   ?= build
 APPLETS  = server connect client keygen bench
 

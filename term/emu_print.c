@@ -201,14 +201,12 @@ void emu_print_ascii(void *ctx, const uint8_t *text, size_t len)
 		if (!e->autowrap && len > room) {
 			/* Without autowrap the surplus overwrites the last column:
 			 * of the rest of the run only its last character stays. */
-			for (size_t i = 0; i + 1 < room; i++)
-				fb_set_cell(e->fb, e->row, e->col + (int)i, (const char *)text + i, 1, 1, &e->pen);
+			fb_set_ascii(e->fb, e->row, e->col, (const char *)text, room - 1, &e->pen);
 			e->col += (int)room - 1;
 			text += len - 1;
 			len = n = 1;
 		}
-		for (size_t i = 0; i < n; i++)
-			fb_set_cell(e->fb, e->row, e->col + (int)i, (const char *)text + i, 1, 1, &e->pen);
+		fb_set_ascii(e->fb, e->row, e->col, (const char *)text, n, &e->pen);
 		e->last_row = e->row;
 		e->last_col = e->col + (int)n - 1;
 		advance(e, (int)n);

@@ -322,6 +322,11 @@ static void row_fill(struct fb_row *row, int from, int to, const struct fb_pen *
 {
 	struct fb_cell blank = blank_cell(pen);
 
+	if (!row->store || !row->store->nslots) {	/* no cluster to drop */
+		for (int i = from; i < to; i++)
+			row->cells[i] = blank;
+		return;
+	}
 	for (int i = from; i < to; i++)
 		cell_clear(row, i, blank);
 }
@@ -623,6 +628,39 @@ bool fb_set_cell(struct fb *fb, int row, int col, const char *text, size_t len,
 		cell.width = 0;
 		cell.cluster = 0;
 		cell_clear(r, col + 1, cell);
+	}
+	return true;
+}
+
+bool fb_set_ascii(struct fb *fb, int row, int col, const char *text, size_t len,
+		  const struct fb_pen *pen)
+{
+	static const struct fb_pen default_pen;
+	struct fb_row *r;
+	struct fb_cell cell;
+	int end;
+
+	if (!in_range(fb, row, col))
+		return true;
+	if (len > (size_t)(fb->cols - col))
+		len = (size_t)(fb->cols - col);
+	end = col + (int)len;
+	r = row_writable(fb, row);
+	if (!r)
+		return false;
+	unsplit_wide(r, fb->cols, col);
+	unsplit_wide(r, fb->cols, end);
+	if (r->store && r->store->nslots)
+		for (int i = col; i < end; i++)
+			store_drop(r, r->cells[i].cluster);
+	memset(&cell, 0, sizeof cell);
+	cell.pen = pen ? *pen : default_pen;
+	cell.width = 1;
+	/* Whole cells first, then the character: building each cell on the
+	 * stack would stall on the bit-field store before the 16-byte copy. */
+	for (int i = col; i < end; i++) {
+		r->cells[i] = cell;
+		r->cells[i].ch = (unsigned char)*text++;
 	}
 	return true;
 }

@@ -100,6 +100,11 @@ bool fb_row_equal(const struct fb *a, int row_a, const struct fb *b, int row_b);
  * `text` is the UTF-8 grapheme (one or more code points). false on OOM. */
 bool fb_set_cell(struct fb *fb, int row, int col, const char *text, size_t len,
 		 int width, const struct fb_pen *pen);
+/* The same as fb_set_cell(text + i, 1, width 1) for each of `len` printable
+ * ASCII characters (0x20..0x7e) from col on, as one write: the emulator's
+ * fast path. Characters past the end of the row are dropped. */
+bool fb_set_ascii(struct fb *fb, int row, int col, const char *text, size_t len,
+		  const struct fb_pen *pen);
 /* Blank cells [col_from, col_to) of a row with the pen's background. */
 void fb_erase(struct fb *fb, int row, int col_from, int col_to, const struct fb_pen *pen);
 /* Scroll rows [top, bottom) up (n > 0) or down (n < 0) by |n|; rows that

@@ -537,6 +537,111 @@ static size_t list_files(const char *dir, const char *suffix, char ***out)
 	return n;
 }
 
+TEST(replies_are_bounded)
+{
+	struct emu *emu = emu_new(80, 24);
+	struct buf replies;
+
+	buf_init(&replies);
+	for (int i = 0; i < 10000; i++)
+		emu_write(emu, "\033[5n", 4);
+	emu_take_replies(emu, &replies);
+	EXPECT(replies.len > 0 && replies.len <= SSPSH_EMU_REPLIES_MAX);
+	EXPECT_INT(replies.len % 4, 0);	/* whole replies only */
+	buf_reset(&replies);
+	emu_take_replies(emu, &replies);
+	EXPECT_INT(replies.len, 0);
+	buf_free(&replies);
+	emu_free(emu);
+}
+
+TEST(big_clipboard_within_limit_is_kept)
+{
+	struct emu *emu = emu_new(80, 24);
+	static char payload[100000];
+	uint32_t serial;
+
+	memset(payload, 'A', sizeof payload);
+	emu_write(emu, "\033]52;c;", 7);
+	emu_write(emu, payload, sizeof payload);
+	emu_write(emu, "\007", 1);
+	EXPECT_INT(strlen(fb_clipboard(emu_fb(emu), &serial)), sizeof payload);
+	emu_free(emu);
+}
+
+TEST(memory_of_80x24_is_under_64k)
+{
+	struct emu *emu = emu_new(80, 24);
+	const char text[] = "\033[1;31mhello \xe4\xb8\xad\xe6\x96\x87 e\xcc\x81\033[0m\r\n";
+
+	for (int i = 0; i < 100; i++)
+		emu_write(emu, text, sizeof text - 1);
+	emu_write(emu, "\033]2;a title\007", 13);
+	EXPECT(fb_memory(emu_fb(emu)) + emu_memory(emu) < 65536);
+	emu_free(emu);
+}
+
+TEST(sizes_out_of_range_are_refused)
+{
+	struct emu *emu = emu_new(10, 5);
+
+	EXPECT(emu_new(0, 5) == NULL);
+	EXPECT(emu_new(10, 0) == NULL);
+	EXPECT(emu_new(SSPSH_MAX_COLS + 1, 5) == NULL);
+	EXPECT(emu_new(10, SSPSH_MAX_ROWS + 1) == NULL);
+	EXPECT(!emu_resize(emu, 0, 5));
+	EXPECT(!emu_resize(emu, 10, SSPSH_MAX_ROWS + 1));
+	EXPECT_INT(fb_cols(emu_fb(emu)), 10);
+	EXPECT_INT(fb_rows(emu_fb(emu)), 5);
+	EXPECT(emu_resize(emu, SSPSH_MAX_COLS, SSPSH_MAX_ROWS));
+	emu_write(emu, "\033[9999;9999Hx", 13);
+	EXPECT_INT(fb_cell(emu_fb(emu), SSPSH_MAX_ROWS - 1, SSPSH_MAX_COLS - 1)->ch, 'x');
+	emu_free(emu);
+}
+
+TEST(new_from_fb_starts_from_the_frame)
+{
+	struct emu *a = emu_new(20, 5), *b;
+	struct buf dump_a, dump_b;
+
+	buf_init(&dump_a);
+	buf_init(&dump_b);
+	emu_write(a, "\033[1;31mab\033[?1h\033[?25l\033[3;4Hc\033]2;t\007", 31);
+	b = emu_new_from_fb(emu_fb(a));
+	EXPECT(b != NULL);
+	EXPECT(fb_equal(emu_fb(a), emu_fb(b)));
+	/* The pen is at its power-on default, the modes and cursor are kept. */
+	emu_write(b, "d", 1);
+	EXPECT_INT(fb_cell(emu_fb(b), 2, 4)->pen.fg, FB_COLOR_DEFAULT);
+	EXPECT(fb_modes(emu_fb(b))->app_cursor);
+	EXPECT(!fb_modes(emu_fb(b))->cursor_visible);
+	dump_screen(emu_fb(b), &dump_b);
+	buf_put_u8(&dump_b, 0);
+	EXPECT_STR((char *)dump_b.data, "ab\n\n   cd\n\n\ncursor 2,5\n");
+	/* The original is untouched by writes to the copy. */
+	dump_screen(emu_fb(a), &dump_a);
+	buf_put_u8(&dump_a, 0);
+	EXPECT_STR((char *)dump_a.data, "ab\n\n   c\n\n\ncursor 2,4\n");
+	buf_free(&dump_a);
+	buf_free(&dump_b);
+	emu_free(a);
+	emu_free(b);
+}
+
+TEST(hostile_counts_stay_bounded)
+{
+	struct emu *emu = emu_new(SSPSH_MAX_COLS, SSPSH_MAX_ROWS);
+	const char *seqs[] = { "x\033[65535b", "\033[65535@", "\033[65535P", "\033[65535L",
+			       "\033[65535M", "\033[65535S", "\033[65535T", "\033[65535X",
+			       "\033[65535I", "\033[65535Z", "\033[65535;65535H" };
+
+	for (int round = 0; round < 10; round++)
+		for (size_t i = 0; i < sizeof seqs / sizeof seqs[0]; i++)
+			emu_write(emu, seqs[i], strlen(seqs[i]));
+	EXPECT(emu_memory(emu) < 4096);
+	emu_free(emu);
+}
+
 TEST(csi_table_is_sorted)
 {
 	EXPECT(emu_csi_table_is_sorted());
@@ -549,6 +654,12 @@ int main(void)
 	size_t n;
 
 	RUN(csi_table_is_sorted);
+	RUN(replies_are_bounded);
+	RUN(big_clipboard_within_limit_is_kept);
+	RUN(memory_of_80x24_is_under_64k);
+	RUN(sizes_out_of_range_are_refused);
+	RUN(new_from_fb_starts_from_the_frame);
+	RUN(hostile_counts_stay_bounded);
 	snprintf(dir, sizeof dir, "%s/test/term", src_dir());
 	n = list_files(dir, ".test", &names);
 	if (n == 0) {
