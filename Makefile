@@ -7,7 +7,6 @@
 #   make install    binary, applet symlinks and man page under PREFIX
 #   make deps       apt-get the Debian build and test dependencies
 include config.mk
-SHELL := /bin/bash
 
 # The fuzz recipe reads PIPESTATUS.
 SHELL := /bin/bash
