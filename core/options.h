@@ -259,11 +259,14 @@
 #endif
 /* RTT estimation (RFC 6298) uses SSPSH_INITIAL_RTT_MS and SSPSH_RTO_MIN_MS/
  * MAX_MS from the SSP section above. */
-/* A peer timestamp held longer than this is not echoed (the sample would
- * measure our own idleness); RTT samples above the second bound are taken
- * for 16-bit timestamp wrap-around and ignored. */
+/* A peer timestamp is echoed (once) in our next datagram with the time we
+ * held it added, so a long hold still measures the path; the bound only
+ * keeps a stale echo out after a long silence. It exceeds the SSP heartbeat
+ * so that idle heartbeats still prove round trips (and keep a client from
+ * hopping ports). RTT samples above the second bound are taken for 16-bit
+ * timestamp wrap-around and ignored. */
 #ifndef SSPSH_TIMESTAMP_HOLD_MAX_MS
-#define SSPSH_TIMESTAMP_HOLD_MAX_MS 1000
+#define SSPSH_TIMESTAMP_HOLD_MAX_MS 5000
 #endif
 #ifndef SSPSH_RTT_SAMPLE_MAX_MS
 #define SSPSH_RTT_SAMPLE_MAX_MS 10000

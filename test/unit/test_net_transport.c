@@ -85,6 +85,16 @@ static bool wait_for(struct transport *s, struct transport *c, struct last_messa
 	return last->count[which] >= want;
 }
 
+/* Runs both transports for ms milliseconds. */
+static void run_for(struct transport *s, struct transport *c, struct last_message *last, int ms)
+{
+	struct transport *ts[2] = { s, c };
+	uint64_t until = clock_ms() + (uint64_t)ms;
+
+	while (clock_ms() < until)
+		turn(ts, 2, 20, keep_last, last);
+}
+
 static void last_init(struct last_message *last)
 {
 	memset(last, 0, sizeof *last);
@@ -370,6 +380,26 @@ TEST(rtt_converges_to_the_emulated_rtt)
 	transport_free(s);
 }
 
+TEST(rtt_sample_survives_a_long_hold)
+{
+	struct transport *s = server_on("127.0.0.1"), *c = client_of(s, "127.0.0.1");
+	struct link_params slow = { .delay_ms = 50 };
+	struct last_message last;
+	last_init(&last);
+	EXPECT(transport_set_link(c, &slow));
+	EXPECT(transport_send(c, "ping", 4));
+	EXPECT(wait_for(s, c, &last, 0, 1));
+	/* The server answers only 1.5 s later, like an idle heartbeat. */
+	run_for(s, c, &last, 1500);
+	EXPECT(transport_send(s, "pong", 4));
+	EXPECT(wait_for(s, c, &last, 1, 1));
+	EXPECT(transport_has_rtt(c));
+	EXPECT(fabs(transport_srtt_ms(c) - 100) <= 5);
+	last_free(&last);
+	transport_free(c);
+	transport_free(s);
+}
+
 /* ---- Roaming ---- */
 
 static void expect_peer_port(struct transport *s, uint16_t port)
@@ -557,6 +587,7 @@ int main(void)
 	RUN(emsgsize_shrinks_datagrams);
 	RUN(lossy_link_delivers_everything_once);
 	RUN(rtt_converges_to_the_emulated_rtt);
+	RUN(rtt_sample_survives_a_long_hold);
 	RUN(server_follows_a_client_port_change_within_one_datagram);
 	RUN(client_hops_port_after_no_round_trip);
 	RUN(replayed_and_forged_datagrams_never_move_the_server);
