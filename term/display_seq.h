@@ -14,6 +14,12 @@ struct term_state {
 	bool wrap_pending;	/* wrote the last column; the next printable wraps */
 	bool cursor_known;	/* false after text whose width terminals disagree on */
 	struct fb_pen pen;
+	/* The cluster printed last, for telling whether the next one would
+	 * join it: where its text ended in the output, its last code point and
+	 * utf8proc's grapheme-break state after it. */
+	size_t text_end;
+	uint32_t last_code_point;
+	int32_t grapheme_state;
 };
 
 bool pen_equal(const struct fb_pen *a, const struct fb_pen *b);

@@ -111,6 +111,31 @@ TEST(wide_and_clustered_cells_are_written_as_utf8)
 	fb_free(b);
 }
 
+TEST(cell_that_would_join_its_neighbour_is_kept_apart)
+{
+	struct fb *a = fb_new(10, 1), *b = fb_clone(a), *got;
+	const char *modifier = "\xf0\x9f\x8f\xbd";	/* skin tone, on its own */
+	struct emu *emu;
+	struct buf out;
+
+	put_text(b, 0, 0, "x", NULL);
+	EXPECT(fb_set_cell(b, 0, 1, modifier, 4, 2, &plain));
+	fb_set_cursor(b, 0, 3);
+	buf_init(&out);
+	display_diff(a, b, &out);
+	EXPECT_INT(out.len, 6);
+	EXPECT_MEM(out.data, "x\0\xf0\x9f\x8f\xbd", 6);
+	emu = emu_new_from_fb(a);
+	emu_write(emu, out.data, out.len);
+	got = fb_clone(emu_fb(emu));
+	EXPECT(fb_equal(got, b));
+	fb_free(got);
+	emu_free(emu);
+	buf_free(&out);
+	fb_free(a);
+	fb_free(b);
+}
+
 TEST(cleared_line_end_uses_erase_in_line)
 {
 	struct fb *a = fb_new(40, 5), *b;
@@ -558,6 +583,7 @@ int main(void)
 	RUN(colours_use_short_forms);
 	RUN(small_gaps_are_written_through);
 	RUN(wide_and_clustered_cells_are_written_as_utf8);
+	RUN(cell_that_would_join_its_neighbour_is_kept_apart);
 	RUN(cleared_line_end_uses_erase_in_line);
 	RUN(cleared_screen_uses_erase_in_display);
 	RUN(scroll_is_detected);
