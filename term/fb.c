@@ -23,8 +23,8 @@ struct cluster_slot {
 struct cluster_store {
 	char *bytes;
 	uint16_t used, cap, live;	/* arena bytes: appended, allocated, referenced */
-	uint16_t nslots;
-	struct cluster_slot slots[CLUSTER_SLOTS_MAX];
+	uint16_t nslots, slots_cap;	/* slots in use (the last one live), allocated */
+	struct cluster_slot *slots;
 };
 
 struct fb_row {
@@ -161,6 +161,32 @@ static bool store_room(struct cluster_store *st, size_t len)
 	return st->used + len <= st->cap;
 }
 
+static bool store_more_slots(struct cluster_store *st)
+{
+	int cap = st->slots_cap ? 2 * st->slots_cap : 4;
+	struct cluster_slot *slots;
+
+	if (st->slots_cap == CLUSTER_SLOTS_MAX)
+		return false;
+	if (cap > CLUSTER_SLOTS_MAX)
+		cap = CLUSTER_SLOTS_MAX;
+	slots = realloc(st->slots, (size_t)cap * sizeof slots[0]);
+	if (!slots)
+		return false;
+	st->slots = slots;
+	st->slots_cap = (uint16_t)cap;
+	return true;
+}
+
+static void store_free(struct cluster_store *st)
+{
+	if (!st)
+		return;
+	free(st->bytes);
+	free(st->slots);
+	free(st);
+}
+
 /* Returns the slot number (1..255) holding the bytes, or 0 when the row's
  * store is full or memory ran out: the cell then keeps only its first
  * code point. */
@@ -177,7 +203,9 @@ static uint8_t store_put(struct fb_row *row, const char *bytes, size_t len)
 	}
 	for (slot = 0; slot < st->nslots && st->slots[slot].len; slot++)
 		;
-	if (slot == CLUSTER_SLOTS_MAX || !store_room(st, len))
+	if (slot == st->slots_cap && !store_more_slots(st))
+		return 0;
+	if (!store_room(st, len))
 		return 0;
 	if (slot == st->nslots)
 		st->nslots++;
@@ -249,9 +277,7 @@ static void row_release(struct fb_row *row)
 {
 	if (!row || --row->refs)
 		return;
-	if (row->store)
-		free(row->store->bytes);
-	free(row->store);
+	store_free(row->store);
 	free(row);
 }
 
@@ -265,17 +291,23 @@ static struct fb_row *row_copy(const struct fb_row *src, int cols)
 	row->store = NULL;
 	memcpy(row->cells, src->cells, (size_t)cols * sizeof row->cells[0]);
 	if (src->store && src->store->nslots) {
+		const struct cluster_store *from = src->store;
 		struct cluster_store *st = malloc(sizeof *st);
-		char *bytes = malloc(src->store->cap);
-		if (!st || !bytes) {
+		char *bytes = malloc(from->cap);
+		struct cluster_slot *slots = malloc(from->nslots * sizeof slots[0]);
+		if (!st || !bytes || !slots) {
 			free(st);
 			free(bytes);
+			free(slots);
 			free(row);
 			return NULL;
 		}
-		*st = *src->store;
-		memcpy(bytes, src->store->bytes, src->store->used);
+		*st = *from;
+		memcpy(bytes, from->bytes, from->used);
+		memcpy(slots, from->slots, from->nslots * sizeof slots[0]);
 		st->bytes = bytes;
+		st->slots = slots;
+		st->slots_cap = st->nslots;
 		row->store = st;
 	}
 	return row;
@@ -844,7 +876,8 @@ size_t fb_memory(const struct fb *fb)
 		const struct fb_row *row = fb->row[r];
 		total += sizeof *row + (size_t)fb->cols * sizeof row->cells[0];
 		if (row->store)
-			total += sizeof *row->store + row->store->cap;
+			total += sizeof *row->store + row->store->cap +
+				 row->store->slots_cap * sizeof row->store->slots[0];
 	}
 	if (fb->title)
 		total += fb->title_len + 1;

@@ -433,6 +433,11 @@ TEST(frame_of_80x24_is_small)
 			EXPECT(fb_set_cell(fb, r, c, "w", 1, 1, &pen));
 	printf("fb_memory 80x24 full frame: %zu bytes\n", fb_memory(fb));
 	EXPECT(fb_memory(fb) < 64 * 1024);
+	for (int r = 0; r < 24; r++)	/* every cell a two-code-point cluster */
+		for (int c = 0; c < 80; c++)
+			EXPECT(fb_set_cell(fb, r, c, "e\xcc\x81", 3, 1, &pen));
+	printf("fb_memory 80x24 all clusters: %zu bytes\n", fb_memory(fb));
+	EXPECT(fb_memory(fb) < 64 * 1024);
 	fb_free(fb);
 }
 
