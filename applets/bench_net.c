@@ -96,7 +96,7 @@ static double loopback_rate(size_t message_len)
 {
 	static uint8_t message[SSPSH_DATAGRAM_MAX * 4];
 	struct transport_key key;
-	struct transport *s, *c = NULL;
+	struct transport *s = NULL, *c = NULL;
 	struct buf got;
 	uint64_t start, elapsed = 0, count = 0;
 	double rate = -1;

@@ -247,6 +247,11 @@
 #ifndef SSPSH_MAX_FRAGMENTS
 #define SSPSH_MAX_FRAGMENTS 16384
 #endif
+/* transport_recv reads at most this many datagrams per call, so a flood
+ * (even of forgeries) cannot starve the rest of the event loop. */
+#ifndef SSPSH_RECV_BATCH
+#define SSPSH_RECV_BATCH 256
+#endif
 /* Socket receive and send buffer asked for (the kernel caps it at
  * net.core.rmem_max/wmem_max): room for a burst of fragments. */
 #ifndef SSPSH_UDP_BUFFER_BYTES

@@ -5,6 +5,9 @@
 
 #include "core/options.h"
 
+/* Store capacity kept between messages; more is released after use. */
+#define REASSEMBLY_KEEP_BYTES (256u << 10)
+
 void reassembly_init(struct reassembly *r)
 {
 	memset(r, 0, sizeof *r);
@@ -123,5 +126,7 @@ enum reassembly_result reassembly_add(struct reassembly *r, uint64_t seq, uint32
 		return REASSEMBLY_PENDING;
 	assemble(r, msg);
 	abandon_message(r);
+	if (r->store.cap > REASSEMBLY_KEEP_BYTES)
+		buf_free(&r->store);	/* do not sit on a big message's memory */
 	return msg->oom ? REASSEMBLY_DROPPED : REASSEMBLY_COMPLETE;
 }

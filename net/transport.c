@@ -371,12 +371,15 @@ static bool process_link_arrivals(struct transport *t, struct buf *msg)
 enum transport_recv_result transport_recv(struct transport *t, struct buf *msg)
 {
 	struct udp_addr from;
-	long n;
+	long n = UDP_NOTHING;
 
 	buf_reset(msg);
 	if (process_link_arrivals(t, msg))
 		return TRANSPORT_MESSAGE;
-	while ((n = udp_receive(t->fd, t->receive_buf, RECEIVE_CAP, &from)) >= 0) {
+	for (int batch = 0; batch < SSPSH_RECV_BATCH; batch++) {
+		n = udp_receive(t->fd, t->receive_buf, RECEIVE_CAP, &from);
+		if (n < 0)
+			break;
 		if (t->link)
 			link_submit(t->link, LINK_IN, clock_ms(), t->receive_buf, (size_t)n,
 				    (const struct sockaddr *)&from.ss, from.len);

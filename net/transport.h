@@ -88,7 +88,9 @@ enum transport_recv_result {
 	TRANSPORT_MESSAGE = 1,	/* msg holds one whole message */
 };
 /* Reads what the socket has and returns the next complete message, if any.
- * msg is reset first. Call until it returns TRANSPORT_NOTHING. */
+ * msg is reset first. Call until it returns TRANSPORT_NOTHING. Each call
+ * reads at most SSPSH_RECV_BATCH datagrams, so after TRANSPORT_NOTHING the
+ * socket may still be readable: poll again (a flood cannot starve the loop). */
 enum transport_recv_result transport_recv(struct transport *t, struct buf *msg);
 
 /* The earliest time transport_tick has work (link emulator queue, port hop);

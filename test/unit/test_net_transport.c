@@ -201,6 +201,31 @@ TEST(emsgsize_shrinks_datagrams)
 	transport_free(s);
 }
 
+TEST(outage_drops_everything_until_it_ends)
+{
+	struct transport *s = server_on("127.0.0.1"), *c = client_of(s, "127.0.0.1");
+	struct link_params link = { .delay_ms = 5, .outage = true };
+	struct last_message last;
+
+	last_init(&last);
+	EXPECT(transport_set_link(c, &link));
+	EXPECT(transport_send(c, "lost", 4));
+	run_for(s, c, &last, 100);
+	EXPECT_INT(last.count[0], 0);
+	link.outage = false;
+	EXPECT(transport_set_link(c, &link));
+	EXPECT(transport_send(c, "found", 5));
+	EXPECT(wait_for(s, c, &last, 0, 1));
+	EXPECT_MEM(last.text[0].data, "found", 5);
+	EXPECT(transport_set_link(c, NULL));
+	EXPECT(transport_send(c, "direct", 6));
+	EXPECT(wait_for(s, c, &last, 0, 2));
+	EXPECT_INT(last.count[0], 2);
+	last_free(&last);
+	transport_free(c);
+	transport_free(s);
+}
+
 /* ---- Lossy link: every message re-sent until acknowledged arrives ---- */
 
 #define LOSSY_MESSAGES 120
@@ -575,6 +600,26 @@ TEST(garbage_never_gives_a_server_a_peer)
 	transport_free(s);
 }
 
+TEST(a_flood_cannot_hold_recv_forever)
+{
+	struct transport *s = server_on("127.0.0.1");
+	int attacker = udp_socket_on_loopback();
+	const struct transport_counters *sc = transport_counters(s);
+	uint8_t junk[64] = { 0 };
+	struct buf msg;
+
+	buf_init(&msg);
+	for (int i = 0; i < SSPSH_RECV_BATCH + 100; i++)
+		send_to_port(attacker, junk, sizeof junk, transport_local_port(s));
+	EXPECT_INT(transport_recv(s, &msg), TRANSPORT_NOTHING);
+	EXPECT_INT(sc->dropped_forged, SSPSH_RECV_BATCH);
+	EXPECT_INT(transport_recv(s, &msg), TRANSPORT_NOTHING);
+	EXPECT_INT(sc->dropped_forged, SSPSH_RECV_BATCH + 100);
+	buf_free(&msg);
+	close(attacker);
+	transport_free(s);
+}
+
 int main(void)
 {
 	log_set_level(LOG_ERROR);
@@ -585,6 +630,7 @@ int main(void)
 	RUN(dual_stack_server_takes_ipv4_clients);
 	RUN(large_messages_are_fragmented_and_reassembled);
 	RUN(emsgsize_shrinks_datagrams);
+	RUN(outage_drops_everything_until_it_ends);
 	RUN(lossy_link_delivers_everything_once);
 	RUN(rtt_converges_to_the_emulated_rtt);
 	RUN(rtt_sample_survives_a_long_hold);
@@ -592,5 +638,6 @@ int main(void)
 	RUN(client_hops_port_after_no_round_trip);
 	RUN(replayed_and_forged_datagrams_never_move_the_server);
 	RUN(garbage_never_gives_a_server_a_peer);
+	RUN(a_flood_cannot_hold_recv_forever);
 	return unit_exit_status();
 }
