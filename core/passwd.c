@@ -1,0 +1,52 @@
+#include "core/passwd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Splits "name:pw:uid:gid:gecos:home:shell" in place; false if malformed. */
+static bool split_fields(char *line, char *field[7])
+{
+	char *p = line;
+
+	for (int i = 0; i < 7; i++) {
+		field[i] = p;
+		p = strchr(p, i < 6 ? ':' : '\n');
+		if (!p)
+			return i == 6;
+		*p++ = '\0';
+	}
+	return true;
+}
+
+static bool copy_field(char *out, size_t cap, const char *value)
+{
+	size_t len = strlen(value);
+
+	if (len >= cap)
+		return false;
+	memcpy(out, value, len + 1);
+	return true;
+}
+
+bool passwd_lookup(const char *path, uid_t uid, char *home, size_t home_cap,
+		   char *shell, size_t shell_cap)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024], *field[7], *end;
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof line, f)) {
+		if (!split_fields(line, field))
+			continue;
+		unsigned long id = strtoul(field[2], &end, 10);
+		if (*field[2] == '\0' || *end != '\0' || id != (unsigned long)uid)
+			continue;
+		found = copy_field(home, home_cap, field[5]) &&
+			copy_field(shell, shell_cap, field[6]);
+	}
+	fclose(f);
+	return found;
+}

@@ -1,0 +1,14 @@
+/* The user's home and login shell, read from /etc/passwd by hand: the
+ * binary is static, and glibc's getpwuid would need its NSS modules. */
+#ifndef SSPSH_PASSWD_H
+#define SSPSH_PASSWD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Looks uid up in the passwd file at `path`; false if not found. */
+bool passwd_lookup(const char *path, uid_t uid, char *home, size_t home_cap,
+		   char *shell, size_t shell_cap);
+
+#endif

@@ -1,0 +1,58 @@
+#include "core/tty.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "core/log.h"
+
+static struct termios saved_modes;
+static int saved_fd = -1;
+static bool exit_hook_installed;
+
+bool tty_raw(int fd)
+{
+	struct termios raw;
+
+	if (tcgetattr(fd, &saved_modes) != 0) {
+		log_error("not a terminal: %s", strerror(errno));
+		return false;
+	}
+	saved_fd = fd;
+	if (!exit_hook_installed) {
+		atexit(tty_restore);
+		exit_hook_installed = true;
+	}
+	raw = saved_modes;
+	cfmakeraw(&raw);
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	if (tcsetattr(fd, TCSADRAIN, &raw) != 0) {
+		log_error("cannot set raw mode: %s", strerror(errno));
+		saved_fd = -1;
+		return false;
+	}
+	return true;
+}
+
+void tty_restore(void)
+{
+	if (saved_fd >= 0) {
+		tcsetattr(saved_fd, TCSADRAIN, &saved_modes);
+		saved_fd = -1;
+	}
+}
+
+bool tty_size(int fd, int *cols, int *rows)
+{
+	struct winsize ws;
+
+	if (ioctl(fd, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0 || ws.ws_row == 0)
+		return false;
+	*cols = ws.ws_col;
+	*rows = ws.ws_row;
+	return true;
+}

@@ -1,0 +1,17 @@
+/* The user's terminal: raw mode that is always given back. */
+#ifndef SSPSH_TTY_H
+#define SSPSH_TTY_H
+
+#include <stdbool.h>
+
+/* Saves the terminal's modes and makes it raw. The saved modes come back
+ * with tty_restore, and at exit() if the program forgets. false (logged) if
+ * fd is not a terminal. */
+bool tty_raw(int fd);
+/* Gives back the saved modes (safe to call repeatedly, and from a signal
+ * handler). */
+void tty_restore(void);
+/* Current window size; false if unknown. */
+bool tty_size(int fd, int *cols, int *rows);
+
+#endif

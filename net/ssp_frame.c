@@ -1,0 +1,146 @@
+#include "net/ssp_frame.h"
+
+#include <stdlib.h>
+
+#include "core/buf.h"
+#include "core/options.h"
+#include "term/display.h"
+#include "term/emu.h"
+
+/* Diff: varint flags (FRAME_ENDED), varint echo_ack, varint bell count,
+ * varint cols, varint rows, then the display diff. */
+#define FRAME_ENDED 1u
+
+struct ssp_frame {
+	struct fb *fb;
+	uint64_t echo_ack;
+	bool ended;
+};
+
+struct ssp_frame *ssp_frame_new(struct fb *fb, uint64_t echo_ack, bool ended)
+{
+	struct ssp_frame *f = malloc(sizeof *f);
+
+	if (!f) {
+		fb_free(fb);
+		return NULL;
+	}
+	f->fb = fb;
+	f->echo_ack = echo_ack;
+	f->ended = ended;
+	return f;
+}
+
+void ssp_frame_free(struct ssp_frame *f)
+{
+	if (!f)
+		return;
+	fb_free(f->fb);
+	free(f);
+}
+
+const struct fb *ssp_frame_fb(const struct ssp_frame *f)
+{
+	return f->fb;
+}
+
+uint64_t ssp_frame_echo_ack(const struct ssp_frame *f)
+{
+	return f->echo_ack;
+}
+
+bool ssp_frame_ended(const struct ssp_frame *f)
+{
+	return f->ended;
+}
+
+static void frame_diff(const void *from, const void *to, struct buf *out)
+{
+	const struct ssp_frame *a = from, *b = to;
+
+	buf_put_varint(out, b->ended ? FRAME_ENDED : 0);
+	buf_put_varint(out, b->echo_ack);
+	buf_put_varint(out, b->fb ? fb_bells(b->fb) : 0);
+	buf_put_varint(out, b->fb ? (uint64_t)fb_cols(b->fb) : 0);
+	buf_put_varint(out, b->fb ? (uint64_t)fb_rows(b->fb) : 0);
+	if (b->fb)
+		display_diff(a->fb, b->fb, out);
+}
+
+/* The screen of `base` with the display diff applied; NULL on OOM. */
+static struct fb *apply_display_diff(const struct fb *base, int cols, int rows,
+				     const uint8_t *diff, size_t len)
+{
+	struct emu *emu;
+	struct fb *fb;
+
+	if (base && fb_cols(base) == cols && fb_rows(base) == rows)
+		emu = emu_new_from_fb(base);
+	else
+		emu = emu_new(cols, rows);
+	if (!emu)
+		return NULL;
+	emu_write(emu, diff, len);
+	fb = fb_clone(emu_fb(emu));
+	emu_free(emu);
+	return fb;
+}
+
+static void *frame_apply(const void *from, const uint8_t *diff, size_t len)
+{
+	const struct ssp_frame *base = from;
+	uint64_t flags, echo_ack, bells, cols, rows;
+	struct fb *fb = NULL;
+	struct reader r;
+
+	reader_init(&r, diff, len);
+	flags = rd_varint(&r);
+	echo_ack = rd_varint(&r);
+	bells = rd_varint(&r);
+	cols = rd_varint(&r);
+	rows = rd_varint(&r);
+	if (r.failed || flags > FRAME_ENDED || cols > SSPSH_MAX_COLS || rows > SSPSH_MAX_ROWS ||
+	    (cols == 0) != (rows == 0))
+		return NULL;
+	if (cols) {
+		fb = apply_display_diff(base->fb, (int)cols, (int)rows, r.p + r.off, reader_left(&r));
+		if (!fb)
+			return NULL;
+		fb_set_bells(fb, (uint32_t)bells);
+	}
+	return ssp_frame_new(fb, echo_ack, flags & FRAME_ENDED);
+}
+
+static bool frame_equal(const void *a, const void *b)
+{
+	const struct ssp_frame *x = a, *y = b;
+
+	if (x->echo_ack != y->echo_ack || x->ended != y->ended)
+		return false;
+	if (!x->fb || !y->fb)
+		return x->fb == y->fb;
+	return fb_equal(x->fb, y->fb);
+}
+
+static void *frame_clone(const void *state)
+{
+	const struct ssp_frame *f = state;
+	struct fb *fb = NULL;
+
+	if (f->fb && !(fb = fb_clone(f->fb)))
+		return NULL;
+	return ssp_frame_new(fb, f->echo_ack, f->ended);
+}
+
+static void frame_free(void *state)
+{
+	ssp_frame_free(state);
+}
+
+const struct ssp_state_ops ssp_frame_ops = {
+	.diff = frame_diff,
+	.apply = frame_apply,
+	.equal = frame_equal,
+	.clone = frame_clone,
+	.free = frame_free,
+};
