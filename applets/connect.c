@@ -1,7 +1,14 @@
 /* sspsh connect: the client side of a session. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "applets/applets.h"
+#include "applets/connect_local.h"
+#include "applets/connect_session.h"
+#include "core/log.h"
+#include "net/link.h"
+#include "net/transport.h"
 
 const char connect_usage[] =
 "usage: sspsh connect --direct HOST PORT        (key in $SSPSH_KEY)\n"
@@ -14,10 +21,144 @@ const char connect_usage[] =
 "                      delay=MS,jitter=MS,loss=P,dup=P,reorder=P\n"
 "  --predict=MODE      local echo: adaptive (default), always or never\n";
 
+struct connect_options {
+	const char *host, *port;	/* --direct */
+	bool local;
+	const char *link;
+	const char *predict;
+	char **command;			/* --local -- COMMAND... */
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("sspsh: connect: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\n", stderr);
+	fputs(connect_usage, stderr);
+	return EXIT_USAGE;
+}
+
+static int parse_option(int argc, char **argv, int *i, struct connect_options *o)
+{
+	const char *arg = argv[*i];
+
+	if (strcmp(arg, "--local") == 0) {
+		o->local = true;
+	} else if (strcmp(arg, "--direct") == 0) {
+		if (*i + 2 >= argc)
+			return usage_error("%s needs HOST and PORT", arg);
+		o->host = argv[++*i];
+		o->port = argv[++*i];
+	} else if (strcmp(arg, "--link") == 0) {
+		if (*i + 1 >= argc)
+			return usage_error("%s needs a SPEC", arg);
+		o->link = argv[++*i];
+	} else if (strncmp(arg, "--link=", 7) == 0) {
+		o->link = arg + 7;
+	} else if (strncmp(arg, "--predict=", 10) == 0) {
+		o->predict = arg + 10;
+		if (strcmp(o->predict, "adaptive") && strcmp(o->predict, "always") &&
+		    strcmp(o->predict, "never"))
+			return usage_error("bad --predict '%s' (adaptive, always or never)", o->predict);
+	} else {
+		return usage_error("unknown argument '%s'", arg);
+	}
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct connect_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->predict = "adaptive";
+	for (int i = 1; i < argc; i++) {
+		int rc;
+
+		if (strcmp(argv[i], "--") == 0) {
+			if (i + 1 < argc)
+				o->command = &argv[i + 1];
+			break;
+		}
+		if ((rc = parse_option(argc, argv, &i, o)) != 0)
+			return rc;
+	}
+	if (o->local == (o->host != NULL))
+		return usage_error("%s", "give exactly one of --direct HOST PORT and --local");
+	if (o->command && !o->local)
+		return usage_error("%s", "a COMMAND goes with --local (the server runs it)");
+	return 0;
+}
+
+/* The key comes from the environment and leaves it at once. */
+static bool key_from_environment(struct transport_key *key)
+{
+	char *text = getenv("SSPSH_KEY");
+	const char *why = "not set";
+	bool ok = text && transport_key_parse(key, text, &why);
+
+	if (text)
+		memset(text, 0, strlen(text));
+	unsetenv("SSPSH_KEY");
+	if (!ok)
+		log_error("connect: SSPSH_KEY: %s", why);
+	return ok;
+}
+
+static bool apply_link(struct transport *t, const char *spec)
+{
+	struct link_params params;
+	char err[200];
+
+	if (!spec)
+		return true;
+	if (!link_parse(spec, &params, err, sizeof err)) {
+		log_error("connect: --link: %s", err);
+		return false;
+	}
+	return transport_set_link(t, &params);
+}
+
+static int run_direct(const struct connect_options *o, const struct client_settings *settings)
+{
+	struct transport_key key;
+	struct transport *t;
+
+	if (!key_from_environment(&key))
+		return 1;
+	t = transport_client_resolve(&key, o->host, o->port);
+	transport_key_zero(&key);
+	if (!t || !apply_link(t, o->link)) {
+		transport_free(t);
+		return 1;
+	}
+	return client_session_run(t, settings);
+}
+
+static int run_local(const struct connect_options *o, const struct client_settings *settings)
+{
+	struct local_server server;
+	struct transport *t;
+	int rc = 1;
+
+	if (!local_server_start(o->command, &server))
+		return 1;
+	t = transport_client(&server.key, "127.0.0.1", server.port);
+	transport_key_zero(&server.key);
+	if (t && apply_link(t, o->link))
+		rc = client_session_run(t, settings);
+	else
+		transport_free(t);
+	local_server_stop(&server);
+	return rc;
+}
+
 int connect_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "sspsh: connect: not built yet\n");
-	return EXIT_USAGE;
+	struct connect_options o;
+	struct client_settings settings;
+	int rc = parse_options(argc, argv, &o);
+
+	if (rc)
+		return rc;
+	settings.predict_mode = o.predict;
+	return o.local ? run_local(&o, &settings) : run_direct(&o, &settings);
 }

@@ -1,7 +1,17 @@
 /* sspsh server: the server side of a session. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "applets/applets.h"
+#include "applets/server_session.h"
+#include "core/log.h"
+#include "core/options.h"
+#include "core/passwd.h"
+#include "net/transport.h"
 
 const char server_usage[] =
 "usage: sspsh server [-i ADDR] [-p PORT|LOW:HIGH] [--foreground] [--timeout SECONDS]\n"
@@ -16,10 +26,219 @@ const char server_usage[] =
 "  --timeout SECONDS exit after this long without contact from the client\n"
 "  -l NAME=VALUE     set an environment variable for COMMAND\n";
 
+#define MAX_ENV_SETTINGS 64
+
+struct server_options {
+	const char *bind_addr;
+	unsigned port_low, port_high;
+	bool foreground;
+	long timeout_s;
+	char *env[MAX_ENV_SETTINGS + 2];	/* -l settings, TERM, NULL */
+	int n_env;
+	char **command;			/* NULL: the login shell */
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("sspsh: server: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\n", stderr);
+	fputs(server_usage, stderr);
+	return EXIT_USAGE;
+}
+
+static bool parse_port(const char *text, unsigned *port)
+{
+	char *end;
+	unsigned long v = strtoul(text, &end, 10);
+
+	if (!*text || *end || v < 1 || v > 65535)
+		return false;
+	*port = (unsigned)v;
+	return true;
+}
+
+static bool parse_port_range(const char *text, unsigned *low, unsigned *high)
+{
+	const char *colon = strchr(text, ':');
+	char first[8];
+
+	if (!colon)
+		return parse_port(text, low) && parse_port(text, high);
+	if ((size_t)(colon - text) >= sizeof first)
+		return false;
+	memcpy(first, text, (size_t)(colon - text));
+	first[colon - text] = '\0';
+	return parse_port(first, low) && parse_port(colon + 1, high) && *low <= *high;
+}
+
+static bool parse_seconds(const char *text, long *out)
+{
+	char *end;
+	long v = strtol(text, &end, 10);
+
+	if (!*text || *end || v <= 0 || v > 100L * 365 * 24 * 3600)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* One option at argv[*i]; returns 0, or the exit status of a usage error. */
+static int parse_option(int argc, char **argv, int *i, struct server_options *o)
+{
+	const char *arg = argv[*i], *value = *i + 1 < argc ? argv[*i + 1] : NULL;
+
+	if (strcmp(arg, "--foreground") == 0) {
+		o->foreground = true;
+		return 0;
+	}
+	if (strcmp(arg, "-i") && strcmp(arg, "-p") && strcmp(arg, "--timeout") && strcmp(arg, "-l"))
+		return usage_error("unknown option '%s'", arg);
+	if (!value)
+		return usage_error("option '%s' needs a value", arg);
+	++*i;
+	if (strcmp(arg, "-i") == 0)
+		o->bind_addr = value;
+	else if (strcmp(arg, "-p") == 0 && !parse_port_range(value, &o->port_low, &o->port_high))
+		return usage_error("bad port or range '%s' (PORT or LOW:HIGH, 1-65535)", value);
+	else if (strcmp(arg, "--timeout") == 0 && !parse_seconds(value, &o->timeout_s))
+		return usage_error("bad --timeout '%s' (whole seconds > 0)", value);
+	else if (strcmp(arg, "-l") == 0) {
+		if (!strchr(value, '=') || value[0] == '=')
+			return usage_error("bad -l '%s' (NAME=VALUE)", value);
+		if (o->n_env == MAX_ENV_SETTINGS)
+			return usage_error("too many -l settings (%s)", "64 at most");
+		o->env[o->n_env++] = (char *)value;
+	}
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct server_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->port_low = SSPSH_PORT_LOW;
+	o->port_high = SSPSH_PORT_HIGH;
+	for (int i = 1; i < argc; i++) {
+		int rc;
+
+		if (strcmp(argv[i], "--") == 0) {
+			if (i + 1 < argc)
+				o->command = &argv[i + 1];
+			return 0;
+		}
+		if (argv[i][0] != '-')
+			return usage_error("unexpected argument '%s' (put the command after --)", argv[i]);
+		if ((rc = parse_option(argc, argv, &i, o)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- The program to run ---- */
+
+struct login {
+	char home[512];
+	char shell[512];
+	char argv0[520];	/* "-bash": a login shell */
+	char *argv[2];
+};
+
+static void find_login(struct login *l)
+{
+	const char *home = getenv("HOME"), *shell = getenv("SHELL");
+	char pw_home[512] = "", pw_shell[512] = "";
+
+	passwd_lookup("/etc/passwd", getuid(), pw_home, sizeof pw_home, pw_shell, sizeof pw_shell);
+	snprintf(l->home, sizeof l->home, "%s", home && *home ? home : *pw_home ? pw_home : "/");
+	snprintf(l->shell, sizeof l->shell, "%s",
+		 shell && *shell ? shell : *pw_shell ? pw_shell : "/bin/sh");
+	const char *base = strrchr(l->shell, '/');
+	snprintf(l->argv0, sizeof l->argv0, "-%s", base ? base + 1 : l->shell);
+	l->argv[0] = l->argv0;
+	l->argv[1] = NULL;
+}
+
+/* ---- Announcing and detaching ---- */
+
+/* The one line a launcher reads. `address` (the server's address as the
+ * client should see it) is appended as a third field when known. */
+static void print_connect_line(uint16_t port, const char *key_text, const char *address)
+{
+	printf("SSPSH CONNECT %u %s%s%s\n", port, key_text, address ? " " : "", address ? address : "");
+	fflush(stdout);
+}
+
+static bool detach(void)
+{
+	int null_fd;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		log_error("fork: %s", strerror(errno));
+		return false;
+	}
+	if (pid > 0)
+		_exit(0);
+	setsid();
+	null_fd = open("/dev/null", O_RDWR);
+	if (null_fd < 0)
+		return false;
+	dup2(null_fd, STDIN_FILENO);
+	dup2(null_fd, STDOUT_FILENO);
+	dup2(null_fd, STDERR_FILENO);
+	if (null_fd > STDERR_FILENO)
+		close(null_fd);
+	log_set_stream(NULL);
+	return true;
+}
+
+static struct transport *open_transport(const struct server_options *o, char key_text[])
+{
+	struct transport_key key;
+	struct transport *t;
+
+	if (!transport_key_generate(&key))
+		return NULL;
+	t = transport_server(&key, o->bind_addr, (uint16_t)o->port_low, (uint16_t)o->port_high);
+	if (t)
+		transport_key_format(&key, key_text);
+	transport_key_zero(&key);
+	return t;
+}
+
 int server_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "sspsh: server: not built yet\n");
-	return EXIT_USAGE;
+	static const char *const unset[] = { "SSPSH_KEY", NULL };
+	struct server_options o;
+	struct login login;
+	char key_text[TRANSPORT_KEY_TEXT_LEN + 1];
+	struct transport *t;
+	int rc = parse_options(argc, argv, &o);
+
+	if (rc)
+		return rc;
+	o.env[o.n_env++] = "TERM=" SSPSH_TERM;
+	if (o.foreground)
+		log_set_level(LOG_INFO);
+	find_login(&login);
+	t = open_transport(&o, key_text);
+	if (!t)
+		return 1;
+	print_connect_line(transport_local_port(t), key_text, NULL);
+	memset(key_text, 0, sizeof key_text);
+	if (!o.foreground && !detach()) {
+		transport_free(t);
+		return 1;
+	}
+	struct pty_spec spec = {
+		.argv = o.command ? o.command : login.argv,
+		.path = o.command ? o.command[0] : login.shell,
+		.cwd = login.home,
+		.env_set = o.env,
+		.env_unset = unset,
+		.cols = SSPSH_DEFAULT_COLS,
+		.rows = SSPSH_DEFAULT_ROWS,
+	};
+	struct server_limits limits = { o.timeout_s * 1000, SSPSH_FIRST_CONTACT_TIMEOUT_MS };
+	return server_session_run(t, &spec, &limits);
 }

@@ -115,6 +115,17 @@
 #endif
 
 /* ---- Sessions ---- */
+/* Largest SSP payload per datagram: SSPSH_DATAGRAM_MAX (1200) less the
+ * transport's header, timestamps, tag and fragment byte, so the transport
+ * never has to split one (the SSP refills lost pieces itself). */
+#ifndef SSPSH_SSP_PAYLOAD_MAX
+#define SSPSH_SSP_PAYLOAD_MAX 1160
+#endif
+/* The client stops reading the keyboard while this much input is
+ * unacknowledged (a huge paste on a dead link). */
+#ifndef SSPSH_MAX_UNACKED_INPUT
+#define SSPSH_MAX_UNACKED_INPUT (256 * 1024)
+#endif
 /* The client shows "Last contact N seconds ago" after this much silence. */
 #ifndef SSPSH_SILENCE_NOTICE_MS
 #define SSPSH_SILENCE_NOTICE_MS 6500

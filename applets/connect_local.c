@@ -1,0 +1,121 @@
+#include "applets/connect_local.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+
+/* How long the server may take to print its CONNECT line. */
+#define LOCAL_SERVER_START_MS 10000
+
+bool connect_line_parse(const char *line, uint16_t *port, struct transport_key *key)
+{
+	char key_text[TRANSPORT_KEY_TEXT_LEN + 8];
+	unsigned p;
+	int used = 0;
+	const char *why;
+	bool ok;
+
+	if (sscanf(line, "SSPSH CONNECT %5u %48s%n", &p, key_text, &used) != 2 || p == 0 || p > 65535)
+		return false;
+	*port = (uint16_t)p;
+	ok = transport_key_parse(key, key_text, &why);
+	memset(key_text, 0, sizeof key_text);
+	return ok;
+}
+
+static void exec_server(int out_fd, char **command)
+{
+	char *argv[64] = { "sspsh", "server", "-i", "127.0.0.1", "--foreground" };
+	int argc = 5, null_fd = open("/dev/null", O_RDWR);
+
+	if (command) {
+		argv[argc++] = "--";
+		for (; *command && argc < 63; command++)
+			argv[argc++] = *command;
+	}
+	argv[argc] = NULL;
+	setsid();
+	dup2(out_fd, STDOUT_FILENO);
+	if (null_fd >= 0) {
+		dup2(null_fd, STDIN_FILENO);
+		if (!getenv("SSPSH_SERVER_LOG"))
+			dup2(null_fd, STDERR_FILENO);
+	}
+	execv("/proc/self/exe", argv);
+	_exit(127);
+}
+
+/* Reads one line from fd into line (NUL-terminated) within the deadline. */
+static bool read_line(int fd, char *line, size_t cap)
+{
+	uint64_t deadline = clock_ms() + LOCAL_SERVER_START_MS;
+	size_t len = 0;
+
+	while (len + 1 < cap) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		uint64_t now = clock_ms();
+		ssize_t n;
+
+		if (now >= deadline || poll(&p, 1, (int)(deadline - now)) <= 0)
+			return false;
+		n = read(fd, line + len, 1);
+		if (n <= 0)
+			return false;
+		if (line[len] == '\n')
+			break;
+		len++;
+	}
+	line[len] = '\0';
+	return true;
+}
+
+bool local_server_start(char **command, struct local_server *out)
+{
+	char line[256];
+	int fds[2];
+	bool ok;
+
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		log_error("pipe: %s", strerror(errno));
+		return false;
+	}
+	out->pid = fork();
+	if (out->pid < 0) {
+		log_error("fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return false;
+	}
+	if (out->pid == 0) {
+		close(fds[0]);
+		exec_server(fds[1], command);
+	}
+	close(fds[1]);
+	ok = read_line(fds[0], line, sizeof line) && connect_line_parse(line, &out->port, &out->key);
+	memset(line, 0, sizeof line);
+	close(fds[0]);
+	if (!ok) {
+		log_error("the local server did not start (set SSPSH_SERVER_LOG=1 to see its log)");
+		local_server_stop(out);
+	}
+	return ok;
+}
+
+void local_server_stop(struct local_server *s)
+{
+	if (s->pid <= 0)
+		return;
+	kill(s->pid, SIGTERM);
+	waitpid(s->pid, NULL, 0);
+	s->pid = 0;
+	transport_key_zero(&s->key);
+}

@@ -1,0 +1,25 @@
+/* `sspsh connect --local`: a server on loopback, started by the client. */
+#ifndef SSPSH_CONNECT_LOCAL_H
+#define SSPSH_CONNECT_LOCAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "net/transport.h"
+
+struct local_server {
+	pid_t pid;
+	uint16_t port;
+	struct transport_key key;
+};
+
+/* Starts `<this executable> server -i 127.0.0.1 --foreground [-- command]`
+ * and reads its CONNECT line from a pipe. false (logged) on failure. */
+bool local_server_start(char **command, struct local_server *out);
+/* Parses "SSPSH CONNECT <port> <key>[ <address>]"; false if malformed. */
+bool connect_line_parse(const char *line, uint16_t *port, struct transport_key *key);
+/* Asks the server to stop (SIGTERM) and waits for it. */
+void local_server_stop(struct local_server *s);
+
+#endif

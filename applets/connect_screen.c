@@ -1,0 +1,102 @@
+#include "applets/connect_screen.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/log.h"
+#include "term/display.h"
+
+struct screen {
+	int fd;
+	struct fb *shown;	/* what the terminal shows now; NULL: unknown */
+	screen_overlay_fn overlay;
+	void *overlay_ctx;
+	struct buf out;
+};
+
+struct screen *screen_new(int out_fd, screen_overlay_fn overlay, void *overlay_ctx)
+{
+	struct screen *s = calloc(1, sizeof *s);
+
+	if (!s)
+		return NULL;
+	s->fd = out_fd;
+	s->overlay = overlay;
+	s->overlay_ctx = overlay_ctx;
+	buf_init(&s->out);
+	return s;
+}
+
+void screen_free(struct screen *s)
+{
+	if (!s)
+		return;
+	fb_free(s->shown);
+	buf_free(&s->out);
+	free(s);
+}
+
+static void flush(struct screen *s)
+{
+	size_t off = 0;
+
+	while (off < s->out.len) {
+		ssize_t n = write(s->fd, s->out.data + off, s->out.len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;	/* the terminal is gone; nothing to paint on */
+		off += (size_t)n;
+	}
+	buf_reset(&s->out);
+}
+
+/* The notice, reverse video, across the top row. */
+static void draw_notice(struct fb *frame, const char *notice)
+{
+	struct fb_pen pen = { FB_COLOR_DEFAULT, FB_COLOR_DEFAULT, FB_INVERSE };
+	int cols = fb_cols(frame);
+	size_t len = strlen(notice);
+
+	for (int col = 0; col < cols; col++) {
+		char c = (size_t)col < len ? notice[col] : ' ';
+		fb_set_cell(frame, 0, col, &c, 1, 1, &pen);
+	}
+}
+
+void screen_paint(struct screen *s, const struct fb *frame, const char *notice, uint64_t now_ms)
+{
+	struct fb *next = fb_clone(frame);
+
+	if (!next)
+		return;
+	if (s->overlay)
+		s->overlay(s->overlay_ctx, next, now_ms);
+	if (notice)
+		draw_notice(next, notice);
+	if (s->shown && fb_equal(s->shown, next)) {
+		fb_free(next);
+		return;
+	}
+	display_diff(s->shown, next, &s->out);
+	flush(s);
+	fb_free(s->shown);
+	s->shown = next;
+}
+
+void screen_invalidate(struct screen *s)
+{
+	fb_free(s->shown);
+	s->shown = NULL;
+}
+
+void screen_close(struct screen *s)
+{
+	if (s->shown)
+		display_close(s->shown, &s->out);
+	buf_put_str(&s->out, "\r\n[sspsh is exiting.]\r\n");
+	flush(s);
+}

@@ -1,0 +1,29 @@
+/* The client's picture of the user's terminal: paints frames with the
+ * display diff from what is on screen, overlays prediction and the
+ * "Last contact" notice, and gives the terminal back at the end. */
+#ifndef SSPSH_CONNECT_SCREEN_H
+#define SSPSH_CONNECT_SCREEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "term/fb.h"
+
+struct screen;
+
+/* Draws on top of a copy of the server's frame just before it is painted:
+ * prediction's seam. NULL: the frame as the server sent it. */
+typedef void (*screen_overlay_fn)(void *ctx, struct fb *frame, uint64_t now_ms);
+
+struct screen *screen_new(int out_fd, screen_overlay_fn overlay, void *overlay_ctx);
+void screen_free(struct screen *s);
+
+/* Makes the terminal show `frame` (with the overlay and, if `notice` is not
+ * NULL, that line at the top). Writes only what changed. */
+void screen_paint(struct screen *s, const struct fb *frame, const char *notice, uint64_t now_ms);
+/* The terminal's contents are unknown (resized, resumed): repaint fully. */
+void screen_invalidate(struct screen *s);
+/* Default pen and modes, cursor below the content, "[sspsh is exiting.]". */
+void screen_close(struct screen *s);
+
+#endif

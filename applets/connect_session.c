@@ -1,0 +1,288 @@
+#include "applets/connect_session.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "applets/connect_screen.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/options.h"
+#include "core/signals.h"
+#include "core/tty.h"
+#include "net/ssp.h"
+#include "net/ssp_frame.h"
+#include "net/ssp_input.h"
+
+struct client {
+	struct transport *t;
+	struct ssp *ssp;
+	struct ssp_input *input;	/* the stream as typed so far */
+	struct screen *screen;
+	bool escape_armed;		/* Ctrl-^ seen, waiting for the next key */
+	bool quit;
+	bool server_ended;
+	bool notice_shown;
+	uint64_t started_at;
+	uint64_t painted_num;		/* server frame last painted */
+	struct buf msg;
+};
+
+/* ---- SSP callbacks ---- */
+
+static void *snapshot_input(void *app)
+{
+	struct client *c = app;
+	return input_snapshot(c->input);
+}
+
+static void send_payload(void *app, const uint8_t *payload, size_t len)
+{
+	struct client *c = app;
+	transport_send(c->t, payload, len);
+}
+
+/* ---- Painting ---- */
+
+static uint64_t silence_ms(const struct client *c, uint64_t now)
+{
+	uint64_t heard = transport_last_heard_ms(c->t);
+	uint64_t since = heard ? heard : c->started_at;
+
+	return now > since ? now - since : 0;
+}
+
+static void paint(struct client *c, uint64_t now)
+{
+	const struct ssp_frame *frame = ssp_remote(c->ssp);
+	const struct fb *fb = ssp_frame_fb(frame);
+	uint64_t quiet = silence_ms(c, now);
+	char notice[120];
+
+	if (!fb)
+		return;	/* nothing from the server yet */
+	c->notice_shown = quiet >= SSPSH_SILENCE_NOTICE_MS;
+	if (c->notice_shown)
+		snprintf(notice, sizeof notice,
+			 "sspsh: Last contact %llu seconds ago. [To quit: Ctrl-^ .]",
+			 (unsigned long long)(quiet / 1000));
+	screen_paint(c->screen, fb, c->notice_shown ? notice : NULL, now);
+	c->painted_num = ssp_remote_num(c->ssp);
+}
+
+/* ---- Keyboard ---- */
+
+static void add_keys(struct client *c, const uint8_t *keys, size_t len, uint64_t now)
+{
+	if (len && input_add_keys(c->input, keys, len))
+		ssp_local_changed(c->ssp, now, true);
+}
+
+static void suspend(struct client *c)
+{
+	tty_restore();
+	fputs("\r\n[sspsh is suspended.]\r\n", stdout);
+	fflush(stdout);
+	kill(getpid(), SIGSTOP);
+	/* SIGCONT: back in the foreground */
+	tty_raw(STDIN_FILENO);
+	screen_invalidate(c->screen);
+}
+
+/* The key after Ctrl-^: '.' quits, '^' sends Ctrl-^ itself, Ctrl-Z
+ * suspends; anything else goes through with the Ctrl-^ before it. */
+static void escape_key(struct client *c, uint8_t key, uint64_t now)
+{
+	const uint8_t both[2] = { SSPSH_ESCAPE_KEY, key };
+
+	c->escape_armed = false;
+	if (key == '.')
+		c->quit = true;
+	else if (key == '^')
+		add_keys(c, both, 1, now);
+	else if (key == 0x1a)
+		suspend(c);
+	else
+		add_keys(c, both, 2, now);
+}
+
+static void typed(struct client *c, const uint8_t *bytes, size_t len, uint64_t now)
+{
+	size_t start = 0;
+
+	for (size_t i = 0; i < len && !c->quit; i++) {
+		if (c->escape_armed) {
+			escape_key(c, bytes[i], now);
+			start = i + 1;
+		} else if (bytes[i] == SSPSH_ESCAPE_KEY) {
+			add_keys(c, bytes + start, i - start, now);
+			c->escape_armed = true;
+			start = i + 1;
+		}
+	}
+	if (!c->quit && start < len)
+		add_keys(c, bytes + start, len - start, now);
+}
+
+static void read_keyboard(struct client *c, uint64_t now)
+{
+	uint8_t bytes[4096];
+	ssize_t n = read(STDIN_FILENO, bytes, sizeof bytes);
+
+	if (n > 0)
+		typed(c, bytes, (size_t)n, now);
+	else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+		c->quit = true;
+}
+
+static void window_changed(struct client *c, uint64_t now)
+{
+	int cols, rows;
+
+	if (!tty_size(STDIN_FILENO, &cols, &rows))
+		return;
+	if (cols > SSPSH_MAX_COLS)
+		cols = SSPSH_MAX_COLS;
+	if (rows > SSPSH_MAX_ROWS)
+		rows = SSPSH_MAX_ROWS;
+	if (input_add_resize(c->input, cols, rows))
+		ssp_local_changed(c->ssp, now, true);
+	screen_invalidate(c->screen);
+}
+
+/* ---- Network ---- */
+
+static void receive_network(struct client *c, uint64_t now)
+{
+	enum transport_recv_result r;
+	bool news = false;
+
+	while ((r = transport_recv(c->t, &c->msg)) == TRANSPORT_MESSAGE)
+		news |= ssp_receive(c->ssp, c->msg.data, c->msg.len, now);
+	if (r == TRANSPORT_ERROR)
+		c->quit = true;
+	if (news || c->notice_shown)
+		paint(c, now);
+	if (ssp_frame_ended(ssp_remote(c->ssp)) && !c->server_ended) {
+		c->server_ended = true;
+		ssp_send_now(c->ssp, now);	/* acknowledge the goodbye */
+	}
+}
+
+/* ---- The loop ---- */
+
+static int poll_timeout(const struct client *c, uint64_t now)
+{
+	uint64_t deadline = transport_next_deadline_ms(c->t), quiet = silence_ms(c, now);
+	int wait = ssp_wait_ms(c->ssp, now);
+
+	if (deadline != UINT64_MAX) {
+		uint64_t until = deadline <= now ? 0 : deadline - now;
+		if (until < (uint64_t)wait)
+			wait = (int)until;
+	}
+	/* The notice appears on time, then counts seconds. */
+	if (quiet < SSPSH_SILENCE_NOTICE_MS) {
+		if (SSPSH_SILENCE_NOTICE_MS - quiet < (uint64_t)wait)
+			wait = (int)(SSPSH_SILENCE_NOTICE_MS - quiet);
+	} else if (wait > 1000 - (int)(quiet % 1000)) {
+		wait = 1000 - (int)(quiet % 1000);
+	}
+	return wait;
+}
+
+static void handle_signals(struct client *c, uint64_t now)
+{
+	if (signals_take(SIGWINCH))
+		window_changed(c, now);
+	if (signals_take(SIGTERM) || signals_take(SIGHUP) || signals_take(SIGINT))
+		c->quit = true;
+}
+
+static void turn(struct client *c)
+{
+	bool room = input_log_bytes(c->input) < SSPSH_MAX_UNACKED_INPUT;
+	struct pollfd p[3] = {
+		{ signals_fd(), POLLIN, 0 },
+		{ transport_fd(c->t), POLLIN, 0 },
+		{ STDIN_FILENO, (short)(room ? POLLIN : 0), 0 },
+	};
+	uint64_t now = clock_ms();
+
+	if (poll(p, 3, poll_timeout(c, now)) < 0 && errno != EINTR) {
+		c->quit = true;
+		return;
+	}
+	now = clock_ms();
+	handle_signals(c, now);
+	if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
+		read_keyboard(c, now);
+	transport_tick(c->t, now);
+	receive_network(c, now);
+	if (c->notice_shown || silence_ms(c, now) >= SSPSH_SILENCE_NOTICE_MS)
+		paint(c, now);
+	input_trim(c->input, input_pos(ssp_acked_local(c->ssp)));
+	ssp_set_rtt(c->ssp, (int)transport_srtt_ms(c->t), (int)transport_rto_ms(c->t));
+	ssp_tick(c->ssp, now);
+}
+
+static bool client_init(struct client *c, struct transport *t)
+{
+	struct ssp_config config = {
+		.local_ops = &ssp_input_ops,
+		.remote_ops = &ssp_frame_ops,
+		.pacing = { 0, 0, SSPSH_ACK_DELAY_MS, SSPSH_HEARTBEAT_MS },
+		.max_payload = SSPSH_SSP_PAYLOAD_MAX,
+		.snapshot = snapshot_input,
+		.send = send_payload,
+		.app = c,
+	};
+
+	memset(c, 0, sizeof *c);
+	c->t = t;
+	buf_init(&c->msg);
+	c->started_at = clock_ms();
+	c->input = input_new();
+	c->screen = screen_new(STDOUT_FILENO, NULL, NULL);
+	if (!c->input || !c->screen)
+		return false;
+	c->ssp = ssp_new(&config, input_new(), ssp_frame_new(NULL, 0, false));
+	return c->ssp != NULL;
+}
+
+static void client_free(struct client *c)
+{
+	ssp_free(c->ssp);
+	input_free(c->input);
+	screen_free(c->screen);
+	transport_free(c->t);
+	buf_free(&c->msg);
+}
+
+int client_session_run(struct transport *t, const struct client_settings *settings)
+{
+	static const int caught[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT, 0 };
+	struct client c;
+
+	(void)settings->predict_mode;	/* prediction plugs in as the screen overlay */
+	signal(SIGPIPE, SIG_IGN);
+	if (!client_init(&c, t) || !signals_catch(caught) || !tty_raw(STDIN_FILENO)) {
+		client_free(&c);
+		return 1;
+	}
+	window_changed(&c, clock_ms());
+	ssp_send_now(c.ssp, clock_ms());
+	while (!c.quit && !c.server_ended)
+		turn(&c);
+	if (c.server_ended)
+		paint(&c, clock_ms());
+	screen_close(c.screen);
+	tty_restore();
+	client_free(&c);
+	return 0;
+}

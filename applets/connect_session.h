@@ -1,0 +1,17 @@
+/* The client's event loop: keyboard -> input stream -> SSP -> transport,
+ * and server frames -> screen. */
+#ifndef SSPSH_CONNECT_SESSION_H
+#define SSPSH_CONNECT_SESSION_H
+
+#include "net/transport.h"
+
+struct client_settings {
+	const char *predict_mode;	/* "adaptive", "always" or "never" */
+};
+
+/* Runs the session on the terminal at stdin/stdout until the server ends
+ * it or the user quits (Ctrl-^ .). Puts the terminal in raw mode and always
+ * gives it back. Takes ownership of t. Returns the exit status. */
+int client_session_run(struct transport *t, const struct client_settings *settings);
+
+#endif

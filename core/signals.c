@@ -1,0 +1,70 @@
+#include "core/signals.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+
+static int wake_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t arrived[NSIG];
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	char byte = 0;
+
+	arrived[sig] = 1;
+	if (write(wake_pipe[1], &byte, 1) < 0) {
+		/* full pipe: a wake-up is already pending */
+	}
+	errno = saved;
+}
+
+static bool make_pipe(void)
+{
+	if (wake_pipe[0] >= 0)
+		return true;
+	if (pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
+		log_error("pipe: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+bool signals_catch(const int *sigs)
+{
+	struct sigaction sa;
+
+	if (!make_pipe())
+		return false;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (; *sigs; sigs++)
+		if (sigaction(*sigs, &sa, NULL) != 0) {
+			log_error("sigaction: %s", strerror(errno));
+			return false;
+		}
+	return true;
+}
+
+int signals_fd(void)
+{
+	return wake_pipe[0];
+}
+
+bool signals_take(int sig)
+{
+	char drain[64];
+
+	while (read(wake_pipe[0], drain, sizeof drain) > 0)
+		;
+	if (!arrived[sig])
+		return false;
+	arrived[sig] = 0;
+	return true;
+}

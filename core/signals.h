@@ -1,0 +1,14 @@
+/* Signals turned into poll()able events (the self-pipe trick). */
+#ifndef SSPSH_SIGNALS_H
+#define SSPSH_SIGNALS_H
+
+#include <stdbool.h>
+
+/* Catches each signal of the 0-terminated list; false (logged) on failure. */
+bool signals_catch(const int *sigs);
+/* Readable when a caught signal arrived. */
+int signals_fd(void);
+/* True once per arrival of `sig` since the last call for it; drains the fd. */
+bool signals_take(int sig);
+
+#endif
