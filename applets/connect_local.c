@@ -32,6 +32,19 @@ bool connect_line_parse(const char *line, uint16_t *port, struct transport_key *
 	return ok;
 }
 
+/* This executable, by its real path so that the server shows up as
+ * "sspsh" in ps rather than "exe". */
+static const char *self_path(void)
+{
+	static char path[4096];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+
+	if (n <= 0)
+		return "/proc/self/exe";
+	path[n] = '\0';
+	return path;
+}
+
 static void exec_server(int out_fd, char **command)
 {
 	char *argv[64] = { "sspsh", "server", "-i", "127.0.0.1", "--foreground" };
@@ -50,7 +63,7 @@ static void exec_server(int out_fd, char **command)
 		if (!getenv("SSPSH_SERVER_LOG"))
 			dup2(null_fd, STDERR_FILENO);
 	}
-	execv("/proc/self/exe", argv);
+	execv(self_path(), argv);
 	_exit(127);
 }
 

@@ -252,8 +252,11 @@ static bool should_stop(struct server *s, uint64_t now)
 	if (s->ended)
 		return ssp_all_acked(s->ssp) || now >= s->ended_at + SSPSH_SHUTDOWN_LINGER_MS ||
 		       !transport_has_peer(s->t);
-	if (!heard)
-		return now >= s->started_at + (uint64_t)s->limits.first_contact_timeout_ms;
+	if (!heard) {
+		heard = s->started_at;
+		if (now >= heard + (uint64_t)s->limits.first_contact_timeout_ms)
+			return true;
+	}
 	return s->limits.idle_timeout_ms > 0 && now >= heard + (uint64_t)s->limits.idle_timeout_ms;
 }
 

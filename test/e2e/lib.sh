@@ -105,8 +105,9 @@ press() { tmx send-keys -t t "$@"; }
 pane_pid() { tmx display -p -t t '#{pane_pid}'; }
 # pids of processes named sspsh below the pane (client first, then server).
 sspsh_pids() {
-	local p
-	for p in $(descendants "$(pane_pid)"); do
+	local p top
+	top=$(pane_pid)
+	for p in "$top" $(descendants "$top"); do
 		[ "$(cat /proc/"$p"/comm 2>/dev/null)" = sspsh ] && echo "$p"
 	done
 }

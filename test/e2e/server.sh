@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# `sspsh server` on its own: the CONNECT line, detaching, --timeout, signals,
+# bad arguments, and `sspsh connect --direct` with the key in SSPSH_KEY.
+. "$(dirname "$0")/lib.sh"
+
+# start_server FILE ARGS...: a foreground server whose stdout goes to FILE.
+start_server() {
+	local out=$1; shift
+	"$SSPSH" server -i 127.0.0.1 --foreground "$@" > "$out" 2> "$out.log" &
+	server=$!
+	e2e_pids+=("$server")
+	wait_until 5 grep -qs '^SSPSH CONNECT' "$out"
+}
+
+start_server "$E2E_TMP/line" -- sleep 100
+check "the server prints exactly one line SSPSH CONNECT <port> <key>" \
+	sh -c "[ \$(wc -l < '$E2E_TMP/line') -eq 1 ] && grep -Eq '^SSPSH CONNECT 6[0-9]{4} [A-Za-z0-9+/]{43}=\$' '$E2E_TMP/line'"
+start_server "$E2E_TMP/line2" -- sleep 100
+check "a second server takes the next free port" \
+	test "$(cut -d' ' -f3 "$E2E_TMP/line2")" -gt "$(cut -d' ' -f3 "$E2E_TMP/line")"
+kill -TERM "$server"
+check "SIGTERM ends the server" wait_until 5 sh -c "! kill -0 $server 2>/dev/null"
+
+start_server "$E2E_TMP/line3" -p 61234 --timeout 2 -- sleep 100
+check "-p chooses the port" grep -q '^SSPSH CONNECT 61234 ' "$E2E_TMP/line3"
+check "--timeout ends a server no client reaches" wait_until 6 sh -c "! kill -0 $server 2>/dev/null"
+
+# Detaching: the command returns at once; the daemon keeps the port.
+start=$SECONDS
+line=$("$SSPSH" server -i 127.0.0.1 --timeout 3 -- sleep 100 < /dev/null)
+port=$(echo "$line" | cut -d' ' -f3)
+daemon=$(ss -H -uanp "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+[ -n "$daemon" ] && e2e_pids+=("$daemon")
+check "without --foreground the server detaches and keeps serving" \
+	test $((SECONDS - start)) -le 2 -a -n "$daemon"
+check "the detached server is a session leader" \
+	sh -c "[ -n '$daemon' ] && [ \$(ps -o sid= -p $daemon) -eq $daemon ]"
+
+"$SSPSH" server -p 0 >/dev/null 2>&1; rc=$?
+check "a bad port is a usage error" test $rc -eq 2
+"$SSPSH" server --timeout soon >/dev/null 2>&1; rc=$?
+check "a bad --timeout is a usage error" test $rc -eq 2
+out=$(env -u SSPSH_KEY "$SSPSH" connect --direct 127.0.0.1 60001 2>&1 < /dev/null); rc=$?
+check "connect --direct without SSPSH_KEY fails with a message" \
+	sh -c "[ $rc -eq 1 ] && echo '$out' | grep -q SSPSH_KEY"
+
+if ! need tmux; then skip "connect --direct" "tmux is not installed"; finish; fi
+
+# connect --direct, the key passed in the environment from a private file.
+start_server "$E2E_TMP/line4" --timeout 3 -l SSPSH_TEST_SETTING=from-l -- "${E2E_SHELL[@]}"
+read -r _ _ port key < "$E2E_TMP/line4"
+umask 077
+printf 'export SSPSH_KEY=%q\nexec %q connect --direct 127.0.0.1 %q\n' "$key" "$SSPSH" "$port" > "$E2E_TMP/direct.sh"
+start_tmux 80 24 "bash $E2E_TMP/direct.sh"
+expect "connect --direct reaches the server" wait_for '$' 10
+type_text 'echo "[$SSPSH_TEST_SETTING] [${SSPSH_KEY-unset}] [$TERM]"'; press Enter
+expect "-l sets the environment, TERM is xterm-256color, the key is not passed on" \
+	wait_for '[from-l] [unset] [xterm-256color]' 5
+client=$(sspsh_pids | head -1)
+check "the client wiped the key from its environment block" \
+	sh -c "[ -n '$client' ] && ! grep -qF '$key' /proc/$client/environ"
+[ -n "$client" ] && kill -KILL "$client"
+check "--timeout ends a server whose client vanished" wait_until 8 sh -c "! kill -0 $server 2>/dev/null"
+finish
