@@ -76,6 +76,10 @@ build-fuzz/%: test/fuzz/%.c $(LIB_SRC)
 bench: $(BUILD)/sspsh
 	test/bench.sh $(BUILD)/sspsh
 
+# Whole sessions in tmux, beside mosh when it is installed.
+bench-e2e: $(BUILD)/sspsh
+	test/bench/session.sh $(BUILD)/sspsh
+
 size: $(BUILD)/sspsh
 	@strip -o $(BUILD)/sspsh.stripped $(BUILD)/sspsh
 	@echo "stripped sspsh: $$(stat -c %s $(BUILD)/sspsh.stripped) bytes"
