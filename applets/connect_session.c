@@ -29,7 +29,6 @@ struct client {
 	bool server_ended;
 	bool notice_shown;
 	uint64_t started_at;
-	uint64_t painted_num;		/* server frame last painted */
 	struct buf msg;
 };
 
@@ -57,22 +56,31 @@ static uint64_t silence_ms(const struct client *c, uint64_t now)
 	return now > since ? now - since : 0;
 }
 
+/* Before the server's first frame: a blank screen the size of the window. */
+static struct fb *blank_screen(void)
+{
+	int cols = SSPSH_DEFAULT_COLS, rows = SSPSH_DEFAULT_ROWS;
+
+	tty_size(STDIN_FILENO, &cols, &rows);
+	return fb_new(cols, rows);
+}
+
 static void paint(struct client *c, uint64_t now)
 {
-	const struct ssp_frame *frame = ssp_remote(c->ssp);
-	const struct fb *fb = ssp_frame_fb(frame);
+	const struct fb *fb = ssp_frame_fb(ssp_remote(c->ssp));
 	uint64_t quiet = silence_ms(c, now);
+	struct fb *blank = NULL;
 	char notice[120];
 
-	if (!fb)
-		return;	/* nothing from the server yet */
 	c->notice_shown = quiet >= SSPSH_SILENCE_NOTICE_MS;
+	if (!fb && !(c->notice_shown && (fb = blank = blank_screen())))
+		return;
 	if (c->notice_shown)
 		snprintf(notice, sizeof notice,
 			 "sspsh: Last contact %llu seconds ago. [To quit: Ctrl-^ .]",
 			 (unsigned long long)(quiet / 1000));
 	screen_paint(c->screen, fb, c->notice_shown ? notice : NULL, now);
-	c->painted_num = ssp_remote_num(c->ssp);
+	fb_free(blank);
 }
 
 /* ---- Keyboard ---- */
