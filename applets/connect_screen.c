@@ -93,10 +93,11 @@ void screen_invalidate(struct screen *s)
 	s->shown = NULL;
 }
 
-void screen_close(struct screen *s)
+void screen_release(struct screen *s, const char *message)
 {
 	if (s->shown)
 		display_close(s->shown, &s->out);
-	buf_put_str(&s->out, "\r\n[sspsh is exiting.]\r\n");
+	buf_printf(&s->out, "\r\n%s\r\n", message);
 	flush(s);
+	screen_invalidate(s);
 }

@@ -93,13 +93,12 @@ static void add_keys(struct client *c, const uint8_t *keys, size_t len, uint64_t
 
 static void suspend(struct client *c)
 {
+	screen_release(c->screen, "[sspsh is suspended.]");
 	tty_restore();
-	fputs("\r\n[sspsh is suspended.]\r\n", stdout);
-	fflush(stdout);
 	kill(getpid(), SIGSTOP);
 	/* SIGCONT: back in the foreground */
 	tty_raw(STDIN_FILENO);
-	screen_invalidate(c->screen);
+	paint(c, clock_ms());
 }
 
 /* The key after Ctrl-^: '.' quits, '^' sends Ctrl-^ itself, Ctrl-Z
@@ -289,7 +288,7 @@ int client_session_run(struct transport *t, const struct client_settings *settin
 		turn(&c);
 	if (c.server_ended)
 		paint(&c, clock_ms());
-	screen_close(c.screen);
+	screen_release(c.screen, "[sspsh is exiting.]");
 	tty_restore();
 	client_free(&c);
 	return 0;
