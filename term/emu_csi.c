@@ -56,9 +56,9 @@ static void erase_rows(struct emu *e, int from, int to)
 
 static void cuu(struct emu *e, const struct parser_seq *seq)	/* 8.3.22 CUU */
 {
-	int limit = upper_limit(e);
+	int row = e->row - count(seq, 0);
 
-	emu_move(e, e->row - count(seq, 0) < limit ? limit : e->row - count(seq, 0), e->col);
+	emu_move(e, row < upper_limit(e) ? upper_limit(e) : row, e->col);
 }
 
 static void cud(struct emu *e, const struct parser_seq *seq)	/* 8.3.19 CUD */

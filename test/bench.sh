@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `make bench`: print the figures of every benchmark (speed targets live
+# here, not in timed tests). Usage: test/bench.sh SSPSH_BINARY
+set -u
+bin=${1:?usage: test/bench.sh SSPSH_BINARY}
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+echo "== emulator, generated workloads (sspsh bench emu)"
+"$bin" bench emu
+echo "== emulator, recordings (sspsh bench emu test/term/corpus/*.vt)"
+"$bin" bench emu "$here"/test/term/corpus/*.vt
+echo "== transport (sspsh bench net)"
+"$bin" bench net || echo "(bench net failed or is not built yet)"
