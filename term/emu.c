@@ -281,26 +281,6 @@ void emu_restore_cursor(struct emu *e)
 	e->gl = s->gl;
 }
 
-static void copy_cells(struct fb *to, const struct fb *from)
-{
-	char text[FB_CLUSTER_MAX];
-	int rows = fb_rows(to) < fb_rows(from) ? fb_rows(to) : fb_rows(from);
-	int cols = fb_cols(to) < fb_cols(from) ? fb_cols(to) : fb_cols(from);
-
-	for (int row = 0; row < rows; row++) {
-		for (int col = 0; col < cols; col++) {
-			const struct fb_cell *cell = fb_cell(from, row, col);
-			struct fb_pen pen = cell->pen;
-			size_t len;
-
-			if (cell->width == 0 || (cell->width == 2 && col == cols - 1))
-				continue;
-			len = fb_cell_text(from, row, col, text, sizeof text);
-			fb_set_cell(to, row, col, text, len, cell->width, &pen);
-		}
-	}
-}
-
 static void erase_screen(struct emu *e, const struct fb_pen *pen)
 {
 	for (int row = 0; row < e->rows; row++)
@@ -308,7 +288,8 @@ static void erase_screen(struct emu *e, const struct fb_pen *pen)
 }
 
 /* The alternate screen starts blank; leaving it brings the main screen's
- * cells back. The main screen is kept as a clone, which shares its rows. */
+ * cells back. The main screen is kept as a clone, which shares its rows,
+ * so switching costs O(rows), not a copy of every cell. */
 void emu_alternate_screen(struct emu *e, bool on)
 {
 	if (on == (e->main_screen != NULL))
@@ -320,7 +301,9 @@ void emu_alternate_screen(struct emu *e, bool on)
 			erase_screen(e, &e->pen);
 		return;
 	}
-	copy_cells(e->fb, e->main_screen);
+	/* The sizes match unless a resize ran out of memory half way. */
+	if (fb_resize(e->main_screen, e->cols, e->rows))
+		fb_copy_cells(e->fb, e->main_screen);
 	fb_free(e->main_screen);
 	e->main_screen = NULL;
 }

@@ -459,6 +459,18 @@ struct fb *fb_clone(const struct fb *src)
 	return fb;
 }
 
+bool fb_copy_cells(struct fb *dst, const struct fb *src)
+{
+	if (dst->cols != src->cols || dst->rows != src->rows)
+		return false;
+	for (int r = 0; r < src->rows; r++) {
+		src->row[r]->refs++;	/* first: dst may share the row already */
+		row_release(dst->row[r]);
+		dst->row[r] = src->row[r];
+	}
+	return true;
+}
+
 static bool modes_equal(const struct fb_modes *a, const struct fb_modes *b)
 {
 	return a->app_cursor == b->app_cursor && a->app_keypad == b->app_keypad &&

@@ -76,6 +76,10 @@ struct fb *fb_new(int cols, int rows);
 void fb_free(struct fb *fb);
 /* A copy sharing all rows with the original; NULL if out of memory. */
 struct fb *fb_clone(const struct fb *fb);
+/* Make dst's cells those of src, sharing the rows as fb_clone does (no
+ * cell copies); dst keeps its cursor, modes, title and the rest. false if
+ * the sizes differ. The emulator's alternate screen uses it. */
+bool fb_copy_cells(struct fb *dst, const struct fb *src);
 /* Same cells, cursor, modes, title, clipboard and bell count. */
 bool fb_equal(const struct fb *a, const struct fb *b);
 /* Keeps the content at the top left; new cells are blank. false on OOM. */

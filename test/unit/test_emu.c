@@ -642,6 +642,34 @@ TEST(hostile_counts_stay_bounded)
 	emu_free(emu);
 }
 
+TEST(fb_copy_cells_copies_cells_only)
+{
+	struct fb *a = fb_new(4, 2), *b = fb_new(4, 2), *c = fb_new(5, 2);
+	struct fb_pen red = { .fg = FB_COLOR_INDEXED(1) };
+	char text[FB_CLUSTER_MAX];
+
+	fb_set_cell(a, 1, 1, "e\xcc\x81", 3, 1, &red);
+	fb_set_cursor(b, 1, 3);
+	fb_set_title(b, "b", 1);
+	EXPECT(fb_copy_cells(b, a));
+	EXPECT(fb_row_equal(a, 1, b, 1));
+	fb_cell_text(b, 1, 1, text, sizeof text);
+	EXPECT_STR(text, "e\xcc\x81");
+	EXPECT_STR(fb_title(b), "b");
+	int row, col;
+	fb_cursor(b, &row, &col);
+	EXPECT_INT(row * 10 + col, 13);
+	/* Writing one afterwards leaves the other alone. */
+	fb_set_cell(b, 1, 1, "x", 1, 1, NULL);
+	fb_cell_text(a, 1, 1, text, sizeof text);
+	EXPECT_STR(text, "e\xcc\x81");
+	EXPECT(fb_copy_cells(b, b));
+	EXPECT(!fb_copy_cells(c, a));
+	fb_free(a);
+	fb_free(b);
+	fb_free(c);
+}
+
 TEST(csi_table_is_sorted)
 {
 	EXPECT(emu_csi_table_is_sorted());
@@ -660,6 +688,7 @@ int main(void)
 	RUN(sizes_out_of_range_are_refused);
 	RUN(new_from_fb_starts_from_the_frame);
 	RUN(hostile_counts_stay_bounded);
+	RUN(fb_copy_cells_copies_cells_only);
 	snprintf(dir, sizeof dir, "%s/test/term", src_dir());
 	n = list_files(dir, ".test", &names);
 	if (n == 0) {
