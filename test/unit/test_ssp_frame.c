@@ -1,0 +1,100 @@
+/* Frame state: the diff (display diff + echo ack + bell count + size) turns
+ * the client's copy of the acked frame into the server's current one. */
+#include <string.h>
+
+#include "net/ssp_frame.h"
+#include "term/emu.h"
+#include "test/unit/unit.h"
+
+static struct ssp_frame *frame_of(struct emu *emu, uint64_t echo_ack, bool ended)
+{
+	return ssp_frame_new(fb_clone(emu_fb(emu)), echo_ack, ended);
+}
+
+/* What the client gets from diff(from, to) applied to its copy of from. */
+static struct ssp_frame *transfer(const struct ssp_frame *from, const struct ssp_frame *to)
+{
+	struct ssp_frame *got;
+	struct buf diff;
+
+	buf_init(&diff);
+	ssp_frame_ops.diff(from, to, &diff);
+	got = ssp_frame_ops.apply(from, diff.data, diff.len);
+	buf_free(&diff);
+	return got;
+}
+
+TEST(frames_round_trip_from_nothing_and_from_a_base)
+{
+	struct emu *emu = emu_new(80, 24);
+	struct ssp_frame *none = ssp_frame_new(NULL, 0, false), *a, *b, *got_a, *got_b;
+	const char *first = "\033]2;title\007\033[1;31mred\033[m plain \xe6\x97\xa5\xe6\x9c\xac\r\n$ ";
+	const char *second = "\033[?1h\033[?2004hls\r\nfile\r\n\a\a\a$ ";
+
+	emu_write(emu, first, strlen(first));
+	a = frame_of(emu, 5, false);
+	got_a = transfer(none, a);
+	EXPECT(got_a != NULL);
+	EXPECT(got_a && ssp_frame_ops.equal(got_a, a));
+	EXPECT_INT(ssp_frame_echo_ack(got_a), 5);
+	EXPECT_STR(fb_title(ssp_frame_fb(got_a)), "title");
+
+	emu_write(emu, second, strlen(second));
+	b = frame_of(emu, 9, false);
+	got_b = transfer(got_a, b);
+	EXPECT(got_b && ssp_frame_ops.equal(got_b, b));
+	EXPECT_INT(fb_bells(ssp_frame_fb(got_b)), 3);
+	EXPECT(fb_modes(ssp_frame_fb(got_b))->app_cursor);
+	EXPECT(fb_modes(ssp_frame_fb(got_b))->bracketed_paste);
+	EXPECT(!ssp_frame_ops.equal(got_a, got_b));
+	ssp_frame_free(none);
+	ssp_frame_free(a);
+	ssp_frame_free(b);
+	ssp_frame_free(got_a);
+	ssp_frame_free(got_b);
+	emu_free(emu);
+}
+
+TEST(a_resize_and_the_end_of_the_session_travel)
+{
+	struct emu *emu = emu_new(80, 24);
+	struct ssp_frame *a, *b, *got;
+
+	emu_write(emu, "hello", 5);
+	a = frame_of(emu, 1, false);
+	EXPECT(emu_resize(emu, 120, 40));
+	emu_write(emu, " world", 6);
+	b = frame_of(emu, 2, true);
+	got = transfer(a, b);
+	EXPECT(got && ssp_frame_ops.equal(got, b));
+	EXPECT_INT(fb_cols(ssp_frame_fb(got)), 120);
+	EXPECT_INT(fb_rows(ssp_frame_fb(got)), 40);
+	EXPECT(ssp_frame_ended(got));
+	ssp_frame_free(a);
+	ssp_frame_free(b);
+	ssp_frame_free(got);
+	emu_free(emu);
+}
+
+TEST(malformed_frame_diffs_are_refused)
+{
+	struct ssp_frame *none = ssp_frame_new(NULL, 0, false);
+	const uint8_t bad_flags[] = { 7, 0, 0, 80, 24 };
+	const uint8_t too_wide[] = { 0, 0, 0, 0xff, 0x7f, 24 };
+	const uint8_t no_rows[] = { 0, 0, 0, 80, 0 };
+	const uint8_t truncated[] = { 0, 0x80 };
+
+	EXPECT(ssp_frame_ops.apply(none, bad_flags, sizeof bad_flags) == NULL);
+	EXPECT(ssp_frame_ops.apply(none, too_wide, sizeof too_wide) == NULL);
+	EXPECT(ssp_frame_ops.apply(none, no_rows, sizeof no_rows) == NULL);
+	EXPECT(ssp_frame_ops.apply(none, truncated, sizeof truncated) == NULL);
+	ssp_frame_free(none);
+}
+
+int main(void)
+{
+	RUN(frames_round_trip_from_nothing_and_from_a_base);
+	RUN(a_resize_and_the_end_of_the_session_travel);
+	RUN(malformed_frame_diffs_are_refused);
+	return unit_exit_status();
+}
