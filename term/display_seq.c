@@ -431,10 +431,13 @@ void seq_osc(struct buf *out, const char *code_and_prefix, const char *text)
 {
 	buf_put(out, "\033]", 2);
 	buf_put_str(out, code_and_prefix);
-	for (const char *s = text; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c >= 0x20 && c != 0x7f)
-			buf_put_u8(out, c);
+	for (const unsigned char *s = (const unsigned char *)text; *s; s++) {
+		if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] < 0xa0) {
+			s++;	/* a C1 control such as ST, in UTF-8 */
+			continue;
+		}
+		if (s[0] >= 0x20 && s[0] != 0x7f)
+			buf_put_u8(out, s[0]);
 	}
 	buf_put_u8(out, '\a');
 }

@@ -39,7 +39,8 @@ void seq_csi_n(struct buf *out, int n, char final);
  * or resets every mode explicitly. */
 void seq_modes(struct buf *out, const struct fb_modes *old, const struct fb_modes *new_modes);
 
-/* OSC `code` ; prefix text BEL, with control characters left out. */
+/* OSC `code_and_prefix` text BEL, with control characters (C0, DEL, and
+ * C1 in UTF-8) left out so that the text cannot end the OSC early. */
 void seq_osc(struct buf *out, const char *code_and_prefix, const char *text);
 
 #endif

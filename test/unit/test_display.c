@@ -259,6 +259,9 @@ TEST(modes_title_clipboard_bell_when_they_change)
 	fb_set_modes(a, &m);
 	EXPECT(fb_set_title(b, "vim", 3));
 	EXPECT_STR(diff_of(a, b), "\033]2;vim\a");
+	EXPECT(fb_set_title(b, "a\033b\ac\xc2\x9c" "d\xc3\xa9", 10));	/* ESC, BEL, ST */
+	EXPECT_STR(diff_of(a, b), "\033]2;abcd\xc3\xa9\a");
+	EXPECT(fb_set_title(b, "vim", 3));
 	fb_free(a);
 	a = fb_clone(b);
 	EXPECT(fb_set_clipboard(b, "aGk=", 4));
