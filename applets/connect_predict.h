@@ -1,0 +1,48 @@
+/* The client's predictive echo: the keyboard bytes it sends are parsed
+ * into keys (term/keys.h) and guessed at (term/predict.h); the frame it
+ * paints is the server's frame with the guesses drawn over it.
+ *
+ * The connect loop, in order:
+ *     typed bytes -> input stream, then local_echo_typed(pos after them)
+ *     a new server frame -> local_echo_frame(fb, echo ack, srtt)
+ *     painting -> local_echo_paint(server fb) instead of the fb itself
+ *     poll timeout <= local_echo_wait_ms; local_echo_tick when it expires */
+#ifndef SSPSH_CONNECT_PREDICT_H
+#define SSPSH_CONNECT_PREDICT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "term/fb.h"
+#include "term/predict.h"
+
+/* The mode from --predict=MODE's MODE (NULL if not given), else from
+ * $SSPSH_PREDICTION_DISPLAY, else adaptive. False, with a one-line error
+ * printed, for an unknown mode. */
+bool local_echo_mode(const char *arg, enum predict_mode *mode);
+
+struct local_echo;
+
+/* NULL on out of memory; with libtermkey unusable, a local_echo that
+ * predicts nothing. */
+struct local_echo *local_echo_new(enum predict_mode mode);
+void local_echo_free(struct local_echo *e);
+
+/* The user typed `bytes`; they end at `input_pos` of the input stream. */
+void local_echo_typed(struct local_echo *e, const void *bytes, size_t len, uint64_t input_pos,
+		      uint64_t now_ms);
+/* A newer server frame arrived. */
+void local_echo_frame(struct local_echo *e, const struct fb *server, uint64_t echo_ack,
+		      int srtt_ms, uint64_t now_ms);
+/* What the terminal should show: `server` with the guesses over it. A new
+ * frame the caller frees; NULL if out of memory (paint `server` then). */
+struct fb *local_echo_paint(struct local_echo *e, const struct fb *server, uint64_t now_ms);
+
+/* Milliseconds until local_echo_tick has work (-1: none): a lone ESC to
+ * settle, or a stalled guess to show. */
+int local_echo_wait_ms(const struct local_echo *e, uint64_t now_ms);
+/* Returns true when the painted frame may have changed. */
+bool local_echo_tick(struct local_echo *e, uint64_t now_ms);
+
+#endif
