@@ -86,17 +86,14 @@ void local_echo_frame(struct local_echo *e, const struct fb *server, uint64_t ec
 	predict_server_frame(e->predict, server, echo_ack, now_ms);
 }
 
-struct fb *local_echo_paint(struct local_echo *e, const struct fb *server, uint64_t now_ms)
+void local_echo_draw(void *ctx, struct fb *frame, uint64_t now_ms)
 {
-	struct fb *shown = fb_clone(server);
+	struct local_echo *e = ctx;
 	int wait;
 
-	if (!shown)
-		return NULL;
-	predict_apply(e->predict, shown, now_ms);
+	predict_apply(e->predict, frame, now_ms);
 	wait = predict_wait_ms(e->predict, now_ms);
 	e->next_wake = wait >= 0 ? now_ms + (uint64_t)wait : 0;
-	return shown;
 }
 
 static int keys_due_in(const struct local_echo *e, uint64_t now_ms)

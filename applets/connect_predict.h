@@ -5,7 +5,8 @@
  * The connect loop, in order:
  *     typed bytes -> input stream, then local_echo_typed(pos after them)
  *     a new server frame -> local_echo_frame(fb, echo ack, srtt)
- *     painting -> local_echo_paint(server fb) instead of the fb itself
+ *     painting -> local_echo_draw over a copy of the server's frame
+ *                 (the screen's overlay seam), and after typed bytes too
  *     poll timeout <= local_echo_wait_ms; local_echo_tick when it expires */
 #ifndef SSPSH_CONNECT_PREDICT_H
 #define SSPSH_CONNECT_PREDICT_H
@@ -35,9 +36,9 @@ void local_echo_typed(struct local_echo *e, const void *bytes, size_t len, uint6
 /* A newer server frame arrived. */
 void local_echo_frame(struct local_echo *e, const struct fb *server, uint64_t echo_ack,
 		      int srtt_ms, uint64_t now_ms);
-/* What the terminal should show: `server` with the guesses over it. A new
- * frame the caller frees; NULL if out of memory (paint `server` then). */
-struct fb *local_echo_paint(struct local_echo *e, const struct fb *server, uint64_t now_ms);
+/* Draws the guesses to show over `frame`, a copy of the newest server
+ * frame. `ctx` is the struct local_echo (a screen_overlay_fn). */
+void local_echo_draw(void *ctx, struct fb *frame, uint64_t now_ms);
 
 /* Milliseconds until local_echo_tick has work (-1: none): a lone ESC to
  * settle, or a stalled guess to show. */
