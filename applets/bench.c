@@ -17,7 +17,10 @@ const char bench_usage[] =
 "  handshake\n"
 "        handshakes/s for each side, and what junk or a flood under load\n"
 "        costs a server per initiation\n"
-"  net   seal+open datagrams/s and per-datagram overhead of the transport\n";
+"  net   seal+open datagrams/s and per-datagram overhead of the transport\n"
+"  predict [--rtt MS] [--keys N]\n"
+"        keystroke-to-screen latency of a local session over an emulated link,\n"
+"        with prediction and without\n";
 
 struct benchmark {
 	const char *name;
@@ -29,6 +32,7 @@ static const struct benchmark benchmarks[] = {
 	{ "emu", bench_emu_main },
 	{ "handshake", bench_handshake_main },
 	{ "net", bench_net_main },
+	{ "predict", bench_predict_main },
 };
 
 int bench_main(int argc, char **argv)

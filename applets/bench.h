@@ -6,5 +6,6 @@ int bench_display_main(int argc, char **argv);
 int bench_emu_main(int argc, char **argv);
 int bench_handshake_main(int argc, char **argv);
 int bench_net_main(int argc, char **argv);
+int bench_predict_main(int argc, char **argv);
 
 #endif
