@@ -8,6 +8,7 @@
 #include "term/fb.h"
 #include "term/keys.h"
 #include "term/predict.h"
+#include "test/fuzz/predict_script.h"
 #include "unit.h"
 
 struct sim {
@@ -509,6 +510,29 @@ TEST(new_output_keeps_pending_guesses_until_judged)
 	sim_end(&s);
 }
 
+/* Thousands of random sessions (the fuzz target's scripts): each ends on
+ * exactly the server's screen once every key is acknowledged. */
+TEST(random_sessions_settle_on_the_server_screen)
+{
+	uint64_t state = 0x9e3779b97f4a7c15ull;
+	uint8_t script[400];
+	int unsettled = 0;
+
+	for (int run = 0; run < 3000; run++) {
+		size_t len = 20 + run % (sizeof script - 20);
+
+		for (size_t i = 0; i < len; i++) {
+			state ^= state << 13;
+			state ^= state >> 7;
+			state ^= state << 17;
+			script[i] = (uint8_t)(state >> 24);
+		}
+		if (!run_predict_script(script, len))
+			unsettled++;
+	}
+	EXPECT_INT(unsettled, 0);
+}
+
 int main(void)
 {
 	RUN(first_key_waits_then_typing_shows_at_once);
@@ -527,5 +551,6 @@ int main(void)
 	RUN(pasted_text_is_predicted);
 	RUN(resize_forgets_predictions);
 	RUN(new_output_keeps_pending_guesses_until_judged);
+	RUN(random_sessions_settle_on_the_server_screen);
 	return unit_exit_status();
 }
