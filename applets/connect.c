@@ -5,6 +5,7 @@
 
 #include "applets/applets.h"
 #include "applets/connect_local.h"
+#include "applets/connect_predict.h"
 #include "applets/connect_session.h"
 #include "core/log.h"
 #include "net/link.h"
@@ -19,7 +20,8 @@ const char connect_usage[] =
 "  --local             start a server on loopback and connect to it\n"
 "  --link SPEC         send traffic through the link emulator, SPEC being\n"
 "                      delay=MS,jitter=MS,loss=P,dup=P,reorder=P\n"
-"  --predict=MODE      local echo: adaptive (default), always or never\n";
+"  --predict=MODE      local echo: adaptive (default), always or never; the\n"
+"                      environment variable SSPSH_PREDICTION_DISPLAY sets it too\n";
 
 struct connect_options {
 	const char *host, *port;	/* --direct */
@@ -68,8 +70,9 @@ static int parse_option(int argc, char **argv, int *i, struct connect_options *o
 
 static int parse_options(int argc, char **argv, struct connect_options *o)
 {
+	enum predict_mode mode;
+
 	memset(o, 0, sizeof *o);
-	o->predict = "adaptive";
 	for (int i = 1; i < argc; i++) {
 		int rc;
 
@@ -85,6 +88,9 @@ static int parse_options(int argc, char **argv, struct connect_options *o)
 		return usage_error("%s", "give exactly one of --direct HOST PORT and --local");
 	if (o->command && !o->local)
 		return usage_error("%s", "a COMMAND goes with --local (the server runs it)");
+	if (!local_echo_mode(o->predict, &mode))	/* --predict, else the environment */
+		return EXIT_USAGE;
+	o->predict = predict_mode_name(mode);
 	return 0;
 }
 

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "applets/applets.h"
+#include "applets/connect_predict.h"
 #include "applets/connect_screen.h"
 #include "core/buf.h"
 #include "core/clock.h"
@@ -24,6 +26,7 @@ struct client {
 	struct ssp *ssp;
 	struct ssp_input *input;	/* the stream as typed so far */
 	struct screen *screen;
+	struct local_echo *echo;	/* predictions, drawn over each frame */
 	bool escape_armed;		/* Ctrl-^ seen, waiting for the next key */
 	bool quit;
 	bool server_ended;
@@ -87,8 +90,10 @@ static void paint(struct client *c, uint64_t now)
 
 static void add_keys(struct client *c, const uint8_t *keys, size_t len, uint64_t now)
 {
-	if (len && input_add_keys(c->input, keys, len))
+	if (len && input_add_keys(c->input, keys, len)) {
 		ssp_local_changed(c->ssp, now, true);
+		local_echo_typed(c->echo, keys, len, input_pos(c->input), now);
+	}
 }
 
 static void suspend(struct client *c)
@@ -141,9 +146,10 @@ static void read_keyboard(struct client *c, uint64_t now)
 	uint8_t bytes[4096];
 	ssize_t n = read(STDIN_FILENO, bytes, sizeof bytes);
 
-	if (n > 0)
+	if (n > 0) {
 		typed(c, bytes, (size_t)n, now);
-	else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+		paint(c, now);	/* what prediction guessed shows at once */
+	} else if (n == 0 || (errno != EAGAIN && errno != EINTR))
 		c->quit = true;
 }
 
@@ -173,6 +179,10 @@ static void receive_network(struct client *c, uint64_t now)
 		news |= ssp_receive(c->ssp, c->msg.data, c->msg.len, now);
 	if (r == TRANSPORT_ERROR)
 		c->quit = true;
+	if (news && ssp_frame_fb(ssp_remote(c->ssp)))
+		local_echo_frame(c->echo, ssp_frame_fb(ssp_remote(c->ssp)),
+				 ssp_frame_echo_ack(ssp_remote(c->ssp)),
+				 (int)transport_srtt_ms(c->t), now);
 	if (news || c->notice_shown)
 		paint(c, now);
 	if (ssp_frame_ended(ssp_remote(c->ssp)) && !c->server_ended) {
@@ -186,7 +196,7 @@ static void receive_network(struct client *c, uint64_t now)
 static int poll_timeout(const struct client *c, uint64_t now)
 {
 	uint64_t deadline = transport_next_deadline_ms(c->t), quiet = silence_ms(c, now);
-	int wait = ssp_wait_ms(c->ssp, now);
+	int wait = ssp_wait_ms(c->ssp, now), echo_wait = local_echo_wait_ms(c->echo, now);
 
 	if (deadline != UINT64_MAX) {
 		uint64_t until = deadline <= now ? 0 : deadline - now;
@@ -200,6 +210,8 @@ static int poll_timeout(const struct client *c, uint64_t now)
 	} else if (wait > 1000 - (int)(quiet % 1000)) {
 		wait = 1000 - (int)(quiet % 1000);
 	}
+	if (echo_wait >= 0 && echo_wait < wait)
+		wait = echo_wait;
 	return wait;
 }
 
@@ -231,6 +243,8 @@ static void turn(struct client *c)
 		read_keyboard(c, now);
 	transport_tick(c->t, now);
 	receive_network(c, now);
+	if (local_echo_tick(c->echo, now))
+		paint(c, now);
 	if (c->notice_shown || silence_ms(c, now) >= SSPSH_SILENCE_NOTICE_MS)
 		paint(c, now);
 	input_trim(c->input, input_pos(ssp_acked_local(c->ssp)));
@@ -238,7 +252,7 @@ static void turn(struct client *c)
 	ssp_tick(c->ssp, now);
 }
 
-static bool client_init(struct client *c, struct transport *t)
+static bool client_init(struct client *c, struct transport *t, enum predict_mode mode)
 {
 	struct ssp_config config = {
 		.local_ops = &ssp_input_ops,
@@ -255,7 +269,8 @@ static bool client_init(struct client *c, struct transport *t)
 	buf_init(&c->msg);
 	c->started_at = clock_ms();
 	c->input = input_new();
-	c->screen = screen_new(STDOUT_FILENO, NULL, NULL);
+	c->echo = local_echo_new(mode);
+	c->screen = c->echo ? screen_new(STDOUT_FILENO, local_echo_draw, c->echo) : NULL;
 	if (!c->input || !c->screen)
 		return false;
 	c->ssp = ssp_new(&config, input_new(), ssp_frame_new(NULL, 0, false));
@@ -267,6 +282,7 @@ static void client_free(struct client *c)
 	ssp_free(c->ssp);
 	input_free(c->input);
 	screen_free(c->screen);
+	local_echo_free(c->echo);
 	transport_free(c->t);
 	buf_free(&c->msg);
 }
@@ -275,10 +291,12 @@ int client_session_run(struct transport *t, const struct client_settings *settin
 {
 	static const int caught[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT, 0 };
 	struct client c;
+	enum predict_mode mode;
 
-	(void)settings->predict_mode;	/* prediction plugs in as the screen overlay */
+	if (!local_echo_mode(settings->predict_mode, &mode))
+		return EXIT_USAGE;
 	signal(SIGPIPE, SIG_IGN);
-	if (!client_init(&c, t) || !signals_catch(caught) || !tty_raw(STDIN_FILENO)) {
+	if (!client_init(&c, t, mode) || !signals_catch(caught) || !tty_raw(STDIN_FILENO)) {
 		client_free(&c);
 		return 1;
 	}

@@ -6,7 +6,7 @@
 #include "net/transport.h"
 
 struct client_settings {
-	const char *predict_mode;	/* "adaptive", "always" or "never" */
+	const char *predict_mode;	/* "adaptive", "always", "never"; NULL: from the environment */
 };
 
 /* Runs the session on the terminal at stdin/stdout until the server ends
