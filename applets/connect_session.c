@@ -293,8 +293,10 @@ int client_session_run(struct transport *t, const struct client_settings *settin
 	struct client c;
 	enum predict_mode mode;
 
-	if (!local_echo_mode(settings->predict_mode, &mode))
+	if (!local_echo_mode(settings->predict_mode, &mode)) {
+		transport_free(t);
 		return EXIT_USAGE;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	if (!client_init(&c, t, mode) || !signals_catch(caught) || !tty_raw(STDIN_FILENO)) {
 		client_free(&c);
