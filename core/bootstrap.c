@@ -67,12 +67,12 @@ bool bootstrap_parse_connect(const char *line, size_t len, struct bootstrap_conn
 	size_t n = strlen(CONNECT), tlen = 0;
 	const char *end, *p, *tok;
 
+	memset(out, 0, sizeof *out);
 	len = strip_trailing_cr(line, len);
 	if (len < n || memcmp(line, CONNECT, n) != 0)
 		return false;
 	end = line + len;
 	p = line + n;
-	memset(out, 0, sizeof *out);
 
 	tok = next_token(&p, end, &tlen);
 	if (!tok || !parse_port(tok, tlen, out->port))

@@ -50,7 +50,8 @@ void bootstrap_scan_finish(struct bootstrap_scan *s, struct buf *passthrough);
 void bootstrap_scan_wipe(struct bootstrap_scan *s);
 
 /* Parses one line (no newline; trailing CRs allowed) "SSPSH CONNECT port key
- * [addr]" into out; false if it is anything else or malformed. */
+ * [addr]" into out; false if it is anything else or malformed, and then
+ * out is all zeros. */
 bool bootstrap_parse_connect(const char *line, size_t len, struct bootstrap_connect *out);
 
 #endif
