@@ -2,6 +2,8 @@
 #   make            build ./sspsh (static by default)
 #   make check      unit + end-to-end tests; last line "N passed, N failed"
 #   make asan       the same tests built with AddressSanitizer + UBSan
+#   make valgrind   the unit tests under valgrind (memcheck), zero errors
+#   make soak       the long fault tests (an hour); not part of check
 #   make fuzz       libFuzzer targets, each run FUZZ_SECONDS
 #   make bench      print the speed figures
 #   make install    binary, applet symlinks and man page under PREFIX
@@ -26,7 +28,7 @@ UNIT_BIN   := $(UNIT_SRC:test/unit/%.c=$(BUILD)/test/%)
 ALL_CFLAGS  = $(CFLAGS) $(if $(filter 1,$(WERROR)),-Werror) $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(if $(filter 1,$(STATIC)),-static)
 
-.PHONY: all check asan fuzz bench bench-e2e install deps size clean
+.PHONY: all check units asan valgrind soak fuzz bench bench-e2e install deps size clean
 all: sspsh
 
 sspsh: $(BUILD)/sspsh
@@ -50,12 +52,26 @@ $(BUILD)/test/%: test/unit/%.c $(BUILD)/libsspsh.a test/unit/unit.h
 check: $(BUILD)/sspsh $(UNIT_BIN)
 	test/run.sh $(BUILD) $(TESTS)
 
+units: $(BUILD)/sspsh $(UNIT_BIN)
+
 # Sanitizers need a dynamic link; the tests then run against build-asan/sspsh.
 asan:
 	$(MAKE) BUILD=build-asan STATIC=0 OPT="-O1 -g -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined" \
 		CFLAGS='-std=c11 $$(OPT) $$(WARN) -fsanitize=address,undefined -fno-sanitize-recover=all' \
 		check
+
+# Valgrind too needs a dynamic link. Only the unit programs run under it
+# (the end-to-end scripts time real sessions); any error, or a leak of a
+# block nothing points to, fails the program.
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+valgrind:
+	$(MAKE) BUILD=build-valgrind STATIC=0 OPT="-O1 -g" units
+	TEST_WRAPPER="$(VALGRIND)" TEST_TIMEOUT=1800 test/run.sh build-valgrind test_$(TESTS)
+
+# The long versions of the fault tests (test/soak/*.sh), against ./build.
+soak: $(BUILD)/sspsh
+	test/run.sh --soak $(BUILD) $(TESTS)
 
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
@@ -101,6 +117,6 @@ deps:
 	else echo "all build and test dependencies are installed"; fi
 
 clean:
-	rm -rf build build-asan build-fuzz sspsh
+	rm -rf build build-asan build-valgrind build-fuzz sspsh
 
 -include $(LIB_OBJ:.o=.d) $(APPLET_OBJ:.o=.d) $(BUILD)/main.d $(UNIT_BIN:=.d)

@@ -3,15 +3,22 @@
 # script (test/e2e/*.sh), counts their PASS/FAIL/SKIP lines and prints the
 # summary "N passed, N failed[, N skipped]" as its last line.
 # A program that exits non-zero without printing FAIL (a crash, a timeout)
-# counts as one failure. Usage: test/run.sh BUILD_DIR [FILTER]
+# counts as one failure. Usage: test/run.sh [--soak] BUILD_DIR [FILTER]
+# --soak runs the long tests, test/soak/*.sh, instead.
+# TEST_WRAPPER (e.g. "valgrind -q") prefixes each unit program.
 set -u
-build=${1:?usage: test/run.sh BUILD_DIR [FILTER]}
+soak=0
+[ "${1:-}" = --soak ] && { soak=1; shift; }
+build=${1:?usage: test/run.sh [--soak] BUILD_DIR [FILTER]}
 filter=${2:-}
 here=$(cd "$(dirname "$0")/.." && pwd)
 export SSPSH="${SSPSH:-$here/$build/sspsh}"
 export SSPSH_SRC="$here"
 export SSPSH_BUILD="$here/$build"
 per_test_timeout=${TEST_TIMEOUT:-600}
+[ "$soak" = 1 ] && per_test_timeout=${TEST_TIMEOUT:-7200}
+read -r -a wrapper <<< "${TEST_WRAPPER:-}"
+
 
 passed=0 failed=0 skipped=0
 skip_lines=() fail_lines=()
@@ -41,18 +48,27 @@ run_one() {
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
 
-for t in "$here/$build"/test/test_*; do
-	[ -x "$t" ] || continue
-	name=$(basename "$t")
-	[ -n "$filter" ] && [[ $name != *$filter* ]] && continue
-	run_one "$name" "$t"
-done
-for t in "$here"/test/e2e/*.sh; do
-	[ -f "$t" ] || continue
-	name=e2e/$(basename "$t" .sh)
-	[ -n "$filter" ] && [[ $name != *$filter* ]] && continue
-	run_one "$name" bash "$t"
-done
+run_scripts() {
+	local dir=$1 t name
+	for t in "$here/test/$dir"/*.sh; do
+		[ -f "$t" ] || continue
+		name=$dir/$(basename "$t" .sh)
+		[ -n "$filter" ] && [[ $name != *$filter* ]] && continue
+		run_one "$name" bash "$t"
+	done
+}
+
+if [ "$soak" = 1 ]; then
+	run_scripts soak
+else
+	for t in "$here/$build"/test/test_*; do
+		[ -x "$t" ] || continue
+		name=$(basename "$t")
+		[ -n "$filter" ] && [[ $name != *$filter* ]] && continue
+		run_one "$name" "${wrapper[@]}" "$t"
+	done
+	run_scripts e2e
+fi
 
 echo
 if [ ${#fail_lines[@]} -gt 0 ]; then
