@@ -317,6 +317,10 @@ TEST(close_turns_off_what_the_session_turned_on)
 	display_close(fb, &out);
 	buf_put_u8(&out, 0);
 	EXPECT_STR((const char *)out.data, "\033[m\033[?2004;1003;1006l\033[?25h\033>\033[24H\r\n");
+	buf_reset(&out);
+	display_close(NULL, &out);	/* nothing painted yet */
+	buf_put_u8(&out, 0);
+	EXPECT_STR((const char *)out.data, "\033[m\033[?25h\r\n");
 	buf_free(&out);
 	fb_free(fb);
 }
