@@ -11,3 +11,5 @@ echo "== emulator, recordings (sspsh bench emu test/term/corpus/*.vt)"
 "$bin" bench emu "$here"/test/term/corpus/*.vt
 echo "== transport (sspsh bench net)"
 "$bin" bench net || echo "(bench net failed or is not built yet)"
+echo "== keystroke to screen over a 200 ms RTT link (sspsh bench predict)"
+"$bin" bench predict || echo "(bench predict failed)"
