@@ -14,8 +14,6 @@ struct cell_text {
 	struct fb_pen pen;
 };
 
-enum verdict { PENDING, RIGHT, WRONG, SUPERSEDED };
-
 struct cell_guess {
 	int row, col;
 	uint64_t offset;	/* end of the key that made it, in the input stream */
@@ -24,7 +22,6 @@ struct cell_guess {
 	/* Differs from what the cell held before: seeing it on the server's
 	 * screen proves the echo (an unchanged cell proves nothing). */
 	bool changes;
-	enum verdict verdict;
 	struct cell_text guess;
 	struct cell_text before;
 };
@@ -179,21 +176,21 @@ static void start_epoch(struct predict *p)
 	p->epoch++;
 }
 
-static bool grow(void **array, size_t *cap, size_t want, size_t size)
+/* `array` with room for `want` elements (doubling); NULL if out of memory,
+ * the old array left as it was. */
+static void *grow(void *array, size_t *cap, size_t want, size_t size)
 {
 	size_t new_cap = *cap ? *cap : 64;
 	void *bigger;
 
 	if (want <= *cap)
-		return true;
+		return array;
 	while (new_cap < want)
 		new_cap *= 2;
-	bigger = realloc(*array, new_cap * size);
-	if (!bigger)
-		return false;
-	*array = bigger;
-	*cap = new_cap;
-	return true;
+	bigger = realloc(array, new_cap * size);
+	if (bigger)
+		*cap = new_cap;
+	return bigger;
 }
 
 static bool view_set_cell(struct fb *fb, int row, int col, const struct cell_text *cell,
@@ -216,8 +213,11 @@ static bool guess_cell(struct predict *p, int row, int col, const struct cell_te
 		}
 	}
 	if (!g) {
-		if (!grow((void **)&p->cells, &p->cap_cells, p->n_cells + 1, sizeof *p->cells))
+		struct cell_guess *cells = grow(p->cells, &p->cap_cells, p->n_cells + 1, sizeof *cells);
+
+		if (!cells)
 			return false;
+		p->cells = cells;
 		g = &p->cells[p->n_cells++];
 		g->row = row;
 		g->col = col;
@@ -226,7 +226,6 @@ static bool guess_cell(struct predict *p, int row, int col, const struct cell_te
 		read_cell(p->view, row, col, &g->before);
 	}
 	g->offset = p->input_offset;
-	g->verdict = PENDING;
 	g->guess = *want;
 	g->changes = !same_text(&g->guess, &g->before);
 	return view_set_cell(p->view, row, col, want, &want->pen);
@@ -237,8 +236,12 @@ static bool guess_cursor(struct predict *p, int row, int col)
 	struct cursor_guess *g = p->n_cursors ? &p->cursors[p->n_cursors - 1] : NULL;
 
 	if (!g || g->epoch != p->epoch) {
-		if (!grow((void **)&p->cursors, &p->cap_cursors, p->n_cursors + 1, sizeof *p->cursors))
+		struct cursor_guess *cursors = grow(p->cursors, &p->cap_cursors, p->n_cursors + 1,
+						    sizeof *cursors);
+
+		if (!cursors)
 			return false;
+		p->cursors = cursors;
 		g = &p->cursors[p->n_cursors++];
 		g->epoch = p->epoch;
 	}
@@ -483,22 +486,19 @@ static uint64_t judge_cells(struct predict *p, const struct fb *server, uint64_t
 
 	memset(p->seen, 0, (size_t)cols * (size_t)fb_rows(server));
 	for (size_t i = p->n_cells; i-- > 0;) {
-		struct cell_guess *g = &p->cells[i];
+		const struct cell_guess *g = &p->cells[i];
 		uint8_t *seen = &p->seen[(size_t)g->row * (size_t)cols + (size_t)g->col];
 
-		if (g->offset > ack)
-			continue;
-		if (*seen) {
-			g->verdict = SUPERSEDED;
-			continue;
-		}
+		if (g->offset > ack || *seen)
+			continue;	/* not yet due, or a newer guess decides */
 		*seen = 1;
 		read_cell(server, g->row, g->col, &actual);
-		g->verdict = same_text(&actual, &g->guess) ? RIGHT : WRONG;
-		if (g->verdict == RIGHT && g->changes)
+		if (!same_text(&actual, &g->guess)) {
+			if (g->epoch < wrong_epoch)
+				wrong_epoch = g->epoch;
+		} else if (g->changes) {
 			note_confirmed(p, g, now_ms);
-		if (g->verdict == WRONG && g->epoch < wrong_epoch)
-			wrong_epoch = g->epoch;
+		}
 	}
 	for (size_t i = 0; i < p->n_cells; i++)
 		if (p->cells[i].offset > ack)
@@ -534,6 +534,7 @@ static bool fit_scratch(struct predict *p, int cols, int rows)
 
 	if (cols == p->scratch_cols && rows == p->scratch_rows)
 		return true;
+	p->scratch_cols = p->scratch_rows = 0;	/* until both fit */
 	segment = realloc(p->segment, ((size_t)cols + 1) * sizeof *segment);
 	if (!segment)
 		return false;
