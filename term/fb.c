@@ -1,31 +1,16 @@
 /* The framebuffer. A frame is an array of pointers to reference-counted
  * rows; a row is written only when its count is 1 (row_writable copies it
- * otherwise), so clones and scrolls move pointers, not cells.
- *
- * Clusters longer than one code point keep their tail in the row's cluster
- * store: an arena of bytes and up to 255 slots, one per clustered cell
- * (cell.cluster is the slot number). Freed slots are reused and the arena is
- * compacted when it fills with dead bytes, so a row's store stays bounded. */
+ * otherwise), so clones and scrolls move pointers, not cells. Clusters
+ * longer than one code point keep their tail in the row's cluster store
+ * (term/fb_cluster.h); cell.cluster is its id there. */
 #include "term/fb.h"
+
+#include "term/fb_cluster.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define CLUSTER_SLOTS_MAX 255
-
 _Static_assert(sizeof(struct fb_cell) == 16, "a cell is 16 bytes");
-
-struct cluster_slot {
-	uint16_t off;
-	uint8_t len;	/* 0: free */
-};
-
-struct cluster_store {
-	char *bytes;
-	uint16_t used, cap, live;	/* arena bytes: appended, allocated, referenced */
-	uint16_t nslots, slots_cap;	/* slots in use (the last one live), allocated */
-	struct cluster_slot *slots;
-};
 
 struct fb_row {
 	unsigned refs;
@@ -112,139 +97,6 @@ static size_t utf8_encode(uint32_t c, char *out)
 	return 4;
 }
 
-/* ---- Cluster store ---- */
-
-static void store_compact(struct cluster_store *st)
-{
-	/* Slots in arena order would be needed to move bytes down in place;
-	 * a scratch copy is simpler and the arena is at most ~16 KB. */
-	char scratch[CLUSTER_SLOTS_MAX * (FB_CLUSTER_MAX - 1)];
-	uint16_t used = 0;
-
-	for (int i = 0; i < st->nslots; i++) {
-		struct cluster_slot *s = &st->slots[i];
-		if (!s->len)
-			continue;
-		memcpy(scratch + used, st->bytes + s->off, s->len);
-		s->off = used;
-		used = (uint16_t)(used + s->len);
-	}
-	if (used)
-		memcpy(st->bytes, scratch, used);
-	st->used = used;
-}
-
-/* Room for len more bytes at the arena's end: compact first, and grow so
- * that at least half the arena is free afterwards (amortised). */
-static bool store_room(struct cluster_store *st, size_t len)
-{
-	size_t cap, max = CLUSTER_SLOTS_MAX * (FB_CLUSTER_MAX - 1);
-	char *p;
-
-	if (st->used + len <= st->cap)
-		return true;
-	store_compact(st);
-	if (2 * ((size_t)st->live + len) <= st->cap)
-		return true;
-	cap = 2 * ((size_t)st->live + len);
-	if (cap < 64)
-		cap = 64;
-	if (cap > max)
-		cap = max;
-	if (cap > st->cap) {
-		p = realloc(st->bytes, cap);
-		if (!p)
-			return st->used + len <= st->cap;
-		st->bytes = p;
-		st->cap = (uint16_t)cap;
-	}
-	return st->used + len <= st->cap;
-}
-
-static bool store_more_slots(struct cluster_store *st)
-{
-	int cap = st->slots_cap ? 2 * st->slots_cap : 4;
-	struct cluster_slot *slots;
-
-	if (st->slots_cap == CLUSTER_SLOTS_MAX)
-		return false;
-	if (cap > CLUSTER_SLOTS_MAX)
-		cap = CLUSTER_SLOTS_MAX;
-	slots = realloc(st->slots, (size_t)cap * sizeof slots[0]);
-	if (!slots)
-		return false;
-	st->slots = slots;
-	st->slots_cap = (uint16_t)cap;
-	return true;
-}
-
-static void store_free(struct cluster_store *st)
-{
-	if (!st)
-		return;
-	free(st->bytes);
-	free(st->slots);
-	free(st);
-}
-
-/* Returns the slot number (1..255) holding the bytes, or 0 when the row's
- * store is full or memory ran out: the cell then keeps only its first
- * code point. */
-static uint8_t store_put(struct fb_row *row, const char *bytes, size_t len)
-{
-	struct cluster_store *st = row->store;
-	int slot;
-
-	if (!st) {
-		st = calloc(1, sizeof *st);
-		if (!st)
-			return 0;
-		row->store = st;
-	}
-	for (slot = 0; slot < st->nslots && st->slots[slot].len; slot++)
-		;
-	if (slot == st->slots_cap && !store_more_slots(st))
-		return 0;
-	if (!store_room(st, len))
-		return 0;
-	if (slot == st->nslots)
-		st->nslots++;
-	memcpy(st->bytes + st->used, bytes, len);
-	st->slots[slot].off = st->used;
-	st->slots[slot].len = (uint8_t)len;
-	st->used = (uint16_t)(st->used + len);
-	st->live = (uint16_t)(st->live + len);
-	return (uint8_t)(slot + 1);
-}
-
-static void store_drop(struct fb_row *row, uint8_t cluster)
-{
-	struct cluster_slot *s;
-
-	if (!cluster || !row->store)
-		return;
-	s = &row->store->slots[cluster - 1];
-	row->store->live = (uint16_t)(row->store->live - s->len);
-	s->len = 0;
-	while (row->store->nslots && !row->store->slots[row->store->nslots - 1].len)
-		row->store->nslots--;
-	if (!row->store->nslots)
-		row->store->used = row->store->live = 0;
-}
-
-static const char *store_get(const struct fb_row *row, uint8_t cluster, size_t *len)
-{
-	const struct cluster_slot *s;
-
-	if (!cluster || !row->store) {
-		*len = 0;
-		return empty_string;
-	}
-	s = &row->store->slots[cluster - 1];
-	*len = s->len;
-	return row->store->bytes + s->off;
-}
-
 /* ---- Rows ---- */
 
 static struct fb_cell blank_cell(const struct fb_pen *pen)
@@ -277,7 +129,7 @@ static void row_release(struct fb_row *row)
 {
 	if (!row || --row->refs)
 		return;
-	store_free(row->store);
+	cluster_store_free(row->store);
 	free(row);
 }
 
@@ -290,25 +142,9 @@ static struct fb_row *row_copy(const struct fb_row *src, int cols)
 	row->refs = 1;
 	row->store = NULL;
 	memcpy(row->cells, src->cells, (size_t)cols * sizeof row->cells[0]);
-	if (src->store && src->store->nslots) {
-		const struct cluster_store *from = src->store;
-		struct cluster_store *st = malloc(sizeof *st);
-		char *bytes = malloc(from->cap);
-		struct cluster_slot *slots = malloc(from->nslots * sizeof slots[0]);
-		if (!st || !bytes || !slots) {
-			free(st);
-			free(bytes);
-			free(slots);
-			free(row);
-			return NULL;
-		}
-		*st = *from;
-		memcpy(bytes, from->bytes, from->used);
-		memcpy(slots, from->slots, from->nslots * sizeof slots[0]);
-		st->bytes = bytes;
-		st->slots = slots;
-		st->slots_cap = st->nslots;
-		row->store = st;
+	if (cluster_store_used(src->store) && !(row->store = cluster_store_copy(src->store))) {
+		free(row);
+		return NULL;
 	}
 	return row;
 }
@@ -330,7 +166,7 @@ static struct fb_row *row_writable(struct fb *fb, int r)
 
 static void cell_clear(struct fb_row *row, int col, struct fb_cell blank)
 {
-	store_drop(row, row->cells[col].cluster);
+	cluster_drop(row->store, row->cells[col].cluster);
 	row->cells[col] = blank;
 }
 
@@ -354,7 +190,7 @@ static void row_fill(struct fb_row *row, int from, int to, const struct fb_pen *
 {
 	struct fb_cell blank = blank_cell(pen);
 
-	if (!row->store || !row->store->nslots) {	/* no cluster to drop */
+	if (!cluster_store_used(row->store)) {	/* no cluster to drop */
 		for (int i = from; i < to; i++)
 			row->cells[i] = blank;
 		return;
@@ -374,8 +210,8 @@ static bool cell_same(const struct fb_row *ra, const struct fb_cell *a,
 		return false;
 	if (!a->cluster && !b->cluster)
 		return true;
-	ta = store_get(ra, a->cluster, &la);
-	tb = store_get(rb, b->cluster, &lb);
+	ta = cluster_get(ra->store, a->cluster, &la);
+	tb = cluster_get(rb->store, b->cluster, &lb);
 	return la == lb && memcmp(ta, tb, la) == 0;
 }
 
@@ -517,8 +353,8 @@ bool fb_resize(struct fb *fb, int cols, int rows)
 			struct fb_cell cell = old->cells[c];
 			if (cell.cluster) {
 				size_t len;
-				const char *tail = store_get(old, cell.cluster, &len);
-				cell.cluster = store_put(row, tail, len);
+				const char *tail = cluster_get(old->store, cell.cluster, &len);
+				cell.cluster = cluster_put(&row->store, tail, len);
 			}
 			row->cells[c] = cell;
 		}
@@ -576,7 +412,7 @@ size_t fb_cell_text(const struct fb *fb, int row, int col, char *out, size_t cap
 		cell = &r->cells[col];
 		if (cell->width != 0) {
 			len = utf8_encode(cell->ch, text);
-			tail = store_get(r, cell->cluster, &tail_len);
+			tail = cluster_get(r->store, cell->cluster, &tail_len);
 			memcpy(text + len, tail, tail_len);
 			len += tail_len;
 		}
@@ -663,9 +499,9 @@ bool fb_set_cell(struct fb *fb, int row, int col, const char *text, size_t len,
 		cell.width = 1;
 		fit = first = 0;
 	}
-	store_drop(r, r->cells[col].cluster);
+	cluster_drop(r->store, r->cells[col].cluster);
 	if (fit > first)
-		cell.cluster = store_put(r, text + first, fit - first);
+		cell.cluster = cluster_put(&r->store, text + first, fit - first);
 	r->cells[col] = cell;
 	if (cell.width == 2) {
 		cell.ch = ' ';
@@ -694,9 +530,9 @@ bool fb_set_ascii(struct fb *fb, int row, int col, const char *text, size_t len,
 		return false;
 	unsplit_wide(r, fb->cols, col);
 	unsplit_wide(r, fb->cols, end);
-	if (r->store && r->store->nslots)
+	if (cluster_store_used(r->store))
 		for (int i = col; i < end; i++)
-			store_drop(r, r->cells[i].cluster);
+			cluster_drop(r->store, r->cells[i].cluster);
 	memset(&cell, 0, sizeof cell);
 	cell.pen = pen ? *pen : default_pen;
 	cell.width = 1;
@@ -887,9 +723,7 @@ size_t fb_memory(const struct fb *fb)
 	for (int r = 0; r < fb->rows; r++) {
 		const struct fb_row *row = fb->row[r];
 		total += sizeof *row + (size_t)fb->cols * sizeof row->cells[0];
-		if (row->store)
-			total += sizeof *row->store + row->store->cap +
-				 row->store->slots_cap * sizeof row->store->slots[0];
+		total += cluster_store_memory(row->store);
 	}
 	if (fb->title)
 		total += fb->title_len + 1;
