@@ -93,15 +93,21 @@ static unsigned mods_of(const TermKeyKey *tk_key)
 	return mods;
 }
 
-static void set_text(struct key *key, uint32_t codepoint)
+/* False for what is not a Unicode scalar value (CSI u can carry any
+ * number): such a key is KEY_OTHER. */
+static bool set_text(struct key *key, long codepoint)
 {
-	utf8proc_ssize_t n = utf8proc_encode_char((utf8proc_int32_t)codepoint,
-						  (utf8proc_uint8_t *)key->utf8);
+	utf8proc_ssize_t n;
 
-	key->codepoint = codepoint;
+	if (codepoint < 0 || codepoint > 0x10ffff ||
+	    !utf8proc_codepoint_valid((utf8proc_int32_t)codepoint))
+		return false;
+	n = utf8proc_encode_char((utf8proc_int32_t)codepoint, (utf8proc_uint8_t *)key->utf8);
+	key->codepoint = (uint32_t)codepoint;
 	key->utf8_len = (uint8_t)n;
 	key->utf8[n] = '\0';
 	key->width = (int8_t)utf8proc_charwidth((utf8proc_int32_t)codepoint);
+	return true;
 }
 
 /* The bracketed-paste markers arrive as CSI sequences libtermkey does not
@@ -129,8 +135,10 @@ static void translate(struct keys *keys, const TermKeyKey *tk_key, struct key *k
 	key->mods = mods_of(tk_key);
 	switch (tk_key->type) {
 	case TERMKEY_TYPE_UNICODE:
-		set_text(key, (uint32_t)tk_key->code.codepoint);
-		key->type = key->mods & (KEY_MOD_CTRL | KEY_MOD_ALT) ? KEY_OTHER : KEY_TEXT;
+		if (!set_text(key, tk_key->code.codepoint))
+			key->type = KEY_OTHER;
+		else
+			key->type = key->mods & (KEY_MOD_CTRL | KEY_MOD_ALT) ? KEY_OTHER : KEY_TEXT;
 		/* Inside a paste a newline is a line break, not Ctrl-J. */
 		if (keys->in_paste && key->codepoint == 'j' && key->mods == KEY_MOD_CTRL)
 			key->type = KEY_ENTER;

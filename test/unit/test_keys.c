@@ -93,6 +93,24 @@ TEST(control_and_alt_are_not_text)
 	keys_free(k);
 }
 
+/* CSI u (the "fixterms" key protocol) can carry any number: only Unicode
+ * scalar values become text. */
+TEST(csi_u_with_invalid_code_points_is_not_text)
+{
+	struct keys *k = fresh();
+
+	feed(k, "\x1b[1114112u\x1b[55296u\x1b[2147483647u\x1b[233u\x1b[97;5u");
+	EXPECT_INT(got.n, 5);
+	EXPECT_INT(got.keys[0].type, KEY_OTHER);
+	EXPECT_INT(got.keys[1].type, KEY_OTHER);
+	EXPECT_INT(got.keys[2].type, KEY_OTHER);
+	EXPECT_INT(got.keys[3].type, KEY_TEXT);
+	EXPECT_STR(got.keys[3].utf8, "\xc3\xa9");
+	EXPECT_INT(got.keys[4].type, KEY_OTHER);
+	EXPECT_INT(got.keys[4].mods, KEY_MOD_CTRL);
+	keys_free(k);
+}
+
 TEST(offsets_follow_a_sequence_split_across_reads)
 {
 	struct keys *k = fresh();
@@ -201,6 +219,7 @@ int main(void)
 	RUN(ascii_and_utf8_text);
 	RUN(editing_keys);
 	RUN(control_and_alt_are_not_text);
+	RUN(csi_u_with_invalid_code_points_is_not_text);
 	RUN(offsets_follow_a_sequence_split_across_reads);
 	RUN(lone_escape_waits_then_flushes);
 	RUN(bracketed_paste);
