@@ -22,13 +22,12 @@
  * looked at again (the emulator keeps up with any flood either way). */
 #define PTY_READ_BUDGET (1u << 20)
 
-struct server {
+struct server_session {
 	struct transport *t;
 	struct ssp *ssp;
 	struct emu *emu;
 	struct pty_child child;
 	bool child_gone;
-	int child_status;
 
 	uint64_t input_cursor;		/* client input consumed so far */
 	struct buf to_pty;		/* keys not yet written to the program */
@@ -40,18 +39,13 @@ struct server {
 
 	bool ended;			/* the program is gone; telling the client */
 	uint64_t ended_at;
-	bool quit;
-	uint64_t started_at;
-	struct server_limits limits;
-	struct buf scratch;
-	struct buf msg;
 };
 
 /* ---- SSP callbacks ---- */
 
 static void *snapshot_frame(void *app)
 {
-	struct server *s = app;
+	struct server_session *s = app;
 	struct fb *fb = fb_clone(emu_fb(s->emu));
 
 	return fb ? ssp_frame_new(fb, s->echo_ack, s->ended) : NULL;
@@ -59,13 +53,13 @@ static void *snapshot_frame(void *app)
 
 static void send_payload(void *app, const uint8_t *payload, size_t len)
 {
-	struct server *s = app;
+	struct server_session *s = app;
 
 	if (transport_has_peer(s->t))
 		transport_send(s->t, payload, len);
 }
 
-static bool server_init(struct server *s, const struct pty_spec *spec)
+static struct ssp *new_ssp(struct server_session *s)
 {
 	struct ssp_config c = {
 		.local_ops = &ssp_frame_ops,
@@ -78,21 +72,34 @@ static bool server_init(struct server *s, const struct pty_spec *spec)
 		.app = s,
 	};
 
-	buf_init(&s->to_pty);
-	buf_init(&s->scratch);
-	buf_init(&s->msg);
-	s->started_at = clock_ms();
-	s->emu = emu_new(spec->cols, spec->rows);
-	if (!s->emu)
-		return false;
-	s->ssp = ssp_new(&c, ssp_frame_new(NULL, 0, false), input_new());
-	if (!s->ssp)
-		return false;
-	return pty_spawn(spec, &s->child);
+	return ssp_new(&c, ssp_frame_new(NULL, 0, false), input_new());
 }
 
-static void server_free(struct server *s)
+struct server_session *server_session_new(const struct pty_spec *spec, struct transport *t)
 {
+	struct server_session *s = calloc(1, sizeof *s);
+
+	if (!s) {
+		log_error("out of memory for a session");
+		transport_free(t);
+		return NULL;
+	}
+	s->t = t;
+	s->child.master = -1;
+	buf_init(&s->to_pty);
+	s->emu = emu_new(spec->cols, spec->rows);
+	s->ssp = s->emu ? new_ssp(s) : NULL;
+	if (!s->ssp || !pty_spawn(spec, &s->child)) {
+		server_session_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void server_session_free(struct server_session *s)
+{
+	if (!s)
+		return;
 	if (s->child.master >= 0)
 		close(s->child.master);
 	if (!s->child_gone && s->child.pid > 0) {
@@ -105,13 +112,12 @@ static void server_free(struct server *s)
 		emu_free(s->emu);
 	transport_free(s->t);
 	buf_free(&s->to_pty);
-	buf_free(&s->scratch);
-	buf_free(&s->msg);
+	free(s);
 }
 
 /* ---- The program's side ---- */
 
-static void end_session(struct server *s, uint64_t now)
+static void end_session(struct server_session *s, uint64_t now)
 {
 	if (s->ended)
 		return;
@@ -125,24 +131,18 @@ static void end_session(struct server *s, uint64_t now)
 	log_info("the program exited; telling the client");
 }
 
-static void reap_child(struct server *s)
+void server_session_reap(struct server_session *s)
 {
-	int status;
-
-	if (s->child_gone || waitpid(s->child.pid, &status, WNOHANG) != s->child.pid)
-		return;
-	s->child_gone = true;
-	s->child_status = status;
+	if (!s->child_gone && waitpid(s->child.pid, NULL, WNOHANG) == s->child.pid)
+		s->child_gone = true;
 }
 
-static void write_replies(struct server *s)
+static void write_replies(struct server_session *s)
 {
-	buf_reset(&s->scratch);
-	emu_take_replies(s->emu, &s->scratch);
-	buf_put(&s->to_pty, s->scratch.data, s->scratch.len);
+	emu_take_replies(s->emu, &s->to_pty);
 }
 
-static void program_output(struct server *s, uint64_t now)
+static void program_output(struct server_session *s, uint64_t now)
 {
 	bool answered = now < s->answer_window_end;
 
@@ -154,7 +154,7 @@ static void program_output(struct server *s, uint64_t now)
 	ssp_local_changed(s->ssp, now, answered);
 }
 
-static void read_pty(struct server *s, uint64_t now)
+static void read_pty(struct server_session *s, uint64_t now)
 {
 	uint8_t chunk[SSPSH_PTY_READ_SIZE];
 	size_t total = 0;
@@ -173,7 +173,7 @@ static void read_pty(struct server *s, uint64_t now)
 		end_session(s, now);	/* EIO: every slave fd closed */
 }
 
-static void write_pty(struct server *s, uint64_t now)
+static void write_pty(struct server_session *s, uint64_t now)
 {
 	ssize_t n = write(s->child.master, s->to_pty.data, s->to_pty.len);
 
@@ -187,7 +187,7 @@ static void write_pty(struct server *s, uint64_t now)
 
 /* ---- The client's side ---- */
 
-static void resize(struct server *s, int cols, int rows, uint64_t now)
+static void resize(struct server_session *s, int cols, int rows, uint64_t now)
 {
 	const struct fb *fb = emu_fb(s->emu);
 
@@ -202,7 +202,7 @@ static void resize(struct server *s, int cols, int rows, uint64_t now)
 	ssp_local_changed(s->ssp, now, true);
 }
 
-static void take_input(struct server *s, uint64_t now)
+static void take_input(struct server_session *s, uint64_t now)
 {
 	const struct ssp_input *in = ssp_remote(s->ssp);
 	struct input_event ev;
@@ -221,18 +221,14 @@ static void take_input(struct server *s, uint64_t now)
 		write_pty(s, now);
 }
 
-static bool receive_network(struct server *s, uint64_t now)
+void server_session_receive(struct server_session *s, const struct buf *msg, uint64_t now)
 {
-	enum transport_recv_result r;
-
-	while ((r = transport_recv(s->t, &s->msg)) == TRANSPORT_MESSAGE)
-		if (ssp_receive(s->ssp, s->msg.data, s->msg.len, now))
-			take_input(s, now);
-	return r != TRANSPORT_ERROR;
+	if (ssp_receive(s->ssp, msg->data, msg->len, now))
+		take_input(s, now);
 }
 
 /* Input the program had time to answer counts as processed, answered or not. */
-static void age_echo_ack(struct server *s, uint64_t now)
+static void age_echo_ack(struct server_session *s, uint64_t now)
 {
 	if (s->echo_pending && now >= s->echo_pending_since + SSPSH_ECHO_ACK_TIMEOUT_MS) {
 		s->echo_ack = s->written_pos;
@@ -241,101 +237,195 @@ static void age_echo_ack(struct server *s, uint64_t now)
 	}
 }
 
-/* ---- The loop ---- */
+/* ---- Stepping ---- */
 
-static bool should_stop(struct server *s, uint64_t now)
+int server_session_pty_fd(const struct server_session *s)
 {
-	uint64_t heard = transport_last_heard_ms(s->t);
-
-	if (s->quit)
-		return true;
-	if (s->ended)
-		return ssp_all_acked(s->ssp) || now >= s->ended_at + SSPSH_SHUTDOWN_LINGER_MS ||
-		       !transport_has_peer(s->t);
-	if (!heard) {
-		heard = s->started_at;
-		if (now >= heard + (uint64_t)s->limits.first_contact_timeout_ms)
-			return true;
-	}
-	return s->limits.idle_timeout_ms > 0 && now >= heard + (uint64_t)s->limits.idle_timeout_ms;
+	return s->child.master;
 }
 
-static int poll_timeout(const struct server *s, uint64_t now)
+short server_session_pty_events(const struct server_session *s)
 {
-	uint64_t deadline = transport_next_deadline_ms(s->t);
-	int wait = ssp_wait_ms(s->ssp, now);
-
-	if (deadline != UINT64_MAX)
-		wait = deadline <= now ? 0 : (deadline - now < (uint64_t)wait ? (int)(deadline - now) : wait);
-	if (s->echo_pending) {
-		uint64_t due = s->echo_pending_since + SSPSH_ECHO_ACK_TIMEOUT_MS;
-		int until = due <= now ? 0 : (int)(due - now);
-		wait = until < wait ? until : wait;
-	}
-	return wait > 1000 ? 1000 : wait;	/* re-check the timeouts now and then */
+	return (short)(POLLIN | (s->to_pty.len ? POLLOUT : 0));
 }
 
-static void handle_signals(struct server *s)
+void server_session_pty_ready(struct server_session *s, short revents, uint64_t now)
 {
-	if (signals_take(SIGTERM) || signals_take(SIGHUP) || signals_take(SIGINT)) {
-		log_info("signal: stopping");
-		s->quit = true;
-	}
-	signals_take(SIGCHLD);
-	reap_child(s);
-}
-
-static void turn(struct server *s)
-{
-	struct pollfd p[3] = {
-		{ signals_fd(), POLLIN, 0 },
-		{ transport_fd(s->t), POLLIN, 0 },
-		{ s->child.master, (short)(POLLIN | (s->to_pty.len ? POLLOUT : 0)), 0 },
-	};
-	uint64_t now = clock_ms();
-
-	if (poll(p, s->child.master >= 0 ? 3 : 2, poll_timeout(s, now)) < 0 && errno != EINTR) {
-		log_error("poll: %s", strerror(errno));
-		s->quit = true;
-		return;
-	}
-	now = clock_ms();
-	handle_signals(s);
-	if (s->child.master >= 0 && (p[2].revents & (POLLIN | POLLHUP | POLLERR)))
+	if (s->child.master >= 0 && (revents & (POLLIN | POLLHUP | POLLERR)))
 		read_pty(s, now);
-	if (s->child.master >= 0 && (p[2].revents & POLLOUT) && s->to_pty.len)
+	if (s->child.master >= 0 && (revents & POLLOUT) && s->to_pty.len)
 		write_pty(s, now);
+}
+
+uint64_t server_session_deadline(const struct server_session *s, uint64_t now)
+{
+	uint64_t due = now + (uint64_t)ssp_wait_ms(s->ssp, now), transport_due = transport_next_deadline_ms(s->t);
+
+	if (transport_due < due)
+		due = transport_due;
+	if (s->echo_pending && s->echo_pending_since + SSPSH_ECHO_ACK_TIMEOUT_MS < due)
+		due = s->echo_pending_since + SSPSH_ECHO_ACK_TIMEOUT_MS;
+	if (s->ended && s->ended_at + SSPSH_SHUTDOWN_LINGER_MS < due)
+		due = s->ended_at + SSPSH_SHUTDOWN_LINGER_MS;
+	return due;
+}
+
+void server_session_tick(struct server_session *s, uint64_t now)
+{
 	transport_tick(s->t, now);
-	if (!receive_network(s, now))
-		s->quit = true;
 	age_echo_ack(s, now);
 	ssp_set_rtt(s->ssp, (int)transport_srtt_ms(s->t), (int)transport_rto_ms(s->t));
 	if (transport_has_peer(s->t))
 		ssp_tick(s->ssp, now);
 }
 
+bool server_session_ended(const struct server_session *s)
+{
+	return s->ended;
+}
+
+bool server_session_done(const struct server_session *s, uint64_t now)
+{
+	return s->ended && (ssp_all_acked(s->ssp) || now >= s->ended_at + SSPSH_SHUTDOWN_LINGER_MS ||
+			    !transport_has_peer(s->t));
+}
+
+struct transport *server_session_transport(const struct server_session *s)
+{
+	return s->t;
+}
+
+bool server_session_attach(struct server_session *s, struct transport *t, uint64_t now)
+{
+	struct ssp *old_ssp = s->ssp;
+
+	s->ssp = new_ssp(s);
+	if (!s->ssp) {
+		s->ssp = old_ssp;
+		transport_free(t);
+		return false;
+	}
+	ssp_free(old_ssp);
+	transport_send_close(s->t);
+	transport_free(s->t);
+	s->t = t;
+	/* The new client's input stream starts from nothing. */
+	s->input_cursor = s->written_pos = s->echo_ack = 0;
+	s->echo_pending = false;
+	if (s->ended)
+		s->ended_at = now;
+	ssp_local_changed(s->ssp, now, true);
+	return true;
+}
+
+void server_session_rekey(struct server_session *s, struct transport *t)
+{
+	transport_inherit_rtt(t, s->t);
+	transport_free(s->t);
+	s->t = t;
+}
+
+/* ---- The single-session server ---- */
+
+struct single {
+	struct server_session *s;
+	struct server_limits limits;
+	uint64_t started_at;
+	bool quit;
+	struct buf msg;
+};
+
+static bool should_stop(const struct single *one, uint64_t now)
+{
+	uint64_t heard = transport_last_heard_ms(one->s->t);
+
+	if (one->quit)
+		return true;
+	if (one->s->ended)
+		return server_session_done(one->s, now);
+	if (!heard) {
+		heard = one->started_at;
+		if (now >= heard + (uint64_t)one->limits.first_contact_timeout_ms)
+			return true;
+	}
+	return one->limits.idle_timeout_ms > 0 && now >= heard + (uint64_t)one->limits.idle_timeout_ms;
+}
+
+static int poll_timeout(const struct single *one, uint64_t now)
+{
+	uint64_t due = server_session_deadline(one->s, now);
+	uint64_t wait = due > now ? due - now : 0;
+
+	return wait > 1000 ? 1000 : (int)wait;	/* re-check the timeouts now and then */
+}
+
+static void handle_signals(struct single *one)
+{
+	if (signals_take(SIGTERM) || signals_take(SIGHUP) || signals_take(SIGINT)) {
+		log_info("signal: stopping");
+		one->quit = true;
+	}
+	signals_take(SIGCHLD);
+	server_session_reap(one->s);
+}
+
+static void receive_network(struct single *one, uint64_t now)
+{
+	enum transport_recv_result r;
+
+	while ((r = transport_recv(one->s->t, &one->msg)) == TRANSPORT_MESSAGE)
+		server_session_receive(one->s, &one->msg, now);
+	if (r == TRANSPORT_ERROR)
+		one->quit = true;
+}
+
+static void turn(struct single *one)
+{
+	struct server_session *s = one->s;
+	int pty = server_session_pty_fd(s);
+	struct pollfd p[3] = {
+		{ signals_fd(), POLLIN, 0 },
+		{ transport_fd(s->t), POLLIN, 0 },
+		{ pty, server_session_pty_events(s), 0 },
+	};
+	uint64_t now = clock_ms();
+
+	if (poll(p, pty >= 0 ? 3 : 2, poll_timeout(one, now)) < 0 && errno != EINTR) {
+		log_error("poll: %s", strerror(errno));
+		one->quit = true;
+		return;
+	}
+	now = clock_ms();
+	handle_signals(one);
+	if (pty >= 0)
+		server_session_pty_ready(s, p[2].revents, now);
+	receive_network(one, now);
+	server_session_tick(s, now);
+}
+
 int server_session_run(struct transport *t, const struct pty_spec *spec,
 		       const struct server_limits *limits)
 {
 	static const int caught[] = { SIGTERM, SIGHUP, SIGINT, SIGCHLD, 0 };
-	struct server s;
+	struct single one = { .limits = *limits, .started_at = clock_ms() };
 	int status = 1;
 
-	memset(&s, 0, sizeof s);
-	s.t = t;
-	s.child.master = -1;
 	signal(SIGPIPE, SIG_IGN);
-	if (!signals_catch(caught) || !server_init(&s, spec)) {
-		server_free(&s);
+	if (!signals_catch(caught)) {
+		transport_free(t);
 		return 1;
 	}
-	s.limits = *limits;
-	while (!should_stop(&s, clock_ms()))
-		turn(&s);
-	if (s.ended && !s.quit)
+	one.s = server_session_new(spec, t);
+	if (!one.s)
+		return 1;
+	buf_init(&one.msg);
+	while (!should_stop(&one, clock_ms()))
+		turn(&one);
+	if (one.s->ended && !one.quit)
 		status = 0;
-	if (!s.ended && !s.quit)
+	if (!one.s->ended && !one.quit)
 		log_info("no contact from the client: giving up");
-	server_free(&s);
+	server_session_free(one.s);
+	buf_free(&one.msg);
 	return status;
 }

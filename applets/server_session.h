@@ -1,9 +1,17 @@
-/* The server's event loop: pty <-> emulator <-> SSP <-> transport. */
+/* One served program: pty <-> emulator <-> SSP <-> transport. The single
+ * session server (`sspsh server`) runs one with server_session_run; the
+ * daemon (`sspsh server --listen`) drives many from its own event loop with
+ * the step functions below. */
 #ifndef SSPSH_SERVER_SESSION_H
 #define SSPSH_SERVER_SESSION_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "core/pty.h"
 #include "net/transport.h"
+
+struct buf;
 
 struct server_limits {
 	long idle_timeout_ms;		/* 0: never; without client contact */
@@ -15,5 +23,38 @@ struct server_limits {
  * status for the server process. Takes ownership of t. */
 int server_session_run(struct transport *t, const struct pty_spec *spec,
 		       const struct server_limits *limits);
+
+/* ---- Driven from outside ---- */
+
+struct server_session;
+
+/* Starts the program; takes ownership of t (freed on failure too). NULL
+ * (logged) on failure. */
+struct server_session *server_session_new(const struct pty_spec *spec, struct transport *t);
+/* Hangs up on the program (if still running) and frees everything. */
+void server_session_free(struct server_session *s);
+
+/* The pty to watch (-1 once the program is gone) and for what (POLLIN,
+ * and POLLOUT while typed keys wait). */
+int server_session_pty_fd(const struct server_session *s);
+short server_session_pty_events(const struct server_session *s);
+void server_session_pty_ready(struct server_session *s, short revents, uint64_t now);
+/* A message the transport delivered. */
+void server_session_receive(struct server_session *s, const struct buf *msg, uint64_t now);
+/* Collects the program if it has exited (call on SIGCHLD). */
+void server_session_reap(struct server_session *s);
+/* When server_session_tick next has work (absolute clock_ms()). */
+uint64_t server_session_deadline(const struct server_session *s, uint64_t now);
+void server_session_tick(struct server_session *s, uint64_t now);
+/* The program has exited and the client has been told (or given up on). */
+bool server_session_done(const struct server_session *s, uint64_t now);
+bool server_session_ended(const struct server_session *s);
+
+struct transport *server_session_transport(const struct server_session *s);
+/* Another client takes the session over: the old one is told (its
+ * transport gets a close) and the screen is sent afresh. Takes t. */
+bool server_session_attach(struct server_session *s, struct transport *t, uint64_t now);
+/* The same client with fresh keys: the synchronization carries on. Takes t. */
+void server_session_rekey(struct server_session *s, struct transport *t);
 
 #endif

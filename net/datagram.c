@@ -6,6 +6,7 @@
 #include "core/options.h"
 
 static const uint8_t suite_tag[4] = { 'S', 'S', 'P', '1' };
+static const uint8_t indexed_suite_tag[4] = { 'S', 'S', 'P', '2' };
 
 static void make_nonce(uint8_t nonce[AEAD_NONCE_LEN], const uint8_t header[DATAGRAM_HEADER_LEN])
 {
@@ -57,18 +58,14 @@ size_t datagram_sealed_len(const struct datagram *d)
 	return DATAGRAM_FIXED_OVERHEAD + datagram_fragment_header_len(d->frag_index) + d->payload_len;
 }
 
-size_t datagram_seal(struct aead *a, const struct datagram *d, uint8_t *out, size_t out_cap)
+/* Writes the body after a header of header_len bytes already in out and
+ * seals it with that header as additional data (aad_len 0: none). */
+static size_t seal_body(struct aead *a, const struct datagram *d, const uint8_t nonce[AEAD_NONCE_LEN],
+			uint8_t *out, size_t header_len, size_t aad_len)
 {
-	uint8_t nonce[AEAD_NONCE_LEN];
-	uint64_t header = (uint64_t)d->direction << 63 | d->seq;
-	size_t total = datagram_sealed_len(d), body_len, off;
-	uint8_t *body;
+	uint8_t *body = out + header_len;
+	size_t off, body_len;
 
-	if (d->seq >= DATAGRAM_SEQ_LIMIT || total > out_cap)
-		return 0;
-	for (int i = 0; i < DATAGRAM_HEADER_LEN; i++)
-		out[i] = (uint8_t)(header >> (56 - 8 * i));
-	body = out + DATAGRAM_HEADER_LEN;
 	put_be16(body, d->timestamp);
 	put_be16(body + 2, d->timestamp_reply);
 	off = DATAGRAM_TIMESTAMPS_LEN + put_varint(body + DATAGRAM_TIMESTAMPS_LEN,
@@ -76,10 +73,45 @@ size_t datagram_seal(struct aead *a, const struct datagram *d, uint8_t *out, siz
 	if (d->payload_len)
 		memcpy(body + off, d->payload, d->payload_len);
 	body_len = off + d->payload_len;
-	make_nonce(nonce, out);
-	if (!aead_seal(a, nonce, NULL, 0, body, body_len, body))
+	if (!aead_seal(a, nonce, aad_len ? out : NULL, aad_len, body, body_len, body))
 		return 0;
-	return total;
+	return header_len + body_len + AEAD_TAG_LEN;
+}
+
+size_t datagram_seal(struct aead *a, const struct datagram *d, uint8_t *out, size_t out_cap)
+{
+	uint8_t nonce[AEAD_NONCE_LEN];
+	uint64_t header = (uint64_t)d->direction << 63 | d->seq;
+
+	if (d->seq >= DATAGRAM_SEQ_LIMIT || datagram_sealed_len(d) > out_cap)
+		return 0;
+	for (int i = 0; i < DATAGRAM_HEADER_LEN; i++)
+		out[i] = (uint8_t)(header >> (56 - 8 * i));
+	make_nonce(nonce, out);
+	return seal_body(a, d, nonce, out, DATAGRAM_HEADER_LEN, 0);
+}
+
+static void make_indexed_nonce(uint8_t nonce[AEAD_NONCE_LEN], uint64_t seq)
+{
+	memcpy(nonce, indexed_suite_tag, sizeof indexed_suite_tag);
+	for (int i = 0; i < 8; i++)
+		nonce[4 + i] = (uint8_t)(seq >> (56 - 8 * i));
+}
+
+size_t datagram_seal_indexed(struct aead *a, const struct datagram *d, uint8_t *out, size_t out_cap)
+{
+	uint8_t nonce[AEAD_NONCE_LEN];
+
+	if (d->seq >= DATAGRAM_INDEXED_SEQ_LIMIT ||
+	    datagram_sealed_len(d) + DATAGRAM_INDEXED_EXTRA > out_cap)
+		return 0;
+	out[0] = (uint8_t)d->type;
+	for (int i = 0; i < 4; i++)
+		out[1 + i] = (uint8_t)(d->receiver >> (24 - 8 * i));
+	for (int i = 0; i < 7; i++)
+		out[5 + i] = (uint8_t)(d->seq >> (48 - 8 * i));
+	make_indexed_nonce(nonce, d->seq);
+	return seal_body(a, d, nonce, out, DATAGRAM_INDEXED_HEADER_LEN, DATAGRAM_INDEXED_HEADER_LEN);
 }
 
 bool datagram_peek(const uint8_t *in, size_t len, enum direction *direction, uint64_t *seq)
@@ -127,4 +159,35 @@ enum datagram_status datagram_open(struct aead *a, const uint8_t *in, size_t len
 	if (!aead_open(a, nonce, NULL, 0, in + DATAGRAM_HEADER_LEN, len - DATAGRAM_HEADER_LEN, scratch))
 		return DATAGRAM_FORGED;
 	return datagram_parse_body(scratch, body_len, d) ? DATAGRAM_OK : DATAGRAM_BAD_FRAGMENT;
+}
+
+bool datagram_peek_indexed(const uint8_t *in, size_t len, enum datagram_type *type,
+			   uint32_t *receiver, uint64_t *seq)
+{
+	struct reader r;
+
+	if (len < DATAGRAM_INDEXED_MIN_LEN || (in[0] != DATAGRAM_TYPE_DATA && in[0] != DATAGRAM_TYPE_CLOSE))
+		return false;
+	reader_init(&r, in, len);
+	*type = (enum datagram_type)rd_u8(&r);
+	*receiver = rd_be32(&r);
+	*seq = 0;
+	for (int i = 0; i < 7; i++)
+		*seq = *seq << 8 | rd_u8(&r);
+	return !r.failed;
+}
+
+enum datagram_status datagram_open_indexed(struct aead *a, const uint8_t *in, size_t len,
+					   uint8_t *scratch, struct datagram *d)
+{
+	uint8_t nonce[AEAD_NONCE_LEN];
+	size_t sealed_len = len - DATAGRAM_INDEXED_HEADER_LEN;
+
+	if (!datagram_peek_indexed(in, len, &d->type, &d->receiver, &d->seq))
+		return DATAGRAM_MALFORMED;
+	make_indexed_nonce(nonce, d->seq);
+	if (!aead_open(a, nonce, in, DATAGRAM_INDEXED_HEADER_LEN, in + DATAGRAM_INDEXED_HEADER_LEN,
+		       sealed_len, scratch))
+		return DATAGRAM_FORGED;
+	return datagram_parse_body(scratch, sealed_len - AEAD_TAG_LEN, d) ? DATAGRAM_OK : DATAGRAM_BAD_FRAGMENT;
 }

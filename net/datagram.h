@@ -15,7 +15,20 @@
  * and a datagram of another suite version simply fails to authenticate.
  * The fragments of one message take consecutive sequence numbers, so a
  * message is identified by the sequence number of its fragment 0
- * (seq - index) and the fragment header stays one or two bytes. */
+ * (seq - index) and the fragment header stays one or two bytes.
+ *
+ * Daemon mode (suite "SSP2", keys from the handshake, one UDP port for many
+ * sessions) replaces the clear header with 12 bytes
+ *
+ *   type       1 byte   DATAGRAM_TYPE_DATA, or DATAGRAM_TYPE_CLOSE: the
+ *                       sender has ended this channel (body payload empty)
+ *   receiver   4 bytes  big-endian: the index the receiver chose in the
+ *                       handshake, so it finds the session without trying keys
+ *   seq        7 bytes  big-endian 56-bit sequence number
+ *
+ * and seals the same body under the sender's own directional key, with the
+ * header as additional data and the nonce "SSP2" || be64(seq). Types 1 to 3
+ * are handshake messages (net/noise.h), 6 and 7 the server key exchange. */
 #ifndef SSPSH_DATAGRAM_H
 #define SSPSH_DATAGRAM_H
 
@@ -35,10 +48,23 @@
 #define DATAGRAM_SEQ_LIMIT ((uint64_t)1 << 63)
 #define TIMESTAMP_NONE 0xffff
 
+#define DATAGRAM_INDEXED_HEADER_LEN 12
+#define DATAGRAM_INDEXED_MIN_LEN (DATAGRAM_INDEXED_HEADER_LEN + DATAGRAM_TIMESTAMPS_LEN + AEAD_TAG_LEN + 1)
+#define DATAGRAM_INDEXED_SEQ_LIMIT ((uint64_t)1 << 56)
+/* Bytes a daemon-mode datagram adds to the direct format's overhead. */
+#define DATAGRAM_INDEXED_EXTRA (DATAGRAM_INDEXED_HEADER_LEN - DATAGRAM_HEADER_LEN)
+
+enum datagram_type {
+	DATAGRAM_TYPE_DATA = 4,
+	DATAGRAM_TYPE_CLOSE = 5,
+};
+
 enum direction { TO_SERVER = 0, TO_CLIENT = 1 };
 
 struct datagram {
-	enum direction direction;
+	enum direction direction;	/* direct format */
+	enum datagram_type type;	/* daemon format */
+	uint32_t receiver;		/* daemon format */
 	uint64_t seq;
 	uint16_t timestamp;
 	uint16_t timestamp_reply;
@@ -69,6 +95,13 @@ enum datagram_status {
  * bytes) and fills d, whose payload then points into scratch. */
 enum datagram_status datagram_open(struct aead *a, const uint8_t *in, size_t len,
 				   uint8_t *scratch, struct datagram *d);
+/* The daemon format: the same with the 12-byte indexed header. */
+size_t datagram_seal_indexed(struct aead *a, const struct datagram *d, uint8_t *out, size_t out_cap);
+/* Reads type, receiver index and seq; false if too short or of another type. */
+bool datagram_peek_indexed(const uint8_t *in, size_t len, enum datagram_type *type,
+			   uint32_t *receiver, uint64_t *seq);
+enum datagram_status datagram_open_indexed(struct aead *a, const uint8_t *in, size_t len,
+					   uint8_t *scratch, struct datagram *d);
 /* Parses the decrypted body (timestamps, fragment header, payload) into d. */
 bool datagram_parse_body(const uint8_t *body, size_t len, struct datagram *d);
 

@@ -24,19 +24,38 @@
 /* Room for any UDP payload, so that no datagram is silently truncated. */
 #define RECEIVE_CAP 65536
 
+/* Shared by every transport of the process (a daemon has thousands): a
+ * datagram is read, opened and copied out before the next one. */
+static uint8_t receive_buf[RECEIVE_CAP];
+static uint8_t open_buf[RECEIVE_CAP];
+
+/* A receiving key with its replay window. */
+struct receiver {
+	bool live;
+	uint32_t index;			/* daemon mode: ours, in the header */
+	struct aead aead;
+	struct replay replay;
+};
+
 struct transport {
 	bool is_server;
-	enum direction sending;		/* the direction bit of what we send */
+	bool indexed;			/* daemon mode */
+	bool owns_fd;
+	enum direction sending;		/* direct mode: the direction bit of what we send */
 	int fd;
-	struct aead aead;
+	struct aead send_aead;		/* direct mode: the same key as rx */
+	uint32_t remote_index;		/* daemon mode: the peer's, in our headers */
 	uint64_t next_seq;
 	size_t datagram_max;		/* shrinks on EMSGSIZE */
 
 	bool has_peer;
 	struct udp_addr peer;
 
-	struct replay replay;
+	struct receiver rx;
+	struct receiver rx_old;		/* daemon client: the key before a rekey */
 	struct reassembly reassembly;
+	struct transport_control control;
+	bool has_control;
 	struct rtt rtt;
 
 	/* The peer's newest timestamp, echoed once in our next datagram. */
@@ -50,45 +69,94 @@ struct transport {
 
 	struct link *link;
 	struct transport_counters counters;
-	uint8_t *receive_buf;		/* RECEIVE_CAP bytes */
-	uint8_t *open_buf;		/* RECEIVE_CAP bytes: decrypted bodies */
 	uint8_t send_buf[SSPSH_DATAGRAM_MAX];
 };
 
 /* ---- Creating ---- */
 
-static struct transport *transport_new(const struct transport_key *key, bool is_server, int fd)
+static bool receiver_init(struct receiver *r, const uint8_t key[TRANSPORT_KEY_LEN], uint32_t index)
+{
+	memset(r, 0, sizeof *r);
+	if (!aead_init(&r->aead, key))
+		return false;
+	replay_init(&r->replay);
+	r->index = index;
+	r->live = true;
+	return true;
+}
+
+static void receiver_free(struct receiver *r)
+{
+	if (r->live)
+		aead_free(&r->aead);
+	r->live = false;
+}
+
+static struct transport *transport_alloc(bool is_server, int fd, bool owns_fd)
 {
 	struct transport *t;
 
 	if (fd < 0)
 		return NULL;
 	t = calloc(1, sizeof *t);
-	if (!t || !(t->receive_buf = malloc(RECEIVE_CAP)) || !(t->open_buf = malloc(RECEIVE_CAP))) {
+	if (!t) {
 		log_error("out of memory for a transport");
-		goto fail;
-	}
-	if (!aead_init(&t->aead, key->bytes)) {
-		log_error("cannot set the session key");
-		goto fail;
+		if (owns_fd)
+			close(fd);
+		return NULL;
 	}
 	t->is_server = is_server;
 	t->sending = is_server ? TO_CLIENT : TO_SERVER;
 	t->fd = fd;
+	t->owns_fd = owns_fd;
 	t->datagram_max = SSPSH_DATAGRAM_MAX;
-	replay_init(&t->replay);
 	reassembly_init(&t->reassembly);
 	rtt_init(&t->rtt);
 	t->last_round_trip = t->last_port_change = clock_ms();
 	return t;
-fail:
-	close(fd);
-	if (t) {
-		free(t->receive_buf);
-		free(t->open_buf);
-		free(t);
+}
+
+static struct transport *transport_new(const struct transport_key *key, bool is_server, int fd)
+{
+	struct transport *t = transport_alloc(is_server, fd, true);
+
+	if (t && (!aead_init(&t->send_aead, key->bytes) || !receiver_init(&t->rx, key->bytes, 0))) {
+		log_error("cannot set the session key");
+		transport_free(t);
+		return NULL;
 	}
-	return NULL;
+	return t;
+}
+
+static struct transport *transport_new_keyed(const struct transport_keys *keys, bool is_server,
+					     int fd, bool owns_fd, const struct udp_addr *peer)
+{
+	struct transport *t = transport_alloc(is_server, fd, owns_fd);
+
+	if (!t)
+		return NULL;
+	t->indexed = true;
+	t->remote_index = keys->remote_index;
+	t->peer = *peer;
+	t->has_peer = true;
+	if (!aead_init(&t->send_aead, keys->send) || !receiver_init(&t->rx, keys->recv, keys->local_index)) {
+		log_error("cannot set the session keys");
+		transport_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+struct transport *transport_server_shared(const struct transport_keys *keys, int fd,
+					  const struct udp_addr *peer)
+{
+	return transport_new_keyed(keys, true, fd, false, peer);
+}
+
+struct transport *transport_client_keyed(const struct transport_keys *keys, int fd,
+					 const struct udp_addr *server)
+{
+	return transport_new_keyed(keys, false, fd, true, server);
 }
 
 struct transport *transport_server(const struct transport_key *key, const char *bind_addr,
@@ -124,12 +192,13 @@ void transport_free(struct transport *t)
 {
 	if (!t)
 		return;
-	close(t->fd);
-	aead_free(&t->aead);
+	if (t->owns_fd)
+		close(t->fd);
+	aead_free(&t->send_aead);
+	receiver_free(&t->rx);
+	receiver_free(&t->rx_old);
 	reassembly_free(&t->reassembly);
 	link_free(t->link);
-	free(t->receive_buf);
-	free(t->open_buf);
 	free(t);
 }
 
@@ -181,7 +250,9 @@ static enum udp_send_result send_datagram(struct transport *t, const uint8_t *da
 
 static size_t fragment_capacity(const struct transport *t, uint32_t index)
 {
-	return t->datagram_max - DATAGRAM_FIXED_OVERHEAD - datagram_fragment_header_len(index);
+	size_t extra = t->indexed ? DATAGRAM_INDEXED_EXTRA : 0;
+
+	return t->datagram_max - DATAGRAM_FIXED_OVERHEAD - extra - datagram_fragment_header_len(index);
 }
 
 static uint32_t count_fragments(const struct transport *t, size_t len)
@@ -194,12 +265,25 @@ static uint32_t count_fragments(const struct transport *t, size_t len)
 	return n;
 }
 
+static size_t seal(struct transport *t, const struct datagram *d)
+{
+	if (t->indexed)
+		return datagram_seal_indexed(&t->send_aead, d, t->send_buf, sizeof t->send_buf);
+	return datagram_seal(&t->send_aead, d, t->send_buf, sizeof t->send_buf);
+}
+
+static uint64_t seq_limit(const struct transport *t)
+{
+	return t->indexed ? DATAGRAM_INDEXED_SEQ_LIMIT : DATAGRAM_SEQ_LIMIT;
+}
+
 /* Sends every fragment of msg with consecutive sequence numbers. */
 static enum udp_send_result send_fragments(struct transport *t, const uint8_t *msg, size_t len,
 					   uint32_t fragments)
 {
 	uint64_t now = clock_ms();
-	struct datagram d = { .direction = t->sending, .timestamp = timestamp_now(now) };
+	struct datagram d = { .direction = t->sending, .type = DATAGRAM_TYPE_DATA,
+			      .receiver = t->remote_index, .timestamp = timestamp_now(now) };
 	size_t off = 0;
 
 	d.timestamp_reply = take_timestamp_reply(t, now);
@@ -213,7 +297,7 @@ static enum udp_send_result send_fragments(struct transport *t, const uint8_t *m
 		d.payload = msg + off;
 		d.payload_len = len - off < cap ? len - off : cap;
 		off += d.payload_len;
-		sealed = datagram_seal(&t->aead, &d, t->send_buf, sizeof t->send_buf);
+		sealed = seal(t, &d);
 		if (!sealed) {
 			log_error("cannot seal a datagram");
 			return UDP_FAILED;
@@ -240,7 +324,7 @@ bool transport_send(struct transport *t, const void *msg, size_t len)
 		uint32_t fragments = count_fragments(t, len);
 		enum udp_send_result r;
 
-		if (t->next_seq + fragments >= DATAGRAM_SEQ_LIMIT) {
+		if (t->next_seq + fragments >= seq_limit(t)) {
 			log_error("the session has used up its sequence numbers");
 			return false;
 		}
@@ -296,99 +380,167 @@ static void note_timestamps(struct transport *t, const struct datagram *d, bool 
 	}
 }
 
-/* Authenticates one datagram from `from` and feeds it on; true if it
- * completed a message, now in msg. Bad datagrams are counted, never answered. */
-static bool process_datagram(struct transport *t, const uint8_t *data, size_t len,
-			     const struct udp_addr *from, struct buf *msg)
+/* The receiver for this datagram, or NULL (counted) if it has none. */
+static struct receiver *pick_receiver(struct transport *t, const uint8_t *data, size_t len, uint64_t *seq)
 {
+	enum datagram_type type;
 	enum direction direction;
+	uint32_t index;
+
+	if (!t->indexed) {
+		if (datagram_peek(data, len, &direction, seq) && direction != t->sending)
+			return &t->rx;
+	} else if (datagram_peek_indexed(data, len, &type, &index, seq)) {
+		if (index == t->rx.index)
+			return &t->rx;
+		if (t->rx_old.live && index == t->rx_old.index)
+			return &t->rx_old;
+	}
+	t->counters.dropped_malformed++;
+	return NULL;
+}
+
+static enum datagram_status open_datagram(struct transport *t, struct receiver *rx, const uint8_t *data,
+					  size_t len, struct datagram *d)
+{
+	if (t->indexed)
+		return datagram_open_indexed(&rx->aead, data, len, open_buf, d);
+	d->type = DATAGRAM_TYPE_DATA;
+	return datagram_open(&rx->aead, data, len, open_buf, d);
+}
+
+static bool count_drop(struct transport *t, enum datagram_status status)
+{
+	switch (status) {
+	case DATAGRAM_OK:
+		return false;
+	case DATAGRAM_MALFORMED:
+		t->counters.dropped_malformed++;
+		break;
+	case DATAGRAM_FORGED:
+		t->counters.dropped_forged++;
+		break;
+	case DATAGRAM_BAD_FRAGMENT:
+		t->counters.dropped_fragment++;
+		break;
+	}
+	return true;
+}
+
+/* The first datagram under a new key proves the peer has switched too. */
+static void retire_old_key(struct transport *t, struct receiver *rx)
+{
+	if (rx == &t->rx && t->rx_old.live)
+		receiver_free(&t->rx_old);
+}
+
+/* Authenticates one datagram from `from` and feeds it on. Bad datagrams
+ * are counted, never answered. */
+static enum transport_recv_result process_datagram(struct transport *t, const uint8_t *data, size_t len,
+						   const struct udp_addr *from, struct buf *msg)
+{
+	struct receiver *rx;
 	struct datagram d;
 	uint64_t seq, now;
 	bool newest;
 
-	if (!datagram_peek(data, len, &direction, &seq) || direction == t->sending) {
-		t->counters.dropped_malformed++;
-		return false;
-	}
-	if (replay_check(&t->replay, seq) != REPLAY_FRESH) {
+	if (!(rx = pick_receiver(t, data, len, &seq)))
+		return TRANSPORT_NOTHING;
+	if (replay_check(&rx->replay, seq) != REPLAY_FRESH) {
 		t->counters.dropped_replay++;
-		return false;
+		return TRANSPORT_NOTHING;
 	}
-	switch (datagram_open(&t->aead, data, len, t->open_buf, &d)) {
-	case DATAGRAM_OK:
-		break;
-	case DATAGRAM_MALFORMED:
-		t->counters.dropped_malformed++;
-		return false;
-	case DATAGRAM_FORGED:
-		t->counters.dropped_forged++;
-		return false;
-	case DATAGRAM_BAD_FRAGMENT:
-		t->counters.dropped_fragment++;
-		return false;
-	}
-	newest = replay_is_newest(&t->replay, seq);
-	replay_accept(&t->replay, seq);
+	if (count_drop(t, open_datagram(t, rx, data, len, &d)))
+		return TRANSPORT_NOTHING;
+	newest = replay_is_newest(&rx->replay, seq);
+	replay_accept(&rx->replay, seq);
+	retire_old_key(t, rx);
 	now = clock_ms();
 	t->last_heard = now;
 	t->counters.datagrams_received++;
 	t->counters.bytes_received += len;
 	if (newest && t->is_server)
 		follow_peer(t, from);
-	note_timestamps(t, &d, newest, now);
+	note_timestamps(t, &d, newest && rx == &t->rx, now);
+	if (d.type == DATAGRAM_TYPE_CLOSE)
+		return TRANSPORT_CLOSED;
+	if (rx != &t->rx && !(d.frag_index == 0 && d.frag_final)) {
+		t->counters.dropped_fragment++;	/* the old key's sequence space is gone */
+		return TRANSPORT_NOTHING;
+	}
 	switch (reassembly_add(&t->reassembly, seq, d.frag_index, d.frag_final,
 			       d.payload, d.payload_len, msg)) {
 	case REASSEMBLY_COMPLETE:
 		t->counters.messages_received++;
-		return true;
+		return TRANSPORT_MESSAGE;
 	case REASSEMBLY_DROPPED:
 		t->counters.dropped_fragment++;
-		return false;
+		return TRANSPORT_NOTHING;
 	case REASSEMBLY_PENDING:
-		return false;
+		return TRANSPORT_NOTHING;
 	}
-	return false;
+	return TRANSPORT_NOTHING;
+}
+
+/* A client's socket also carries handshake messages (types 1-3, 6, 7). */
+static bool is_control(const struct transport *t, const uint8_t *data, size_t len)
+{
+	return t->indexed && t->has_control && len > 0 &&
+	       data[0] != DATAGRAM_TYPE_DATA && data[0] != DATAGRAM_TYPE_CLOSE;
+}
+
+enum transport_recv_result transport_deliver(struct transport *t, const uint8_t *data, size_t len,
+					     const struct udp_addr *from, struct buf *msg)
+{
+	buf_reset(msg);
+	return process_datagram(t, data, len, from, msg);
 }
 
 /* Datagrams the emulated link has delivered by now. */
-static bool process_link_arrivals(struct transport *t, struct buf *msg)
+static enum transport_recv_result process_link_arrivals(struct transport *t, struct buf *msg)
 {
+	enum transport_recv_result r = TRANSPORT_NOTHING;
 	struct link_datagram d;
 
-	while (t->link && link_take_due(t->link, LINK_IN, clock_ms(), &d)) {
+	while (r == TRANSPORT_NOTHING && t->link && link_take_due(t->link, LINK_IN, clock_ms(), &d)) {
 		struct udp_addr from = { .len = d.addr_len };
-		bool complete;
 
 		memcpy(&from.ss, &d.addr, d.addr_len);
-		complete = process_datagram(t, d.data, d.len, &from, msg);
+		if (is_control(t, d.data, d.len))
+			t->control.datagram(t->control.ctx, d.data, d.len);
+		else
+			r = process_datagram(t, d.data, d.len, &from, msg);
 		link_datagram_release(&d);
-		if (complete)
-			return true;
 	}
-	return false;
+	return r;
 }
 
 enum transport_recv_result transport_recv(struct transport *t, struct buf *msg)
 {
+	enum transport_recv_result r;
 	struct udp_addr from;
 	long n = UDP_NOTHING;
 
 	buf_reset(msg);
-	if (process_link_arrivals(t, msg))
-		return TRANSPORT_MESSAGE;
+	if (!t->owns_fd)
+		return TRANSPORT_NOTHING;	/* the daemon reads the shared socket */
+	if ((r = process_link_arrivals(t, msg)) != TRANSPORT_NOTHING)
+		return r;
 	for (int batch = 0; batch < SSPSH_RECV_BATCH; batch++) {
-		n = udp_receive(t->fd, t->receive_buf, RECEIVE_CAP, &from);
+		n = udp_receive(t->fd, receive_buf, RECEIVE_CAP, &from);
 		if (n < 0)
 			break;
 		if (t->link)
-			link_submit(t->link, LINK_IN, clock_ms(), t->receive_buf, (size_t)n,
+			link_submit(t->link, LINK_IN, clock_ms(), receive_buf, (size_t)n,
 				    (const struct sockaddr *)&from.ss, from.len);
-		else if (process_datagram(t, t->receive_buf, (size_t)n, &from, msg))
-			return TRANSPORT_MESSAGE;
+		else if (is_control(t, receive_buf, (size_t)n))
+			t->control.datagram(t->control.ctx, receive_buf, (size_t)n);
+		else if ((r = process_datagram(t, receive_buf, (size_t)n, &from, msg)) != TRANSPORT_NOTHING)
+			return r;
 	}
 	if (n == UDP_RECV_FAILED)
 		return TRANSPORT_ERROR;
-	return process_link_arrivals(t, msg) ? TRANSPORT_MESSAGE : TRANSPORT_NOTHING;
+	return process_link_arrivals(t, msg);
 }
 
 /* ---- Timers ---- */
@@ -405,6 +557,11 @@ uint64_t transport_next_deadline_ms(const struct transport *t)
 {
 	uint64_t due = port_hop_due(t);
 
+	if (t->has_control) {
+		uint64_t control_due = t->control.deadline(t->control.ctx);
+		if (control_due < due)
+			due = control_due;
+	}
 	if (t->link) {
 		uint64_t link_due = link_next_due_ms(t->link);
 		if (link_due < due)
@@ -429,6 +586,8 @@ static void send_link_departures(struct transport *t, uint64_t now)
 void transport_tick(struct transport *t, uint64_t now_ms)
 {
 	send_link_departures(t, now_ms);
+	if (t->has_control)
+		t->control.tick(t->control.ctx, now_ms);
 	if (now_ms >= port_hop_due(t)) {
 		log_info("transport: no round trip for %u ms; changing local port", SSPSH_PORT_HOP_MS);
 		(void)transport_change_port(t);
@@ -495,4 +654,75 @@ void transport_peer_name(const struct transport *t, char *out, size_t out_len)
 		return;
 	}
 	udp_addr_format(&t->peer, out, out_len);
+}
+
+/* ---- Daemon mode ---- */
+
+bool transport_rekey(struct transport *t, const struct transport_keys *keys)
+{
+	struct aead send_aead;
+	struct receiver rx;
+
+	if (!t->indexed) {
+		log_error("only a daemon-mode transport changes keys");
+		return false;
+	}
+	if (!aead_init(&send_aead, keys->send))
+		return false;
+	if (!receiver_init(&rx, keys->recv, keys->local_index)) {
+		aead_free(&send_aead);
+		return false;
+	}
+	aead_free(&t->send_aead);
+	t->send_aead = send_aead;
+	receiver_free(&t->rx_old);
+	t->rx_old = t->rx;
+	t->rx = rx;
+	t->remote_index = keys->remote_index;
+	t->next_seq = 0;
+	reassembly_free(&t->reassembly);
+	reassembly_init(&t->reassembly);
+	return true;
+}
+
+void transport_inherit_rtt(struct transport *t, const struct transport *old)
+{
+	t->rtt = old->rtt;
+}
+
+void transport_send_close(struct transport *t)
+{
+	struct datagram d = { .type = DATAGRAM_TYPE_CLOSE, .receiver = t->remote_index,
+			      .timestamp = timestamp_now(clock_ms()), .timestamp_reply = TIMESTAMP_NONE,
+			      .frag_final = true };
+	size_t sealed;
+
+	if (!t->indexed || !t->has_peer || t->next_seq >= seq_limit(t))
+		return;
+	d.seq = t->next_seq++;
+	sealed = seal(t, &d);
+	if (sealed)
+		(void)send_datagram(t, t->send_buf, sealed);
+}
+
+uint32_t transport_local_index(const struct transport *t)
+{
+	return t->rx.index;
+}
+
+void transport_set_control(struct transport *t, const struct transport_control *control)
+{
+	t->has_control = control != NULL;
+	if (control)
+		t->control = *control;
+}
+
+bool transport_send_raw(struct transport *t, const void *data, size_t len)
+{
+	enum udp_send_result r;
+
+	if (!t->has_peer)
+		return false;
+	r = udp_send(t->fd, data, len, &t->peer);
+	return r == UDP_SENT || r == UDP_LOST;
 }

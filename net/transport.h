@@ -29,6 +29,7 @@
 
 struct buf;
 struct link_params;
+struct udp_addr;
 
 /* ---- Session key ---- */
 
@@ -86,6 +87,7 @@ enum transport_recv_result {
 	TRANSPORT_ERROR = -1,	/* the socket failed (logged); the transport is unusable */
 	TRANSPORT_NOTHING = 0,	/* no complete message now */
 	TRANSPORT_MESSAGE = 1,	/* msg holds one whole message */
+	TRANSPORT_CLOSED = 2,	/* daemon mode: the peer closed this channel */
 };
 /* Reads what the socket has and returns the next complete message, if any.
  * msg is reset first. Call until it returns TRANSPORT_NOTHING. Each call
@@ -145,5 +147,56 @@ bool transport_set_link(struct transport *t, const struct link_params *params);
 /* Client only: move to a new local port now, as NAT rebinding would.
  * False (logged) on a server or if no socket could be opened. */
 bool transport_change_port(struct transport *t);
+
+/* ---- Daemon mode (SSH-free sessions, net/datagram.h's "SSP2") ----
+ *
+ * Keys come from a handshake (net/noise.h): one per direction, and each
+ * side's receiver index in the clear header so that a daemon finds the
+ * session of a datagram without trying keys. A daemon's transports share
+ * its one socket: the daemon reads it and hands each datagram to the
+ * transport its index names (transport_deliver). A client's transport owns
+ * its socket as in direct mode and passes handshake datagrams, which share
+ * the socket, to its control hooks. */
+
+struct transport_keys {
+	uint8_t send[TRANSPORT_KEY_LEN];
+	uint8_t recv[TRANSPORT_KEY_LEN];
+	uint32_t local_index;	/* the receiver index of datagrams to us */
+	uint32_t remote_index;	/* the receiver index of datagrams we send */
+};
+
+/* A daemon's session with a client at peer: sends through fd, which it
+ * does not own (transport_free leaves it open). NULL (logged) on failure. */
+struct transport *transport_server_shared(const struct transport_keys *keys, int fd,
+					  const struct udp_addr *peer);
+/* A client that takes over fd (the socket the handshake used). */
+struct transport *transport_client_keyed(const struct transport_keys *keys, int fd,
+					 const struct udp_addr *server);
+/* Daemon: one datagram addressed to this transport's local index. Returns
+ * TRANSPORT_MESSAGE (msg holds a message), TRANSPORT_CLOSED or
+ * TRANSPORT_NOTHING (incomplete, or dropped and counted). */
+enum transport_recv_result transport_deliver(struct transport *t, const uint8_t *data, size_t len,
+					     const struct udp_addr *from, struct buf *msg);
+/* Client: fresh keys from a new handshake for the same session. Sending
+ * switches at once; datagrams under the old receive key are still taken
+ * until the first one under the new key arrives. */
+bool transport_rekey(struct transport *t, const struct transport_keys *keys);
+/* Starts from old's RTT estimate (a session's next transport). */
+void transport_inherit_rtt(struct transport *t, const struct transport *old);
+/* Tells the peer, once, that this channel is closed (a client took over). */
+void transport_send_close(struct transport *t);
+uint32_t transport_local_index(const struct transport *t);
+
+/* What a client's transport does with handshake datagrams and timers. */
+struct transport_control {
+	void (*datagram)(void *ctx, const uint8_t *data, size_t len);
+	uint64_t (*deadline)(void *ctx);		/* UINT64_MAX: none */
+	void (*tick)(void *ctx, uint64_t now_ms);
+	void *ctx;
+};
+/* The hooks are copied; NULL removes them. */
+void transport_set_control(struct transport *t, const struct transport_control *control);
+/* Sends one datagram as it is (a handshake message) to the peer. */
+bool transport_send_raw(struct transport *t, const void *data, size_t len);
 
 #endif

@@ -1,0 +1,78 @@
+/* What an SSH-free client asks the daemon for, carried as the payload of
+ * the handshake initiation (net/noise.h), and the daemon's answer, carried
+ * in the handshake response. Both fit SSPSH_HANDSHAKE_PAYLOAD_MAX.
+ *
+ *   request  u8 version = 1, u8 kind, then by kind:
+ *     NEW     be16 cols, be16 rows, u8 argc, argc x (be16 len, bytes)
+ *             (argc 0: the login shell)
+ *     ATTACH  be64 id (0: the most recently detached session), be16 cols, be16 rows
+ *     LIST    be32 index of the first session wanted
+ *     REKEY   be64 id
+ *   reply    u8 version = 1, u8 status (0 ok, 1 refused), then
+ *     refused u8 len, text (why, for the user)
+ *     NEW, ATTACH, REKEY   be64 id
+ *     LIST    be32 total, u8 n, n x (be64 id, be32 age s, be32 idle s,
+ *             u8 attached, u8 len, command text)
+ *
+ * A LIST reply holds at most SESSION_LIST_PAGE sessions; the client asks
+ * again from the next index until it has `total`. */
+#ifndef SSPSH_SESSION_MSG_H
+#define SSPSH_SESSION_MSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/options.h"
+
+struct buf;
+
+enum session_kind {
+	SESSION_NEW = 1,
+	SESSION_ATTACH = 2,
+	SESSION_LIST = 3,
+	SESSION_REKEY = 4,
+};
+
+#define SESSION_MAX_ARGS 64
+#define SESSION_LIST_PAGE 12
+/* Characters of a command shown by --list (longer ones are cut). */
+#define SESSION_COMMAND_SHOWN 40
+#define SESSION_ERROR_MAX 200
+
+struct session_request {
+	enum session_kind kind;
+	uint64_t id;
+	uint16_t cols, rows;
+	uint32_t list_from;
+	int argc;
+	char *argv[SESSION_MAX_ARGS + 1];	/* point into args; NULL-terminated */
+	char args[SSPSH_HANDSHAKE_PAYLOAD_MAX];
+};
+
+struct session_info {
+	uint64_t id;
+	uint32_t age_s, idle_s;
+	bool attached;
+	char command[SESSION_COMMAND_SHOWN + 1];
+};
+
+struct session_reply {
+	bool ok;
+	char error[SESSION_ERROR_MAX + 1];
+	uint64_t id;
+	uint32_t total;
+	int count;
+	struct session_info sessions[SESSION_LIST_PAGE];
+};
+
+/* Encoders write into out (reset first); false if it does not fit
+ * SSPSH_HANDSHAKE_PAYLOAD_MAX (a NEW command too long) or memory ran out. */
+bool session_request_encode(const struct session_request *req, char *const *argv, struct buf *out);
+bool session_reply_encode(enum session_kind kind, const struct session_reply *reply, struct buf *out);
+/* Decoders: false for anything malformed (then the result is unusable). */
+bool session_request_decode(const uint8_t *data, size_t len, struct session_request *req);
+bool session_reply_decode(enum session_kind kind, const uint8_t *data, size_t len,
+			  struct session_reply *reply);
+
+#endif
