@@ -7,6 +7,7 @@
 #include "applets/connect_local.h"
 #include "applets/connect_predict.h"
 #include "applets/connect_session.h"
+#include "applets/connect_udp.h"
 #include "core/log.h"
 #include "net/link.h"
 #include "net/transport.h"
@@ -21,7 +22,9 @@ const char connect_usage[] =
 "  --link SPEC         send traffic through the link emulator, SPEC being\n"
 "                      delay=MS,jitter=MS,loss=P,dup=P,reorder=P\n"
 "  --predict=MODE      local echo: adaptive (default), always or never; the\n"
-"                      environment variable SSPSH_PREDICTION_DISPLAY sets it too\n";
+"                      environment variable SSPSH_PREDICTION_DISPLAY sets it too\n"
+"\n"
+CONNECT_UDP_USAGE;
 
 struct connect_options {
 	const char *host, *port;	/* --direct */
@@ -161,10 +164,14 @@ int connect_main(int argc, char **argv)
 {
 	struct connect_options o;
 	struct client_settings settings;
-	int rc = parse_options(argc, argv, &o);
+	int rc;
 
-	if (rc)
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (strcmp(argv[i], "--udp") == 0)
+			return connect_udp_main(argc, argv);
+	if ((rc = parse_options(argc, argv, &o)) != 0)
 		return rc;
+	memset(&settings, 0, sizeof settings);
 	settings.predict_mode = o.predict;
 	return o.local ? run_local(&o, &settings) : run_direct(&o, &settings);
 }

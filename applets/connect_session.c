@@ -30,6 +30,7 @@ struct client {
 	bool escape_armed;		/* Ctrl-^ seen, waiting for the next key */
 	bool quit;
 	bool server_ended;
+	bool taken_over;		/* daemon mode: another client has the session */
 	bool notice_shown;
 	uint64_t started_at;
 	struct buf msg;
@@ -179,6 +180,8 @@ static void receive_network(struct client *c, uint64_t now)
 		news |= ssp_receive(c->ssp, c->msg.data, c->msg.len, now);
 	if (r == TRANSPORT_ERROR)
 		c->quit = true;
+	if (r == TRANSPORT_CLOSED)
+		c->taken_over = c->quit = true;
 	if (news && ssp_frame_fb(ssp_remote(c->ssp)))
 		local_echo_frame(c->echo, ssp_frame_fb(ssp_remote(c->ssp)),
 				 ssp_frame_echo_ack(ssp_remote(c->ssp)),
@@ -290,6 +293,7 @@ static void client_free(struct client *c)
 int client_session_run(struct transport *t, const struct client_settings *settings)
 {
 	static const int caught[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT, 0 };
+	const char *exit_notice = "[sspsh is exiting.]";
 	struct client c;
 	enum predict_mode mode;
 
@@ -308,7 +312,13 @@ int client_session_run(struct transport *t, const struct client_settings *settin
 		turn(&c);
 	if (c.server_ended)
 		paint(&c, clock_ms());
-	screen_release(c.screen, "[sspsh is exiting.]");
+	if (c.taken_over)
+		exit_notice = "[sspsh: another client took this session over.]";
+	else if (!c.server_ended && settings->detach_notice)
+		exit_notice = settings->detach_notice;
+	if (!c.server_ended && !c.taken_over)
+		transport_send_close(c.t);	/* daemon mode: the session is detached now */
+	screen_release(c.screen, exit_notice);
 	tty_restore();
 	client_free(&c);
 	return 0;

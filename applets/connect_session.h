@@ -7,6 +7,9 @@
 
 struct client_settings {
 	const char *predict_mode;	/* "adaptive", "always", "never"; NULL: from the environment */
+	/* Shown when the user quits (Ctrl-^ .) a session that lives on (daemon
+	 * mode); NULL: "[sspsh is exiting.]". */
+	const char *detach_notice;
 };
 
 /* Runs the session on the terminal at stdin/stdout until the server ends

@@ -7,15 +7,18 @@
 #include <unistd.h>
 
 #include "applets/applets.h"
+#include "applets/daemon.h"
+#include "applets/login.h"
 #include "applets/server_session.h"
+#include "core/daemonize.h"
 #include "core/log.h"
 #include "core/options.h"
-#include "core/passwd.h"
 #include "net/transport.h"
 
 const char server_usage[] =
 "usage: sspsh server [-i ADDR] [-p PORT|LOW:HIGH] [--foreground] [--timeout SECONDS]\n"
 "                    [-l NAME=VALUE]... [-- COMMAND [ARG]...]\n"
+"       sspsh server --listen [ADDR:]PORT [--user NAME] [--foreground]\n"
 "\n"
 "Runs COMMAND (default: your login shell) in a pseudo-terminal and serves its\n"
 "screen over UDP. Prints one line, SSPSH CONNECT <port> <key>, then detaches.\n"
@@ -24,7 +27,9 @@ const char server_usage[] =
 "  -p PORT|LOW:HIGH  UDP port, or the first free one of a range (default 60001:60999)\n"
 "  --foreground      stay in the foreground and log to stderr\n"
 "  --timeout SECONDS exit after this long without contact from the client\n"
-"  -l NAME=VALUE     set an environment variable for COMMAND\n";
+"  -l NAME=VALUE     set an environment variable for COMMAND\n"
+"\n"
+DAEMON_USAGE;
 
 #define MAX_ENV_SETTINGS 64
 
@@ -134,30 +139,6 @@ static int parse_options(int argc, char **argv, struct server_options *o)
 	return 0;
 }
 
-/* ---- The program to run ---- */
-
-struct login {
-	char home[512];
-	char shell[512];
-	char argv0[520];	/* "-bash": a login shell */
-	char *argv[2];
-};
-
-static void find_login(struct login *l)
-{
-	const char *home = getenv("HOME"), *shell = getenv("SHELL");
-	char pw_home[512] = "", pw_shell[512] = "";
-
-	passwd_lookup("/etc/passwd", getuid(), pw_home, sizeof pw_home, pw_shell, sizeof pw_shell);
-	snprintf(l->home, sizeof l->home, "%s", home && *home ? home : *pw_home ? pw_home : "/");
-	snprintf(l->shell, sizeof l->shell, "%s",
-		 shell && *shell ? shell : *pw_shell ? pw_shell : "/bin/sh");
-	const char *base = strrchr(l->shell, '/');
-	snprintf(l->argv0, sizeof l->argv0, "-%s", base ? base + 1 : l->shell);
-	l->argv[0] = l->argv0;
-	l->argv[1] = NULL;
-}
-
 /* ---- Announcing and detaching ---- */
 
 /* The one line a launcher reads. `address` (the server's address as the
@@ -166,30 +147,6 @@ static void print_connect_line(uint16_t port, const char *key_text, const char *
 {
 	printf("SSPSH CONNECT %u %s%s%s\n", port, key_text, address ? " " : "", address ? address : "");
 	fflush(stdout);
-}
-
-static bool detach(void)
-{
-	int null_fd;
-	pid_t pid = fork();
-
-	if (pid < 0) {
-		log_error("fork: %s", strerror(errno));
-		return false;
-	}
-	if (pid > 0)
-		_exit(0);
-	setsid();
-	null_fd = open("/dev/null", O_RDWR);
-	if (null_fd < 0)
-		return false;
-	dup2(null_fd, STDIN_FILENO);
-	dup2(null_fd, STDOUT_FILENO);
-	dup2(null_fd, STDERR_FILENO);
-	if (null_fd > STDERR_FILENO)
-		close(null_fd);
-	log_set_stream(NULL);
-	return true;
 }
 
 static struct transport *open_transport(const struct server_options *o, char key_text[])
@@ -213,20 +170,23 @@ int server_main(int argc, char **argv)
 	struct login login;
 	char key_text[TRANSPORT_KEY_TEXT_LEN + 1];
 	struct transport *t;
-	int rc = parse_options(argc, argv, &o);
+	int rc;
 
-	if (rc)
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (strcmp(argv[i], "--listen") == 0)
+			return daemon_main(argc, argv);
+	if ((rc = parse_options(argc, argv, &o)) != 0)
 		return rc;
 	o.env[o.n_env++] = "TERM=" SSPSH_TERM;
 	if (o.foreground)
 		log_set_level(LOG_INFO);
-	find_login(&login);
+	login_find(&login);
 	t = open_transport(&o, key_text);
 	if (!t)
 		return 1;
 	print_connect_line(transport_local_port(t), key_text, NULL);
 	memset(key_text, 0, sizeof key_text);
-	if (!o.foreground && !detach()) {
+	if (!o.foreground && !daemonize()) {
 		transport_free(t);
 		return 1;
 	}

@@ -216,6 +216,51 @@
 #define SSPSH_HANDSHAKE_PAYLOAD_MAX 1024
 #endif
 
+/* ---- SSH-free daemon (sspsh server --listen) and its clients ---- */
+/* The daemon's UDP port when none is given, on both sides. */
+#ifndef SSPSH_DAEMON_PORT
+#define SSPSH_DAEMON_PORT 60000
+#endif
+/* A client makes fresh session keys (a new handshake for the same session)
+ * after this long or after this many datagrams under one key pair. */
+#ifndef SSPSH_REKEY_AFTER_MS
+#define SSPSH_REKEY_AFTER_MS (10 * 60 * 1000)
+#endif
+#ifndef SSPSH_REKEY_AFTER_DATAGRAMS
+#define SSPSH_REKEY_AFTER_DATAGRAMS (1u << 20)
+#endif
+/* An unanswered handshake is sent again after this long; a client gives
+ * up connecting after SSPSH_CONNECT_TIMEOUT_MS. */
+#ifndef SSPSH_HANDSHAKE_RETRY_MS
+#define SSPSH_HANDSHAKE_RETRY_MS 1000
+#endif
+#ifndef SSPSH_CONNECT_TIMEOUT_MS
+#define SSPSH_CONNECT_TIMEOUT_MS 10000
+#endif
+/* The daemon holds an answered handshake this long for the client's first
+ * datagram (which confirms it), and at most this many at once. */
+#ifndef SSPSH_PENDING_HANDSHAKE_MS
+#define SSPSH_PENDING_HANDSHAKE_MS 15000
+#endif
+#ifndef SSPSH_PENDING_HANDSHAKES_MAX
+#define SSPSH_PENDING_HANDSHAKES_MAX 256
+#endif
+/* Sessions one daemon serves at most. */
+#ifndef SSPSH_DAEMON_MAX_SESSIONS
+#define SSPSH_DAEMON_MAX_SESSIONS 4096
+#endif
+/* A session whose client has been silent this long counts as detached
+ * (--list, --attach without an ID); a client that quits says so at once. */
+#ifndef SSPSH_DETACHED_AFTER_MS
+#define SSPSH_DETACHED_AFTER_MS 10000
+#endif
+/* The daemon tells anyone who asks its public key (as sshd shows its host
+ * key), at most this often a second: the answer is no bigger than the
+ * question, so it cannot amplify a flood. */
+#ifndef SSPSH_KEY_ANSWERS_PER_SEC
+#define SSPSH_KEY_ANSWERS_PER_SEC 100
+#endif
+
 /* ---- Terminal emulator ---- */
 /* Parameters kept from one CSI/DCS sequence (the rest are dropped); at most 32. */
 #ifndef SSPSH_PARSER_MAX_PARAMS

@@ -50,3 +50,33 @@ bool passwd_lookup(const char *path, uid_t uid, char *home, size_t home_cap,
 	fclose(f);
 	return found;
 }
+
+static bool parse_id(const char *text, unsigned long *out)
+{
+	char *end;
+
+	*out = strtoul(text, &end, 10);
+	return *text != '\0' && *end == '\0';
+}
+
+bool passwd_lookup_name(const char *path, const char *name, uid_t *uid, gid_t *gid)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024], *field[7];
+	unsigned long u, g;
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof line, f)) {
+		if (!split_fields(line, field) || strcmp(field[0], name) != 0)
+			continue;
+		if (parse_id(field[2], &u) && parse_id(field[3], &g)) {
+			*uid = (uid_t)u;
+			*gid = (gid_t)g;
+			found = true;
+		}
+	}
+	fclose(f);
+	return found;
+}

@@ -450,3 +450,30 @@ void noise_server_wipe(struct noise_server *s)
 {
 	mbedtls_platform_zeroize(s, sizeof *s);
 }
+
+/* ---- Learning the server's key ---- */
+
+void noise_key_request(uint8_t out[NOISE_KEY_MESSAGE_LEN])
+{
+	memset(out, 0, NOISE_KEY_MESSAGE_LEN);
+	put_header(out, NOISE_KEY_REQUEST);
+}
+
+bool noise_is_key_request(const uint8_t *msg, size_t len)
+{
+	return len == NOISE_KEY_MESSAGE_LEN && header_is(msg, len, NOISE_KEY_REQUEST);
+}
+
+void noise_key_answer(const uint8_t pub[X25519_KEY_LEN], uint8_t out[NOISE_KEY_MESSAGE_LEN])
+{
+	put_header(out, NOISE_KEY_ANSWER);
+	memcpy(out + HEADER_LEN, pub, X25519_KEY_LEN);
+}
+
+bool noise_read_key_answer(const uint8_t *msg, size_t len, uint8_t pub[X25519_KEY_LEN])
+{
+	if (len != NOISE_KEY_MESSAGE_LEN || !header_is(msg, len, NOISE_KEY_ANSWER))
+		return false;
+	memcpy(pub, msg + HEADER_LEN, X25519_KEY_LEN);
+	return true;
+}

@@ -46,6 +46,8 @@ enum noise_type {
 	NOISE_INITIATION = 1,
 	NOISE_RESPONSE = 2,
 	NOISE_COOKIE_REPLY = 3,
+	NOISE_KEY_REQUEST = 6,
+	NOISE_KEY_ANSWER = 7,
 };
 
 #define NOISE_MAC_LEN 16
@@ -165,5 +167,21 @@ bool noise_server_accept(struct noise_server *s, struct noise_responder *hs, con
 /* Forgets an initiation the server decided not to answer. */
 void noise_responder_wipe(struct noise_responder *hs);
 void noise_server_wipe(struct noise_server *s);
+
+/* ---- Learning the server's key ----
+ *
+ * IK needs the server's static key before the first message. A client
+ * that has none pinned (or wants to check its pin) asks for it:
+ *   key request (client -> server), 36 bytes: u8 type = 6, u8[3] zero, u8[32] zero
+ *   key answer  (server -> client), 36 bytes: u8 type = 7, u8[3] zero, key[32]
+ * The answer is not authenticated: the client pins it on first use (shown
+ * as a fingerprint) and the handshake then proves the server holds it. */
+#define NOISE_KEY_MESSAGE_LEN (4 + X25519_KEY_LEN)
+
+void noise_key_request(uint8_t out[NOISE_KEY_MESSAGE_LEN]);
+bool noise_is_key_request(const uint8_t *msg, size_t len);
+void noise_key_answer(const uint8_t pub[X25519_KEY_LEN], uint8_t out[NOISE_KEY_MESSAGE_LEN]);
+/* False if msg is not a key answer. */
+bool noise_read_key_answer(const uint8_t *msg, size_t len, uint8_t pub[X25519_KEY_LEN]);
 
 #endif

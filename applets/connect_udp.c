@@ -1,0 +1,380 @@
+/* `sspsh connect --udp [USER@]HOST[:PORT]`: an SSH-free session with the
+ * daemon of `sspsh server --listen`. Usage text: CONNECT_UDP_USAGE. */
+#include "applets/connect_udp.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mbedtls/platform_util.h>
+
+#include "applets/applets.h"
+#include "applets/connect_predict.h"
+#include "applets/connect_session.h"
+#include "applets/udp_client.h"
+#include "core/keyfile.h"
+#include "core/log.h"
+#include "core/options.h"
+#include "core/tty.h"
+
+struct udp_options {
+	char host[256];
+	char port[8];
+	const char *identity;		/* -i FILE */
+	const char *server_key;		/* --server-key KEY */
+	bool list;
+	bool attach;
+	uint64_t attach_id;		/* 0: the most recently detached */
+	const char *predict;
+	char **command;
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("sspsh: connect: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\n", stderr);
+	fputs(connect_usage, stderr);
+	return EXIT_USAGE;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* "[USER@]HOST[:PORT]", HOST an IPv6 address in brackets if it has a port. */
+static bool parse_target(const char *text, struct udp_options *o)
+{
+	const char *at = strchr(text, '@'), *host = at ? at + 1 : text, *port = NULL;
+	size_t host_len;
+
+	if (host[0] == '[') {
+		const char *close = strchr(host, ']');
+		if (!close || (close[1] && close[1] != ':'))
+			return false;
+		host++;
+		host_len = (size_t)(close - host);
+		port = close[1] ? close + 2 : NULL;
+	} else {
+		const char *colon = strchr(host, ':');
+		bool one_colon = colon && !strchr(colon + 1, ':');
+		host_len = one_colon ? (size_t)(colon - host) : strlen(host);
+		port = one_colon ? colon + 1 : NULL;
+	}
+	if (host_len == 0 || host_len >= sizeof o->host)
+		return false;
+	memcpy(o->host, host, host_len);
+	o->host[host_len] = '\0';
+	if (!port) {
+		snprintf(o->port, sizeof o->port, "%u", SSPSH_DAEMON_PORT);
+		return true;
+	}
+	if (!all_digits(port) || strlen(port) >= sizeof o->port || atol(port) < 1 || atol(port) > 65535)
+		return false;
+	snprintf(o->port, sizeof o->port, "%s", port);
+	return true;
+}
+
+static int parse_option(int argc, char **argv, int *i, struct udp_options *o)
+{
+	const char *arg = argv[*i], *value = *i + 1 < argc ? argv[*i + 1] : NULL;
+
+	if (strcmp(arg, "--list") == 0) {
+		o->list = true;
+	} else if (strcmp(arg, "--attach") == 0) {
+		o->attach = true;
+		if (value && all_digits(value)) {
+			o->attach_id = strtoull(value, NULL, 10);
+			++*i;
+		}
+	} else if (strncmp(arg, "--predict=", 10) == 0) {
+		o->predict = arg + 10;
+		if (strcmp(o->predict, "adaptive") && strcmp(o->predict, "always") && strcmp(o->predict, "never"))
+			return usage_error("bad --predict '%s' (adaptive, always or never)", o->predict);
+	} else if (strcmp(arg, "--udp") == 0 || strcmp(arg, "-i") == 0 || strcmp(arg, "--server-key") == 0) {
+		if (!value)
+			return usage_error("option '%s' needs a value", arg);
+		++*i;
+		if (strcmp(arg, "-i") == 0)
+			o->identity = value;
+		else if (strcmp(arg, "--server-key") == 0)
+			o->server_key = value;
+		else if (!parse_target(value, o))
+			return usage_error("bad --udp '%s' ([USER@]HOST[:PORT])", value);
+	} else {
+		return usage_error("'%s' does not go with --udp", arg);
+	}
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct udp_options *o)
+{
+	enum predict_mode mode;
+
+	memset(o, 0, sizeof *o);
+	for (int i = 1; i < argc; i++) {
+		int rc;
+
+		if (strcmp(argv[i], "--") == 0) {
+			if (i + 1 < argc)
+				o->command = &argv[i + 1];
+			break;
+		}
+		if ((rc = parse_option(argc, argv, &i, o)) != 0)
+			return rc;
+	}
+	if (!o->host[0])
+		return usage_error("%s", "--udp needs [USER@]HOST[:PORT]");
+	if (o->list + o->attach + (o->command != NULL) > 1)
+		return usage_error("%s", "give at most one of --list, --attach and a COMMAND");
+	if (!local_echo_mode(o->predict, &mode))	/* --predict, else the environment */
+		return EXIT_USAGE;
+	o->predict = predict_mode_name(mode);
+	return 0;
+}
+
+/* ---- Keys ---- */
+
+static bool load_identity(const struct udp_options *o, uint8_t priv[KEY_LEN])
+{
+	char path[1024];
+
+	if (o->identity)
+		snprintf(path, sizeof path, "%s", o->identity);
+	else if (!keyfile_default_path("id_x25519", false, path, sizeof path))
+		return false;
+	if (access(path, F_OK) != 0 && !o->identity) {
+		log_error("no key %s: make one with `sspsh keygen` and add its .pub line to the "
+			  "server's ~/.sspsh/authorized_keys", path);
+		return false;
+	}
+	return keyfile_read_private(path, priv, NULL);
+}
+
+/* "host", or "[host]:port" off the default port, as ssh writes them. */
+static void known_host_name(const struct udp_options *o, char *out, size_t cap)
+{
+	if (atol(o->port) == SSPSH_DAEMON_PORT)
+		snprintf(out, cap, "%s", o->host);
+	else
+		snprintf(out, cap, "[%s]:%s", o->host, o->port);
+}
+
+static bool parse_key_text(const char *text, uint8_t key[KEY_LEN])
+{
+	struct public_key parsed;
+	char line[KEY_LINE_SIZE];
+	const char *why;
+
+	/* The base64 alone, or a whole "sspsh-x25519 KEY [comment]" line. */
+	if (strncmp(text, KEY_TYPE " ", sizeof KEY_TYPE) == 0)
+		snprintf(line, sizeof line, "%s", text);
+	else
+		snprintf(line, sizeof line, "%s %s", KEY_TYPE, text);
+	if (!key_parse_public(line, strlen(line), &parsed, &why)) {
+		log_error("--server-key: %s", why);
+		return false;
+	}
+	memcpy(key, parsed.key, KEY_LEN);
+	return true;
+}
+
+/* The key the server showed, checked against --server-key and known_hosts
+ * before any handshake; an unknown host is pinned after the handshake. */
+static bool check_server_key(const struct udp_options *o, const char *known_hosts, const char *name,
+			     const uint8_t key[KEY_LEN])
+{
+	struct known_host_result known;
+	uint8_t expected[KEY_LEN];
+	char fp[KEY_FINGERPRINT_SIZE];
+
+	if (o->server_key) {
+		if (!parse_key_text(o->server_key, expected))
+			return false;
+		if (memcmp(expected, key, KEY_LEN) != 0) {
+			key_fingerprint(key, fp);
+			log_error("the server %s shows the key %s, not the one given with --server-key: "
+				  "not connecting", name, fp);
+			return false;
+		}
+	}
+	if (!known_hosts_check(known_hosts, name, key, &known))
+		return false;
+	if (known.status == KNOWN_HOST_CHANGED) {
+		known_hosts_warn_changed(known_hosts, name, known.line, key);
+		return false;
+	}
+	return true;
+}
+
+/* Pins the server's key after the first handshake it finished (which
+ * proves it holds the key), once. */
+struct pin {
+	const char *known_hosts, *name;
+	const uint8_t *key;
+	bool done;
+};
+
+static void pin_once(struct pin *pin)
+{
+	if (!pin->done)
+		known_hosts_trust(pin->known_hosts, pin->name, pin->key);
+	pin->done = true;
+}
+
+/* ---- Requests ---- */
+
+static void window_size(uint16_t *cols, uint16_t *rows)
+{
+	int c = SSPSH_DEFAULT_COLS, r = SSPSH_DEFAULT_ROWS;
+
+	tty_size(STDIN_FILENO, &c, &r);
+	*cols = (uint16_t)(c > SSPSH_MAX_COLS ? SSPSH_MAX_COLS : c);
+	*rows = (uint16_t)(r > SSPSH_MAX_ROWS ? SSPSH_MAX_ROWS : r);
+}
+
+static void print_duration(uint32_t s, char *out, size_t cap)
+{
+	if (s < 120)
+		snprintf(out, cap, "%us", s);
+	else if (s < 7200)
+		snprintf(out, cap, "%um", s / 60);
+	else if (s < 172800)
+		snprintf(out, cap, "%uh", s / 3600);
+	else
+		snprintf(out, cap, "%ud", s / 86400);
+}
+
+static int list_sessions(int fd, const struct udp_addr *server, struct noise_client *nc, struct pin *pin)
+{
+	struct session_request req = { .kind = SESSION_LIST };
+	struct session_reply reply;
+	struct transport_keys keys;
+	uint32_t shown = 0;
+
+	do {
+		req.list_from = shown;
+		if (!udp_handshake(fd, server, nc, &req, NULL, SSPSH_CONNECT_TIMEOUT_MS, &keys, &reply))
+			return 1;
+		mbedtls_platform_zeroize(&keys, sizeof keys);
+		pin_once(pin);
+		if (!reply.ok) {
+			log_error("the server refused: %s", reply.error);
+			return 1;
+		}
+		if (shown == 0)
+			printf("%-6s %-6s %-6s %-9s %s\n", "ID", "AGE", "IDLE", "STATE", "COMMAND");
+		for (int i = 0; i < reply.count; i++) {
+			const struct session_info *s = &reply.sessions[i];
+			char age[16], idle[16];
+			print_duration(s->age_s, age, sizeof age);
+			print_duration(s->idle_s, idle, sizeof idle);
+			printf("%-6llu %-6s %-6s %-9s %s\n", (unsigned long long)s->id, age, idle,
+			       s->attached ? "attached" : "detached", s->command);
+		}
+		shown += (uint32_t)reply.count;
+	} while (reply.count > 0 && shown < reply.total);
+	if (reply.total == 0)
+		printf("(no sessions)\n");
+	return 0;
+}
+
+/* Takes fd. */
+static int run_session(const struct udp_options *o, int fd, const struct udp_addr *server,
+		       struct noise_client *nc, struct pin *pin)
+{
+	struct session_request req = { .kind = o->attach ? SESSION_ATTACH : SESSION_NEW, .id = o->attach_id };
+	struct client_settings settings = { .predict_mode = o->predict };
+	struct session_reply reply;
+	struct transport_keys keys;
+	struct rekeyer rekeyer;
+	struct transport *t;
+	char hint[640];
+	int rc;
+
+	window_size(&req.cols, &req.rows);
+	if (!udp_handshake(fd, server, nc, &req, o->command, SSPSH_CONNECT_TIMEOUT_MS, &keys, &reply)) {
+		close(fd);
+		return 1;
+	}
+	pin_once(pin);
+	if (!reply.ok) {
+		mbedtls_platform_zeroize(&keys, sizeof keys);
+		log_error("the server refused: %s", reply.error);
+		close(fd);
+		return 1;
+	}
+	t = transport_client_keyed(&keys, fd, server);
+	mbedtls_platform_zeroize(&keys, sizeof keys);
+	if (!t)
+		return 1;
+	snprintf(hint, sizeof hint, "[sspsh: detached from session %llu; `sspsh connect --udp %s:%s --attach %llu` resumes it.]",
+		 (unsigned long long)reply.id, o->host, o->port, (unsigned long long)reply.id);
+	settings.detach_notice = hint;
+	rekeyer_start(&rekeyer, nc, t, reply.id);
+	rc = client_session_run(t, &settings);
+	rekeyer_stop(&rekeyer);
+	return rc;
+}
+
+/* ---- Main ---- */
+
+static int connect_to(const struct udp_options *o, int fd, const struct udp_addr *server,
+		      const uint8_t priv[KEY_LEN])
+{
+	char known_hosts[1024], name[300];
+	uint8_t server_key[KEY_LEN];
+	struct pin pin = { known_hosts, name, server_key, false };
+	struct noise_client nc;
+	int rc;
+
+	known_host_name(o, name, sizeof name);
+	if (!keyfile_default_path("known_hosts", true, known_hosts, sizeof known_hosts)) {
+		close(fd);
+		return 1;
+	}
+	if (!udp_fetch_server_key(fd, server, server_key, SSPSH_CONNECT_TIMEOUT_MS)) {
+		log_error("no answer from %s:%s (is `sspsh server --listen` running there?)", o->host, o->port);
+		close(fd);
+		return 1;
+	}
+	if (!check_server_key(o, known_hosts, name, server_key) || !noise_client_init(&nc, priv, server_key)) {
+		close(fd);
+		return 1;
+	}
+	if (o->list) {
+		rc = list_sessions(fd, server, &nc, &pin);
+		close(fd);
+	} else {
+		rc = run_session(o, fd, server, &nc, &pin);
+	}
+	noise_client_wipe(&nc);
+	return rc;
+}
+
+int connect_udp_main(int argc, char **argv)
+{
+	struct udp_options o;
+	struct udp_addr server;
+	uint8_t priv[KEY_LEN];
+	int rc = parse_options(argc, argv, &o), fd;
+
+	if (rc)
+		return rc;
+	if (!load_identity(&o, priv))
+		return 1;
+	if (!udp_addr_resolve(o.host, o.port, &server) || (fd = udp_bind_ephemeral(server.ss.ss_family)) < 0) {
+		mbedtls_platform_zeroize(priv, sizeof priv);
+		return 1;
+	}
+	rc = connect_to(&o, fd, &server, priv);
+	mbedtls_platform_zeroize(priv, sizeof priv);
+	return rc;
+}

@@ -1,0 +1,39 @@
+/* The sessions of an SSH-free daemon (`sspsh server --listen`) and the
+ * handshakes that create, attach, list and rekey them, all on one UDP
+ * socket. The event loop (applets/daemon.c) owns the socket and the epoll
+ * set; this module registers each session's pty in that set with the
+ * session itself as the event's data pointer. */
+#ifndef SSPSH_DAEMON_SESSIONS_H
+#define SSPSH_DAEMON_SESSIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/keyfile.h"
+
+struct udp_addr;
+struct daemon_sessions;
+struct dsession;
+
+/* host_priv is copied; authorized is taken (freed with the daemon). */
+struct daemon_sessions *daemon_sessions_new(int udp_fd, int epoll_fd, const uint8_t host_priv[KEY_LEN],
+					    struct key_list *authorized, uint64_t now);
+/* Hangs up every program. */
+void daemon_sessions_free(struct daemon_sessions *d);
+/* A new list of authorized keys (SIGHUP); sessions of removed keys stay. */
+void daemon_sessions_set_authorized(struct daemon_sessions *d, struct key_list *authorized);
+
+/* One datagram from the shared socket. */
+void daemon_sessions_datagram(struct daemon_sessions *d, const uint8_t *data, size_t len,
+			      const struct udp_addr *from, uint64_t now);
+/* An epoll event whose data pointer is a session. */
+void daemon_sessions_pty_ready(struct daemon_sessions *d, struct dsession *s, uint32_t events, uint64_t now);
+/* Collects programs that have exited (SIGCHLD). */
+void daemon_sessions_reap(struct daemon_sessions *d);
+/* Runs what is due, drops finished sessions and stale handshakes; returns
+ * the next time it has work. */
+uint64_t daemon_sessions_step(struct daemon_sessions *d, uint64_t now);
+size_t daemon_sessions_count(const struct daemon_sessions *d);
+
+#endif

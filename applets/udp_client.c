@@ -1,0 +1,206 @@
+#include "applets/udp_client.h"
+
+#include <poll.h>
+#include <string.h>
+
+#include <mbedtls/platform_util.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/options.h"
+
+void transport_keys_from_noise(struct transport_keys *keys, const struct noise_session *ns)
+{
+	memcpy(keys->send, ns->send_key, sizeof keys->send);
+	memcpy(keys->recv, ns->recv_key, sizeof keys->recv);
+	keys->local_index = ns->local_index;
+	keys->remote_index = ns->remote_index;
+}
+
+/* Waits up to wait_ms for a datagram from the server; its length, or -1. */
+static long receive_from_server(int fd, const struct udp_addr *server, uint8_t *data, size_t cap, int wait_ms)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	struct udp_addr from;
+	long n;
+
+	if (poll(&p, 1, wait_ms < 0 ? 0 : wait_ms) <= 0)
+		return -1;
+	n = udp_receive(fd, data, cap, &from);
+	if (n < 0 || !udp_addr_equal(&from, server))
+		return -1;
+	return n;
+}
+
+bool udp_fetch_server_key(int fd, const struct udp_addr *server, uint8_t pub[X25519_KEY_LEN], int timeout_ms)
+{
+	uint8_t request[NOISE_KEY_MESSAGE_LEN], data[2048];
+	uint64_t start = clock_ms(), sent = 0;
+
+	noise_key_request(request);
+	while (clock_ms() - start < (uint64_t)timeout_ms) {
+		uint64_t now = clock_ms();
+		long n;
+
+		if (!sent || now - sent >= SSPSH_HANDSHAKE_RETRY_MS) {
+			(void)udp_send(fd, request, sizeof request, server);
+			sent = now;
+		}
+		n = receive_from_server(fd, server, data, sizeof data, (int)(sent + SSPSH_HANDSHAKE_RETRY_MS - now));
+		if (n > 0 && noise_read_key_answer(data, (size_t)n, pub))
+			return true;
+	}
+	return false;
+}
+
+static bool send_initiation(int fd, const struct udp_addr *server, struct noise_client *nc,
+			    const struct buf *payload, struct buf *out)
+{
+	if (!noise_client_initiate(nc, payload->data, payload->len, clock_ms(), out))
+		return false;
+	(void)udp_send(fd, out->data, out->len, server);
+	return true;
+}
+
+bool udp_handshake(int fd, const struct udp_addr *server, struct noise_client *nc,
+		   const struct session_request *req, char *const *argv, int timeout_ms,
+		   struct transport_keys *keys, struct session_reply *reply)
+{
+	uint8_t data[2048], payload[SSPSH_HANDSHAKE_PAYLOAD_MAX];
+	uint64_t start = clock_ms(), sent = 0;
+	struct buf request, out;
+	struct noise_session ns;
+	bool done = false, ok = false;
+
+	buf_init(&request);
+	buf_init(&out);
+	if (!session_request_encode(req, argv, &request)) {
+		log_error("the command is too long to send (%d bytes at most)", SSPSH_HANDSHAKE_PAYLOAD_MAX);
+		goto out;
+	}
+	while (!done && clock_ms() - start < (uint64_t)timeout_ms) {
+		uint64_t now = clock_ms();
+		size_t payload_len = 0;
+		long n;
+
+		if (!sent || now - sent >= SSPSH_HANDSHAKE_RETRY_MS) {
+			if (!send_initiation(fd, server, nc, &request, &out))
+				goto out;
+			sent = now;
+		}
+		n = receive_from_server(fd, server, data, sizeof data, (int)(sent + SSPSH_HANDSHAKE_RETRY_MS - now));
+		if (n <= 0)
+			continue;
+		switch (noise_client_receive(nc, data, (size_t)n, clock_ms(), &ns, payload, &payload_len)) {
+		case NOISE_GOT_COOKIE:
+			sent = 0;	/* initiate again at once, with the cookie */
+			break;
+		case NOISE_ESTABLISHED:
+			done = true;
+			transport_keys_from_noise(keys, &ns);
+			noise_session_wipe(&ns);
+			ok = session_reply_decode(req->kind, payload, payload_len, reply);
+			if (!ok)
+				log_error("the server's answer makes no sense");
+			break;
+		default:
+			break;
+		}
+	}
+	if (!done)
+		log_error("no answer from the server (is the key in its authorized_keys?)");
+out:
+	buf_free(&request);
+	buf_free(&out);
+	return ok;
+}
+
+/* ---- Rekeying ---- */
+
+static uint64_t datagrams(const struct transport *t)
+{
+	const struct transport_counters *c = transport_counters(t);
+
+	return c->datagrams_sent + c->datagrams_received;
+}
+
+static uint64_t rekey_due(void *ctx)
+{
+	struct rekeyer *r = ctx;
+
+	if (r->in_progress)
+		return r->sent_ms + SSPSH_HANDSHAKE_RETRY_MS;
+	if (datagrams(r->t) - r->datagrams_at_keys >= SSPSH_REKEY_AFTER_DATAGRAMS)
+		return 0;
+	return r->keys_since_ms + SSPSH_REKEY_AFTER_MS;
+}
+
+static void rekey_tick(void *ctx, uint64_t now)
+{
+	struct rekeyer *r = ctx;
+	struct session_request req = { .kind = SESSION_REKEY, .id = r->session_id };
+	struct buf payload;
+
+	if (now < rekey_due(ctx))
+		return;
+	buf_init(&payload);
+	if (session_request_encode(&req, NULL, &payload) &&
+	    noise_client_initiate(r->nc, payload.data, payload.len, now, &r->out)) {
+		transport_send_raw(r->t, r->out.data, r->out.len);
+		r->in_progress = true;
+		log_debug("rekey: handshake sent");
+	}
+	r->sent_ms = now;
+	buf_free(&payload);
+}
+
+static void rekey_datagram(void *ctx, const uint8_t *data, size_t len)
+{
+	struct rekeyer *r = ctx;
+	uint8_t payload[SSPSH_HANDSHAKE_PAYLOAD_MAX];
+	struct session_reply reply;
+	struct transport_keys keys;
+	struct noise_session ns;
+	size_t payload_len = 0;
+
+	if (!r->in_progress)
+		return;
+	switch (noise_client_receive(r->nc, data, len, clock_ms(), &ns, payload, &payload_len)) {
+	case NOISE_GOT_COOKIE:
+		r->sent_ms = 0;		/* again at the next tick, with the cookie */
+		return;
+	case NOISE_ESTABLISHED:
+		break;
+	default:
+		return;
+	}
+	transport_keys_from_noise(&keys, &ns);
+	noise_session_wipe(&ns);
+	if (session_reply_decode(SESSION_REKEY, payload, payload_len, &reply) && reply.ok &&
+	    transport_rekey(r->t, &keys)) {
+		r->in_progress = false;
+		r->keys_since_ms = clock_ms();
+		r->datagrams_at_keys = datagrams(r->t);
+		r->rekeys++;
+		log_debug("rekey: fresh keys");
+	}
+	mbedtls_platform_zeroize(&keys, sizeof keys);
+}
+
+void rekeyer_start(struct rekeyer *r, struct noise_client *nc, struct transport *t, uint64_t session_id)
+{
+	struct transport_control control = { rekey_datagram, rekey_due, rekey_tick, r };
+
+	memset(r, 0, sizeof *r);
+	r->nc = nc;
+	r->t = t;
+	r->session_id = session_id;
+	r->keys_since_ms = clock_ms();
+	buf_init(&r->out);
+	transport_set_control(t, &control);
+}
+
+void rekeyer_stop(struct rekeyer *r)
+{
+	buf_free(&r->out);
+}

@@ -1,0 +1,49 @@
+/* The client's side of the SSH-free handshake (net/noise.h) on its own UDP
+ * socket: learning the server's key, one blocking handshake that carries a
+ * session request (net/session_msg.h), and rekeying an open session from
+ * the transport's control hooks. */
+#ifndef SSPSH_UDP_CLIENT_H
+#define SSPSH_UDP_CLIENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "net/noise.h"
+#include "net/session_msg.h"
+#include "net/transport.h"
+#include "net/udp.h"
+
+/* Asks the server for its key until it answers or timeout_ms pass. */
+bool udp_fetch_server_key(int fd, const struct udp_addr *server, uint8_t pub[X25519_KEY_LEN],
+			  int timeout_ms);
+
+/* Sends the request in a handshake (again every SSPSH_HANDSHAKE_RETRY_MS)
+ * until the server answers or timeout_ms pass. On success keys hold the
+ * session's keys and reply the server's answer (which may be a refusal).
+ * False (logged) on silence or a malformed answer. */
+bool udp_handshake(int fd, const struct udp_addr *server, struct noise_client *nc,
+		   const struct session_request *req, char *const *argv, int timeout_ms,
+		   struct transport_keys *keys, struct session_reply *reply);
+
+/* Fresh keys for session `id` every SSPSH_REKEY_AFTER_MS or
+ * SSPSH_REKEY_AFTER_DATAGRAMS, through t's control hooks. */
+struct rekeyer {
+	struct noise_client *nc;
+	struct transport *t;
+	uint64_t session_id;
+	uint64_t keys_since_ms;
+	uint64_t datagrams_at_keys;	/* sent + received when the keys were made */
+	bool in_progress;
+	uint64_t sent_ms;
+	uint64_t rekeys;		/* completed, for tests and -v */
+	struct buf out;
+};
+
+/* Hooks r into t (r must outlive t's use). */
+void rekeyer_start(struct rekeyer *r, struct noise_client *nc, struct transport *t, uint64_t session_id);
+void rekeyer_stop(struct rekeyer *r);
+
+void transport_keys_from_noise(struct transport_keys *keys, const struct noise_session *ns);
+
+#endif
