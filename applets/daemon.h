@@ -9,8 +9,8 @@
 "sspsh keygen); the daemon's own key, ~/.sspsh/host_x25519, is made on first run.\n" \
 "SIGHUP rereads authorized_keys.\n" \
 "\n" \
-"  --listen [ADDR:]PORT  UDP port (default 60000 if PORT is 0), on ADDR only if\n" \
-"                        given (an IPv6 ADDR in brackets)\n" \
+"  --listen [ADDR:]PORT  the UDP port (clients try 60000 unless told), on ADDR\n" \
+"                        only if given (an IPv6 ADDR in brackets)\n" \
 "  --user NAME           started as root: bind, then run as NAME for good.\n" \
 "                        The daemon refuses to run as root without it\n" \
 "                        (--user root insists on root)\n" \
