@@ -53,6 +53,7 @@ struct ssh_ctx {
 	struct shell_words words;
 	char control_dir[64];	/* "" unless --install */
 	char control_path[96];
+	char config_host[256];	/* --remote-ip=local: HostName from ssh -G */
 };
 
 /* ---- options ---- */
@@ -436,18 +437,55 @@ static const char *dest_host(const char *dest)
 	return at ? at + 1 : dest;
 }
 
-/* Where to send datagrams: see --remote-ip. */
-static const char *server_address(const struct opts *o, const struct bootstrap_connect *c)
+/* The name ssh really connects to for dest: its configuration may map an
+ * alias to another HostName. Falls back to dest's host part. */
+static const char *configured_host(struct ssh_ctx *ctx)
 {
+	struct argv_list a;
+	struct buf out;
+	const char *line, *end;
+	int status;
+
+	if (!argv_start(&a, ctx))
+		return dest_host(ctx->o->dest);
+	argv_add(&a, "-G");
+	add_common_options(&a, ctx, false);
+	argv_add(&a, "--");
+	argv_add(&a, ctx->o->dest);
+	argv_log(&a);
+	buf_init(&out);
+	status = ssh_spawn_capture((char *const *)a.v, &out, 1 << 16);
+	free(a.v);
+	buf_put_u8(&out, '\0');
+	for (line = (const char *)out.data; status == 0 && !out.oom && *line; line = end + 1) {
+		end = strchr(line, '\n');
+		if (!end)
+			break;
+		if (strncmp(line, "hostname ", 9) == 0 && end - line - 9 < (int)sizeof ctx->config_host) {
+			memcpy(ctx->config_host, line + 9, (size_t)(end - line - 9));
+			ctx->config_host[end - line - 9] = '\0';
+			break;
+		}
+	}
+	buf_free(&out);
+	if (!ctx->config_host[0])
+		return dest_host(ctx->o->dest);
+	return ctx->config_host;
+}
+
+/* Where to send datagrams: see --remote-ip. */
+static const char *server_address(struct ssh_ctx *ctx, const struct bootstrap_connect *c)
+{
+	const struct opts *o = ctx->o;
+
 	if (o->remote_ip && strcmp(o->remote_ip, "local") == 0)
-		return dest_host(o->dest);
+		return configured_host(ctx);
 	if (o->remote_ip && strcmp(o->remote_ip, "remote") != 0)
 		return o->remote_ip;
 	if (c->addr[0] && !strchr(c->addr, '%'))
 		return c->addr;
-	log_debug("the server did not say which address ssh reached; resolving %s here",
-		  dest_host(o->dest));
-	return dest_host(o->dest);
+	log_debug("the server did not say which address ssh reached; resolving the host here");
+	return configured_host(ctx);
 }
 
 /* Placeholder until the session client lands: says where it would go. */
@@ -503,7 +541,7 @@ int connect_ssh_main(int argc, char **argv)
 		return status;
 	}
 	memcpy(key, scan.connect.key, sizeof key);
-	status = open_session(server_address(&o, &scan.connect), scan.connect.port, key, &o);
+	status = open_session(server_address(&ctx, &scan.connect), scan.connect.port, key, &o);
 	mbedtls_platform_zeroize(key, sizeof key);
 	bootstrap_scan_wipe(&scan);
 	shell_words_free(&ctx.words);

@@ -199,6 +199,39 @@ int ssh_spawn_scan(char *const argv[], struct bootstrap_scan *scan)
 	return status;
 }
 
+int ssh_spawn_capture(char *const argv[], struct buf *out, size_t max)
+{
+	struct child c;
+	int pipefd[2], null_fd, status = SSH_SPAWN_FAILED;
+	uint8_t chunk[4096];
+	ssize_t n;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		log_error("cannot start %s: %s", argv[0], strerror(errno));
+		return SSH_SPAWN_FAILED;
+	}
+	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (child_start(&c, argv, (const int[3]){ null_fd, pipefd[1], -1 })) {
+		close(pipefd[1]);
+		pipefd[1] = -1;
+		while ((n = read(pipefd[0], chunk, sizeof chunk)) != 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				break;
+			if (out->len < max)
+				buf_put(out, chunk, (size_t)n);
+		}
+		status = child_finish(&c, 0);
+	}
+	close(pipefd[0]);
+	if (pipefd[1] >= 0)
+		close(pipefd[1]);
+	if (null_fd >= 0)
+		close(null_fd);
+	return status;
+}
+
 int ssh_spawn_feed(char *const argv[], int input_fd, bool quiet)
 {
 	struct child c;

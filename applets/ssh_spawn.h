@@ -19,6 +19,10 @@
  * SSPSH_SSH_LINGER_MS to finish before it is stopped. Returns the status. */
 int ssh_spawn_scan(char *const argv[], struct bootstrap_scan *scan);
 
+/* Runs argv with stdin from /dev/null and appends its stdout to out (up to
+ * about max bytes; the rest is read and dropped). Returns the status. */
+int ssh_spawn_capture(char *const argv[], struct buf *out, size_t max);
+
 /* Runs argv with stdin read from input_fd (-1: ours); stdout and stderr are
  * ours, or /dev/null when quiet. Returns the status. */
 int ssh_spawn_feed(char *const argv[], int input_fd, bool quiet);
