@@ -52,7 +52,9 @@ struct ssh_ctx {
 	const struct opts *o;
 	struct shell_words words;
 	char control_dir[64];	/* "" unless --install */
-	char control_path[96];
+	char control_path[96];	/* "ControlPath=DIR/master" */
+	char control_persist[40];	/* "ControlPersist=SECONDS" */
+	bool install_failed;	/* and said why */
 	char config_host[256];	/* --remote-ip=local: HostName from ssh -G */
 };
 
@@ -231,8 +233,6 @@ static void argv_log(const struct argv_list *a)
 /* The options every ssh run shares: family and the master connection. */
 static void add_common_options(struct argv_list *a, const struct ssh_ctx *ctx, bool master)
 {
-	static char persist[48];
-
 	if (ctx->o->family == AF_INET)
 		argv_add(a, "-4");
 	else if (ctx->o->family == AF_INET6)
@@ -243,10 +243,9 @@ static void add_common_options(struct argv_list *a, const struct ssh_ctx *ctx, b
 	argv_add(a, ctx->control_path);
 	argv_add(a, "-o");
 	if (master) {
-		snprintf(persist, sizeof persist, "ControlPersist=%d", SSPSH_SSH_CONTROL_PERSIST_S);
 		argv_add(a, "ControlMaster=auto");
 		argv_add(a, "-o");
-		argv_add(a, persist);
+		argv_add(a, ctx->control_persist);
 	} else {
 		argv_add(a, "ControlMaster=no");
 	}
@@ -318,6 +317,8 @@ static bool make_control_dir(struct ssh_ctx *ctx)
 	}
 	snprintf(ctx->control_path, sizeof ctx->control_path, "ControlPath=%s/master",
 		 ctx->control_dir);
+	snprintf(ctx->control_persist, sizeof ctx->control_persist, "ControlPersist=%d",
+		 SSPSH_SSH_CONTROL_PERSIST_S);
 	return true;
 }
 
@@ -407,6 +408,8 @@ static int report_failure(const struct ssh_ctx *ctx, const struct bootstrap_scan
 
 	if (status == SSH_SPAWN_FAILED)
 		return 255;
+	if (ctx->install_failed)
+		return status;
 	if (scan->have_notfound) {
 		if (ctx->o->server)
 			log_error("connect: %s: cannot run '%s' (not found); --install copies this "
@@ -507,8 +510,10 @@ static int start_server(struct ssh_ctx *ctx, struct bootstrap_scan *scan)
 	if (scan->have_connect || !scan->have_notfound || !ctx->o->install)
 		return status;
 	status = install_self(ctx, scan->platform);
-	if (status != 0)
+	if (status != 0) {
+		ctx->install_failed = true;
 		return status;
+	}
 	return run_start(ctx, REMOTE_SERVER_INSTALLED, scan);
 }
 
