@@ -6,6 +6,7 @@
 #include "applets/applets.h"
 #include "applets/connect_local.h"
 #include "applets/connect_predict.h"
+#include "applets/connect_ssh.h"
 #include "applets/connect_session.h"
 #include "applets/connect_udp.h"
 #include "core/log.h"
@@ -13,9 +14,13 @@
 #include "net/transport.h"
 
 const char connect_usage[] =
-"usage: sspsh connect --direct HOST PORT        (key in $SSPSH_KEY)\n"
+"usage: sspsh connect [OPTIONS] [USER@]HOST [-- COMMAND [ARG]...]\n"
+"       sspsh connect --direct HOST PORT        (key in $SSPSH_KEY)\n"
 "       sspsh connect --local [--link SPEC] [-- COMMAND [ARG]...]\n"
 "\n"
+"The first form starts `sspsh server` on HOST over ssh, then talks to it over UDP.\n"
+"\n"
+CONNECT_SSH_USAGE
 "  --direct HOST PORT  connect to a running `sspsh server`; the session key is\n"
 "                      read from the environment variable SSPSH_KEY\n"
 "  --local             start a server on loopback and connect to it\n"
@@ -169,6 +174,8 @@ int connect_main(int argc, char **argv)
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (strcmp(argv[i], "--udp") == 0)
 			return connect_udp_main(argc, argv);
+	if (connect_ssh_wanted(argc, argv))
+		return connect_ssh_main(argc, argv);
 	if ((rc = parse_options(argc, argv, &o)) != 0)
 		return rc;
 	memset(&settings, 0, sizeof settings);

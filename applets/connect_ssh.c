@@ -22,14 +22,19 @@
 #include <unistd.h>
 
 #include <mbedtls/platform_util.h>
+#include <netdb.h>
 
 #include "applets/applets.h"
+#include "applets/connect_predict.h"
+#include "applets/connect_session.h"
 #include "applets/ssh_spawn.h"
 #include "core/bootstrap.h"
 #include "core/log.h"
 #include "core/options.h"
 #include "core/remote_cmd.h"
 #include "core/shell_words.h"
+#include "net/link.h"
+#include "net/transport.h"
 
 #define MAX_LOCALE_VARS 24
 
@@ -38,7 +43,7 @@ struct opts {
 	const char *server;
 	const char *port;
 	const char *remote_ip;	/* NULL or "remote": from the CONNECT line */
-	const char *predict;
+	const char *predict;	/* a mode name, checked */
 	const char *link;
 	int family;		/* AF_UNSPEC, AF_INET or AF_INET6 */
 	bool install;
@@ -117,11 +122,6 @@ static bool check_options(const struct opts *o)
 			  o->remote_ip);
 		return false;
 	}
-	if (o->predict && strcmp(o->predict, "adaptive") != 0 &&
-	    strcmp(o->predict, "always") != 0 && strcmp(o->predict, "never") != 0) {
-		log_error("connect: --predict wants adaptive, always or never, not '%s'", o->predict);
-		return false;
-	}
 	if (!o->dest || !o->dest[0] || o->dest[0] == '-') {
 		log_error("connect: which host? (sspsh connect --help)");
 		return false;
@@ -143,6 +143,7 @@ static void collect_locale(struct opts *o)
 
 static bool parse_options(int argc, char **argv, struct opts *o)
 {
+	enum predict_mode mode;
 	int c;
 
 	memset(o, 0, sizeof *o);
@@ -174,6 +175,9 @@ static bool parse_options(int argc, char **argv, struct opts *o)
 		optind++;
 	o->command = (const char *const *)&argv[optind];
 	collect_locale(o);
+	if (!local_echo_mode(o->predict, &mode))	/* --predict, else the environment */
+		return false;
+	o->predict = predict_mode_name(mode);
 	return check_options(o);
 }
 
@@ -491,15 +495,57 @@ static const char *server_address(struct ssh_ctx *ctx, const struct bootstrap_co
 	return configured_host(ctx);
 }
 
-/* Placeholder until the session client lands: says where it would go. */
-static int open_session(const char *host, const char *port, const char *key,
+/* host (a name or numeric) as a numeric address of the wanted family. */
+static bool numeric_address(const char *host, int family, char *out, size_t cap)
+{
+	struct addrinfo hints = { .ai_family = family, .ai_socktype = SOCK_DGRAM };
+	struct addrinfo *res;
+	int err = getaddrinfo(host, NULL, &hints, &res);
+
+	if (err != 0) {
+		log_error("connect: cannot resolve %s: %s", host, gai_strerror(err));
+		return false;
+	}
+	err = getnameinfo(res->ai_addr, res->ai_addrlen, out, (socklen_t)cap, NULL, 0,
+			  NI_NUMERICHOST);
+	freeaddrinfo(res);
+	if (err != 0) {
+		log_error("connect: %s: %s", host, gai_strerror(err));
+		return false;
+	}
+	return true;
+}
+
+/* The UDP session, in this process: the key goes from ssh's output to the
+ * transport in memory only. */
+static int open_session(const char *host, const char *port, const char *key_text,
 			const struct opts *o)
 {
-	(void)key;
-	(void)o;
-	log_error("connect: server is up at %s port %s, but the session client is not built yet",
-		  host, port);
-	return EXIT_USAGE;
+	struct client_settings settings = { .predict_mode = o->predict };
+	struct transport_key key;
+	struct link_params link;
+	struct transport *t;
+	char numeric[NI_MAXHOST], err[200];
+	const char *why;
+
+	if (o->link && !link_parse(o->link, &link, err, sizeof err)) {
+		log_error("connect: --link: %s", err);
+		return EXIT_USAGE;
+	}
+	if (!numeric_address(host, o->family, numeric, sizeof numeric))
+		return 1;
+	if (!transport_key_parse(&key, key_text, &why)) {
+		log_error("connect: the server's key: %s", why);
+		return 1;
+	}
+	log_debug("connecting to %s port %s", numeric, port);
+	t = transport_client(&key, numeric, (uint16_t)atoi(port));
+	transport_key_zero(&key);
+	if (!t || (o->link && !transport_set_link(t, &link))) {
+		transport_free(t);
+		return 1;
+	}
+	return client_session_run(t, &settings);
 }
 
 /* Starts the server, installing it first if it is missing and --install. */
@@ -515,6 +561,14 @@ static int start_server(struct ssh_ctx *ctx, struct bootstrap_scan *scan)
 		return status;
 	}
 	return run_start(ctx, REMOTE_SERVER_INSTALLED, scan);
+}
+
+bool connect_ssh_wanted(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--direct") == 0 || strcmp(argv[i], "--local") == 0)
+			return false;
+	return true;
 }
 
 int connect_ssh_main(int argc, char **argv)
