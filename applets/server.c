@@ -1,4 +1,5 @@
 /* sspsh server: the server side of a session. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,7 +22,9 @@ const char server_usage[] =
 "       sspsh server --listen [ADDR:]PORT [--user NAME] [--foreground]\n"
 "\n"
 "Runs COMMAND (default: your login shell) in a pseudo-terminal and serves its\n"
-"screen over UDP. Prints one line, SSPSH CONNECT <port> <key>, then detaches.\n"
+"screen over UDP. Prints one line, SSPSH CONNECT <port> <key> [<addr>], then\n"
+"detaches; <addr> is this host's address from $SSH_CONNECTION when started\n"
+"over ssh (`sspsh connect HOST` does that).\n"
 "\n"
 "  -i ADDR           bind to this local address (default: all)\n"
 "  -p PORT|LOW:HIGH  UDP port, or the first free one of a range (default 60001:60999)\n"
@@ -149,6 +152,23 @@ static void print_connect_line(uint16_t port, const char *key_text, const char *
 	fflush(stdout);
 }
 
+/* The address the ssh client reached, from SSH_CONNECTION ("client_ip
+ * client_port server_ip server_port"): the client can reach it with no DNS
+ * of its own. NULL when not started over ssh (or not a plain address). */
+static const char *ssh_server_address(char *out, size_t cap)
+{
+	const char *conn = getenv("SSH_CONNECTION");
+	unsigned char bytes[16];
+	char addr[64];
+
+	if (!conn || sscanf(conn, "%*s %*s %63s", addr) != 1)
+		return NULL;
+	if (inet_pton(AF_INET, addr, bytes) != 1 && inet_pton(AF_INET6, addr, bytes) != 1)
+		return NULL;
+	snprintf(out, cap, "%s", addr);
+	return out;
+}
+
 static struct transport *open_transport(const struct server_options *o, char key_text[])
 {
 	struct transport_key key;
@@ -168,7 +188,7 @@ int server_main(int argc, char **argv)
 	static const char *const unset[] = { "SSPSH_KEY", NULL };
 	struct server_options o;
 	struct login login;
-	char key_text[TRANSPORT_KEY_TEXT_LEN + 1];
+	char key_text[TRANSPORT_KEY_TEXT_LEN + 1], address[64];
 	struct transport *t;
 	int rc;
 
@@ -184,7 +204,8 @@ int server_main(int argc, char **argv)
 	t = open_transport(&o, key_text);
 	if (!t)
 		return 1;
-	print_connect_line(transport_local_port(t), key_text, NULL);
+	print_connect_line(transport_local_port(t), key_text,
+			   ssh_server_address(address, sizeof address));
 	memset(key_text, 0, sizeof key_text);
 	if (!o.foreground && !daemonize()) {
 		transport_free(t);

@@ -172,7 +172,23 @@ else
 fi
 
 # The plain form, found in ~/.local/bin though that is not on the login PATH.
-connect_and_use ssh_connect_session "$SSH_OPTS" || true
+# The UDP session goes to the address ssh reached, as the server saw it.
+if connect_and_use ssh_connect_session "$SSH_OPTS" -v "2>$work/session.err"; then
+	if grep -q 'connecting to 127.0.0.1 port' "$work/session.err" &&
+	   ! grep -q 'did not say which address' "$work/session.err"; then
+		pass ssh_connect_address_from_server
+	else
+		fail ssh_connect_address_from_server "$(grep -m1 connecting "$work/session.err")"
+	fi
+fi
+
+# --remote-ip=local: the client resolves the name itself, through ssh's own
+# configuration (an alias whose HostName is 127.0.0.1).
+printf 'Host sspsh-test-alias\n  HostName 127.0.0.1\n  Port %s\n  IdentityFile %s\n' \
+	"$SSHD_PORT" "$SSHD_KEY" >"$work/ssh_config"
+DEST=$SSHD_USER@sspsh-test-alias connect_and_use ssh_connect_remote_ip_local \
+	"ssh -F $work/ssh_config -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes" \
+	--remote-ip=local || true
 
 # Questions ssh asks reach the user: an unknown host key, answered in the terminal.
 if ASK=1 connect_and_use ssh_connect_host_key_question \
