@@ -7,5 +7,6 @@ int bench_emu_main(int argc, char **argv);
 int bench_handshake_main(int argc, char **argv);
 int bench_net_main(int argc, char **argv);
 int bench_predict_main(int argc, char **argv);
+int bench_sessions_main(int argc, char **argv);
 
 #endif
