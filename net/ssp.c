@@ -326,8 +326,10 @@ static bool apply_instruction(struct ssp *s, const struct ssp_instruction *in, u
 	state = s->cfg.remote_ops->apply(base->state, in->diff, in->diff_len);
 	if (!state)
 		return false;
+	/* received[0] is the peer's diff base until its throwaway moves past
+	 * it; forget the oldest state after it instead. */
 	if (s->n_received == SSPSH_MAX_RECEIVED_STATES)
-		drop_received(s, 0);
+		drop_received(s, 1);
 	s->received[s->n_received++] = (struct held_state){ in->new_num, state };
 	s->stats.states_received++;
 	owe_ack(s, now);

@@ -91,6 +91,7 @@ struct net {
 	unsigned seed;
 	int loss_pct, dup_pct, jitter_ms, delay_ms;
 	bool down;
+	bool down_to[2];	/* one direction only: datagrams to this side are lost */
 	uint64_t now;
 };
 
@@ -114,7 +115,7 @@ static void enqueue(struct net *n, int to, const uint8_t *p, size_t len)
 {
 	int copies = 1 + ((int)(rnd(n) % 100) < n->dup_pct);
 
-	if (n->down || (int)(rnd(n) % 100) < n->loss_pct || n->n == 4096 || len > 1500)
+	if (n->down || n->down_to[to] || (int)(rnd(n) % 100) < n->loss_pct || n->n == 4096 || len > 1500)
 		return;
 	while (copies-- && n->n < 4096) {
 		struct packet *q = &n->queue[n->n++];
@@ -364,6 +365,32 @@ TEST(an_outage_heals)
 	teardown(&a, &b);
 }
 
+/* Acks lost for long: the receiver takes in many more states than it can
+ * hold, all diffed from the one base the sender still has acknowledged. It
+ * must keep that base, or every later diff fails to apply; then it keeps
+ * acking a state the sender has long forgotten, and the session stalls. */
+TEST(a_long_loss_of_acks_does_not_stall_the_session)
+{
+	char line[64];
+
+	setup(&net, &a, &b, 1400);
+	side_set(&a, "start", true);
+	run(&net, &a, &b, 200);
+	net.down_to[0] = true;	/* b's acks never reach a */
+	for (int i = 0; i < 4 * SSPSH_MAX_RECEIVED_STATES; i++) {
+		snprintf(line, sizeof line, "state %d", i);
+		side_set(&a, line, true);
+		run(&net, &a, &b, 40);
+	}
+	EXPECT_STR(remote_text(&b), line);
+	net.down_to[0] = false;
+	side_set(&a, "after", true);
+	run(&net, &a, &b, 3000);
+	EXPECT_STR(remote_text(&b), "after");
+	EXPECT(ssp_all_acked(a.ssp));
+	teardown(&a, &b);
+}
+
 /* Datagrams are authenticated by the transport before they get here, so
  * garbage only tests that parsing never reads out of bounds (run under
  * ASan) and that a header cut short is never taken for a datagram. */
@@ -404,6 +431,7 @@ int main(void)
 	RUN(large_states_are_fragmented_and_survive_loss);
 	RUN(memory_stays_bounded_when_acks_never_come_back);
 	RUN(an_outage_heals);
+	RUN(a_long_loss_of_acks_does_not_stall_the_session);
 	RUN(garbage_and_truncated_datagrams_are_dropped);
 	return unit_exit_status();
 }
