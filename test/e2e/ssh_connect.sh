@@ -105,6 +105,24 @@ chmod 0755 "$work/dying_ssh"
 expect_failure ssh_connect_ssh_killed 137 'stopped by signal 9' \
 	"$SSPSH connect --ssh=$work/dying_ssh $DEST"
 
+# Ctrl-C while ssh is still at it (a hung login): ssh stops, sspsh says so.
+printf '#!/bin/sh\nstty -echo </dev/tty\nexec sleep 30\n' >"$work/hung_ssh"
+chmod 0755 "$work/hung_ssh"
+rm -f "$work/rc"
+type_line "stty -g >$work/stty.before; $SSPSH connect --ssh=$work/hung_ssh $DEST 2>$work/err; echo \$? >$work/rc.tmp; stty -g >$work/stty.after; mv $work/rc.tmp $work/rc"
+sleep 1
+tmx send-keys -t t C-c
+for i in $(seq 100); do [ -f "$work/rc" ] && break; sleep 0.1; done
+if [ "$(cat "$work/rc" 2>/dev/null)" != 130 ]; then
+	fail ssh_connect_interrupted "exit status $(cat "$work/rc" 2>/dev/null), expected 130"
+elif ! grep -q 'stopped by signal 2' "$work/err"; then
+	fail ssh_connect_interrupted "no message"
+elif ! cmp -s "$work/stty.before" "$work/stty.after"; then
+	fail ssh_connect_interrupted "terminal settings changed"
+else
+	pass ssh_connect_interrupted
+fi
+
 # A host of another machine type: --install refuses, and leaves no ssh
 # master directory behind.
 printf '#!/bin/sh\necho "SSPSH NOTFOUND Linux sparc64"\nexit 127\n' >"$work/sparc_ssh"
