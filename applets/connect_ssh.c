@@ -44,7 +44,8 @@ struct opts {
 	const char *port;
 	const char *remote_ip;	/* NULL or "remote": from the CONNECT line */
 	const char *predict;	/* a mode name, checked */
-	const char *link;
+	const char *link;	/* --link SPEC, parsed into link_params */
+	struct link_params link_params;
 	int family;		/* AF_UNSPEC, AF_INET or AF_INET6 */
 	bool install;
 	const char *dest;	/* [user@]host as given to ssh */
@@ -110,8 +111,14 @@ static bool is_numeric_address(const char *s)
 	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
 }
 
-static bool check_options(const struct opts *o)
+static bool check_options(struct opts *o)
 {
+	char err[200];
+
+	if (o->link && !link_parse(o->link, &o->link_params, err, sizeof err)) {
+		log_error("connect: --link: %s", err);
+		return false;
+	}
 	if (o->port && !valid_port_spec(o->port)) {
 		log_error("connect: -p wants PORT or LOW:HIGH (1-65535), not '%s'", o->port);
 		return false;
@@ -517,31 +524,29 @@ static bool numeric_address(const char *host, int family, char *out, size_t cap)
 }
 
 /* The UDP session, in this process: the key goes from ssh's output to the
- * transport in memory only. */
-static int open_session(const char *host, const char *port, const char *key_text,
+ * transport in memory only; key_text is wiped once parsed. */
+static int open_session(const char *host, const char *port, char *key_text,
 			const struct opts *o)
 {
 	struct client_settings settings = { .predict_mode = o->predict };
 	struct transport_key key;
-	struct link_params link;
 	struct transport *t;
-	char numeric[NI_MAXHOST], err[200];
+	char numeric[NI_MAXHOST];
 	const char *why;
+	bool ok;
 
-	if (o->link && !link_parse(o->link, &link, err, sizeof err)) {
-		log_error("connect: --link: %s", err);
-		return EXIT_USAGE;
-	}
 	if (!numeric_address(host, o->family, numeric, sizeof numeric))
 		return 1;
-	if (!transport_key_parse(&key, key_text, &why)) {
+	ok = transport_key_parse(&key, key_text, &why);
+	mbedtls_platform_zeroize(key_text, strlen(key_text));
+	if (!ok) {
 		log_error("connect: the server's key: %s", why);
 		return 1;
 	}
 	log_debug("connecting to %s port %s", numeric, port);
 	t = transport_client(&key, numeric, (uint16_t)atoi(port));
 	transport_key_zero(&key);
-	if (!t || (o->link && !transport_set_link(t, &link))) {
+	if (!t || (o->link && !transport_set_link(t, &o->link_params))) {
 		transport_free(t);
 		return 1;
 	}
@@ -577,7 +582,6 @@ int connect_ssh_main(int argc, char **argv)
 	struct bootstrap_scan scan;
 	struct opts o;
 	const char *error = NULL;
-	char key[BOOTSTRAP_KEY_MAX + 1];
 	int status;
 
 	if (!parse_options(argc, argv, &o))
@@ -599,10 +603,9 @@ int connect_ssh_main(int argc, char **argv)
 		bootstrap_scan_wipe(&scan);
 		return status;
 	}
-	memcpy(key, scan.connect.key, sizeof key);
-	status = open_session(server_address(&ctx, &scan.connect), scan.connect.port, key, &o);
-	mbedtls_platform_zeroize(key, sizeof key);
-	bootstrap_scan_wipe(&scan);
+	status = open_session(server_address(&ctx, &scan.connect), scan.connect.port,
+			      scan.connect.key, &o);
+	bootstrap_scan_wipe(&scan);	/* the key too */
 	shell_words_free(&ctx.words);
 	return status;
 }

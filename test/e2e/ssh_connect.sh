@@ -206,7 +206,7 @@ printf 'Host sspsh-test-alias\n  HostName 127.0.0.1\n  Port %s\n  IdentityFile %
 	"$SSHD_PORT" "$SSHD_KEY" >"$work/ssh_config"
 DEST=$SSHD_USER@sspsh-test-alias connect_and_use ssh_connect_remote_ip_local \
 	"ssh -F $work/ssh_config -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes" \
-	--remote-ip=local || true
+	--remote-ip=local --link delay=40,loss=5% --predict=always || true
 
 # Questions ssh asks reach the user: an unknown host key, answered in the terminal.
 if ASK=1 connect_and_use ssh_connect_host_key_question \
