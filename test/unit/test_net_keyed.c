@@ -1,0 +1,189 @@
+/* Daemon-mode transports on loopback: a client that owns its socket, a
+ * daemon's transport fed from a shared socket, directional keys, receiver
+ * indices, the close datagram and rekeying. */
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/random.h"
+#include "net/datagram.h"
+#include "net/transport.h"
+#include "net/udp.h"
+#include "test/unit/unit.h"
+
+struct pair {
+	int daemon_fd;			/* the shared socket */
+	struct udp_addr daemon_addr;
+	struct transport *client, *server;
+	struct transport_keys client_keys, server_keys;
+	struct buf msg;
+};
+
+static void make_keys(struct transport_keys *client, struct transport_keys *server)
+{
+	random_bytes(client->send, sizeof client->send);
+	random_bytes(client->recv, sizeof client->recv);
+	random_bytes(&client->local_index, sizeof client->local_index);
+	random_bytes(&client->remote_index, sizeof client->remote_index);
+	client->local_index |= 1;
+	client->remote_index |= 1;
+	memcpy(server->send, client->recv, sizeof server->send);
+	memcpy(server->recv, client->send, sizeof server->recv);
+	server->local_index = client->remote_index;
+	server->remote_index = client->local_index;
+}
+
+static bool pair_open(struct pair *p)
+{
+	struct udp_addr client_addr;
+
+	memset(p, 0, sizeof *p);
+	buf_init(&p->msg);
+	p->daemon_fd = udp_bind_range("127.0.0.1", 61500, 61999);
+	if (p->daemon_fd < 0 || !udp_addr_parse("127.0.0.1", udp_local_port(p->daemon_fd), &p->daemon_addr))
+		return false;
+	make_keys(&p->client_keys, &p->server_keys);
+	p->client = transport_client_keyed(&p->client_keys, udp_bind_ephemeral(AF_INET), &p->daemon_addr);
+	if (!p->client)
+		return false;
+	udp_addr_parse("127.0.0.1", transport_local_port(p->client), &client_addr);
+	p->server = transport_server_shared(&p->server_keys, p->daemon_fd, &client_addr);
+	return p->server != NULL;
+}
+
+static void pair_close(struct pair *p)
+{
+	transport_free(p->client);
+	transport_free(p->server);
+	if (p->daemon_fd >= 0)
+		close(p->daemon_fd);
+	buf_free(&p->msg);
+}
+
+/* The next datagram on the shared socket, delivered to t. */
+static enum transport_recv_result daemon_receive(struct pair *p, struct transport *t)
+{
+	uint8_t data[2048];
+	struct pollfd fds = { p->daemon_fd, POLLIN, 0 };
+	struct udp_addr from;
+	long n;
+
+	if (poll(&fds, 1, 1000) != 1 || (n = udp_receive(p->daemon_fd, data, sizeof data, &from)) < 0)
+		return TRANSPORT_ERROR;
+	return transport_deliver(t, data, (size_t)n, &from, &p->msg);
+}
+
+static enum transport_recv_result client_receive(struct pair *p)
+{
+	struct pollfd fds = { transport_fd(p->client), POLLIN, 0 };
+	enum transport_recv_result r;
+
+	for (int i = 0; i < 20; i++) {
+		if ((r = transport_recv(p->client, &p->msg)) != TRANSPORT_NOTHING)
+			return r;
+		poll(&fds, 1, 50);
+	}
+	return TRANSPORT_NOTHING;
+}
+
+TEST(messages_cross_with_directional_keys_and_indices)
+{
+	struct pair p;
+	uint8_t data[2048];
+
+	EXPECT(pair_open(&p));
+	EXPECT(transport_send(p.client, "hello", 5));
+	EXPECT_INT(daemon_receive(&p, p.server), TRANSPORT_MESSAGE);
+	EXPECT_MEM(p.msg.data, "hello", 5);
+	EXPECT(transport_send(p.server, "world!", 6));
+	EXPECT_INT(client_receive(&p), TRANSPORT_MESSAGE);
+	EXPECT_MEM(p.msg.data, "world!", 6);
+	/* Datagrams name the receiver's index in the clear, after type 4. */
+	EXPECT(transport_send(p.client, "x", 1));
+	EXPECT_INT(recv(p.daemon_fd, data, sizeof data, 0) > 12, 1);
+	EXPECT_INT(data[0], DATAGRAM_TYPE_DATA);
+	EXPECT_INT((uint32_t)data[1] << 24 | (uint32_t)data[2] << 16 | (uint32_t)data[3] << 8 | data[4],
+		   p.server_keys.local_index);
+	pair_close(&p);
+}
+
+TEST(a_datagram_for_another_index_or_key_is_dropped)
+{
+	struct pair p, other;
+
+	EXPECT(pair_open(&p));
+	EXPECT(pair_open(&other));
+	/* other's client talks to p's daemon socket: other's index and key. */
+	transport_free(other.client);
+	other.client = transport_client_keyed(&other.client_keys, udp_bind_ephemeral(AF_INET), &p.daemon_addr);
+	EXPECT(transport_send(other.client, "intruder", 8));
+	EXPECT_INT(daemon_receive(&p, p.server), TRANSPORT_NOTHING);
+	EXPECT_INT(transport_counters(p.server)->dropped_malformed, 1);
+	EXPECT_INT(transport_last_heard_ms(p.server), 0);
+	pair_close(&p);
+	pair_close(&other);
+}
+
+TEST(close_reaches_the_peer_as_closed)
+{
+	struct pair p;
+
+	EXPECT(pair_open(&p));
+	EXPECT(transport_send(p.client, "hi", 2));
+	EXPECT_INT(daemon_receive(&p, p.server), TRANSPORT_MESSAGE);
+	transport_send_close(p.server);
+	EXPECT_INT(client_receive(&p), TRANSPORT_CLOSED);
+	transport_send_close(p.client);
+	EXPECT_INT(daemon_receive(&p, p.server), TRANSPORT_CLOSED);
+	pair_close(&p);
+}
+
+TEST(rekey_switches_keys_and_retires_the_old_one)
+{
+	struct transport_keys client2, server2;
+	struct transport *server_new;
+	struct udp_addr client_addr;
+	struct pair p;
+
+	EXPECT(pair_open(&p));
+	EXPECT(transport_send(p.client, "before", 6));
+	EXPECT_INT(daemon_receive(&p, p.server), TRANSPORT_MESSAGE);
+	make_keys(&client2, &server2);
+	udp_addr_parse("127.0.0.1", transport_local_port(p.client), &client_addr);
+	server_new = transport_server_shared(&server2, p.daemon_fd, &client_addr);
+	EXPECT(transport_rekey(p.client, &client2));
+
+	/* The daemon still sends under the old key until it hears the new one. */
+	EXPECT(transport_send(p.server, "old key", 7));
+	EXPECT_INT(client_receive(&p), TRANSPORT_MESSAGE);
+	EXPECT_MEM(p.msg.data, "old key", 7);
+
+	/* The client's datagrams now use the new key: the old transport cannot
+	 * open them, the new one can. */
+	EXPECT(transport_send(p.client, "new key", 7));
+	EXPECT_INT(daemon_receive(&p, p.server), TRANSPORT_NOTHING);
+	EXPECT(transport_send(p.client, "new key", 7));
+	EXPECT_INT(daemon_receive(&p, server_new), TRANSPORT_MESSAGE);
+	EXPECT_MEM(p.msg.data, "new key", 7);
+	transport_inherit_rtt(server_new, p.server);
+
+	/* Once a datagram under the new key has arrived, the old key is gone. */
+	EXPECT(transport_send(server_new, "fresh", 5));
+	EXPECT_INT(client_receive(&p), TRANSPORT_MESSAGE);
+	EXPECT_MEM(p.msg.data, "fresh", 5);
+	EXPECT(transport_send(p.server, "stale", 5));
+	EXPECT_INT(client_receive(&p), TRANSPORT_NOTHING);
+	EXPECT_INT(transport_counters(p.client)->dropped_malformed, 1);
+	transport_free(server_new);
+	pair_close(&p);
+}
+
+int main(void)
+{
+	RUN(messages_cross_with_directional_keys_and_indices);
+	RUN(a_datagram_for_another_index_or_key_is_dropped);
+	RUN(close_reaches_the_peer_as_closed);
+	RUN(rekey_switches_keys_and_retires_the_old_one);
+	return unit_exit_status();
+}

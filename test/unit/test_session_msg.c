@@ -1,0 +1,103 @@
+/* Session requests and replies carried in handshakes: round trips, limits,
+ * and every truncation of a valid message refused. */
+#include <string.h>
+
+#include "core/buf.h"
+#include "net/session_msg.h"
+#include "test/unit/unit.h"
+
+TEST(new_request_round_trips_its_command)
+{
+	char *argv[] = { "vim", "-u", "NONE", "file with spaces", NULL };
+	struct session_request req = { .kind = SESSION_NEW, .cols = 132, .rows = 43 }, got;
+	struct buf b;
+
+	buf_init(&b);
+	EXPECT(session_request_encode(&req, argv, &b));
+	EXPECT(session_request_decode(b.data, b.len, &got));
+	EXPECT_INT(got.kind, SESSION_NEW);
+	EXPECT_INT(got.cols, 132);
+	EXPECT_INT(got.rows, 43);
+	EXPECT_INT(got.argc, 4);
+	EXPECT_STR(got.argv[3], "file with spaces");
+	EXPECT(got.argv[4] == NULL);
+	for (size_t len = 0; len < b.len; len++)
+		EXPECT(!session_request_decode(b.data, len, &got));
+	buf_free(&b);
+}
+
+TEST(a_command_too_long_for_a_handshake_is_refused)
+{
+	static char word[SSPSH_HANDSHAKE_PAYLOAD_MAX];
+	char *argv[] = { word, NULL };
+	struct session_request req = { .kind = SESSION_NEW };
+	struct buf b;
+
+	memset(word, 'x', sizeof word - 1);
+	buf_init(&b);
+	EXPECT(!session_request_encode(&req, argv, &b));
+	buf_free(&b);
+}
+
+TEST(list_reply_round_trips_and_cleans_control_characters)
+{
+	struct session_reply reply = { .ok = true, .total = 30, .count = 2 }, got;
+	struct buf b;
+
+	reply.sessions[0] = (struct session_info){ 7, 3600, 12, true, "bash" };
+	reply.sessions[1] = (struct session_info){ 9, 5, 5, false, "evil\033]0;title\007" };
+	buf_init(&b);
+	EXPECT(session_reply_encode(SESSION_LIST, &reply, &b));
+	EXPECT(b.len <= SSPSH_HANDSHAKE_PAYLOAD_MAX);
+	EXPECT(session_reply_decode(SESSION_LIST, b.data, b.len, &got));
+	EXPECT(got.ok);
+	EXPECT_INT(got.total, 30);
+	EXPECT_INT(got.count, 2);
+	EXPECT_INT(got.sessions[0].id, 7);
+	EXPECT_INT(got.sessions[0].age_s, 3600);
+	EXPECT(got.sessions[0].attached && !got.sessions[1].attached);
+	EXPECT_STR(got.sessions[1].command, "evil?]0;title?");
+	for (size_t len = 0; len < b.len; len++)
+		EXPECT(!session_reply_decode(SESSION_LIST, b.data, len, &got));
+	buf_free(&b);
+}
+
+TEST(a_full_page_of_long_commands_fits_a_handshake)
+{
+	struct session_reply reply = { .ok = true, .total = SESSION_LIST_PAGE, .count = SESSION_LIST_PAGE };
+	struct buf b;
+
+	for (int i = 0; i < SESSION_LIST_PAGE; i++) {
+		memset(reply.sessions[i].command, 'c', SESSION_COMMAND_SHOWN);
+		reply.sessions[i].id = UINT64_MAX;
+	}
+	buf_init(&b);
+	EXPECT(session_reply_encode(SESSION_LIST, &reply, &b));
+	buf_free(&b);
+}
+
+TEST(refusals_carry_their_reason)
+{
+	struct session_reply reply = { .ok = false }, got;
+	struct buf b;
+
+	strcpy(reply.error, "no session 12");
+	buf_init(&b);
+	EXPECT(session_reply_encode(SESSION_ATTACH, &reply, &b));
+	EXPECT(session_reply_decode(SESSION_ATTACH, b.data, b.len, &got));
+	EXPECT(!got.ok);
+	EXPECT_STR(got.error, "no session 12");
+	b.data[0] = 2;	/* another version */
+	EXPECT(!session_reply_decode(SESSION_ATTACH, b.data, b.len, &got));
+	buf_free(&b);
+}
+
+int main(void)
+{
+	RUN(new_request_round_trips_its_command);
+	RUN(a_command_too_long_for_a_handshake_is_refused);
+	RUN(list_reply_round_trips_and_cleans_control_characters);
+	RUN(a_full_page_of_long_commands_fits_a_handshake);
+	RUN(refusals_carry_their_reason);
+	return unit_exit_status();
+}
