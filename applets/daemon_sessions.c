@@ -320,6 +320,7 @@ static struct dsession *confirm(struct daemon_sessions *d, struct pending *p, ui
 			log_info("session %llu: a client attached", (unsigned long long)s->id);
 	} else {
 		server_session_rekey(s->core, t);
+		log_info("session %llu: fresh keys", (unsigned long long)s->id);
 	}
 	if (s) {
 		s->said_goodbye = false;
