@@ -26,4 +26,4 @@ LIBS     = $(PKG_LIBS) -lmbedcrypto -lutil
 
 # Debian packages the build and the tests need (`make deps` installs the missing ones).
 DEB_BUILD_DEPS = gcc make pkg-config libmbedtls-dev libtermkey-dev libutf8proc-dev libunibilium-dev file
-DEB_TEST_DEPS  = tmux openssh-server openssh-client procps iproute2 clang libclang-rt-14-dev valgrind
+DEB_TEST_DEPS  = tmux openssh-server openssh-client procps iproute2 clang libclang-rt-14-dev valgrind python3 passwd
