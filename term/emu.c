@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
+
 static const struct parser_callbacks emu_callbacks;
 
 static const struct fb_modes power_on_modes = { .cursor_visible = true };
@@ -449,32 +451,18 @@ static void esc_dispatch(void *ctx, const struct parser_seq *seq)
 
 /* ---- OSC strings (xterm ctlseqs "Operating System Commands") ---- */
 
-/* Code points as UTF-8, with malformed bytes and controls left out, so a
- * title can be sent on to a real terminal safely. */
+/* The well-formed code points of in, less C0 and C1 controls and DEL, so
+ * a title can be sent on to a real terminal safely. out needs len bytes. */
 static size_t clean_text(const uint8_t *in, size_t len, char *out)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < len; i++) {
-		uint8_t c = in[i];
-		size_t extra = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 ? 1 : 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
 
-		if (c < 0x80) {
-			if (c >= 0x20 && c != 0x7f)
-				out[n++] = (char)c;
-			continue;
-		}
-		if (c < 0xc2 || c > 0xf4 || i + extra >= len)
-			continue;
-		bool whole = true;
-		for (size_t k = 1; k <= extra; k++)
-			whole = whole && (in[i + k] & 0xc0) == 0x80;
-		/* C1 controls U+0080..U+009F are encoded as C2 80..C2 9F. */
-		if (!whole || (c == 0xc2 && in[i + 1] < 0xa0))
-			continue;
-		memcpy(out + n, in + i, extra + 1);
-		n += extra + 1;
-		i += extra;
+		i += utf8_decode(in + i, len - i, &cp);
+		if (cp != UTF8_INVALID && cp >= 0x20 && !(cp >= 0x7f && cp < 0xa0))
+			n += utf8_encode(cp, out + n);
 	}
 	return n;
 }
