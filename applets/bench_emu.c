@@ -21,6 +21,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/options.h"
+#include "core/utf8.h"
 #include "term/dump.h"
 #include "term/emu.h"
 
@@ -82,11 +83,10 @@ static void generate_cjk(struct buf *out)
 				break;
 			}
 			for (int i = 0; i < 6 && columns + 2 <= target; i++, columns += 2) {
+				char utf8[UTF8_MAX_LEN];
 				uint32_t cp = 0x4e00 + next_random(&seed) % 0x5000;
-				uint8_t utf8[3] = { (uint8_t)(0xe0 | cp >> 12),
-						    (uint8_t)(0x80 | (cp >> 6 & 0x3f)),
-						    (uint8_t)(0x80 | (cp & 0x3f)) };
-				buf_put(out, utf8, 3);
+
+				buf_put(out, utf8, utf8_encode(cp, utf8));
 			}
 			buf_put_str(out, " ok ");
 			columns += 4;

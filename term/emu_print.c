@@ -6,6 +6,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "core/utf8.h"
+
 /* DEC Special Graphics for 0x5f..0x7e (DEC VT510 manual, table 2-5), as
  * the Unicode characters xterm draws for them. */
 static const uint16_t dec_graphics[32] = {
@@ -14,30 +16,6 @@ static const uint16_t dec_graphics[32] = {
 	0x23ba, 0x23bb, 0x2500, 0x23bc, 0x23bd, 0x251c, 0x2524, 0x2534,	/* o p q r s t u v */
 	0x252c, 0x2502, 0x2264, 0x2265, 0x03c0, 0x2260, 0x00a3, 0x00b7,	/* w x y z { | } ~ */
 };
-
-static size_t utf8_encode(uint32_t cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
 
 /* Code points that never join a neighbour in a grapheme cluster, in either
  * role (no Extend, SpacingMark, Prepend, ZWJ, regional indicator or Hangul
@@ -92,7 +70,7 @@ static void append_to_last(struct emu *e, uint32_t cp)
 	struct fb_pen pen = cell->pen;
 	int width = cell->width;
 	len = fb_cell_text(e->fb, e->last_row, e->last_col, text, sizeof text);
-	if (len + 4 >= sizeof text)	/* the cluster is full: drop the mark */
+	if (len + UTF8_MAX_LEN >= sizeof text)	/* the cluster is full: drop the mark */
 		return;
 	len += utf8_encode(cp, text + len);
 	fb_set_cell(e->fb, e->last_row, e->last_col, text, len, width, &pen);
@@ -148,7 +126,7 @@ static void put_cell(struct emu *e, const char *text, size_t len, int width, uin
 
 static void print_code_point(struct emu *e, uint32_t cp)
 {
-	char text[4];
+	char text[UTF8_MAX_LEN];
 	int width;
 
 	if (cp >= 0x80 && cp < 0xa0)	/* C1 controls: nothing to show */

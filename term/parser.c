@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
+
 enum state {
 	S_STAY,		/* in a table: keep the current state */
 	S_GROUND,
@@ -392,32 +394,19 @@ static void print_code_point(struct parser *p, uint32_t code_point)
 		p->cb->print(p->ctx, code_point);
 }
 
-/* A byte that cannot continue a sequence: start one, or U+FFFD. The
- * ranges are those of Unicode's table of well-formed UTF-8. */
+/* A byte that cannot continue a sequence: start one, or U+FFFD. */
 static void utf8_start(struct parser *p, uint8_t byte)
 {
-	p->utf8_low = 0x80;
-	p->utf8_high = 0xbf;
-	if (byte >= 0xc2 && byte <= 0xdf) {
-		p->utf8_due = 1;
-		p->utf8_code_point = byte & 0x1f;
-	} else if (byte >= 0xe0 && byte <= 0xef) {
-		p->utf8_due = 2;
-		p->utf8_code_point = byte & 0x0f;
-		if (byte == 0xe0)
-			p->utf8_low = 0xa0;
-		else if (byte == 0xed)
-			p->utf8_high = 0x9f;
-	} else if (byte >= 0xf0 && byte <= 0xf4) {
-		p->utf8_due = 3;
-		p->utf8_code_point = byte & 0x07;
-		if (byte == 0xf0)
-			p->utf8_low = 0x90;
-		else if (byte == 0xf4)
-			p->utf8_high = 0x8f;
-	} else {
-		print_code_point(p, 0xfffd);
+	struct utf8_lead lead;
+
+	if (!utf8_lead(byte, &lead)) {
+		print_code_point(p, UTF8_REPLACEMENT);
+		return;
 	}
+	p->utf8_due = lead.continuations;
+	p->utf8_code_point = lead.bits;
+	p->utf8_low = lead.low;
+	p->utf8_high = lead.high;
 }
 
 static void utf8_continue(struct parser *p, uint8_t byte)
@@ -444,7 +433,7 @@ static const uint8_t *feed_ground(struct parser *p, const uint8_t *s, const uint
 			}
 			/* A truncated sequence; the byte then counts on its own. */
 			p->utf8_due = 0;
-			print_code_point(p, 0xfffd);
+			print_code_point(p, UTF8_REPLACEMENT);
 		}
 		if (byte >= 0x20 && byte < 0x7f) {
 			const uint8_t *run = s;
