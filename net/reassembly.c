@@ -57,11 +57,11 @@ static bool ensure_slots(struct reassembly *r, uint32_t count)
 	return true;
 }
 
-/* A final fragment must be the last index ever seen for its message. */
+/* A message has one final fragment, and it has the highest index. */
 static bool consistent(const struct reassembly *r, uint32_t index, bool final)
 {
 	if (r->final_known)
-		return index < r->final_index;
+		return !final && index < r->final_index;
 	return !final || index + 1 >= r->slots_used;
 }
 

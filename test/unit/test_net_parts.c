@@ -150,6 +150,10 @@ TEST(reassembly_rejects_inconsistent_fragments)
 	EXPECT_INT(add(&r, 99, 2, true, "c", &msg), REASSEMBLY_DROPPED);	/* final before 3 */
 	EXPECT_INT(add(&r, 200, 1, false, "", &msg), REASSEMBLY_DROPPED);	/* empty middle */
 	EXPECT_INT(add(&r, 300, SSPSH_MAX_FRAGMENTS, true, "z", &msg), REASSEMBLY_DROPPED);
+	/* Two last fragments: the message is corrupt, never complete with a hole. */
+	EXPECT_INT(add(&r, 504, 4, true, "e", &msg), REASSEMBLY_PENDING);
+	EXPECT_INT(add(&r, 502, 2, true, "c", &msg), REASSEMBLY_DROPPED);
+	EXPECT_INT(add(&r, 500, 0, false, "a", &msg), REASSEMBLY_DROPPED);
 	reassembly_free(&r);
 	buf_free(&msg);
 }
