@@ -21,8 +21,21 @@ check "a second server takes the next free port" \
 kill -TERM "$server"
 check "SIGTERM ends the server" wait_until 5 sh -c "! kill -0 $server 2>/dev/null"
 
-start_server "$E2E_TMP/line3" -p 61234 --timeout 2 -- sleep 100
-check "-p chooses the port" grep -q '^SSPSH CONNECT 61234 ' "$E2E_TMP/line3"
+# A UDP port nothing on this machine is bound to (a fixed one may be taken).
+free_udp_port() {
+	local port
+	for _ in $(seq 100); do
+		port=$((61000 + RANDOM % 4000))
+		if [ -z "$(ss -Huan "sport = :$port" 2>/dev/null)" ]; then
+			echo "$port"
+			return 0
+		fi
+	done
+	return 1
+}
+chosen=$(free_udp_port)
+start_server "$E2E_TMP/line3" -p "$chosen" --timeout 2 -- sleep 100
+check "-p chooses the port" grep -q "^SSPSH CONNECT $chosen " "$E2E_TMP/line3"
 check "--timeout ends a server no client reaches" wait_until 6 sh -c "! kill -0 $server 2>/dev/null"
 
 # Detaching: the command returns at once; the daemon keeps the port.
