@@ -10,6 +10,8 @@
  *           position; an accepted diff must read back as whole events and
  *           diff back to the same bytes
  *   mode 2  a header and fragment for a bare assembler
+ *   mode 4  a payload for a client-side engine (remote state: the server's
+ *           frames, applied with the terminal emulator)
  *   mode 3  a program driving two honest engines over a link the fuzzer
  *           controls (loss, duplication, reordering, time): whatever it
  *           does, the keys the receiver reads are a prefix of the keys
@@ -22,6 +24,7 @@
 #include "core/buf.h"
 #include "core/options.h"
 #include "net/ssp.h"
+#include "net/ssp_frame.h"
 #include "net/ssp_input.h"
 #include "net/ssp_wire.h"
 
@@ -92,6 +95,23 @@ static void hostile_payload(struct hostile *h, const uint8_t *payload, size_t le
 	    st.sent_states_held > SSPSH_MAX_SENT_STATES)
 		abort();
 	ssp_tick(h->ssp, now);
+}
+
+/* ---- Mode 4: hostile payloads to a client-side engine ---- */
+
+static void hostile_frame(struct ssp *client, const uint8_t *payload, size_t len, uint64_t now)
+{
+	const struct ssp_frame *frame;
+	const struct fb *fb;
+
+	ssp_receive(client, payload, len, now);
+	frame = ssp_remote(client);
+	fb = ssp_frame_fb(frame);
+	if (fb && (fb_cols(fb) < 1 || fb_cols(fb) > SSPSH_MAX_COLS ||
+		   fb_rows(fb) < 1 || fb_rows(fb) > SSPSH_MAX_ROWS))
+		abort();
+	(void)ssp_frame_echo_ack(frame);
+	ssp_tick(client, now);
 }
 
 /* ---- Mode 1: input-stream diffs applied directly ---- */
@@ -285,6 +305,19 @@ static struct ssp *engine(void (*send)(void *, const uint8_t *, size_t),
 	return s;
 }
 
+static struct ssp *frame_engine(void *app)
+{
+	struct ssp_config cfg = {
+		.local_ops = &ssp_input_ops, .remote_ops = &ssp_frame_ops, .pacing = pacing,
+		.max_payload = 1200, .snapshot = snapshot_input, .send = send_nowhere, .app = app,
+	};
+	struct ssp *s = ssp_new(&cfg, input_new(), ssp_frame_new(NULL, 0, false));
+
+	if (!s)
+		abort();
+	return s;
+}
+
 static void run_pair(struct pair *p, const uint8_t *program, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
@@ -296,10 +329,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct pair p;
 	struct hostile h = { .local = input_new() };
 	struct ssp_assembler a;
+	struct ssp *client;
 	uint64_t now = 1000;
 
 	/* Small payloads so that instructions split into many fragments. */
 	h.ssp = engine(send_nowhere, snapshot_input, h.local, 1200);
+	client = frame_engine(h.local);
 	memset(&p, 0, sizeof p);
 	p.now = 1000;
 	p.typing = input_new();
@@ -316,16 +351,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size -= 3;
 		if (len > size)
 			len = size;
-		switch (mode % 4) {
+		switch (mode % 5) {
 		case 0: hostile_payload(&h, data, len, now += mode); break;
 		case 1: direct_apply(data, len); break;
 		case 2: assemble(&a, data, len); break;
 		case 3: run_pair(&p, data, len); break;
+		case 4: hostile_frame(client, data, len, now += mode); break;
 		}
 		data += len;
 		size -= len;
 	}
 	ssp_free(h.ssp);
+	ssp_free(client);
 	input_free(h.local);
 	ssp_free(p.client);
 	ssp_free(p.server);
