@@ -31,6 +31,8 @@ const char server_usage[] =
 "  --foreground      stay in the foreground and log to stderr\n"
 "  --timeout SECONDS exit after this long without contact from the client\n"
 "  -l NAME=VALUE     set an environment variable for COMMAND\n"
+"With --foreground, SIGUSR1 logs the transport's counters (datagrams received,\n"
+"sent and refused, roams, the client's address); so does the exit.\n"
 "\n"
 DAEMON_USAGE;
 

@@ -1,6 +1,7 @@
 #include "applets/server_session.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -359,8 +360,25 @@ static int poll_timeout(const struct single *one, uint64_t now)
 	return wait > 1000 ? 1000 : (int)wait;	/* re-check the timeouts now and then */
 }
 
+/* One line with what the transport accepted and refused (on SIGUSR1 and at
+ * exit; seen with --foreground), so tests can prove nothing forged got in. */
+static void log_counters(const struct transport *t)
+{
+	const struct transport_counters *c = transport_counters(t);
+	char peer[80];
+
+	transport_peer_name(t, peer, sizeof peer);
+	log_info("counters: received %" PRIu64 " sent %" PRIu64 " malformed %" PRIu64
+		 " forged %" PRIu64 " replay %" PRIu64 " fragment %" PRIu64 " roams %" PRIu64
+		 " peer %s", c->datagrams_received, c->datagrams_sent, c->dropped_malformed,
+		 c->dropped_forged, c->dropped_replay, c->dropped_fragment, c->roams,
+		 *peer ? peer : "none");
+}
+
 static void handle_signals(struct single *one)
 {
+	if (signals_take(SIGUSR1))
+		log_counters(one->s->t);
 	if (signals_take(SIGTERM) || signals_take(SIGHUP) || signals_take(SIGINT)) {
 		log_info("signal: stopping");
 		one->quit = true;
@@ -406,7 +424,7 @@ static void turn(struct single *one)
 int server_session_run(struct transport *t, const struct pty_spec *spec,
 		       const struct server_limits *limits)
 {
-	static const int caught[] = { SIGTERM, SIGHUP, SIGINT, SIGCHLD, 0 };
+	static const int caught[] = { SIGTERM, SIGHUP, SIGINT, SIGCHLD, SIGUSR1, 0 };
 	struct single one = { .limits = *limits, .started_at = clock_ms() };
 	int status = 1;
 
@@ -425,6 +443,7 @@ int server_session_run(struct transport *t, const struct pty_spec *spec,
 		status = 0;
 	if (!one.s->ended && !one.quit)
 		log_info("no contact from the client: giving up");
+	log_counters(one.s->t);
 	server_session_free(one.s);
 	buf_free(&one.msg);
 	return status;
