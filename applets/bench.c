@@ -43,13 +43,13 @@ static const struct benchmark benchmarks[] = {
 int bench_main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs(bench_usage, stderr);
+		fputs("sspsh: bench: which benchmark? (sspsh bench --help lists them)\n", stderr);
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < sizeof benchmarks / sizeof benchmarks[0]; i++)
 		if (strcmp(benchmarks[i].name, argv[1]) == 0)
 			return benchmarks[i].main(argc - 1, argv + 1);
-	fprintf(stderr, "sspsh: bench: no benchmark named '%s'\n", argv[1]);
-	fputs(bench_usage, stderr);
+	fprintf(stderr, "sspsh: bench: no benchmark named '%s' (sspsh bench --help lists them)\n",
+		argv[1]);
 	return EXIT_USAGE;
 }

@@ -43,8 +43,7 @@ static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("sspsh: connect: ", stderr);
 	fprintf(stderr, fmt, arg);
-	fputs("\n", stderr);
-	fputs(connect_usage, stderr);
+	fputs(" (sspsh connect --help shows the options)\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -76,6 +75,25 @@ static int parse_option(int argc, char **argv, int *i, struct connect_options *o
 	return 0;
 }
 
+static bool port_valid(const char *text)
+{
+	char *end;
+	unsigned long v = strtoul(text, &end, 10);
+
+	return *text >= '0' && *text <= '9' && !*end && v >= 1 && v <= 65535;
+}
+
+static bool link_valid(const char *spec)
+{
+	struct link_params params;
+	char err[200];
+
+	if (link_parse(spec, &params, err, sizeof err))
+		return true;
+	fprintf(stderr, "sspsh: connect: --link: %s\n", err);
+	return false;
+}
+
 static int parse_options(int argc, char **argv, struct connect_options *o)
 {
 	enum predict_mode mode;
@@ -96,6 +114,10 @@ static int parse_options(int argc, char **argv, struct connect_options *o)
 		return usage_error("%s", "give exactly one of --direct HOST PORT and --local");
 	if (o->command && !o->local)
 		return usage_error("%s", "a COMMAND goes with --local (the server runs it)");
+	if (o->port && !port_valid(o->port))
+		return usage_error("bad PORT '%s' (1-65535)", o->port);
+	if (o->link && !link_valid(o->link))
+		return EXIT_USAGE;
 	if (!local_echo_mode(o->predict, &mode))	/* --predict, else the environment */
 		return EXIT_USAGE;
 	o->predict = predict_mode_name(mode);
@@ -137,7 +159,7 @@ static int run_direct(const struct connect_options *o, const struct client_setti
 	struct transport *t;
 
 	if (!key_from_environment(&key))
-		return 1;
+		return EXIT_USAGE;
 	t = transport_client_resolve(&key, o->host, o->port);
 	transport_key_zero(&key);
 	if (!t || !apply_link(t, o->link)) {

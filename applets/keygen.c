@@ -45,12 +45,16 @@ static int parse_args(int argc, char **argv, struct keygen_args *a)
 		case 'C': a->comment = optarg; break;
 		case 'y': a->print_public = 1; break;
 		default:
-			fprintf(stderr, "sspsh: keygen: bad option -%c\n%s", optopt, keygen_usage);
+			if (optopt == 'f' || optopt == 'C')
+				fprintf(stderr, "sspsh: keygen: option -%c needs a value\n", optopt);
+			else
+				fprintf(stderr, "sspsh: keygen: unknown option -%c "
+					"(sspsh keygen --help shows the options)\n", optopt);
 			return -1;
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "sspsh: keygen: unexpected argument '%s'\n%s", argv[optind], keygen_usage);
+		fprintf(stderr, "sspsh: keygen: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
 	return 0;

@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "core/options.h"
 #include "net/transport.h"
+#include "net/udp.h"
 
 const char server_usage[] =
 "usage: sspsh server [-i ADDR] [-p PORT|LOW:HIGH] [--foreground] [--timeout SECONDS]\n"
@@ -52,8 +53,7 @@ static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("sspsh: server: ", stderr);
 	fprintf(stderr, fmt, arg);
-	fputs("\n", stderr);
-	fputs(server_usage, stderr);
+	fputs(" (sspsh server --help shows the options)\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -107,9 +107,13 @@ static int parse_option(int argc, char **argv, int *i, struct server_options *o)
 	if (!value)
 		return usage_error("option '%s' needs a value", arg);
 	++*i;
-	if (strcmp(arg, "-i") == 0)
+	struct udp_addr addr;
+
+	if (strcmp(arg, "-i") == 0) {
+		if (!udp_addr_parse(value, 1, &addr))
+			return usage_error("bad -i '%s' (a numeric IPv4 or IPv6 address)", value);
 		o->bind_addr = value;
-	else if (strcmp(arg, "-p") == 0 && !parse_port_range(value, &o->port_low, &o->port_high))
+	} else if (strcmp(arg, "-p") == 0 && !parse_port_range(value, &o->port_low, &o->port_high))
 		return usage_error("bad port or range '%s' (PORT or LOW:HIGH, 1-65535)", value);
 	else if (strcmp(arg, "--timeout") == 0 && !parse_seconds(value, &o->timeout_s))
 		return usage_error("bad --timeout '%s' (whole seconds > 0)", value);

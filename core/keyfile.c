@@ -144,7 +144,7 @@ static bool read_file(const char *path, struct buf *text, struct stat *st)
 	if (fstat(fd, st) != 0)
 		goto out;
 	if (!S_ISREG(st->st_mode)) {
-		errno = EINVAL;
+		errno = S_ISDIR(st->st_mode) ? EISDIR : EINVAL;
 		goto out;
 	}
 	if (st->st_size > SSPSH_KEYFILE_MAX_BYTES) {

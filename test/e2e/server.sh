@@ -55,7 +55,7 @@ check "a bad port is a usage error" test $rc -eq 2
 check "a bad --timeout is a usage error" test $rc -eq 2
 out=$(env -u SSPSH_KEY "$SSPSH" connect --direct 127.0.0.1 60001 2>&1 < /dev/null); rc=$?
 check "connect --direct without SSPSH_KEY fails with a message" \
-	sh -c "[ $rc -eq 1 ] && echo '$out' | grep -q SSPSH_KEY"
+	sh -c "[ $rc -eq 2 ] && echo '$out' | grep -q SSPSH_KEY"
 
 if ! need tmux; then skip "connect --direct" "tmux is not installed"; finish; fi
 
