@@ -70,7 +70,7 @@ valgrind:
 	TEST_WRAPPER="$(VALGRIND)" TEST_TIMEOUT=1800 test/run.sh build-valgrind test_$(TESTS)
 
 # The long versions of the fault tests (test/soak/*.sh), against ./build.
-soak: $(BUILD)/sspsh
+soak: units
 	test/run.sh --soak $(BUILD) $(TESTS)
 
 FUZZ_SECONDS ?= 60
