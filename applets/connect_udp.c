@@ -34,8 +34,7 @@ static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("sspsh: connect: ", stderr);
 	fprintf(stderr, fmt, arg);
-	fputs("\n", stderr);
-	fputs(connect_usage, stderr);
+	fputs(" (sspsh connect --help shows the options)\n", stderr);
 	return EXIT_USAGE;
 }
 

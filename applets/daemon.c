@@ -39,8 +39,7 @@ static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("sspsh: server: ", stderr);
 	fprintf(stderr, fmt, arg);
-	fputs("\n", stderr);
-	fputs(server_usage, stderr);
+	fputs(" (sspsh server --help shows the options)\n", stderr);
 	return EXIT_USAGE;
 }
 
