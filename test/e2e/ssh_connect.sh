@@ -9,6 +9,9 @@ SSPSH=${SSPSH:-$here/../../build/sspsh}
 
 reason=$(sshd_skip_reason)
 [ -z "$reason" ] && ! command -v tmux >/dev/null 2>&1 && reason="no tmux (make deps)"
+# The tests of a host without sspsh need a login PATH (sshd's default) without one.
+system_sspsh=$(env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/games sh -c 'command -v sspsh')
+[ -z "$reason" ] && [ -n "$system_sspsh" ] && reason="$system_sspsh would stand in for the sspsh under test"
 if [ -n "$reason" ]; then
 	echo "SKIP ssh_connect: $reason"
 	exit 0
