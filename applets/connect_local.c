@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <mbedtls/platform_util.h>
+
 #include "core/clock.h"
 #include "core/log.h"
 
@@ -24,11 +26,11 @@ bool connect_line_parse(const char *line, uint16_t *port, struct transport_key *
 	const char *why;
 	bool ok;
 
-	if (sscanf(line, "SSPSH CONNECT %5u %48s%n", &p, key_text, &used) != 2 || p == 0 || p > 65535)
-		return false;
-	*port = (uint16_t)p;
-	ok = transport_key_parse(key, key_text, &why);
-	memset(key_text, 0, sizeof key_text);
+	ok = sscanf(line, "SSPSH CONNECT %5u %48s%n", &p, key_text, &used) == 2 && p > 0 && p <= 65535 &&
+	     transport_key_parse(key, key_text, &why);
+	mbedtls_platform_zeroize(key_text, sizeof key_text);
+	if (ok)
+		*port = (uint16_t)p;
 	return ok;
 }
 
@@ -114,7 +116,7 @@ bool local_server_start(char **command, struct local_server *out)
 	}
 	close(fds[1]);
 	ok = read_line(fds[0], line, sizeof line) && connect_line_parse(line, &out->port, &out->key);
-	memset(line, 0, sizeof line);
+	mbedtls_platform_zeroize(line, sizeof line);	/* it held the key */
 	close(fds[0]);
 	if (!ok) {
 		log_error("the local server did not start (set SSPSH_SERVER_LOG=1 to see its log)");
