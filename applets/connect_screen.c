@@ -1,11 +1,10 @@
 #include "applets/connect_screen.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/buf.h"
+#include "core/fdio.h"
 #include "core/log.h"
 #include "term/display.h"
 
@@ -41,16 +40,8 @@ void screen_free(struct screen *s)
 
 static void flush(struct screen *s)
 {
-	size_t off = 0;
-
-	while (off < s->out.len) {
-		ssize_t n = write(s->fd, s->out.data + off, s->out.len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;	/* the terminal is gone; nothing to paint on */
-		off += (size_t)n;
-	}
+	/* A failure means the terminal is gone: nothing left to paint on. */
+	fd_write_all(s->fd, s->out.data, s->out.len);
 	buf_reset(&s->out);
 }
 

@@ -14,6 +14,7 @@
 
 #include "core/base64.h"
 #include "core/buf.h"
+#include "core/fdio.h"
 #include "core/log.h"
 #include "net/x25519.h"
 
@@ -248,7 +249,7 @@ static bool write_atomically(const char *path, const char *text, size_t len, mod
 		log_error("cannot create %s: %s", tmp, strerror(errno));
 		return false;
 	}
-	ok = fchmod(fd, mode) == 0 && write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+	ok = fchmod(fd, mode) == 0 && fd_write_all(fd, text, len) && fsync(fd) == 0;
 	ok = close(fd) == 0 && ok;
 	if (ok && rename(tmp, path) == 0)
 		return true;
