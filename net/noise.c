@@ -20,30 +20,36 @@ static const char prologue[] = "sspsh handshake 1";
 /* ---- Shared helpers ---- */
 
 /* SHA-256(label || public key): the keys of mac1 and of cookie replies. */
-static void derive_key(const char label[8], const uint8_t pub[X25519_KEY_LEN], uint8_t out[NOISE_HASH_LEN])
+static bool derive_key(const char label[8], const uint8_t pub[X25519_KEY_LEN], uint8_t out[NOISE_HASH_LEN])
 {
 	uint8_t in[8 + X25519_KEY_LEN];
 
 	memcpy(in, label, 8);
 	memcpy(in + 8, pub, X25519_KEY_LEN);
-	mbedtls_sha256_ret(in, sizeof in, out, 0);
+	return mbedtls_sha256_ret(in, sizeof in, out, 0) == 0;
+}
+
+static bool hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t len, uint8_t out[32])
+{
+	return mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), key, key_len, msg, len, out) == 0;
 }
 
 /* HMAC-SHA256 truncated to NOISE_MAC_LEN bytes. */
-static void mac(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t len, uint8_t out[NOISE_MAC_LEN])
+static bool mac(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t len, uint8_t out[NOISE_MAC_LEN])
 {
 	uint8_t full[32];
+	bool ok = hmac_sha256(key, key_len, msg, len, full);
 
-	mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), key, key_len, msg, len, full);
 	memcpy(out, full, NOISE_MAC_LEN);
+	mbedtls_platform_zeroize(full, sizeof full);
+	return ok;
 }
 
 static bool mac_ok(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t len, const uint8_t *want)
 {
 	uint8_t got[NOISE_MAC_LEN];
 
-	mac(key, key_len, msg, len, got);
-	return mbedtls_ct_memcmp(got, want, NOISE_MAC_LEN) == 0;
+	return mac(key, key_len, msg, len, got) && mbedtls_ct_memcmp(got, want, NOISE_MAC_LEN) == 0;
 }
 
 static void put_be32(uint8_t *p, uint32_t v)
@@ -66,10 +72,9 @@ static bool header_is(const uint8_t *msg, size_t len, enum noise_type type)
 }
 
 /* The one-time key that seals a cookie: HMAC(cookie key, nonce). */
-static void cookie_seal_key(const uint8_t cookie_key[NOISE_HASH_LEN], const uint8_t *nonce, uint8_t out[32])
+static bool cookie_seal_key(const uint8_t cookie_key[NOISE_HASH_LEN], const uint8_t *nonce, uint8_t out[32])
 {
-	mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), cookie_key, NOISE_HASH_LEN,
-			nonce, NOISE_COOKIE_NONCE_LEN, out);
+	return hmac_sha256(cookie_key, NOISE_HASH_LEN, nonce, NOISE_COOKIE_NONCE_LEN, out);
 }
 
 void noise_session_wipe(struct noise_session *s)
@@ -130,13 +135,13 @@ bool noise_client_init(struct noise_client *c, const uint8_t static_priv[X25519_
 	memset(c, 0, sizeof *c);
 	memcpy(c->static_priv, static_priv, X25519_KEY_LEN);
 	memcpy(c->server_pub, server_pub, X25519_KEY_LEN);
-	if (!x25519_public(c->static_pub, static_priv)) {
+	if (!x25519_public(c->static_pub, static_priv) ||
+	    !derive_key("mac1----", server_pub, c->mac1_key) ||
+	    !derive_key("mac1----", c->static_pub, c->response_mac1_key) ||
+	    !derive_key("cookie--", server_pub, c->cookie_key)) {
 		noise_client_wipe(c);
 		return false;
 	}
-	derive_key("mac1----", server_pub, c->mac1_key);
-	derive_key("mac1----", c->static_pub, c->response_mac1_key);
-	derive_key("cookie--", server_pub, c->cookie_key);
 	return true;
 }
 
@@ -170,11 +175,12 @@ bool noise_client_initiate(struct noise_client *c, const uint8_t *payload, size_
 		noise_ik_wipe(&c->ik);
 		return false;
 	}
-	mac(c->mac1_key, sizeof c->mac1_key, msg, (size_t)(mac1 - msg), mac1);
-	if (cookie_fresh(c, now_ms))
-		mac(c->cookie, sizeof c->cookie, msg, (size_t)(mac2 - msg), mac2);
-	else
-		memset(mac2, 0, NOISE_MAC_LEN);
+	memset(mac2, 0, NOISE_MAC_LEN);
+	if (!mac(c->mac1_key, sizeof c->mac1_key, msg, (size_t)(mac1 - msg), mac1) ||
+	    (cookie_fresh(c, now_ms) && !mac(c->cookie, sizeof c->cookie, msg, (size_t)(mac2 - msg), mac2))) {
+		noise_ik_wipe(&c->ik);
+		return false;
+	}
 	memcpy(c->sent_mac1, mac1, NOISE_MAC_LEN);
 	buf_reset(out);
 	buf_put(out, msg, msg_len);
@@ -191,9 +197,9 @@ static enum noise_status client_take_cookie(struct noise_client *c, const uint8_
 
 	if (!c->pending || len != NOISE_COOKIE_REPLY_LEN)
 		return NOISE_DROP;
-	cookie_seal_key(c->cookie_key, nonce, key);
 	/* Sealed to the mac1 we sent, so only an answer to our initiation opens. */
-	ok = noise_decrypt(key, 0, c->sent_mac1, NOISE_MAC_LEN, sealed, NOISE_MAC_LEN + NOISE_TAG_LEN, c->cookie);
+	ok = cookie_seal_key(c->cookie_key, nonce, key) &&
+	     noise_decrypt(key, 0, c->sent_mac1, NOISE_MAC_LEN, sealed, NOISE_MAC_LEN + NOISE_TAG_LEN, c->cookie);
 	mbedtls_platform_zeroize(key, sizeof key);
 	if (!ok)
 		return NOISE_DROP;
@@ -263,23 +269,29 @@ bool noise_server_init(struct noise_server *s, const uint8_t static_priv[X25519_
 	memcpy(s->static_priv, static_priv, X25519_KEY_LEN);
 	s->ops = *ops;
 	if (!x25519_public(s->static_pub, static_priv) ||
-	    !random_bytes(s->secret, sizeof s->secret) || !random_bytes(s->old_secret, sizeof s->old_secret)) {
+	    !random_bytes(s->secret, sizeof s->secret) || !random_bytes(s->old_secret, sizeof s->old_secret) ||
+	    !derive_key("mac1----", s->static_pub, s->mac1_key) ||
+	    !derive_key("cookie--", s->static_pub, s->cookie_key)) {
 		noise_server_wipe(s);
 		return false;
 	}
 	s->secret_ms = now_ms;
-	derive_key("mac1----", s->static_pub, s->mac1_key);
-	derive_key("cookie--", s->static_pub, s->cookie_key);
 	return true;
 }
 
 static void rotate_secret(struct noise_server *s, uint64_t now_ms)
 {
+	uint8_t fresh[NOISE_HASH_LEN];
+
 	if (now_ms - s->secret_ms < SSPSH_COOKIE_SECRET_MS)
 		return;
+	/* Without a fresh secret keep the current one (and try again next
+	 * time): a known one, such as zeros, would let anyone forge cookies. */
+	if (!random_bytes(fresh, sizeof fresh))
+		return;
 	memcpy(s->old_secret, s->secret, sizeof s->secret);
-	if (!random_bytes(s->secret, sizeof s->secret))
-		memset(s->secret, 0, sizeof s->secret);	/* cookies then stop matching: fail closed */
+	memcpy(s->secret, fresh, sizeof fresh);
+	mbedtls_platform_zeroize(fresh, sizeof fresh);
 	s->secret_ms = now_ms;
 }
 
@@ -297,10 +309,10 @@ static bool rate_allows(uint64_t *tat, uint64_t now_ms, uint64_t rate, uint64_t 
 	return true;
 }
 
-static void cookie_for(const uint8_t secret[NOISE_HASH_LEN], const void *addr, size_t addr_len,
+static bool cookie_for(const uint8_t secret[NOISE_HASH_LEN], const void *addr, size_t addr_len,
 		       uint8_t out[NOISE_MAC_LEN])
 {
-	mac(secret, NOISE_HASH_LEN, addr, addr_len, out);
+	return mac(secret, NOISE_HASH_LEN, addr, addr_len, out);
 }
 
 static void cookie_reply(struct noise_server *s, const uint8_t *mac1, const uint8_t cookie[NOISE_MAC_LEN],
@@ -312,8 +324,8 @@ static void cookie_reply(struct noise_server *s, const uint8_t *mac1, const uint
 	put_header(msg, NOISE_COOKIE_REPLY);
 	if (!random_bytes(nonce, NOISE_COOKIE_NONCE_LEN))
 		return;
-	cookie_seal_key(s->cookie_key, nonce, key);
-	if (noise_encrypt(key, 0, mac1, NOISE_MAC_LEN, cookie, NOISE_MAC_LEN, nonce + NOISE_COOKIE_NONCE_LEN))
+	if (cookie_seal_key(s->cookie_key, nonce, key) &&
+	    noise_encrypt(key, 0, mac1, NOISE_MAC_LEN, cookie, NOISE_MAC_LEN, nonce + NOISE_COOKIE_NONCE_LEN))
 		buf_put(reply, msg, sizeof msg);
 	mbedtls_platform_zeroize(key, sizeof key);
 }
@@ -325,21 +337,27 @@ static bool may_process(struct noise_server *s, const uint8_t *msg, size_t len, 
 {
 	const uint8_t *mac1 = msg + len - 2 * NOISE_MAC_LEN, *mac2 = mac1 + NOISE_MAC_LEN;
 	uint8_t cookie[NOISE_MAC_LEN], old_cookie[NOISE_MAC_LEN];
+	bool allowed = false;
 	size_t slot;
 
 	rotate_secret(s, now_ms);
 	if (rate_allows(&s->global_tat, now_ms, SSPSH_HANDSHAKES_PER_SEC, SSPSH_HANDSHAKES_PER_SEC))
 		return true;
-	cookie_for(s->secret, addr, addr_len, cookie);
-	cookie_for(s->old_secret, addr, addr_len, old_cookie);
+	if (!cookie_for(s->secret, addr, addr_len, cookie) ||
+	    !cookie_for(s->old_secret, addr, addr_len, old_cookie))
+		goto out;
 	if (!mac_ok(cookie, sizeof cookie, msg, len - NOISE_MAC_LEN, mac2) &&
 	    !mac_ok(old_cookie, sizeof old_cookie, msg, len - NOISE_MAC_LEN, mac2)) {
 		cookie_reply(s, mac1, cookie, reply);
-		return false;
+		goto out;
 	}
 	slot = ((size_t)cookie[0] << 8 | cookie[1]) % SSPSH_HANDSHAKE_SOURCE_SLOTS;
-	return rate_allows(&s->source_tat[slot], now_ms, SSPSH_HANDSHAKES_PER_SOURCE_PER_SEC,
-			   SSPSH_HANDSHAKE_SOURCE_BURST);
+	allowed = rate_allows(&s->source_tat[slot], now_ms, SSPSH_HANDSHAKES_PER_SOURCE_PER_SEC,
+			      SSPSH_HANDSHAKE_SOURCE_BURST);
+out:
+	mbedtls_platform_zeroize(cookie, sizeof cookie);
+	mbedtls_platform_zeroize(old_cookie, sizeof old_cookie);
+	return allowed;
 }
 
 /* The X25519 part: decrypt, identify the client, check the timestamp. */
@@ -424,11 +442,9 @@ bool noise_server_accept(struct noise_server *s, struct noise_responder *hs, con
 	put_be32(msg + HEADER_LEN, hs->remote_index);
 	ok = noise_ik_write_msg2(&hs->ik, plain, 4 + len, msg + 8);
 	mbedtls_platform_zeroize(plain, sizeof plain);
-	if (ok) {
-		derive_key("mac1----", noise_ik_remote_static(&hs->ik), mac1_key);
-		mac(mac1_key, sizeof mac1_key, msg, msg_len - NOISE_MAC_LEN, msg + msg_len - NOISE_MAC_LEN);
-		ok = finish(&hs->ik, local_index, hs->remote_index, session);
-	}
+	ok = ok && derive_key("mac1----", noise_ik_remote_static(&hs->ik), mac1_key) &&
+	     mac(mac1_key, sizeof mac1_key, msg, msg_len - NOISE_MAC_LEN, msg + msg_len - NOISE_MAC_LEN) &&
+	     finish(&hs->ik, local_index, hs->remote_index, session);
 	if (ok) {
 		buf_put(reply, msg, msg_len);
 		ok = !reply->oom;
