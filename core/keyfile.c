@@ -518,10 +518,21 @@ static bool host_name_ok(const char *host)
 	return true;
 }
 
+/* Whether the file at fd is empty or ends its last line. */
+static bool ends_with_newline(int fd)
+{
+	struct stat st;
+	char last;
+
+	if (fstat(fd, &st) != 0 || st.st_size == 0)
+		return true;
+	return pread(fd, &last, 1, st.st_size - 1) == 1 && last == '\n';
+}
+
 bool known_hosts_add(const char *path, const char *host, const uint8_t key[KEY_LEN])
 {
-	char line[KEY_LINE_SIZE];
-	FILE *f;
+	char key_line[KEY_LINE_SIZE];
+	struct buf entry;
 	int fd;
 	bool ok;
 
@@ -529,19 +540,19 @@ bool known_hosts_add(const char *path, const char *host, const uint8_t key[KEY_L
 		log_error("cannot record host '%s' in %s: not a host name", host, path);
 		return false;
 	}
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	f = fd >= 0 ? fdopen(fd, "a") : NULL;
-	if (!f) {
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
 		log_error("cannot write %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		return false;
 	}
-	key_format_public(key, "", line);
-	ok = fprintf(f, "%s %s\n", host, line) > 0;
-	ok = fclose(f) == 0 && ok;
+	key_format_public(key, "", key_line);
+	buf_init(&entry);
+	buf_printf(&entry, "%s%s %s\n", ends_with_newline(fd) ? "" : "\n", host, key_line);
+	ok = !entry.oom && fd_write_all(fd, entry.data, entry.len);
+	ok = close(fd) == 0 && ok;
 	if (!ok)
-		log_error("cannot write %s: %s", path, strerror(errno));
+		log_error("cannot write %s: %s", path, entry.oom ? "out of memory" : strerror(errno));
+	buf_free(&entry);
 	return ok;
 }
 

@@ -252,6 +252,27 @@ TEST(known_hosts_pin_match_and_change)
 	log_set_stream(stderr);
 }
 
+/* A file edited by hand may lack its last newline; a pin added after it
+ * must go on a line of its own, not spoil the last one. */
+TEST(known_hosts_add_after_a_last_line_without_newline)
+{
+	uint8_t a[KEY_LEN], b[KEY_LEN], priv[KEY_LEN];
+	char path[256], line[KEY_LINE_SIZE + 64];
+	struct known_host_result r;
+
+	EXPECT(x25519_keypair(priv, a));
+	EXPECT(x25519_keypair(priv, b));
+	path_in_dir(path, sizeof path, "known_hosts_no_newline");
+	key_format_public(a, "", line + snprintf(line, 64, "first "));
+	write_text(path, line, 0600);	/* no newline at the end */
+	EXPECT(known_hosts_add(path, "second", b));
+	EXPECT(known_hosts_check(path, "first", a, &r));
+	EXPECT_INT(r.status, KNOWN_HOST_MATCH);
+	EXPECT(known_hosts_check(path, "second", b, &r));
+	EXPECT_INT(r.status, KNOWN_HOST_MATCH);
+	EXPECT_INT(r.line, 2);
+}
+
 TEST(known_hosts_text_with_aliases_and_bad_lines)
 {
 	static const char text[] =
@@ -337,6 +358,7 @@ int main(void)
 	RUN(authorized_keys_reports_bad_lines_by_number);
 	RUN(authorized_keys_file_must_not_be_writable_by_others);
 	RUN(known_hosts_pin_match_and_change);
+	RUN(known_hosts_add_after_a_last_line_without_newline);
 	RUN(known_hosts_text_with_aliases_and_bad_lines);
 	RUN(known_hosts_trust_on_first_use);
 	RUN(keyfile_load_or_create_host_key);
