@@ -232,9 +232,14 @@ bool keyfile_read_private(const char *path, uint8_t key[KEY_LEN], char comment[S
 	return ok;
 }
 
+enum existing { REPLACE_EXISTING, KEEP_EXISTING };
+
 /* Writes text to a fresh temporary file beside path, then renames it over
- * path, so a reader never sees half a key. */
-static bool write_atomically(const char *path, const char *text, size_t len, mode_t mode)
+ * path, so a reader never sees half a key. With KEEP_EXISTING it is linked
+ * to path instead, which fails (errno EEXIST, nothing logged) if another
+ * process got there first. */
+static bool write_atomically(const char *path, const char *text, size_t len, mode_t mode,
+			     enum existing existing)
 {
 	char tmp[4096];
 	int fd, n = snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
@@ -244,21 +249,26 @@ static bool write_atomically(const char *path, const char *text, size_t len, mod
 		log_error("%s: path too long", path);
 		return false;
 	}
-	fd = mkstemp(tmp);	/* mode 0600 */
+	fd = mkostemp(tmp, O_CLOEXEC);	/* mode 0600 */
 	if (fd < 0) {
 		log_error("cannot create %s: %s", tmp, strerror(errno));
 		return false;
 	}
 	ok = fchmod(fd, mode) == 0 && fd_write_all(fd, text, len) && fsync(fd) == 0;
 	ok = close(fd) == 0 && ok;
-	if (ok && rename(tmp, path) == 0)
+	if (ok && existing == REPLACE_EXISTING && rename(tmp, path) == 0)
 		return true;
-	log_error("cannot write %s: %s", path, strerror(errno));
+	ok = ok && existing == KEEP_EXISTING && link(tmp, path) == 0;
+	n = errno;
 	unlink(tmp);
-	return false;
+	errno = n;
+	if (!ok && !(existing == KEEP_EXISTING && errno == EEXIST))
+		log_error("cannot write %s: %s", path, strerror(errno));
+	return ok;
 }
 
-bool keyfile_write_private(const char *path, const uint8_t key[KEY_LEN], const char *comment)
+static bool write_private(const char *path, const uint8_t key[KEY_LEN], const char *comment,
+			  enum existing existing)
 {
 	char b64[KEY_BASE64_LEN + 1], text[sizeof KEY_PRIVATE_TYPE + sizeof b64 + SSPSH_KEY_COMMENT_MAX + 4];
 	int n;
@@ -270,10 +280,15 @@ bool keyfile_write_private(const char *path, const uint8_t key[KEY_LEN], const c
 	}
 	base64_encode(key, KEY_LEN, b64, sizeof b64);
 	n = snprintf(text, sizeof text, "%s %s%s%s\n", KEY_PRIVATE_TYPE, b64, *comment ? " " : "", comment);
-	ok = n > 0 && (size_t)n < sizeof text && write_atomically(path, text, (size_t)n, 0600);
+	ok = n > 0 && (size_t)n < sizeof text && write_atomically(path, text, (size_t)n, 0600, existing);
 	mbedtls_platform_zeroize(b64, sizeof b64);
 	mbedtls_platform_zeroize(text, sizeof text);
 	return ok;
+}
+
+bool keyfile_write_private(const char *path, const uint8_t key[KEY_LEN], const char *comment)
+{
+	return write_private(path, key, comment, REPLACE_EXISTING);
 }
 
 bool keyfile_write_public(const char *path, const uint8_t key[KEY_LEN], const char *comment)
@@ -286,7 +301,7 @@ bool keyfile_write_public(const char *path, const uint8_t key[KEY_LEN], const ch
 	}
 	key_format_public(key, comment, line);
 	strcat(line, "\n");
-	return write_atomically(path, line, strlen(line), 0644);
+	return write_atomically(path, line, strlen(line), 0644, REPLACE_EXISTING);
 }
 
 bool keyfile_load_or_create(const char *path, uint8_t key[KEY_LEN], uint8_t pub[KEY_LEN])
@@ -294,11 +309,16 @@ bool keyfile_load_or_create(const char *path, uint8_t key[KEY_LEN], uint8_t pub[
 	if (access(path, F_OK) != 0 && errno == ENOENT) {
 		char fp[KEY_FINGERPRINT_SIZE];
 
-		if (!x25519_keypair(key, pub) || !keyfile_write_private(path, key, ""))
+		if (!x25519_keypair(key, pub))
 			return false;
-		key_fingerprint(pub, fp);
-		log_info("created host key %s (%s)", path, fp);
-		return true;
+		if (write_private(path, key, "", KEEP_EXISTING)) {
+			key_fingerprint(pub, fp);
+			log_info("created host key %s (%s)", path, fp);
+			return true;
+		}
+		if (errno != EEXIST)
+			return false;
+		/* Another process created it meanwhile: use that one. */
 	}
 	if (!keyfile_read_private(path, key, NULL))
 		return false;

@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/keyfile.h"
@@ -344,6 +345,45 @@ TEST(keyfile_load_or_create_host_key)
 	EXPECT_MEM(check, p1, KEY_LEN);
 }
 
+/* Servers started together on a fresh machine race to create the host
+ * key: all must end up with the one key the file keeps. */
+TEST(keyfile_load_or_create_racers_agree_on_one_key)
+{
+	enum { RACERS = 8, ROUNDS = 10 };
+	char path[256];
+	size_t disagreements = 0;
+
+	for (int round = 0; round < ROUNDS; round++) {
+		uint8_t pubs[RACERS][KEY_LEN], key[KEY_LEN], on_disk[KEY_LEN];
+		pid_t pids[RACERS];
+		int fds[RACERS][2];
+
+		snprintf(path, sizeof path, "%s/race_%d", dir, round);
+		for (int i = 0; i < RACERS; i++) {
+			if (pipe(fds[i]) != 0)
+				SKIP("no pipes");
+			pids[i] = fork();
+			if (pids[i] == 0) {
+				uint8_t pub[KEY_LEN];
+				log_set_stream(NULL);
+				_exit(keyfile_load_or_create(path, key, pub) &&
+				      write(fds[i][1], pub, KEY_LEN) == KEY_LEN ? 0 : 1);
+			}
+			close(fds[i][1]);
+		}
+		for (int i = 0; i < RACERS; i++) {
+			if (read(fds[i][0], pubs[i], KEY_LEN) != KEY_LEN)
+				memset(pubs[i], 0, KEY_LEN);
+			close(fds[i][0]);
+			waitpid(pids[i], NULL, 0);
+		}
+		EXPECT(keyfile_load_or_create(path, key, on_disk));
+		for (int i = 0; i < RACERS; i++)
+			disagreements += memcmp(pubs[i], on_disk, KEY_LEN) != 0;
+	}
+	EXPECT_INT(disagreements, 0);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -362,6 +402,7 @@ int main(void)
 	RUN(known_hosts_text_with_aliases_and_bad_lines);
 	RUN(known_hosts_trust_on_first_use);
 	RUN(keyfile_load_or_create_host_key);
+	RUN(keyfile_load_or_create_racers_agree_on_one_key);
 	free(log_text);
 	{
 		char cmd[300];
