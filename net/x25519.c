@@ -83,28 +83,12 @@ bool x25519_dh(uint8_t shared[X25519_KEY_LEN], const uint8_t priv[X25519_KEY_LEN
 	return err == 0;
 }
 
+/* The public key is the shared secret with the base point u = 9. */
 bool x25519_public(uint8_t pub[X25519_KEY_LEN], const uint8_t priv[X25519_KEY_LEN])
 {
-	mbedtls_ecp_group grp;
-	mbedtls_ecp_point q;
-	mbedtls_mpi d;
-	int err;
+	static const uint8_t base_point[X25519_KEY_LEN] = { 9 };
 
-	mbedtls_ecp_group_init(&grp);
-	mbedtls_ecp_point_init(&q);
-	mbedtls_mpi_init(&d);
-	operations++;
-	err = mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_CURVE25519);
-	if (!err)
-		err = load_scalar(&d, priv);
-	if (!err)
-		err = mbedtls_ecp_mul(&grp, &q, &d, &grp.G, rng, NULL);
-	if (!err)
-		err = mbedtls_mpi_write_binary_le(&q.X, pub, X25519_KEY_LEN);
-	mbedtls_mpi_free(&d);
-	mbedtls_ecp_point_free(&q);
-	mbedtls_ecp_group_free(&grp);
-	return err == 0;
+	return x25519_dh(pub, priv, base_point);
 }
 
 bool x25519_keypair(uint8_t priv[X25519_KEY_LEN], uint8_t pub[X25519_KEY_LEN])
