@@ -50,7 +50,7 @@ static const char *self_path(void)
 static void exec_server(int out_fd, char **command)
 {
 	char *argv[64] = { "sspsh", "server", "-i", "127.0.0.1", "--foreground" };
-	int argc = 5, null_fd = open("/dev/null", O_RDWR);
+	int argc = 5, null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 
 	if (command) {
 		argv[argc++] = "--";

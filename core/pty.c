@@ -23,6 +23,20 @@ static void set_utf8_line_discipline(int fd)
 	}
 }
 
+/* The program starts with its terminal as 0, 1 and 2 and nothing else:
+ * not sspsh's sockets, nor whatever sspsh's own parent left open. */
+static void close_inherited_fds(void)
+{
+	long max = sysconf(_SC_OPEN_MAX);
+
+	if (close_range(3, ~0u, 0) == 0)
+		return;
+	if (max <= 0 || max > 65536)	/* no close_range (Linux < 5.9) */
+		max = 65536;
+	for (int fd = 3; fd < max; fd++)
+		close(fd);
+}
+
 /* In the child: never returns. Only async-signal-safe calls matter less
  * here since we are single threaded. */
 static void exec_child(const struct pty_spec *spec)
@@ -40,6 +54,7 @@ static void exec_child(const struct pty_spec *spec)
 		putenv(*e);
 	if (spec->cwd && chdir(spec->cwd) != 0)
 		fprintf(stderr, "sspsh: cannot enter %s: %s\r\n", spec->cwd, strerror(errno));
+	close_inherited_fds();
 	if (strchr(spec->path, '/'))
 		execv(spec->path, spec->argv);
 	else
