@@ -61,6 +61,18 @@ TEST(program_runs_with_size_env_cwd_and_iutf8)
 	unsetenv("SSPSH_KEY");
 }
 
+TEST(the_program_inherits_no_descriptor_of_ours)
+{
+	char out[512];
+	char *argv[] = { "/bin/sh", "-c", "test -e /proc/$$/fd/57 && echo LEAKED || echo CLEAN", NULL };
+	int fd = dup2(STDERR_FILENO, 57);	/* not close-on-exec */
+
+	EXPECT_INT(fd, 57);
+	EXPECT_INT(run_in_pty(argv, out, sizeof out, 80, 24), 0);
+	EXPECT(strstr(out, "CLEAN") != NULL);
+	close(57);
+}
+
 TEST(a_missing_program_exits_127)
 {
 	char out[512];
@@ -96,6 +108,7 @@ TEST(passwd_lookup_by_uid)
 int main(void)
 {
 	RUN(program_runs_with_size_env_cwd_and_iutf8);
+	RUN(the_program_inherits_no_descriptor_of_ours);
 	RUN(a_missing_program_exits_127);
 	RUN(passwd_lookup_by_uid);
 	return unit_exit_status();
