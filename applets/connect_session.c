@@ -97,13 +97,30 @@ static void add_keys(struct client *c, const uint8_t *keys, size_t len, uint64_t
 	}
 }
 
+static void window_changed(struct client *c, uint64_t now)
+{
+	int cols, rows;
+
+	if (!tty_size(STDIN_FILENO, &cols, &rows))
+		return;
+	if (cols > SSPSH_MAX_COLS)
+		cols = SSPSH_MAX_COLS;
+	if (rows > SSPSH_MAX_ROWS)
+		rows = SSPSH_MAX_ROWS;
+	if (input_add_resize(c->input, cols, rows))
+		ssp_local_changed(c->ssp, now, true);
+	screen_invalidate(c->screen);
+}
+
 static void suspend(struct client *c)
 {
 	screen_release(c->screen, "[sspsh is suspended.]");
 	tty_restore();
 	kill(getpid(), SIGSTOP);
-	/* SIGCONT: back in the foreground */
+	/* SIGCONT: back in the foreground. A stopped job gets no SIGWINCH, so
+	 * the window may have changed unseen. */
 	tty_raw(STDIN_FILENO);
+	window_changed(c, clock_ms());
 	paint(c, clock_ms());
 }
 
@@ -152,21 +169,6 @@ static void read_keyboard(struct client *c, uint64_t now)
 		paint(c, now);	/* what prediction guessed shows at once */
 	} else if (n == 0 || (errno != EAGAIN && errno != EINTR))
 		c->quit = true;
-}
-
-static void window_changed(struct client *c, uint64_t now)
-{
-	int cols, rows;
-
-	if (!tty_size(STDIN_FILENO, &cols, &rows))
-		return;
-	if (cols > SSPSH_MAX_COLS)
-		cols = SSPSH_MAX_COLS;
-	if (rows > SSPSH_MAX_ROWS)
-		rows = SSPSH_MAX_ROWS;
-	if (input_add_resize(c->input, cols, rows))
-		ssp_local_changed(c->ssp, now, true);
-	screen_invalidate(c->screen);
 }
 
 /* ---- Network ---- */
