@@ -49,7 +49,8 @@ measure() {
 	type_text 'clear'; press Enter; wait_prompt
 	c0=$(cpu_ms "$server")
 	t0=$(now_ms)
-	type_text "cat $E2E_TMP/data; echo END-OF-CAT"; press Enter
+	# The quotes keep the typed (and locally echoed) command from matching.
+	type_text "cat $E2E_TMP/data; echo END-OF-''CAT"; press Enter
 	wait_for 'END-OF-CAT' 300 || { echo "$name: the end of the cat never showed"; return 1; }
 	t1=$(now_ms)
 	c1=$(cpu_ms "$server")
