@@ -31,6 +31,8 @@ static int simple_width(uint32_t cp)
 		return 2;
 	if (cp >= 0xac00 && cp <= 0xd7a3)	/* Hangul syllables */
 		return 2;
+	if (cp >= 0x2500 && cp <= 0x259f)	/* box drawing, block elements */
+		return 1;
 	return 0;
 }
 
@@ -97,8 +99,8 @@ static void advance(struct emu *e, int width)
 	}
 }
 
-/* One cluster of `width` (1 or 2) cells at the cursor. */
-static void put_cell(struct emu *e, const char *text, size_t len, int width, uint32_t cp)
+/* One code point of `width` (1 or 2) cells at the cursor. */
+static void put_cell(struct emu *e, uint32_t cp, int width)
 {
 	wrap_if_pending(e);
 	if (width > e->cols)
@@ -114,7 +116,7 @@ static void put_cell(struct emu *e, const char *text, size_t len, int width, uin
 	}
 	if (e->insert)
 		fb_shift_cells(e->fb, e->row, e->col, width, &e->pen);
-	fb_set_cell(e->fb, e->row, e->col, text, len, width, &e->pen);
+	fb_set_char(e->fb, e->row, e->col, cp, width, &e->pen);
 	e->have_last = true;
 	e->last_row = e->row;
 	e->last_col = e->col;
@@ -126,7 +128,6 @@ static void put_cell(struct emu *e, const char *text, size_t len, int width, uin
 
 static void print_code_point(struct emu *e, uint32_t cp)
 {
-	char text[UTF8_MAX_LEN];
 	int width;
 
 	if (cp >= 0x80 && cp < 0xa0)	/* C1 controls: nothing to show */
@@ -138,7 +139,7 @@ static void print_code_point(struct emu *e, uint32_t cp)
 	}
 	if (width == 0)
 		return;
-	put_cell(e, text, utf8_encode(cp, text), width, cp);
+	put_cell(e, cp, width);
 }
 
 void emu_print(void *ctx, uint32_t cp)
@@ -166,10 +167,15 @@ void emu_print_ascii(void *ctx, const uint8_t *text, size_t len)
 {
 	struct emu *e = ctx;
 
-	if (e->insert || e->charsets[e->gl] != CHARSET_ASCII ||
-	    (e->have_last && !simple_width(e->last_code_point))) {
+	if (e->insert || e->charsets[e->gl] != CHARSET_ASCII) {
 		print_ascii_slowly(e, text, len);
 		return;
+	}
+	if (e->have_last && !simple_width(e->last_code_point)) {
+		/* Only the first character meets the last cluster. */
+		print_code_point(e, *text++);
+		if (--len == 0)
+			return;
 	}
 	while (len > 0) {
 		wrap_if_pending(e);

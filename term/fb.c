@@ -467,48 +467,88 @@ static size_t cluster_fit(const char *text, size_t len, uint32_t *ch, size_t *fi
 	return used;
 }
 
-bool fb_set_cell(struct fb *fb, int row, int col, const char *text, size_t len,
-		 int width, const struct fb_pen *pen)
+/* Write a cell in place. Building it on the stack and copying it in would
+ * stall: the 16-byte load waits for the bit-field stores before it. */
+static void cell_put(struct fb_cell *cell, uint32_t ch, int width, uint8_t cluster,
+		     const struct fb_pen *pen)
+{
+	cell->pen = *pen;
+	cell->ch = ch;
+	cell->width = (unsigned)width;
+	cell->cluster = cluster;
+}
+
+/* The row, unshared and ready for a cell of `width` at col: no wide cell
+ * is split by it and the cells it covers hold no cluster. NULL on OOM. */
+static struct fb_row *row_for_cell(struct fb *fb, int row, int col, int width)
+{
+	struct fb_row *r = row_writable(fb, row);
+
+	if (!r)
+		return NULL;
+	unsplit_wide(r, fb->cols, col);
+	unsplit_wide(r, fb->cols, col + width);
+	if (cluster_store_used(r->store)) {
+		cluster_drop(r->store, r->cells[col].cluster);
+		if (width == 2)
+			cluster_drop(r->store, r->cells[col + 1].cluster);
+	}
+	return r;
+}
+
+bool fb_set_char(struct fb *fb, int row, int col, uint32_t ch, int width,
+		 const struct fb_pen *pen)
 {
 	static const struct fb_pen default_pen;
 	struct fb_row *r;
-	struct fb_cell cell;
-	size_t first, fit;
-	uint32_t ch;
 
 	if (!in_range(fb, row, col))
 		return true;
 	if (!pen)
 		pen = &default_pen;
-	r = row_writable(fb, row);
+	if (ch > 0x10ffff)
+		ch = 0xfffd;
+	if (width != 2) {
+		width = 1;
+	} else if (col == fb->cols - 1) {
+		/* No room for the right half: the caller should have wrapped. */
+		ch = ' ';
+		width = 1;
+	}
+	r = row_for_cell(fb, row, col, width);
 	if (!r)
 		return false;
+	cell_put(&r->cells[col], ch, width, 0, pen);
+	if (width == 2)
+		cell_put(&r->cells[col + 1], ' ', 0, 0, pen);
+	return true;
+}
+
+bool fb_set_cell(struct fb *fb, int row, int col, const char *text, size_t len,
+		 int width, const struct fb_pen *pen)
+{
+	static const struct fb_pen default_pen;
+	struct fb_row *r;
+	size_t first, fit;
+	uint32_t ch;
+	uint8_t cluster;
+
+	fit = cluster_fit(text, len, &ch, &first);
+	if (fit == first || (width == 2 && col == fb->cols - 1))
+		return fb_set_char(fb, row, col, ch, width, pen);	/* no cluster to keep */
+	if (!in_range(fb, row, col))
+		return true;
+	if (!pen)
+		pen = &default_pen;
 	if (width != 2)
 		width = 1;
-	unsplit_wide(r, fb->cols, col);
-	unsplit_wide(r, fb->cols, col + width);
-
-	memset(&cell, 0, sizeof cell);
-	cell.pen = *pen;
-	cell.width = (uint8_t)width;
-	fit = cluster_fit(text, len, &ch, &first);
-	cell.ch = ch;
-	if (width == 2 && col == fb->cols - 1) {
-		/* No room for the right half: the caller should have wrapped. */
-		cell.ch = ' ';
-		cell.width = 1;
-		fit = first = 0;
-	}
-	cluster_drop(r->store, r->cells[col].cluster);
-	if (fit > first)
-		cell.cluster = cluster_put(&r->store, text + first, fit - first);
-	r->cells[col] = cell;
-	if (cell.width == 2) {
-		cell.ch = ' ';
-		cell.width = 0;
-		cell.cluster = 0;
-		cell_clear(r, col + 1, cell);
-	}
+	r = row_for_cell(fb, row, col, width);
+	if (!r)
+		return false;
+	cluster = cluster_put(&r->store, text + first, fit - first);
+	cell_put(&r->cells[col], ch, width, cluster, pen);
+	if (width == 2)
+		cell_put(&r->cells[col + 1], ' ', 0, 0, pen);
 	return true;
 }
 

@@ -104,6 +104,10 @@ bool fb_row_equal(const struct fb *a, int row_a, const struct fb *b, int row_b);
  * `text` is the UTF-8 grapheme (one or more code points). false on OOM. */
 bool fb_set_cell(struct fb *fb, int row, int col, const char *text, size_t len,
 		 int width, const struct fb_pen *pen);
+/* The same as fb_set_cell with the UTF-8 of the one code point `ch`: the
+ * emulator's path for text outside ASCII. */
+bool fb_set_char(struct fb *fb, int row, int col, uint32_t ch, int width,
+		 const struct fb_pen *pen);
 /* The same as fb_set_cell(text + i, 1, width 1) for each of `len` printable
  * ASCII characters (0x20..0x7e) from col on, as one write: the emulator's
  * fast path. Characters past the end of the row are dropped. */
