@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -165,6 +166,22 @@ struct transport *transport_server(const struct transport_key *key, const char *
 	return transport_new(key, true, udp_bind_range(bind_addr, port_low, port_high));
 }
 
+/* A session key may reach a second client process (the same SSPSH_KEY given
+ * to `connect --direct` twice, a client restarted). Each client therefore
+ * numbers its datagrams from the wall clock in nanoseconds: a later process
+ * starts above every number an earlier one can have used (one datagram a
+ * nanosecond is out of reach), so no nonce repeats across processes, and the
+ * server, which follows the newest sequence, follows the newest client.
+ * 2^63 ns is in the year 2262. */
+static uint64_t first_client_seq(void)
+{
+	struct timespec now;
+
+	if (clock_gettime(CLOCK_REALTIME, &now) != 0 || now.tv_sec < 0)
+		return 0;
+	return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
 struct transport *transport_client_to(const struct transport_key *key, const struct udp_addr *server)
 {
 	struct transport *t = transport_new(key, false, udp_bind_ephemeral(server->ss.ss_family));
@@ -172,6 +189,7 @@ struct transport *transport_client_to(const struct transport_key *key, const str
 	if (t) {
 		t->peer = *server;
 		t->has_peer = true;
+		t->next_seq = first_client_seq();
 	}
 	return t;
 }

@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/options.h"
+#include "net/datagram.h"
 #include "net/link.h"
 #include "net/transport.h"
 #include "test/unit/unit.h"
@@ -581,6 +582,48 @@ TEST(replayed_and_forged_datagrams_never_move_the_server)
 	transport_free(s);
 }
 
+/* The same key in two client processes one after the other (connect
+ * --direct run twice with one SSPSH_KEY): the second must not reuse the
+ * first's nonces, and the server takes the second over. Both talk to the
+ * server through a tap that reads their sequence numbers. */
+static uint64_t relay_one(struct transport *client, int tap, struct transport *server)
+{
+	uint8_t wire[2048];
+	enum direction dir;
+	uint64_t seq = 0;
+	ssize_t n;
+
+	EXPECT(transport_send(client, "x", 1));
+	n = recv(tap, wire, sizeof wire, 0);
+	EXPECT(n > 0 && datagram_peek(wire, (size_t)n, &dir, &seq));
+	if (n > 0)
+		send_to_port(tap, wire, (size_t)n, transport_local_port(server));
+	return seq;
+}
+
+TEST(a_second_client_with_the_same_key_reuses_no_nonce)
+{
+	struct transport *s = server_on("127.0.0.1");
+	int tap = udp_socket_on_loopback();
+	struct transport *first = transport_client(&key, "127.0.0.1", port_of(tap));
+	struct transport *second;
+	uint64_t first_last = 0, second_first;
+
+	for (int i = 0; i < 5; i++)
+		first_last = relay_one(first, tap, s);
+	EXPECT_INT(settle(s), 5);
+	transport_free(first);
+
+	second = transport_client(&key, "127.0.0.1", port_of(tap));
+	second_first = relay_one(second, tap, s);
+	EXPECT(second_first > first_last);
+	EXPECT_INT(settle(s), 1);
+	EXPECT_INT(transport_counters(s)->dropped_replay, 0);
+	close(tap);
+	transport_free(second);
+	transport_free(s);
+}
+
 TEST(garbage_never_gives_a_server_a_peer)
 {
 	struct transport *s = server_on("127.0.0.1");
@@ -637,6 +680,7 @@ int main(void)
 	RUN(server_follows_a_client_port_change_within_one_datagram);
 	RUN(client_hops_port_after_no_round_trip);
 	RUN(replayed_and_forged_datagrams_never_move_the_server);
+	RUN(a_second_client_with_the_same_key_reuses_no_nonce);
 	RUN(garbage_never_gives_a_server_a_peer);
 	RUN(a_flood_cannot_hold_recv_forever);
 	return unit_exit_status();
