@@ -1,0 +1,58 @@
+/* libFuzzer target: the daemon's session requests and replies (the payloads
+ * of handshake messages). A request that decodes must encode again and decode
+ * to the same request, and decoded text must stay within its bounds. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/log.h"
+#include "net/session_msg.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_request_round_trip(const struct session_request *req)
+{
+	struct session_request again;
+	struct buf wire;
+
+	buf_init(&wire);
+	if (session_request_encode(req, req->argv, &wire)) {
+		if (!session_request_decode(wire.data, wire.len, &again))
+			abort();
+		if (again.kind != req->kind || again.argc != req->argc)
+			abort();
+		for (int i = 0; i < req->argc; i++)
+			if (strcmp(again.argv[i], req->argv[i]) != 0)
+				abort();
+	}
+	buf_free(&wire);
+}
+
+static void check_reply_bounds(const struct session_reply *reply)
+{
+	if (strlen(reply->error) > SESSION_ERROR_MAX || reply->count < 0 ||
+	    reply->count > SESSION_LIST_PAGE)
+		abort();
+	for (int i = 0; i < reply->count; i++)
+		if (strlen(reply->sessions[i].command) > SESSION_COMMAND_SHOWN)
+			abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct session_request req;
+	static struct session_reply reply;
+
+	log_set_stream(NULL);
+	if (session_request_decode(data, size, &req)) {
+		if (req.argc < 0 || req.argc > SESSION_MAX_ARGS || req.argv[req.argc] != NULL)
+			abort();
+		check_request_round_trip(&req);
+	}
+	for (int kind = SESSION_NEW; kind <= SESSION_REKEY; kind++)
+		if (session_reply_decode((enum session_kind)kind, data, size, &reply))
+			check_reply_bounds(&reply);
+	return 0;
+}
