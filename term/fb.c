@@ -149,19 +149,30 @@ static struct fb_row *row_copy(const struct fb_row *src, int cols)
 	return row;
 }
 
-/* The row, unshared so it can be written; NULL on OOM. */
-static struct fb_row *row_writable(struct fb *fb, int r)
+static struct fb_row *row_unshare(struct fb *fb, int r)
 {
-	struct fb_row *row = fb->row[r];
+	struct fb_row *row = row_copy(fb->row[r], fb->cols);
 
-	if (row->refs == 1)
-		return row;
-	row = row_copy(row, fb->cols);
 	if (!row)
 		return NULL;
 	row_release(fb->row[r]);
 	fb->row[r] = row;
 	return row;
+}
+
+/* The row, unshared so it can be written; NULL on OOM. Inline because
+ * every cell write asks, and the row is nearly always unshared already. */
+static inline struct fb_row *row_writable(struct fb *fb, int r)
+{
+	struct fb_row *row = fb->row[r];
+
+	return row->refs == 1 ? row : row_unshare(fb, r);
+}
+
+/* Whether the row holds a cluster: most rows never even get a store. */
+static bool row_has_clusters(const struct fb_row *row)
+{
+	return row->store && cluster_store_used(row->store);
 }
 
 static void cell_clear(struct fb_row *row, int col, struct fb_cell blank)
@@ -170,15 +181,11 @@ static void cell_clear(struct fb_row *row, int col, struct fb_cell blank)
 	row->cells[col] = blank;
 }
 
-/* A wide cell whose two halves are split by a boundary at `col` (the cell
- * at col is a continuation) turns into two blanks with its pen. */
-static void unsplit_wide(struct fb_row *row, int cols, int col)
+/* The wide cell at col - 1 and col becomes two blanks with its pen. */
+static void blank_wide(struct fb_row *row, int col)
 {
-	struct fb_cell blank;
+	struct fb_cell blank = row->cells[col - 1];
 
-	if (col <= 0 || col >= cols || row->cells[col].width != 0)
-		return;
-	blank = row->cells[col - 1];
 	blank.ch = ' ';
 	blank.width = 1;
 	blank.cluster = 0;
@@ -186,11 +193,20 @@ static void unsplit_wide(struct fb_row *row, int cols, int col)
 	cell_clear(row, col, blank);
 }
 
+/* A wide cell whose two halves are split by a boundary at `col` (the cell
+ * at col is a continuation) turns into two blanks with its pen. Inline:
+ * every cell write asks, and the answer is nearly always no. */
+static inline void unsplit_wide(struct fb_row *row, int cols, int col)
+{
+	if (col > 0 && col < cols && row->cells[col].width == 0)
+		blank_wide(row, col);
+}
+
 static void row_fill(struct fb_row *row, int from, int to, const struct fb_pen *pen)
 {
 	struct fb_cell blank = blank_cell(pen);
 
-	if (!cluster_store_used(row->store)) {	/* no cluster to drop */
+	if (!row_has_clusters(row)) {	/* no cluster to drop */
 		for (int i = from; i < to; i++)
 			row->cells[i] = blank;
 		return;
@@ -488,7 +504,7 @@ static struct fb_row *row_for_cell(struct fb *fb, int row, int col, int width)
 		return NULL;
 	unsplit_wide(r, fb->cols, col);
 	unsplit_wide(r, fb->cols, col + width);
-	if (cluster_store_used(r->store)) {
+	if (row_has_clusters(r)) {
 		cluster_drop(r->store, r->cells[col].cluster);
 		if (width == 2)
 			cluster_drop(r->store, r->cells[col + 1].cluster);
@@ -570,7 +586,7 @@ bool fb_set_ascii(struct fb *fb, int row, int col, const char *text, size_t len,
 		return false;
 	unsplit_wide(r, fb->cols, col);
 	unsplit_wide(r, fb->cols, end);
-	if (cluster_store_used(r->store))
+	if (row_has_clusters(r))
 		for (int i = col; i < end; i++)
 			cluster_drop(r->store, r->cells[i].cluster);
 	memset(&cell, 0, sizeof cell);
