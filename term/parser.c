@@ -457,6 +457,16 @@ static const uint8_t *feed_ground(struct parser *p, const uint8_t *s, const uint
 	return s;
 }
 
+/* Parameter bytes ('0'..'9', ':', ';') leave a CSI sequence in its state:
+ * taken here without the table, as colour sequences are most of the
+ * escapes in a flood. Returns where the parameters end. */
+static const uint8_t *feed_csi_params(struct parser *p, const uint8_t *s, const uint8_t *end)
+{
+	while (s < end && *s >= '0' && *s <= ';')
+		param(p, *s++);
+	return s;
+}
+
 void parser_feed(struct parser *p, const uint8_t *data, size_t len)
 {
 	const uint8_t *s = data, *end = data + len;
@@ -464,6 +474,8 @@ void parser_feed(struct parser *p, const uint8_t *data, size_t len)
 	while (s < end) {
 		if (p->state == S_GROUND)
 			s = feed_ground(p, s, end);
+		else if (p->state == S_CSI_PARAM && (s = feed_csi_params(p, s, end)) == end)
+			break;
 		else
 			step(p, *s++);
 	}
