@@ -17,6 +17,9 @@ bool tty_raw(int fd)
 {
 	struct termios raw;
 
+	if (saved_fd == fd)
+		return true;	/* already raw: the saved modes are the ones to give back */
+	tty_restore();
 	if (tcgetattr(fd, &saved_modes) != 0) {
 		log_error("not a terminal: %s", strerror(errno));
 		return false;

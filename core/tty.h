@@ -5,8 +5,9 @@
 #include <stdbool.h>
 
 /* Saves the terminal's modes and makes it raw. The saved modes come back
- * with tty_restore, and at exit() if the program forgets. false (logged) if
- * fd is not a terminal. */
+ * with tty_restore, and at exit() if the program forgets; a second call
+ * while raw keeps the modes first saved. false (logged) if fd is not a
+ * terminal. */
 bool tty_raw(int fd);
 /* Gives back the saved modes (safe to call repeatedly, and from a signal
  * handler). */
