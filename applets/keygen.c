@@ -137,7 +137,10 @@ int keygen_main(int argc, char **argv)
 	if (parse_args(argc, argv, &a) != 0)
 		return EXIT_USAGE;
 	if (a.file) {
-		snprintf(path, sizeof path, "%s", a.file);
+		if (snprintf(path, sizeof path, "%s", a.file) >= (int)sizeof path) {
+			log_error("keygen: %.64s...: path too long", a.file);
+			return EXIT_USAGE;
+		}
 	} else if (!keyfile_default_path("id_x25519", !a.print_public, path, sizeof path)) {
 		return 1;
 	}
