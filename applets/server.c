@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <mbedtls/platform_util.h>
+
 #include "applets/applets.h"
 #include "applets/daemon.h"
 #include "applets/login.h"
@@ -212,7 +214,7 @@ int server_main(int argc, char **argv)
 		return 1;
 	print_connect_line(transport_local_port(t), key_text,
 			   ssh_server_address(address, sizeof address));
-	memset(key_text, 0, sizeof key_text);
+	mbedtls_platform_zeroize(key_text, sizeof key_text);
 	if (!o.foreground && !daemonize()) {
 		transport_free(t);
 		return 1;

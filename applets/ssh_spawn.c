@@ -12,6 +12,7 @@
 #include <mbedtls/platform_util.h>
 
 #include "core/clock.h"
+#include "core/fdio.h"
 #include "core/log.h"
 #include "core/options.h"
 
@@ -22,6 +23,15 @@ struct child {
 	struct sigaction old_int, old_quit;
 };
 
+/* dup2 onto the same number does nothing, so a descriptor that already is
+ * `to` would keep its close-on-exec flag and vanish at exec. */
+static bool fd_onto(int from, int to)
+{
+	if (from != to)
+		return dup2(from, to) >= 0;
+	return fcntl(to, F_SETFD, 0) == 0;
+}
+
 /* In the child: put fds[i] (when >= 0) on fd i and exec; on failure send
  * errno up the close-on-exec pipe, whose silent closing tells the parent
  * that exec worked. */
@@ -30,7 +40,7 @@ static void exec_child(char *const argv[], const int fds[3], int errno_fd)
 	int err = 0;
 
 	for (int i = 0; i < 3 && !err; i++)
-		if (fds[i] >= 0 && dup2(fds[i], i) < 0)
+		if (fds[i] >= 0 && !fd_onto(fds[i], i))
 			err = errno;
 	if (!err) {
 		execvp(argv[0], argv);
@@ -117,19 +127,6 @@ static int child_finish(struct child *c, uint64_t deadline_ms)
 	return status_of(wstatus);
 }
 
-static void write_all(int fd, const uint8_t *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		p += n;
-		len -= (size_t)n;
-	}
-}
-
 /* Reads ssh's stdout until it closes or, once the CONNECT line is in, until
  * the linger deadline. Returns the deadline (0 if there was no CONNECT). */
 static uint64_t read_ssh_output(int fd, struct bootstrap_scan *scan)
@@ -160,13 +157,13 @@ static uint64_t read_ssh_output(int fd, struct bootstrap_scan *scan)
 		if (n <= 0)
 			break;
 		bootstrap_scan_feed(scan, chunk, (size_t)n, &passthrough);
-		write_all(STDERR_FILENO, passthrough.data, passthrough.len);
+		fd_write_all(STDERR_FILENO, passthrough.data, passthrough.len);
 		buf_reset(&passthrough);
 		if (scan->have_connect && !deadline)
 			deadline = clock_ms() + SSPSH_SSH_LINGER_MS;
 	}
 	bootstrap_scan_finish(scan, &passthrough);
-	write_all(STDERR_FILENO, passthrough.data, passthrough.len);
+	fd_write_all(STDERR_FILENO, passthrough.data, passthrough.len);
 	buf_free(&passthrough);
 	mbedtls_platform_zeroize(chunk, sizeof chunk);
 	if (scan->have_connect && !deadline)

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
+
 _Static_assert(sizeof(struct fb_cell) == 16, "a cell is 16 bytes");
 
 struct fb_row {
@@ -32,70 +34,6 @@ struct fb {
 };
 
 static const char empty_string[] = "";
-
-/* ---- UTF-8 ---- */
-
-/* Decode one code point from s[0..len); returns the bytes it used (at least
- * 1). Malformed input decodes as U+FFFD. */
-static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
-{
-	static const uint32_t min_for_len[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-	size_t need;
-	uint32_t c = s[0];
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 2;
-		c &= 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 3;
-		c &= 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 4;
-		c &= 0x07;
-	} else {
-		*cp = 0xfffd;
-		return 1;
-	}
-	for (size_t i = 1; i < need; i++) {
-		if (i >= len || (s[i] & 0xc0) != 0x80) {
-			*cp = 0xfffd;
-			return i;
-		}
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < min_for_len[need] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		c = 0xfffd;
-	*cp = c;
-	return need;
-}
-
-static size_t utf8_encode(uint32_t c, char *out)
-{
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xc0 | c >> 6);
-		out[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		out[0] = (char)(0xe0 | c >> 12);
-		out[1] = (char)(0x80 | (c >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | c >> 18);
-	out[1] = (char)(0x80 | (c >> 12 & 0x3f));
-	out[2] = (char)(0x80 | (c >> 6 & 0x3f));
-	out[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
-}
 
 /* ---- Rows ---- */
 
@@ -473,6 +411,8 @@ static size_t cluster_fit(const char *text, size_t len, uint32_t *ch, size_t *fi
 		return 0;
 	}
 	used = utf8_decode(s, len, ch);
+	if (*ch == UTF8_INVALID)
+		*ch = UTF8_REPLACEMENT;
 	*first = used;
 	while (used < len) {
 		n = utf8_decode(s + used, len - used, &cp);
