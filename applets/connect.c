@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "applets/applets.h"
+#include "applets/cli.h"
 #include "applets/connect_local.h"
 #include "applets/connect_predict.h"
 #include "applets/connect_ssh.h"
@@ -39,14 +40,6 @@ struct connect_options {
 	char **command;			/* --local -- COMMAND... */
 };
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fputs("sspsh: connect: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs(" (sspsh connect --help shows the options)\n", stderr);
-	return EXIT_USAGE;
-}
-
 static int parse_option(int argc, char **argv, int *i, struct connect_options *o)
 {
 	const char *arg = argv[*i];
@@ -55,12 +48,12 @@ static int parse_option(int argc, char **argv, int *i, struct connect_options *o
 		o->local = true;
 	} else if (strcmp(arg, "--direct") == 0) {
 		if (*i + 2 >= argc)
-			return usage_error("%s needs HOST and PORT", arg);
+			return cli_usage_error("connect", "%s needs HOST and PORT", arg);
 		o->host = argv[++*i];
 		o->port = argv[++*i];
 	} else if (strcmp(arg, "--link") == 0) {
 		if (*i + 1 >= argc)
-			return usage_error("%s needs a SPEC", arg);
+			return cli_usage_error("connect", "%s needs a SPEC", arg);
 		o->link = argv[++*i];
 	} else if (strncmp(arg, "--link=", 7) == 0) {
 		o->link = arg + 7;
@@ -68,9 +61,9 @@ static int parse_option(int argc, char **argv, int *i, struct connect_options *o
 		o->predict = arg + 10;
 		if (strcmp(o->predict, "adaptive") && strcmp(o->predict, "always") &&
 		    strcmp(o->predict, "never"))
-			return usage_error("bad --predict '%s' (adaptive, always or never)", o->predict);
+			return cli_usage_error("connect", "bad --predict '%s' (adaptive, always or never)", o->predict);
 	} else {
-		return usage_error("unknown argument '%s'", arg);
+		return cli_usage_error("connect", "unknown argument '%s'", arg);
 	}
 	return 0;
 }
@@ -111,11 +104,11 @@ static int parse_options(int argc, char **argv, struct connect_options *o)
 			return rc;
 	}
 	if (o->local == (o->host != NULL))
-		return usage_error("%s", "give exactly one of --direct HOST PORT and --local");
+		return cli_usage_error("connect", "%s", "give exactly one of --direct HOST PORT and --local");
 	if (o->command && !o->local)
-		return usage_error("%s", "a COMMAND goes with --local (the server runs it)");
+		return cli_usage_error("connect", "%s", "a COMMAND goes with --local (the server runs it)");
 	if (o->port && !port_valid(o->port))
-		return usage_error("bad PORT '%s' (1-65535)", o->port);
+		return cli_usage_error("connect", "bad PORT '%s' (1-65535)", o->port);
 	if (o->link && !link_valid(o->link))
 		return EXIT_USAGE;
 	if (!local_echo_mode(o->predict, &mode))	/* --predict, else the environment */

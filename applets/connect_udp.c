@@ -10,6 +10,7 @@
 #include <mbedtls/platform_util.h>
 
 #include "applets/applets.h"
+#include "applets/cli.h"
 #include "applets/connect_predict.h"
 #include "applets/connect_session.h"
 #include "applets/udp_client.h"
@@ -29,14 +30,6 @@ struct udp_options {
 	const char *predict;
 	char **command;
 };
-
-static int usage_error(const char *fmt, const char *arg)
-{
-	fputs("sspsh: connect: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs(" (sspsh connect --help shows the options)\n", stderr);
-	return EXIT_USAGE;
-}
 
 static bool all_digits(const char *s)
 {
@@ -96,19 +89,19 @@ static int parse_option(int argc, char **argv, int *i, struct udp_options *o)
 	} else if (strncmp(arg, "--predict=", 10) == 0) {
 		o->predict = arg + 10;
 		if (strcmp(o->predict, "adaptive") && strcmp(o->predict, "always") && strcmp(o->predict, "never"))
-			return usage_error("bad --predict '%s' (adaptive, always or never)", o->predict);
+			return cli_usage_error("connect", "bad --predict '%s' (adaptive, always or never)", o->predict);
 	} else if (strcmp(arg, "--udp") == 0 || strcmp(arg, "-i") == 0 || strcmp(arg, "--server-key") == 0) {
 		if (!value)
-			return usage_error("option '%s' needs a value", arg);
+			return cli_usage_error("connect", "option '%s' needs a value", arg);
 		++*i;
 		if (strcmp(arg, "-i") == 0)
 			o->identity = value;
 		else if (strcmp(arg, "--server-key") == 0)
 			o->server_key = value;
 		else if (!parse_target(value, o))
-			return usage_error("bad --udp '%s' ([USER@]HOST[:PORT])", value);
+			return cli_usage_error("connect", "bad --udp '%s' ([USER@]HOST[:PORT])", value);
 	} else {
-		return usage_error("'%s' does not go with --udp", arg);
+		return cli_usage_error("connect", "'%s' does not go with --udp", arg);
 	}
 	return 0;
 }
@@ -130,9 +123,9 @@ static int parse_options(int argc, char **argv, struct udp_options *o)
 			return rc;
 	}
 	if (!o->host[0])
-		return usage_error("%s", "--udp needs [USER@]HOST[:PORT]");
+		return cli_usage_error("connect", "%s", "--udp needs [USER@]HOST[:PORT]");
 	if (o->list + o->attach + (o->command != NULL) > 1)
-		return usage_error("%s", "give at most one of --list, --attach and a COMMAND");
+		return cli_usage_error("connect", "%s", "give at most one of --list, --attach and a COMMAND");
 	if (!local_echo_mode(o->predict, &mode))	/* --predict, else the environment */
 		return EXIT_USAGE;
 	o->predict = predict_mode_name(mode);

@@ -16,6 +16,7 @@
 #include <mbedtls/platform_util.h>
 
 #include "applets/applets.h"
+#include "applets/cli.h"
 #include "applets/daemon_sessions.h"
 #include "core/clock.h"
 #include "core/daemonize.h"
@@ -35,25 +36,6 @@ struct daemon_options {
 	bool foreground;
 };
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fputs("sspsh: server: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs(" (sspsh server --help shows the options)\n", stderr);
-	return EXIT_USAGE;
-}
-
-static bool parse_port(const char *text, unsigned *port)
-{
-	char *end;
-	unsigned long v = strtoul(text, &end, 10);
-
-	if (!*text || *end || v < 1 || v > 65535)
-		return false;
-	*port = (unsigned)v;
-	return true;
-}
-
 /* "PORT", "ADDR:PORT" or "[IPV6]:PORT". */
 static bool parse_listen(const char *text, struct daemon_options *o)
 {
@@ -61,7 +43,7 @@ static bool parse_listen(const char *text, struct daemon_options *o)
 	size_t addr_len;
 
 	if (!colon)
-		return parse_port(text, &o->port);
+		return cli_parse_port(text, &o->port);
 	addr_len = (size_t)(colon - text);
 	if (text[0] == '[') {
 		if (addr_len < 2 || text[addr_len - 1] != ']')
@@ -75,7 +57,7 @@ static bool parse_listen(const char *text, struct daemon_options *o)
 		return false;
 	memcpy(o->addr, addr, addr_len);
 	o->addr[addr_len] = '\0';
-	return parse_port(colon + 1, &o->port);
+	return cli_parse_port(colon + 1, &o->port);
 }
 
 static int parse_options(int argc, char **argv, struct daemon_options *o)
@@ -89,14 +71,14 @@ static int parse_options(int argc, char **argv, struct daemon_options *o)
 			continue;
 		}
 		if (strcmp(arg, "--listen") && strcmp(arg, "--user"))
-			return usage_error("'%s' does not go with --listen", arg);
+			return cli_usage_error("server", "'%s' does not go with --listen", arg);
 		if (!value)
-			return usage_error("option '%s' needs a value", arg);
+			return cli_usage_error("server", "option '%s' needs a value", arg);
 		i++;
 		if (strcmp(arg, "--user") == 0)
 			o->user = value;
 		else if (!parse_listen(value, o))
-			return usage_error("bad --listen '%s' ([ADDR:]PORT; an IPv6 ADDR in brackets)", value);
+			return cli_usage_error("server", "bad --listen '%s' ([ADDR:]PORT; an IPv6 ADDR in brackets)", value);
 	}
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <mbedtls/platform_util.h>
 
 #include "applets/applets.h"
+#include "applets/cli.h"
 #include "applets/daemon.h"
 #include "applets/login.h"
 #include "applets/server_session.h"
@@ -51,37 +52,18 @@ struct server_options {
 	char **command;			/* NULL: the login shell */
 };
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fputs("sspsh: server: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs(" (sspsh server --help shows the options)\n", stderr);
-	return EXIT_USAGE;
-}
-
-static bool parse_port(const char *text, unsigned *port)
-{
-	char *end;
-	unsigned long v = strtoul(text, &end, 10);
-
-	if (!*text || *end || v < 1 || v > 65535)
-		return false;
-	*port = (unsigned)v;
-	return true;
-}
-
 static bool parse_port_range(const char *text, unsigned *low, unsigned *high)
 {
 	const char *colon = strchr(text, ':');
 	char first[8];
 
 	if (!colon)
-		return parse_port(text, low) && parse_port(text, high);
+		return cli_parse_port(text, low) && cli_parse_port(text, high);
 	if ((size_t)(colon - text) >= sizeof first)
 		return false;
 	memcpy(first, text, (size_t)(colon - text));
 	first[colon - text] = '\0';
-	return parse_port(first, low) && parse_port(colon + 1, high) && *low <= *high;
+	return cli_parse_port(first, low) && cli_parse_port(colon + 1, high) && *low <= *high;
 }
 
 static bool parse_seconds(const char *text, long *out)
@@ -105,25 +87,25 @@ static int parse_option(int argc, char **argv, int *i, struct server_options *o)
 		return 0;
 	}
 	if (strcmp(arg, "-i") && strcmp(arg, "-p") && strcmp(arg, "--timeout") && strcmp(arg, "-l"))
-		return usage_error("unknown option '%s'", arg);
+		return cli_usage_error("server", "unknown option '%s'", arg);
 	if (!value)
-		return usage_error("option '%s' needs a value", arg);
+		return cli_usage_error("server", "option '%s' needs a value", arg);
 	++*i;
 	struct udp_addr addr;
 
 	if (strcmp(arg, "-i") == 0) {
 		if (!udp_addr_parse(value, 1, &addr))
-			return usage_error("bad -i '%s' (a numeric IPv4 or IPv6 address)", value);
+			return cli_usage_error("server", "bad -i '%s' (a numeric IPv4 or IPv6 address)", value);
 		o->bind_addr = value;
 	} else if (strcmp(arg, "-p") == 0 && !parse_port_range(value, &o->port_low, &o->port_high))
-		return usage_error("bad port or range '%s' (PORT or LOW:HIGH, 1-65535)", value);
+		return cli_usage_error("server", "bad port or range '%s' (PORT or LOW:HIGH, 1-65535)", value);
 	else if (strcmp(arg, "--timeout") == 0 && !parse_seconds(value, &o->timeout_s))
-		return usage_error("bad --timeout '%s' (whole seconds > 0)", value);
+		return cli_usage_error("server", "bad --timeout '%s' (whole seconds > 0)", value);
 	else if (strcmp(arg, "-l") == 0) {
 		if (!strchr(value, '=') || value[0] == '=')
-			return usage_error("bad -l '%s' (NAME=VALUE)", value);
+			return cli_usage_error("server", "bad -l '%s' (NAME=VALUE)", value);
 		if (o->n_env == MAX_ENV_SETTINGS)
-			return usage_error("too many -l settings (%s)", "64 at most");
+			return cli_usage_error("server", "too many -l settings (%s)", "64 at most");
 		o->env[o->n_env++] = (char *)value;
 	}
 	return 0;
@@ -143,7 +125,7 @@ static int parse_options(int argc, char **argv, struct server_options *o)
 			return 0;
 		}
 		if (argv[i][0] != '-')
-			return usage_error("unexpected argument '%s' (put the command after --)", argv[i]);
+			return cli_usage_error("server", "unexpected argument '%s' (put the command after --)", argv[i]);
 		if ((rc = parse_option(argc, argv, &i, o)) != 0)
 			return rc;
 	}
