@@ -316,7 +316,7 @@ static int measure(struct bench *b, const struct udp_addr *server, struct noise_
 int bench_sessions_main(int argc, char **argv)
 {
 	struct bench b = { 0 };
-	uint8_t client_priv[KEY_LEN], server_pub[KEY_LEN];
+	uint8_t client_priv[KEY_LEN], client_pub[KEY_LEN], server_pub[KEY_LEN];
 	struct noise_client nc;
 	struct udp_addr server;
 	int fd, rc = 1;
@@ -333,7 +333,8 @@ int bench_sessions_main(int argc, char **argv)
 	b.clients = calloc((size_t)b.n, sizeof *b.clients);
 	udp_addr_parse("127.0.0.1", BENCH_PORT, &server);
 	fd = udp_bind_ephemeral(server.ss.ss_family);
-	if (b.clients && fd >= 0 && udp_fetch_server_key(fd, &server, server_pub, 5000) &&
+	if (b.clients && fd >= 0 && x25519_public(client_pub, client_priv) &&
+	    udp_fetch_server_key(fd, &server, client_pub, server_pub, 5000) &&
 	    noise_client_init(&nc, client_priv, server_pub)) {
 		rc = measure(&b, &server, &nc);
 		noise_client_wipe(&nc);

@@ -322,18 +322,20 @@ static int connect_to(const struct udp_options *o, int fd, const struct udp_addr
 		      const uint8_t priv[KEY_LEN])
 {
 	char known_hosts[1024], name[300];
-	uint8_t server_key[KEY_LEN];
+	uint8_t server_key[KEY_LEN], our_key[KEY_LEN];
 	struct pin pin = { known_hosts, name, server_key, false };
 	struct noise_client nc;
 	int rc;
 
 	known_host_name(o, name, sizeof name);
-	if (!keyfile_default_path("known_hosts", true, known_hosts, sizeof known_hosts)) {
+	if (!keyfile_default_path("known_hosts", true, known_hosts, sizeof known_hosts) ||
+	    !x25519_public(our_key, priv)) {
 		close(fd);
 		return 1;
 	}
-	if (!udp_fetch_server_key(fd, server, server_key, SSPSH_CONNECT_TIMEOUT_MS)) {
-		log_error("no answer from %s:%s (is `sspsh server --listen` running there?)", o->host, o->port);
+	if (!udp_fetch_server_key(fd, server, our_key, server_key, SSPSH_CONNECT_TIMEOUT_MS)) {
+		log_error("no answer from %s:%s (is `sspsh server --listen` running there, "
+			  "with our key in its authorized_keys?)", o->host, o->port);
 		close(fd);
 		return 1;
 	}

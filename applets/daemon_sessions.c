@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 
+#include <mbedtls/constant_time.h>
 #include <mbedtls/platform_util.h>
 
 #include "applets/login.h"
@@ -71,7 +72,7 @@ static struct noise_peer *find_peer(void *ctx, const uint8_t static_pub[X25519_K
 	struct daemon_sessions *d = ctx;
 
 	for (size_t i = 0; i < d->n_peers; i++)
-		if (memcmp(d->peers[i].static_pub, static_pub, X25519_KEY_LEN) == 0)
+		if (mbedtls_ct_memcmp(d->peers[i].static_pub, static_pub, X25519_KEY_LEN) == 0)
 			return &d->peers[i];
 	return NULL;
 }
@@ -544,11 +545,23 @@ static bool key_answer_allowed(struct daemon_sessions *d, uint64_t now)
 	return true;
 }
 
+/* Tells our public key to a client whose key we know, and nothing to
+ * anyone else: the daemon stays silent to strangers. */
+static void on_key_request(struct daemon_sessions *d, const uint8_t *data, size_t len,
+			   const struct udp_addr *from, uint64_t now)
+{
+	uint8_t client_pub[X25519_KEY_LEN], answer[NOISE_KEY_MESSAGE_LEN];
+
+	if (!noise_read_key_request(data, len, client_pub) || !find_peer(d, client_pub) ||
+	    !key_answer_allowed(d, now))
+		return;
+	noise_key_answer(d->noise.static_pub, answer);
+	(void)udp_send(d->udp_fd, answer, sizeof answer, from);
+}
+
 void daemon_sessions_datagram(struct daemon_sessions *d, const uint8_t *data, size_t len,
 			      const struct udp_addr *from, uint64_t now)
 {
-	uint8_t answer_msg[NOISE_KEY_MESSAGE_LEN];
-
 	if (len == 0)
 		return;
 	switch (data[0]) {
@@ -560,10 +573,7 @@ void daemon_sessions_datagram(struct daemon_sessions *d, const uint8_t *data, si
 		on_data(d, data, len, from, now);
 		break;
 	case NOISE_KEY_REQUEST:
-		if (noise_is_key_request(data, len) && key_answer_allowed(d, now)) {
-			noise_key_answer(d->noise.static_pub, answer_msg);
-			(void)udp_send(d->udp_fd, answer_msg, sizeof answer_msg, from);
-		}
+		on_key_request(d, data, len, from, now);
 		break;
 	default:
 		break;

@@ -32,12 +32,13 @@ static long receive_from_server(int fd, const struct udp_addr *server, uint8_t *
 	return n;
 }
 
-bool udp_fetch_server_key(int fd, const struct udp_addr *server, uint8_t pub[X25519_KEY_LEN], int timeout_ms)
+bool udp_fetch_server_key(int fd, const struct udp_addr *server, const uint8_t client_pub[X25519_KEY_LEN],
+			  uint8_t pub[X25519_KEY_LEN], int timeout_ms)
 {
 	uint8_t request[NOISE_KEY_MESSAGE_LEN], data[2048];
 	uint64_t start = clock_ms(), sent = 0;
 
-	noise_key_request(request);
+	noise_key_request(client_pub, request);
 	while (clock_ms() - start < (uint64_t)timeout_ms) {
 		uint64_t now = clock_ms();
 		long n;

@@ -14,9 +14,10 @@
 #include "net/transport.h"
 #include "net/udp.h"
 
-/* Asks the server for its key until it answers or timeout_ms pass. */
-bool udp_fetch_server_key(int fd, const struct udp_addr *server, uint8_t pub[X25519_KEY_LEN],
-			  int timeout_ms);
+/* Asks the server for its key, naming ours (client_pub), until it answers
+ * or timeout_ms pass. A server that does not know our key never answers. */
+bool udp_fetch_server_key(int fd, const struct udp_addr *server, const uint8_t client_pub[X25519_KEY_LEN],
+			  uint8_t pub[X25519_KEY_LEN], int timeout_ms);
 
 /* Sends the request in a handshake (again every SSPSH_HANDSHAKE_RETRY_MS)
  * until the server answers or timeout_ms pass. On success keys hold the

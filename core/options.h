@@ -254,9 +254,10 @@
 #ifndef SSPSH_DETACHED_AFTER_MS
 #define SSPSH_DETACHED_AFTER_MS 10000
 #endif
-/* The daemon tells anyone who asks its public key (as sshd shows its host
- * key), at most this often a second: the answer is no bigger than the
- * question, so it cannot amplify a flood. */
+/* The daemon tells its public key to a client that names an authorized key
+ * (so a client can pin it on first use, as with ssh), at most this often a
+ * second: the answer is no bigger than the question, so it cannot amplify a
+ * flood. */
 #ifndef SSPSH_KEY_ANSWERS_PER_SEC
 #define SSPSH_KEY_ANSWERS_PER_SEC 100
 #endif

@@ -469,15 +469,18 @@ void noise_server_wipe(struct noise_server *s)
 
 /* ---- Learning the server's key ---- */
 
-void noise_key_request(uint8_t out[NOISE_KEY_MESSAGE_LEN])
+void noise_key_request(const uint8_t client_pub[X25519_KEY_LEN], uint8_t out[NOISE_KEY_MESSAGE_LEN])
 {
-	memset(out, 0, NOISE_KEY_MESSAGE_LEN);
 	put_header(out, NOISE_KEY_REQUEST);
+	memcpy(out + HEADER_LEN, client_pub, X25519_KEY_LEN);
 }
 
-bool noise_is_key_request(const uint8_t *msg, size_t len)
+bool noise_read_key_request(const uint8_t *msg, size_t len, uint8_t client_pub[X25519_KEY_LEN])
 {
-	return len == NOISE_KEY_MESSAGE_LEN && header_is(msg, len, NOISE_KEY_REQUEST);
+	if (len != NOISE_KEY_MESSAGE_LEN || !header_is(msg, len, NOISE_KEY_REQUEST))
+		return false;
+	memcpy(client_pub, msg + HEADER_LEN, X25519_KEY_LEN);
+	return true;
 }
 
 void noise_key_answer(const uint8_t pub[X25519_KEY_LEN], uint8_t out[NOISE_KEY_MESSAGE_LEN])

@@ -172,14 +172,17 @@ void noise_server_wipe(struct noise_server *s);
  *
  * IK needs the server's static key before the first message. A client
  * that has none pinned (or wants to check its pin) asks for it:
- *   key request (client -> server), 36 bytes: u8 type = 6, u8[3] zero, u8[32] zero
- *   key answer  (server -> client), 36 bytes: u8 type = 7, u8[3] zero, key[32]
+ *   key request (client -> server), 36 bytes: u8 type = 6, u8[3] zero, client key[32]
+ *   key answer  (server -> client), 36 bytes: u8 type = 7, u8[3] zero, server key[32]
+ * The request names the client's static public key, and the server answers
+ * only a key it would accept in a handshake: to anyone else it stays silent.
  * The answer is not authenticated: the client pins it on first use (shown
  * as a fingerprint) and the handshake then proves the server holds it. */
 #define NOISE_KEY_MESSAGE_LEN (4 + X25519_KEY_LEN)
 
-void noise_key_request(uint8_t out[NOISE_KEY_MESSAGE_LEN]);
-bool noise_is_key_request(const uint8_t *msg, size_t len);
+void noise_key_request(const uint8_t client_pub[X25519_KEY_LEN], uint8_t out[NOISE_KEY_MESSAGE_LEN]);
+/* False if msg is not a key request; else client_pub holds the key it names. */
+bool noise_read_key_request(const uint8_t *msg, size_t len, uint8_t client_pub[X25519_KEY_LEN]);
 void noise_key_answer(const uint8_t pub[X25519_KEY_LEN], uint8_t out[NOISE_KEY_MESSAGE_LEN]);
 /* False if msg is not a key answer. */
 bool noise_read_key_answer(const uint8_t *msg, size_t len, uint8_t pub[X25519_KEY_LEN]);

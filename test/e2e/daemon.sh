@@ -88,9 +88,16 @@ if [ "$have_python" = 1 ]; then
 	out=$(HOME=$E2E_TMP/c "$SSPSH" connect --udp "127.0.0.1:$RELAY_PORT" --list 2>&1)
 	rc=$?
 	check "an unknown client key is refused" test "$rc" -ne 0
-	check "... and the server's only answer is its public key (no handshake response)" \
-		test "$(grep '^down' "$E2E_TMP/relay/log" | grep -cv '^down 7 ')" = 0 -a \
-		"$(grep -c '^up 1 ' "$E2E_TMP/relay/log")" -ge 2
+	check "... and the server says nothing at all, not even its public key" \
+		test "$(grep -c '^down' "$E2E_TMP/relay/log")" = 0 -a \
+		"$(grep -c '^up 6 ' "$E2E_TMP/relay/log")" -ge 2
+	server_pub=$(grep "^\[127.0.0.1\]:$PORT " "$E2E_TMP/a/.sspsh/known_hosts" | cut -d' ' -f3)
+	check "a key request naming an authorized key gets the server's key" \
+		test "$(python3 "$TOOL" keyreq "$PORT" "$(cut -d' ' -f2 "$E2E_TMP/b/.sspsh/id_x25519.pub")")" = "$server_pub"
+	for stranger in zero random "$(cut -d' ' -f2 "$E2E_TMP/c/.sspsh/id_x25519.pub")"; do
+		check "a key request naming ${stranger:0:6}... (not authorized) gets no answer" \
+			test "$(python3 "$TOOL" keyreq "$PORT" "$stranger")" = silence
+	done
 	check "a replayed initiation gets no answer" \
 		test "$(python3 "$TOOL" replay "$E2E_TMP/relay/initiation" "$PORT")" = silence
 else

@@ -10,10 +10,15 @@
   replay FILE TARGET_PORT
       Sends FILE's bytes as one datagram from a fresh socket and prints
       "reply" if anything comes back within two seconds, else "silence".
+  keyreq TARGET_PORT KEY
+      Sends a key request naming KEY (base64, "zero" or "random") and prints
+      the daemon's key (base64) if an answer comes within two seconds, else
+      "silence"; any other reply prints "reply".
   junk TARGET_PORT COUNT
       Sends COUNT junk datagrams shaped like handshake and data messages.
 """
 import os
+import base64
 import random
 import select
 import signal
@@ -70,6 +75,26 @@ def replay(path, target_port):
     print("reply" if ready else "silence")
 
 
+def keyreq(target_port, key):
+    if key == "zero":
+        client_key = bytes(32)
+    elif key == "random":
+        client_key = os.urandom(32)
+    else:
+        client_key = base64.b64decode(key)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(bytes([6, 0, 0, 0]) + client_key, (LOOPBACK, target_port))
+    ready, _, _ = select.select([s], [], [], 2.0)
+    if not ready:
+        print("silence")
+        return
+    data = s.recv(65536)
+    if len(data) == 36 and data[:4] == bytes([7, 0, 0, 0]):
+        print(base64.b64encode(data[4:]).decode())
+    else:
+        print("reply")
+
+
 def junk(target_port, count):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     rng = random.Random(9)
@@ -95,6 +120,8 @@ def main():
         relay(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     elif cmd == "replay":
         replay(sys.argv[2], int(sys.argv[3]))
+    elif cmd == "keyreq":
+        keyreq(int(sys.argv[2]), sys.argv[3])
     elif cmd == "junk":
         junk(int(sys.argv[2]), int(sys.argv[3]))
     else:

@@ -419,6 +419,42 @@ TEST(noise_accept_needs_a_free_index)
 	free_world(&w);
 }
 
+TEST(noise_key_request_names_the_client_key)
+{
+	uint8_t client_pub[32], got[32], request[NOISE_KEY_MESSAGE_LEN], answer[NOISE_KEY_MESSAGE_LEN];
+	uint8_t server_pub[32];
+
+	EXPECT(random_bytes(client_pub, sizeof client_pub) && random_bytes(server_pub, sizeof server_pub));
+	noise_key_request(client_pub, request);
+	EXPECT_INT(request[0], NOISE_KEY_REQUEST);
+	EXPECT(request[1] == 0 && request[2] == 0 && request[3] == 0);
+	EXPECT_MEM(request + 4, client_pub, 32);
+	EXPECT(noise_read_key_request(request, sizeof request, got));
+	EXPECT_MEM(got, client_pub, 32);
+
+	/* The answer is no bigger than the request: no amplification. */
+	noise_key_answer(server_pub, answer);
+	EXPECT(sizeof answer <= sizeof request);
+	EXPECT(noise_read_key_answer(answer, sizeof answer, got));
+	EXPECT_MEM(got, server_pub, 32);
+}
+
+TEST(noise_malformed_key_request_rejected)
+{
+	uint8_t client_pub[32] = { 1 }, got[32], request[NOISE_KEY_MESSAGE_LEN + 1];
+
+	noise_key_request(client_pub, request);
+	request[NOISE_KEY_MESSAGE_LEN] = 0;
+	EXPECT(!noise_read_key_request(request, NOISE_KEY_MESSAGE_LEN - 1, got));
+	EXPECT(!noise_read_key_request(request, NOISE_KEY_MESSAGE_LEN + 1, got));
+	EXPECT(!noise_read_key_answer(request, NOISE_KEY_MESSAGE_LEN, got));
+	request[2] = 1;
+	EXPECT(!noise_read_key_request(request, NOISE_KEY_MESSAGE_LEN, got));
+	request[2] = 0;
+	request[0] = NOISE_KEY_ANSWER;
+	EXPECT(!noise_read_key_request(request, NOISE_KEY_MESSAGE_LEN, got));
+}
+
 int main(void)
 {
 	RUN(noise_handshake_both_ways);
@@ -432,5 +468,7 @@ int main(void)
 	RUN(noise_bad_mac1_rejected_before_dh);
 	RUN(noise_cookie_under_load);
 	RUN(noise_accept_needs_a_free_index);
+	RUN(noise_key_request_names_the_client_key);
+	RUN(noise_malformed_key_request_rejected);
 	return unit_exit_status();
 }
