@@ -469,30 +469,39 @@ void noise_server_wipe(struct noise_server *s)
 
 /* ---- Learning the server's key ---- */
 
+/* Key requests and answers are one header and one public key. */
+static void put_key_message(enum noise_type type, const uint8_t key[X25519_KEY_LEN],
+			    uint8_t out[NOISE_KEY_MESSAGE_LEN])
+{
+	put_header(out, type);
+	memcpy(out + HEADER_LEN, key, X25519_KEY_LEN);
+}
+
+static bool read_key_message(enum noise_type type, const uint8_t *msg, size_t len,
+			     uint8_t key[X25519_KEY_LEN])
+{
+	if (len != NOISE_KEY_MESSAGE_LEN || !header_is(msg, len, type))
+		return false;
+	memcpy(key, msg + HEADER_LEN, X25519_KEY_LEN);
+	return true;
+}
+
 void noise_key_request(const uint8_t client_pub[X25519_KEY_LEN], uint8_t out[NOISE_KEY_MESSAGE_LEN])
 {
-	put_header(out, NOISE_KEY_REQUEST);
-	memcpy(out + HEADER_LEN, client_pub, X25519_KEY_LEN);
+	put_key_message(NOISE_KEY_REQUEST, client_pub, out);
 }
 
 bool noise_read_key_request(const uint8_t *msg, size_t len, uint8_t client_pub[X25519_KEY_LEN])
 {
-	if (len != NOISE_KEY_MESSAGE_LEN || !header_is(msg, len, NOISE_KEY_REQUEST))
-		return false;
-	memcpy(client_pub, msg + HEADER_LEN, X25519_KEY_LEN);
-	return true;
+	return read_key_message(NOISE_KEY_REQUEST, msg, len, client_pub);
 }
 
 void noise_key_answer(const uint8_t pub[X25519_KEY_LEN], uint8_t out[NOISE_KEY_MESSAGE_LEN])
 {
-	put_header(out, NOISE_KEY_ANSWER);
-	memcpy(out + HEADER_LEN, pub, X25519_KEY_LEN);
+	put_key_message(NOISE_KEY_ANSWER, pub, out);
 }
 
 bool noise_read_key_answer(const uint8_t *msg, size_t len, uint8_t pub[X25519_KEY_LEN])
 {
-	if (len != NOISE_KEY_MESSAGE_LEN || !header_is(msg, len, NOISE_KEY_ANSWER))
-		return false;
-	memcpy(pub, msg + HEADER_LEN, X25519_KEY_LEN);
-	return true;
+	return read_key_message(NOISE_KEY_ANSWER, msg, len, pub);
 }
