@@ -1,6 +1,7 @@
 # sspsh — see README.md. Knobs live in config.mk; targets:
 #   make            build ./sspsh (static by default)
-#   make check      unit + end-to-end tests; last line "N passed, N failed"
+#   make check      layers + unit + end-to-end tests; last line "N passed, N failed"
+#   make layers     check that no file includes a higher layer (test/layers.sh)
 #   make asan       the same tests built with AddressSanitizer + UBSan
 #   make valgrind   the unit tests under valgrind (memcheck), zero errors
 #   make soak       the long fault tests (an hour); not part of check
@@ -16,7 +17,7 @@ SHELL := /bin/bash
 BUILD   ?= build
 APPLETS  = server connect client keygen bench
 
-LIB_SRC    := $(sort $(wildcard core/*.c term/*.c net/*.c))
+LIB_SRC    := $(sort $(wildcard core/*.c term/*.c net/*.c applets/session/*.c))
 APPLET_SRC := $(sort $(wildcard applets/*.c))
 UNIT_SRC   := $(sort $(wildcard test/unit/test_*.c))
 FUZZ_SRC   := $(sort $(wildcard test/fuzz/fuzz_*.c))
@@ -28,7 +29,8 @@ UNIT_BIN   := $(UNIT_SRC:test/unit/%.c=$(BUILD)/test/%)
 ALL_CFLAGS  = $(CFLAGS) $(if $(filter 1,$(WERROR)),-Werror) $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(if $(filter 1,$(STATIC)),-static)
 
-.PHONY: all check units asan valgrind soak fuzz bench bench-e2e install deps size clean
+
+.PHONY: all check layers units asan valgrind soak fuzz bench bench-e2e install deps size clean
 all: sspsh
 
 sspsh: $(BUILD)/sspsh
@@ -49,8 +51,11 @@ $(BUILD)/test/%: test/unit/%.c $(BUILD)/libsspsh.a test/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -MMD -MP -o $@ $< $(BUILD)/libsspsh.a $(LIBS)
 
-check: $(BUILD)/sspsh $(UNIT_BIN)
+check: layers $(BUILD)/sspsh $(UNIT_BIN)
 	test/run.sh $(BUILD) $(TESTS)
+
+layers:
+	test/layers.sh
 
 units: $(BUILD)/sspsh $(UNIT_BIN)
 

@@ -4,6 +4,8 @@
 #ifndef SSPSH_APPLETS_H
 #define SSPSH_APPLETS_H
 
+#include "core/exit_status.h"
+
 int server_main(int argc, char **argv);
 int connect_main(int argc, char **argv);
 int keygen_main(int argc, char **argv);
@@ -14,7 +16,5 @@ extern const char connect_usage[];
 extern const char keygen_usage[];
 extern const char bench_usage[];
 
-/* Exit status for a usage error (bad arguments, applet not built yet). */
-#define EXIT_USAGE 2
 
 #endif

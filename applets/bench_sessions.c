@@ -18,15 +18,15 @@
 #include <mbedtls/platform_util.h>
 
 #include "applets/bench.h"
-#include "applets/udp_client.h"
+#include "applets/session/udp_client.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/keyfile.h"
 #include "core/log.h"
 #include "core/options.h"
 #include "net/ssp.h"
-#include "net/ssp_frame.h"
-#include "net/ssp_input.h"
+#include "applets/session/ssp_frame.h"
+#include "applets/session/ssp_input.h"
 
 #define BENCH_PORT 60950
 #define IDLE_SECONDS 10

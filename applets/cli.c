@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "applets/applets.h"
 
@@ -27,4 +28,18 @@ bool cli_parse_port(const char *text, unsigned *port)
 		return false;
 	*port = (unsigned)v;
 	return true;
+}
+
+bool cli_parse_port_range(const char *text, unsigned *low, unsigned *high)
+{
+	const char *colon = strchr(text, ':');
+	char first[8];
+
+	if (!colon)
+		return cli_parse_port(text, low) && cli_parse_port(text, high);
+	if ((size_t)(colon - text) >= sizeof first)
+		return false;
+	memcpy(first, text, (size_t)(colon - text));
+	first[colon - text] = '\0';
+	return cli_parse_port(first, low) && cli_parse_port(colon + 1, high) && *low <= *high;
 }

@@ -11,5 +11,7 @@ int cli_usage_error(const char *applet, const char *fmt, ...)
 
 /* A decimal port number 1..65535, the whole text. */
 bool cli_parse_port(const char *text, unsigned *port);
+/* "PORT" (low = high) or "LOW:HIGH" with LOW <= HIGH. */
+bool cli_parse_port_range(const char *text, unsigned *low, unsigned *high);
 
 #endif

@@ -25,9 +25,9 @@
 #include <netdb.h>
 
 #include "applets/applets.h"
-#include "applets/connect_predict.h"
-#include "applets/connect_session.h"
-#include "applets/ssh_spawn.h"
+#include "applets/session/local_echo.h"
+#include "applets/session/client_session.h"
+#include "applets/session/ssh_spawn.h"
 #include "core/bootstrap.h"
 #include "core/log.h"
 #include "core/options.h"

@@ -11,9 +11,9 @@
 
 #include "applets/applets.h"
 #include "applets/cli.h"
-#include "applets/connect_predict.h"
-#include "applets/connect_session.h"
-#include "applets/udp_client.h"
+#include "applets/session/local_echo.h"
+#include "applets/session/client_session.h"
+#include "applets/session/udp_client.h"
 #include "core/keyfile.h"
 #include "core/log.h"
 #include "core/options.h"

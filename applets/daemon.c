@@ -17,7 +17,7 @@
 
 #include "applets/applets.h"
 #include "applets/cli.h"
-#include "applets/daemon_sessions.h"
+#include "applets/session/daemon_sessions.h"
 #include "core/clock.h"
 #include "core/daemonize.h"
 #include "core/keyfile.h"

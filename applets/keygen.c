@@ -11,7 +11,7 @@
 #include "applets/applets.h"
 #include "core/keyfile.h"
 #include "core/log.h"
-#include "net/x25519.h"
+#include "core/x25519.h"
 
 const char keygen_usage[] =
 "usage: sspsh keygen [-f FILE] [-C COMMENT]\n"

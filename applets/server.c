@@ -12,8 +12,8 @@
 #include "applets/applets.h"
 #include "applets/cli.h"
 #include "applets/daemon.h"
-#include "applets/login.h"
-#include "applets/server_session.h"
+#include "applets/session/login.h"
+#include "applets/session/server_session.h"
 #include "core/daemonize.h"
 #include "core/log.h"
 #include "core/options.h"
@@ -52,20 +52,6 @@ struct server_options {
 	char **command;			/* NULL: the login shell */
 };
 
-static bool parse_port_range(const char *text, unsigned *low, unsigned *high)
-{
-	const char *colon = strchr(text, ':');
-	char first[8];
-
-	if (!colon)
-		return cli_parse_port(text, low) && cli_parse_port(text, high);
-	if ((size_t)(colon - text) >= sizeof first)
-		return false;
-	memcpy(first, text, (size_t)(colon - text));
-	first[colon - text] = '\0';
-	return cli_parse_port(first, low) && cli_parse_port(colon + 1, high) && *low <= *high;
-}
-
 static bool parse_seconds(const char *text, long *out)
 {
 	char *end;
@@ -97,7 +83,7 @@ static int parse_option(int argc, char **argv, int *i, struct server_options *o)
 		if (!udp_addr_parse(value, 1, &addr))
 			return cli_usage_error("server", "bad -i '%s' (a numeric IPv4 or IPv6 address)", value);
 		o->bind_addr = value;
-	} else if (strcmp(arg, "-p") == 0 && !parse_port_range(value, &o->port_low, &o->port_high))
+	} else if (strcmp(arg, "-p") == 0 && !cli_parse_port_range(value, &o->port_low, &o->port_high))
 		return cli_usage_error("server", "bad port or range '%s' (PORT or LOW:HIGH, 1-65535)", value);
 	else if (strcmp(arg, "--timeout") == 0 && !parse_seconds(value, &o->timeout_s))
 		return cli_usage_error("server", "bad --timeout '%s' (whole seconds > 0)", value);

@@ -16,7 +16,7 @@
 #include "core/buf.h"
 #include "core/fdio.h"
 #include "core/log.h"
-#include "net/x25519.h"
+#include "core/x25519.h"
 
 #define KEY_BASE64_LEN BASE64_LEN(KEY_LEN)
 

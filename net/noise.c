@@ -295,20 +295,6 @@ static void rotate_secret(struct noise_server *s, uint64_t now_ms)
 	s->secret_ms = now_ms;
 }
 
-/* The generic cell rate algorithm: `rate` events a second in bursts of up
- * to `burst`; *tat is the theoretical arrival time (in microseconds) of
- * the next event. */
-static bool rate_allows(uint64_t *tat, uint64_t now_ms, uint64_t rate, uint64_t burst)
-{
-	uint64_t now = now_ms * 1000, interval = 1000000 / rate;
-	uint64_t next = *tat > now ? *tat : now;
-
-	if (next - now > interval * (burst - 1))
-		return false;
-	*tat = next + interval;
-	return true;
-}
-
 static bool cookie_for(const uint8_t secret[NOISE_HASH_LEN], const void *addr, size_t addr_len,
 		       uint8_t out[NOISE_MAC_LEN])
 {
@@ -341,7 +327,7 @@ static bool may_process(struct noise_server *s, const uint8_t *msg, size_t len, 
 	size_t slot;
 
 	rotate_secret(s, now_ms);
-	if (rate_allows(&s->global_tat, now_ms, SSPSH_HANDSHAKES_PER_SEC, SSPSH_HANDSHAKES_PER_SEC))
+	if (gcra_allow(&s->global_rate, now_ms, SSPSH_HANDSHAKES_PER_SEC, SSPSH_HANDSHAKES_PER_SEC))
 		return true;
 	if (!cookie_for(s->secret, addr, addr_len, cookie) ||
 	    !cookie_for(s->old_secret, addr, addr_len, old_cookie))
@@ -352,8 +338,8 @@ static bool may_process(struct noise_server *s, const uint8_t *msg, size_t len, 
 		goto out;
 	}
 	slot = ((size_t)cookie[0] << 8 | cookie[1]) % SSPSH_HANDSHAKE_SOURCE_SLOTS;
-	allowed = rate_allows(&s->source_tat[slot], now_ms, SSPSH_HANDSHAKES_PER_SOURCE_PER_SEC,
-			      SSPSH_HANDSHAKE_SOURCE_BURST);
+	allowed = gcra_allow(&s->source_rate[slot], now_ms, SSPSH_HANDSHAKES_PER_SOURCE_PER_SEC,
+			     SSPSH_HANDSHAKE_SOURCE_BURST);
 out:
 	mbedtls_platform_zeroize(cookie, sizeof cookie);
 	mbedtls_platform_zeroize(old_cookie, sizeof old_cookie);

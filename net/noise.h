@@ -37,6 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/gcra.h"
 #include "core/options.h"
 #include "net/noise_ik.h"
 
@@ -135,8 +136,8 @@ struct noise_server {
 	uint8_t cookie_key[NOISE_HASH_LEN];
 	uint8_t secret[NOISE_HASH_LEN], old_secret[NOISE_HASH_LEN];
 	uint64_t secret_ms;
-	uint64_t global_tat;	/* rate limits: theoretical arrival times */
-	uint64_t source_tat[SSPSH_HANDSHAKE_SOURCE_SLOTS];
+	struct gcra global_rate;	/* rate limits */
+	struct gcra source_rate[SSPSH_HANDSHAKE_SOURCE_SLOTS];
 	struct noise_server_ops ops;
 };
 

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "net/x25519.h"
+#include "core/x25519.h"
 
 #define NOISE_KEY_LEN 32
 #define NOISE_HASH_LEN 32

@@ -10,10 +10,11 @@
  * flood of changes costs one diff per frame interval.
  *
  * The engine is generic over the state type through struct ssp_state_ops;
- * the terminal session uses net/ssp_frame.h (server -> client) and
- * net/ssp_input.h (client -> server). It does no I/O: it calls `send` with
- * datagram payloads (the transport seals them) and is fed what the
- * transport opened, with the time passed in, so it is testable offline. */
+ * the terminal session uses applets/session/ssp_frame.h (server -> client)
+ * and applets/session/ssp_input.h (client -> server). It does no I/O: it
+ * calls `send` with datagram payloads (the transport seals them) and is fed
+ * what the transport opened, with the time passed in, so it is testable
+ * offline. */
 #ifndef SSPSH_SSP_H
 #define SSPSH_SSP_H
 

@@ -24,8 +24,8 @@
 #include "core/buf.h"
 #include "core/options.h"
 #include "net/ssp.h"
-#include "net/ssp_frame.h"
-#include "net/ssp_input.h"
+#include "applets/session/ssp_frame.h"
+#include "applets/session/ssp_input.h"
 #include "net/ssp_wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -24,8 +24,8 @@
 #include "core/options.h"
 #include "net/link.h"
 #include "net/ssp.h"
-#include "net/ssp_frame.h"
-#include "net/ssp_input.h"
+#include "applets/session/ssp_frame.h"
+#include "applets/session/ssp_input.h"
 #include "net/transport.h"
 #include "term/dump.h"
 

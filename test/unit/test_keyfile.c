@@ -5,7 +5,7 @@
 
 #include "core/keyfile.h"
 #include "core/log.h"
-#include "net/x25519.h"
+#include "core/x25519.h"
 #include "test/unit/unit.h"
 
 static char dir[] = "/tmp/sspsh-test-keyfile-XXXXXX";

@@ -2,7 +2,7 @@
  * the client's copy of the acked frame into the server's current one. */
 #include <string.h>
 
-#include "net/ssp_frame.h"
+#include "applets/session/ssp_frame.h"
 #include "term/emu.h"
 #include "test/unit/unit.h"
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "net/ssp.h"
-#include "net/ssp_input.h"
+#include "applets/session/ssp_input.h"
 #include "test/unit/unit.h"
 
 TEST(diff_and_apply_carry_events_in_order)

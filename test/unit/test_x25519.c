@@ -1,6 +1,6 @@
 #include <stdlib.h>
 
-#include "net/x25519.h"
+#include "core/x25519.h"
 #include "test/unit/unit.h"
 
 static void unhex(uint8_t *out, const char *hex)

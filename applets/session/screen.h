@@ -1,8 +1,8 @@
 /* The client's picture of the user's terminal: paints frames with the
  * display diff from what is on screen, overlays prediction and the
  * "Last contact" notice, and gives the terminal back at the end. */
-#ifndef SSPSH_CONNECT_SCREEN_H
-#define SSPSH_CONNECT_SCREEN_H
+#ifndef SSPSH_SCREEN_H
+#define SSPSH_SCREEN_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* The client's event loop: keyboard -> input stream -> SSP -> transport,
  * and server frames -> screen. */
-#ifndef SSPSH_CONNECT_SESSION_H
-#define SSPSH_CONNECT_SESSION_H
+#ifndef SSPSH_CLIENT_SESSION_H
+#define SSPSH_CLIENT_SESSION_H
 
 #include "net/transport.h"
 

@@ -1,4 +1,4 @@
-#include "net/ssp_frame.h"
+#include "applets/session/ssp_frame.h"
 
 #include <stdlib.h>
 

@@ -1,4 +1,4 @@
-#include "net/ssp_input.h"
+#include "applets/session/ssp_input.h"
 
 #include <stdlib.h>
 

@@ -8,8 +8,8 @@
  *     painting -> local_echo_draw over a copy of the server's frame
  *                 (the screen's overlay seam), and after typed bytes too
  *     poll timeout <= local_echo_wait_ms; local_echo_tick when it expires */
-#ifndef SSPSH_CONNECT_PREDICT_H
-#define SSPSH_CONNECT_PREDICT_H
+#ifndef SSPSH_LOCAL_ECHO_H
+#define SSPSH_LOCAL_ECHO_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-#include "applets/udp_client.h"
+#include "applets/session/udp_client.h"
 
 #include <poll.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-#include "applets/connect_session.h"
+#include "applets/session/client_session.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -8,23 +8,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "applets/applets.h"
-#include "applets/connect_predict.h"
-#include "applets/connect_screen.h"
+#include "applets/session/client_sync.h"
+#include "applets/session/local_echo.h"
+#include "applets/session/screen.h"
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/exit_status.h"
 #include "core/log.h"
 #include "core/options.h"
 #include "core/signals.h"
 #include "core/tty.h"
-#include "net/ssp.h"
-#include "net/ssp_frame.h"
-#include "net/ssp_input.h"
+#include "net/pump.h"
 
 struct client {
-	struct transport *t;
-	struct ssp *ssp;
-	struct ssp_input *input;	/* the stream as typed so far */
+	struct client_sync *sync;
 	struct screen *screen;
 	struct local_echo *echo;	/* predictions, drawn over each frame */
 	bool escape_armed;		/* Ctrl-^ seen, waiting for the next key */
@@ -33,28 +30,13 @@ struct client {
 	bool taken_over;		/* daemon mode: another client has the session */
 	bool notice_shown;
 	uint64_t started_at;
-	struct buf msg;
 };
-
-/* ---- SSP callbacks ---- */
-
-static void *snapshot_input(void *app)
-{
-	struct client *c = app;
-	return input_snapshot(c->input);
-}
-
-static void send_payload(void *app, const uint8_t *payload, size_t len)
-{
-	struct client *c = app;
-	transport_send(c->t, payload, len);
-}
 
 /* ---- Painting ---- */
 
 static uint64_t silence_ms(const struct client *c, uint64_t now)
 {
-	uint64_t heard = transport_last_heard_ms(c->t);
+	uint64_t heard = transport_last_heard_ms(client_sync_transport(c->sync));
 	uint64_t since = heard ? heard : c->started_at;
 
 	return now > since ? now - since : 0;
@@ -71,7 +53,7 @@ static struct fb *blank_screen(void)
 
 static void paint(struct client *c, uint64_t now)
 {
-	const struct fb *fb = ssp_frame_fb(ssp_remote(c->ssp));
+	const struct fb *fb = client_sync_screen(c->sync);
 	uint64_t quiet = silence_ms(c, now);
 	struct fb *blank = NULL;
 	char notice[120];
@@ -91,10 +73,8 @@ static void paint(struct client *c, uint64_t now)
 
 static void add_keys(struct client *c, const uint8_t *keys, size_t len, uint64_t now)
 {
-	if (len && input_add_keys(c->input, keys, len)) {
-		ssp_local_changed(c->ssp, now, true);
-		local_echo_typed(c->echo, keys, len, input_pos(c->input), now);
-	}
+	if (len && client_sync_type(c->sync, keys, len, now))
+		local_echo_typed(c->echo, keys, len, client_sync_input_pos(c->sync), now);
 }
 
 static void window_changed(struct client *c, uint64_t now)
@@ -103,12 +83,7 @@ static void window_changed(struct client *c, uint64_t now)
 
 	if (!tty_size(STDIN_FILENO, &cols, &rows))
 		return;
-	if (cols > SSPSH_MAX_COLS)
-		cols = SSPSH_MAX_COLS;
-	if (rows > SSPSH_MAX_ROWS)
-		rows = SSPSH_MAX_ROWS;
-	if (input_add_resize(c->input, cols, rows))
-		ssp_local_changed(c->ssp, now, true);
+	client_sync_resize(c->sync, cols, rows, now);
 	screen_invalidate(c->screen);
 }
 
@@ -175,24 +150,22 @@ static void read_keyboard(struct client *c, uint64_t now)
 
 static void receive_network(struct client *c, uint64_t now)
 {
-	enum transport_recv_result r;
-	bool news = false;
+	unsigned flags = client_sync_receive(c->sync, now);
+	bool news = flags & PUMP_NEWS;
+	const struct fb *fb = client_sync_screen(c->sync);
 
-	while ((r = transport_recv(c->t, &c->msg)) == TRANSPORT_MESSAGE)
-		news |= ssp_receive(c->ssp, c->msg.data, c->msg.len, now);
-	if (r == TRANSPORT_ERROR)
+	if (flags & PUMP_FAILED)
 		c->quit = true;
-	if (r == TRANSPORT_CLOSED)
+	if (flags & PUMP_CLOSED)
 		c->taken_over = c->quit = true;
-	if (news && ssp_frame_fb(ssp_remote(c->ssp)))
-		local_echo_frame(c->echo, ssp_frame_fb(ssp_remote(c->ssp)),
-				 ssp_frame_echo_ack(ssp_remote(c->ssp)),
-				 (int)transport_srtt_ms(c->t), now);
+	if (news && fb)
+		local_echo_frame(c->echo, fb, client_sync_echo_ack(c->sync),
+				 (int)transport_srtt_ms(client_sync_transport(c->sync)), now);
 	if (news || c->notice_shown)
 		paint(c, now);
-	if (ssp_frame_ended(ssp_remote(c->ssp)) && !c->server_ended) {
+	if (client_sync_ended(c->sync) && !c->server_ended) {
 		c->server_ended = true;
-		ssp_send_now(c->ssp, now);	/* acknowledge the goodbye */
+		client_sync_send_now(c->sync, now);	/* acknowledge the goodbye */
 	}
 }
 
@@ -200,14 +173,10 @@ static void receive_network(struct client *c, uint64_t now)
 
 static int poll_timeout(const struct client *c, uint64_t now)
 {
-	uint64_t deadline = transport_next_deadline_ms(c->t), quiet = silence_ms(c, now);
-	int wait = ssp_wait_ms(c->ssp, now), echo_wait = local_echo_wait_ms(c->echo, now);
+	uint64_t deadline = client_sync_deadline(c->sync, now), quiet = silence_ms(c, now);
+	int wait = deadline <= now ? 0 : deadline - now > INT32_MAX ? INT32_MAX : (int)(deadline - now);
+	int echo_wait = local_echo_wait_ms(c->echo, now);
 
-	if (deadline != UINT64_MAX) {
-		uint64_t until = deadline <= now ? 0 : deadline - now;
-		if (until < (uint64_t)wait)
-			wait = (int)until;
-	}
 	/* The notice appears on time, then counts seconds. */
 	if (quiet < SSPSH_SILENCE_NOTICE_MS) {
 		if (SSPSH_SILENCE_NOTICE_MS - quiet < (uint64_t)wait)
@@ -230,10 +199,10 @@ static void handle_signals(struct client *c, uint64_t now)
 
 static void turn(struct client *c)
 {
-	bool room = input_log_bytes(c->input) < SSPSH_MAX_UNACKED_INPUT;
+	bool room = client_sync_input_room(c->sync);
 	struct pollfd p[3] = {
 		{ signals_fd(), POLLIN, 0 },
-		{ transport_fd(c->t), POLLIN, 0 },
+		{ transport_fd(client_sync_transport(c->sync)), POLLIN, 0 },
 		{ STDIN_FILENO, (short)(room ? POLLIN : 0), 0 },
 	};
 	uint64_t now = clock_ms();
@@ -246,50 +215,29 @@ static void turn(struct client *c)
 	handle_signals(c, now);
 	if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
 		read_keyboard(c, now);
-	transport_tick(c->t, now);
 	receive_network(c, now);
 	if (local_echo_tick(c->echo, now))
 		paint(c, now);
 	if (c->notice_shown || silence_ms(c, now) >= SSPSH_SILENCE_NOTICE_MS)
 		paint(c, now);
-	input_trim(c->input, input_pos(ssp_acked_local(c->ssp)));
-	ssp_set_rtt(c->ssp, (int)transport_srtt_ms(c->t), (int)transport_rto_ms(c->t));
-	ssp_tick(c->ssp, now);
+	client_sync_tick(c->sync, now);
 }
 
 static bool client_init(struct client *c, struct transport *t, enum predict_mode mode)
 {
-	struct ssp_config config = {
-		.local_ops = &ssp_input_ops,
-		.remote_ops = &ssp_frame_ops,
-		.pacing = { 0, 0, SSPSH_ACK_DELAY_MS, SSPSH_HEARTBEAT_MS },
-		.max_payload = SSPSH_SSP_PAYLOAD_MAX,
-		.snapshot = snapshot_input,
-		.send = send_payload,
-		.app = c,
-	};
-
 	memset(c, 0, sizeof *c);
-	c->t = t;
-	buf_init(&c->msg);
 	c->started_at = clock_ms();
-	c->input = input_new();
+	c->sync = client_sync_new(t);
 	c->echo = local_echo_new(mode);
 	c->screen = c->echo ? screen_new(STDOUT_FILENO, local_echo_draw, c->echo) : NULL;
-	if (!c->input || !c->screen)
-		return false;
-	c->ssp = ssp_new(&config, input_new(), ssp_frame_new(NULL, 0, false));
-	return c->ssp != NULL;
+	return c->sync && c->screen;
 }
 
 static void client_free(struct client *c)
 {
-	ssp_free(c->ssp);
-	input_free(c->input);
+	client_sync_free(c->sync);
 	screen_free(c->screen);
 	local_echo_free(c->echo);
-	transport_free(c->t);
-	buf_free(&c->msg);
 }
 
 int client_session_run(struct transport *t, const struct client_settings *settings)
@@ -309,7 +257,7 @@ int client_session_run(struct transport *t, const struct client_settings *settin
 		return 1;
 	}
 	window_changed(&c, clock_ms());
-	ssp_send_now(c.ssp, clock_ms());
+	client_sync_send_now(c.sync, clock_ms());
 	while (!c.quit && !c.server_ended)
 		turn(&c);
 	if (c.server_ended)
@@ -319,7 +267,7 @@ int client_session_run(struct transport *t, const struct client_settings *settin
 	else if (!c.server_ended && settings->detach_notice)
 		exit_notice = settings->detach_notice;
 	if (!c.server_ended && !c.taken_over)
-		transport_send_close(c.t);	/* daemon mode: the session is detached now */
+		transport_send_close(client_sync_transport(c.sync));	/* daemon mode: the session is detached now */
 	screen_release(c.screen, exit_notice);
 	tty_restore();
 	client_free(&c);

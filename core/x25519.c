@@ -1,4 +1,4 @@
-#include "net/x25519.h"
+#include "core/x25519.h"
 
 #include <string.h>
 

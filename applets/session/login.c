@@ -1,4 +1,4 @@
-#include "applets/login.h"
+#include "applets/session/login.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "applets/ssh_spawn.h"
+#include "applets/session/ssh_spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>

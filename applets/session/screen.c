@@ -1,4 +1,4 @@
-#include "applets/connect_screen.h"
+#include "applets/session/screen.h"
 
 #include <stdlib.h>
 #include <string.h>

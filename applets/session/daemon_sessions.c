@@ -1,4 +1,4 @@
-#include "applets/daemon_sessions.h"
+#include "applets/session/daemon_sessions.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,9 +8,10 @@
 #include <mbedtls/constant_time.h>
 #include <mbedtls/platform_util.h>
 
-#include "applets/login.h"
-#include "applets/server_session.h"
+#include "applets/session/login.h"
+#include "applets/session/server_session.h"
 #include "core/buf.h"
+#include "core/gcra.h"
 #include "core/log.h"
 #include "core/options.h"
 #include "core/u32map.h"
@@ -61,7 +62,7 @@ struct daemon_sessions {
 	struct u32map pending_by_index;
 	uint64_t next_id;
 
-	uint64_t key_answer_tat;
+	struct gcra key_answers;
 	struct buf reply, payload, msg;
 };
 
@@ -533,18 +534,6 @@ static void on_data(struct daemon_sessions *d, const uint8_t *data, size_t len,
 		deliver(d, s, r, now);
 }
 
-/* At most SSPSH_KEY_ANSWERS_PER_SEC answers, in bursts of as many. */
-static bool key_answer_allowed(struct daemon_sessions *d, uint64_t now)
-{
-	uint64_t now_us = now * 1000, interval = 1000000 / SSPSH_KEY_ANSWERS_PER_SEC;
-	uint64_t next = d->key_answer_tat > now_us ? d->key_answer_tat : now_us;
-
-	if (next - now_us > interval * (SSPSH_KEY_ANSWERS_PER_SEC - 1))
-		return false;
-	d->key_answer_tat = next + interval;
-	return true;
-}
-
 /* Tells our public key to a client whose key we know, and nothing to
  * anyone else: the daemon stays silent to strangers. */
 static void on_key_request(struct daemon_sessions *d, const uint8_t *data, size_t len,
@@ -553,7 +542,7 @@ static void on_key_request(struct daemon_sessions *d, const uint8_t *data, size_
 	uint8_t client_pub[X25519_KEY_LEN], answer[NOISE_KEY_MESSAGE_LEN];
 
 	if (!noise_read_key_request(data, len, client_pub) || !find_peer(d, client_pub) ||
-	    !key_answer_allowed(d, now))
+	    !gcra_allow(&d->key_answers, now, SSPSH_KEY_ANSWERS_PER_SEC, SSPSH_KEY_ANSWERS_PER_SEC))
 		return;
 	noise_key_answer(d->noise.static_pub, answer);
 	(void)udp_send(d->udp_fd, answer, sizeof answer, from);

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "applets/connect_predict.h"
+#include "applets/session/local_echo.h"
 #include "core/options.h"
 #include "term/keys.h"
 

@@ -1,4 +1,4 @@
-#include "applets/server_session.h"
+#include "applets/session/server_session.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -14,9 +14,10 @@
 #include "core/log.h"
 #include "core/options.h"
 #include "core/signals.h"
+#include "net/pump.h"
 #include "net/ssp.h"
-#include "net/ssp_frame.h"
-#include "net/ssp_input.h"
+#include "applets/session/ssp_frame.h"
+#include "applets/session/ssp_input.h"
 #include "term/emu.h"
 
 /* Bytes of program output taken per loop turn before the network is
@@ -24,8 +25,8 @@
 #define PTY_READ_BUDGET (1u << 20)
 
 struct server_session {
-	struct transport *t;
-	struct ssp *ssp;
+	struct pump *pump;
+	struct ssp *ssp;		/* the pump's */
 	struct emu *emu;
 	struct pty_child child;
 	bool child_gone;
@@ -52,28 +53,23 @@ static void *snapshot_frame(void *app)
 	return fb ? ssp_frame_new(fb, s->echo_ack, s->ended) : NULL;
 }
 
-static void send_payload(void *app, const uint8_t *payload, size_t len)
+static struct pump *new_pump(struct server_session *s, struct transport *t)
 {
-	struct server_session *s = app;
-
-	if (transport_has_peer(s->t))
-		transport_send(s->t, payload, len);
-}
-
-static struct ssp *new_ssp(struct server_session *s)
-{
-	struct ssp_config c = {
+	struct pump_config c = {
 		.local_ops = &ssp_frame_ops,
 		.remote_ops = &ssp_input_ops,
 		.pacing = { SSPSH_SERVER_COLLECT_MS, SSPSH_ECHO_COLLECT_MS,
 			    SSPSH_ACK_DELAY_MS, SSPSH_HEARTBEAT_MS },
-		.max_payload = SSPSH_SSP_PAYLOAD_MAX,
 		.snapshot = snapshot_frame,
-		.send = send_payload,
 		.app = s,
 	};
 
-	return ssp_new(&c, ssp_frame_new(NULL, 0, false), input_new());
+	return pump_new(t, &c, ssp_frame_new(NULL, 0, false), input_new());
+}
+
+static struct transport *transport_of(const struct server_session *s)
+{
+	return pump_transport(s->pump);
 }
 
 struct server_session *server_session_new(const struct pty_spec *spec, struct transport *t)
@@ -85,11 +81,16 @@ struct server_session *server_session_new(const struct pty_spec *spec, struct tr
 		transport_free(t);
 		return NULL;
 	}
-	s->t = t;
 	s->child.master = -1;
 	buf_init(&s->to_pty);
 	s->emu = emu_new(spec->cols, spec->rows);
-	s->ssp = s->emu ? new_ssp(s) : NULL;
+	if (!s->emu) {
+		transport_free(t);
+		server_session_free(s);
+		return NULL;
+	}
+	s->pump = new_pump(s, t);
+	s->ssp = s->pump ? pump_ssp(s->pump) : NULL;
 	if (!s->ssp || !pty_spawn(spec, &s->child)) {
 		server_session_free(s);
 		return NULL;
@@ -108,10 +109,9 @@ void server_session_free(struct server_session *s)
 		kill(s->child.pid, SIGHUP);
 		waitpid(s->child.pid, NULL, 0);
 	}
-	ssp_free(s->ssp);
+	pump_free(s->pump);
 	if (s->emu)
 		emu_free(s->emu);
-	transport_free(s->t);
 	buf_free(&s->to_pty);
 	free(s);
 }
@@ -260,10 +260,8 @@ void server_session_pty_ready(struct server_session *s, short revents, uint64_t 
 
 uint64_t server_session_deadline(const struct server_session *s, uint64_t now)
 {
-	uint64_t due = now + (uint64_t)ssp_wait_ms(s->ssp, now), transport_due = transport_next_deadline_ms(s->t);
+	uint64_t due = pump_deadline(s->pump, now);
 
-	if (transport_due < due)
-		due = transport_due;
 	if (s->echo_pending && s->echo_pending_since + SSPSH_ECHO_ACK_TIMEOUT_MS < due)
 		due = s->echo_pending_since + SSPSH_ECHO_ACK_TIMEOUT_MS;
 	if (s->ended && s->ended_at + SSPSH_SHUTDOWN_LINGER_MS < due)
@@ -273,11 +271,8 @@ uint64_t server_session_deadline(const struct server_session *s, uint64_t now)
 
 void server_session_tick(struct server_session *s, uint64_t now)
 {
-	transport_tick(s->t, now);
 	age_echo_ack(s, now);
-	ssp_set_rtt(s->ssp, (int)transport_srtt_ms(s->t), (int)transport_rto_ms(s->t));
-	if (transport_has_peer(s->t))
-		ssp_tick(s->ssp, now);
+	pump_tick(s->pump, now);
 }
 
 bool server_session_ended(const struct server_session *s)
@@ -288,28 +283,24 @@ bool server_session_ended(const struct server_session *s)
 bool server_session_done(const struct server_session *s, uint64_t now)
 {
 	return s->ended && (ssp_all_acked(s->ssp) || now >= s->ended_at + SSPSH_SHUTDOWN_LINGER_MS ||
-			    !transport_has_peer(s->t));
+			    !transport_has_peer(transport_of(s)));
 }
 
 struct transport *server_session_transport(const struct server_session *s)
 {
-	return s->t;
+	return transport_of(s);
 }
 
 bool server_session_attach(struct server_session *s, struct transport *t, uint64_t now)
 {
-	struct ssp *old_ssp = s->ssp;
+	struct pump *fresh = new_pump(s, t);
 
-	s->ssp = new_ssp(s);
-	if (!s->ssp) {
-		s->ssp = old_ssp;
-		transport_free(t);
+	if (!fresh)
 		return false;
-	}
-	ssp_free(old_ssp);
-	transport_send_close(s->t);
-	transport_free(s->t);
-	s->t = t;
+	transport_send_close(transport_of(s));
+	pump_free(s->pump);
+	s->pump = fresh;
+	s->ssp = pump_ssp(fresh);
 	/* The new client's input stream starts from nothing. */
 	s->input_cursor = s->written_pos = s->echo_ack = 0;
 	s->echo_pending = false;
@@ -321,9 +312,7 @@ bool server_session_attach(struct server_session *s, struct transport *t, uint64
 
 void server_session_rekey(struct server_session *s, struct transport *t)
 {
-	transport_inherit_rtt(t, s->t);
-	transport_free(s->t);
-	s->t = t;
+	pump_replace_transport(s->pump, t);
 }
 
 /* ---- The single-session server ---- */
@@ -333,12 +322,11 @@ struct single {
 	struct server_limits limits;
 	uint64_t started_at;
 	bool quit;
-	struct buf msg;
 };
 
 static bool should_stop(const struct single *one, uint64_t now)
 {
-	uint64_t heard = transport_last_heard_ms(one->s->t);
+	uint64_t heard = transport_last_heard_ms(transport_of(one->s));
 
 	if (one->quit)
 		return true;
@@ -378,7 +366,7 @@ static void log_counters(const struct transport *t)
 static void handle_signals(struct single *one)
 {
 	if (signals_take(SIGUSR1))
-		log_counters(one->s->t);
+		log_counters(transport_of(one->s));
 	if (signals_take(SIGTERM) || signals_take(SIGHUP) || signals_take(SIGINT)) {
 		log_info("signal: stopping");
 		one->quit = true;
@@ -389,11 +377,11 @@ static void handle_signals(struct single *one)
 
 static void receive_network(struct single *one, uint64_t now)
 {
-	enum transport_recv_result r;
+	unsigned flags = pump_receive(one->s->pump, now);
 
-	while ((r = transport_recv(one->s->t, &one->msg)) == TRANSPORT_MESSAGE)
-		server_session_receive(one->s, &one->msg, now);
-	if (r == TRANSPORT_ERROR)
+	if (flags & PUMP_NEWS)
+		take_input(one->s, now);
+	if (flags & PUMP_FAILED)
 		one->quit = true;
 }
 
@@ -403,7 +391,7 @@ static void turn(struct single *one)
 	int pty = server_session_pty_fd(s);
 	struct pollfd p[3] = {
 		{ signals_fd(), POLLIN, 0 },
-		{ transport_fd(s->t), POLLIN, 0 },
+		{ transport_fd(transport_of(s)), POLLIN, 0 },
 		{ pty, server_session_pty_events(s), 0 },
 	};
 	uint64_t now = clock_ms();
@@ -436,15 +424,13 @@ int server_session_run(struct transport *t, const struct pty_spec *spec,
 	one.s = server_session_new(spec, t);
 	if (!one.s)
 		return 1;
-	buf_init(&one.msg);
 	while (!should_stop(&one, clock_ms()))
 		turn(&one);
 	if (one.s->ended && !one.quit)
 		status = 0;
 	if (!one.s->ended && !one.quit)
 		log_info("no contact from the client: giving up");
-	log_counters(one.s->t);
+	log_counters(transport_of(one.s));
 	server_session_free(one.s);
-	buf_free(&one.msg);
 	return status;
 }
