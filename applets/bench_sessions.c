@@ -18,24 +18,19 @@
 #include <mbedtls/platform_util.h>
 
 #include "applets/bench.h"
+#include "applets/session/client_sync.h"
 #include "applets/session/udp_client.h"
-#include "core/buf.h"
 #include "core/clock.h"
 #include "core/keyfile.h"
 #include "core/log.h"
 #include "core/options.h"
-#include "net/ssp.h"
-#include "applets/session/ssp_frame.h"
-#include "applets/session/ssp_input.h"
 
 #define BENCH_PORT 60950
 #define IDLE_SECONDS 10
 #define TYPING_ROUNDS 5
 
 struct bench_client {
-	struct transport *t;
-	struct ssp *ssp;
-	struct ssp_input *input;
+	struct client_sync *sync;	/* the real client's sync core */
 	uint64_t typed_at;		/* input position of the last line typed */
 };
 
@@ -44,7 +39,6 @@ struct bench {
 	struct bench_client *clients;
 	pid_t daemon;
 	char dir[64];
-	struct buf msg;
 };
 
 /* ---- The daemon ---- */
@@ -120,33 +114,13 @@ static bool process_usage(pid_t pid, double *cpu_s, long *rss_kib)
 
 /* ---- The clients ---- */
 
-static void *snapshot_input(void *app)
-{
-	struct bench_client *c = app;
-	return input_snapshot(c->input);
-}
-
-static void send_payload(void *app, const uint8_t *payload, size_t len)
-{
-	struct bench_client *c = app;
-	transport_send(c->t, payload, len);
-}
-
 static bool open_client(struct bench_client *c, const struct udp_addr *server, struct noise_client *nc)
 {
 	static char *cat[] = { "cat", NULL };
 	struct session_request req = { .kind = SESSION_NEW, .cols = 80, .rows = 24 };
-	struct ssp_config config = {
-		.local_ops = &ssp_input_ops,
-		.remote_ops = &ssp_frame_ops,
-		.pacing = { 0, 0, SSPSH_ACK_DELAY_MS, SSPSH_HEARTBEAT_MS },
-		.max_payload = SSPSH_SSP_PAYLOAD_MAX,
-		.snapshot = snapshot_input,
-		.send = send_payload,
-		.app = c,
-	};
 	struct session_reply reply;
 	struct transport_keys keys;
+	struct transport *t;
 	int fd = udp_bind_ephemeral(server->ss.ss_family);
 
 	if (fd < 0)
@@ -155,20 +129,17 @@ static bool open_client(struct bench_client *c, const struct udp_addr *server, s
 		close(fd);
 		return false;
 	}
-	c->t = transport_client_keyed(&keys, fd, server);
+	t = transport_client_keyed(&keys, fd, server);
 	mbedtls_platform_zeroize(&keys, sizeof keys);
-	c->input = input_new();
-	c->ssp = c->t && c->input ? ssp_new(&config, input_new(), ssp_frame_new(NULL, 0, false)) : NULL;
-	if (c->ssp)
-		ssp_send_now(c->ssp, clock_ms());
-	return c->ssp != NULL;
+	c->sync = t ? client_sync_new(t) : NULL;
+	if (c->sync)
+		client_sync_send_now(c->sync, clock_ms());
+	return c->sync != NULL;
 }
 
 static void close_client(struct bench_client *c)
 {
-	ssp_free(c->ssp);
-	input_free(c->input);
-	transport_free(c->t);
+	client_sync_free(c->sync);
 }
 
 static void type_line(struct bench_client *c, int round, uint64_t now)
@@ -176,40 +147,33 @@ static void type_line(struct bench_client *c, int round, uint64_t now)
 	char line[32];
 	int len = snprintf(line, sizeof line, "line %d\r", round);
 
-	input_add_keys(c->input, line, (size_t)len);
-	c->typed_at = input_pos(c->input);
-	ssp_local_changed(c->ssp, now, true);
+	client_sync_type(c->sync, line, (size_t)len, now);
+	c->typed_at = client_sync_input_pos(c->sync);
 }
 
 static bool echoed(const struct bench_client *c)
 {
-	return ssp_frame_echo_ack(ssp_remote(c->ssp)) >= c->typed_at;
+	return client_sync_echo_ack(c->sync) >= c->typed_at;
 }
 
 /* One turn of the clients' event loop: wait for datagrams or a timer (at
  * most max_ms), then receive and tick every client. */
 static void clients_turn(struct bench *b, struct pollfd *fds, int max_ms)
 {
-	uint64_t now = clock_ms();
-	int wait = max_ms;
+	uint64_t now = clock_ms(), due = now + (uint64_t)max_ms;
 
 	for (int i = 0; i < b->n; i++) {
-		int w = ssp_wait_ms(b->clients[i].ssp, now);
-		if (w < wait)
-			wait = w;
-		fds[i] = (struct pollfd){ transport_fd(b->clients[i].t), POLLIN, 0 };
+		uint64_t client_due = client_sync_deadline(b->clients[i].sync, now);
+		if (client_due < due)
+			due = client_due;
+		fds[i] = (struct pollfd){ transport_fd(client_sync_transport(b->clients[i].sync)), POLLIN, 0 };
 	}
-	poll(fds, (nfds_t)b->n, wait);
+	poll(fds, (nfds_t)b->n, due > now ? (int)(due - now) : 0);
 	now = clock_ms();
 	for (int i = 0; i < b->n; i++) {
-		struct bench_client *c = &b->clients[i];
 		if (fds[i].revents & POLLIN)
-			while (transport_recv(c->t, &b->msg) == TRANSPORT_MESSAGE)
-				ssp_receive(c->ssp, b->msg.data, b->msg.len, now);
-		transport_tick(c->t, now);
-		input_trim(c->input, input_pos(ssp_acked_local(c->ssp)));
-		ssp_set_rtt(c->ssp, (int)transport_srtt_ms(c->t), (int)transport_rto_ms(c->t));
-		ssp_tick(c->ssp, now);
+			client_sync_receive(b->clients[i].sync, now);
+		client_sync_tick(b->clients[i].sync, now);
 	}
 }
 
@@ -329,7 +293,6 @@ int bench_sessions_main(int argc, char **argv)
 	snprintf(b.dir, sizeof b.dir, "/tmp/sspsh-bench.XXXXXX");
 	if (!mkdtemp(b.dir) || !write_keys(b.dir, client_priv) || (b.daemon = start_daemon(b.dir)) < 0)
 		return 1;
-	buf_init(&b.msg);
 	b.clients = calloc((size_t)b.n, sizeof *b.clients);
 	udp_addr_parse("127.0.0.1", BENCH_PORT, &server);
 	fd = udp_bind_ephemeral(server.ss.ss_family);
@@ -348,7 +311,6 @@ int bench_sessions_main(int argc, char **argv)
 	kill(b.daemon, SIGTERM);
 	waitpid(b.daemon, NULL, 0);
 	free(b.clients);
-	buf_free(&b.msg);
 	mbedtls_platform_zeroize(client_priv, sizeof client_priv);
 	remove_dir(b.dir);
 	return rc;

@@ -1,7 +1,7 @@
 /* Session tests against a real `sspsh server --foreground` process (the
  * binary named by $SSPSH, which test/run.sh sets), with an in-process
- * client built from the real modules: transport, SSP engine, input stream
- * and frames. The client can be put behind the link emulator, change port,
+ * client that is the real client's sync core (client_sync: transport, SSP
+ * engine, input stream and frames, as `sspsh connect` drives them). The client can be put behind the link emulator, change port,
  * type, paste and resize; the server's transport counters are read from its
  * SIGUSR1 log line. Header-only, like unit.h: include it in one file. */
 #ifndef SSPSH_SESSION_HARNESS_H
@@ -22,10 +22,8 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/options.h"
+#include "applets/session/client_sync.h"
 #include "net/link.h"
-#include "net/ssp.h"
-#include "applets/session/ssp_frame.h"
-#include "applets/session/ssp_input.h"
 #include "net/transport.h"
 #include "term/dump.h"
 
@@ -181,87 +179,60 @@ static inline long peak_rss_kb(pid_t pid)
 
 /* ---- The client ---- */
 
+/* The real client's sync core (applets/session/client_sync.h), without a
+ * terminal: what is tested here is what `sspsh connect` runs. */
 struct harness_client {
-	struct transport *t;
-	struct ssp *ssp;
-	struct ssp_input *typing;
+	struct client_sync *sync;
 	uint64_t typed;		/* bytes of keys typed */
 };
-
-static inline void client_send(void *app, const uint8_t *payload, size_t len)
-{
-	transport_send(((struct harness_client *)app)->t, payload, len);
-}
-
-static inline void *client_snapshot(void *app)
-{
-	return input_snapshot(((struct harness_client *)app)->typing);
-}
 
 /* A client of the server at 127.0.0.1:port. */
 static inline bool client_start(struct harness_client *c, const struct transport_key *key, uint16_t port)
 {
-	struct ssp_config cfg = {
-		.local_ops = &ssp_input_ops, .remote_ops = &ssp_frame_ops,
-		.pacing = { 0, 0, SSPSH_ACK_DELAY_MS, SSPSH_HEARTBEAT_MS },
-		.max_payload = SSPSH_SSP_PAYLOAD_MAX,
-		.snapshot = client_snapshot, .send = client_send, .app = c,
-	};
+	struct transport *t = transport_client(key, "127.0.0.1", port);
 
 	memset(c, 0, sizeof *c);
-	c->t = transport_client(key, "127.0.0.1", port);
-	c->typing = input_new();
-	if (!c->t || !c->typing)
-		return false;
-	c->ssp = ssp_new(&cfg, input_new(), ssp_frame_new(NULL, 0, false));
-	return c->ssp != NULL;
+	c->sync = t ? client_sync_new(t) : NULL;
+	return c->sync != NULL;
 }
 
 static inline void client_free(struct harness_client *c)
 {
-	ssp_free(c->ssp);
-	input_free(c->typing);
-	transport_free(c->t);
+	client_sync_free(c->sync);
+	c->sync = NULL;
+}
+
+static inline struct transport *client_transport(const struct harness_client *c)
+{
+	return client_sync_transport(c->sync);
 }
 
 static inline void client_type(struct harness_client *c, const void *keys, size_t len)
 {
-	if (input_add_keys(c->typing, keys, len))
+	if (client_sync_type(c->sync, keys, len, clock_ms()))
 		c->typed += len;
-	ssp_local_changed(c->ssp, clock_ms(), true);
 }
 
 static inline void client_resize(struct harness_client *c, int cols, int rows)
 {
-	input_add_resize(c->typing, cols, rows);
-	ssp_local_changed(c->ssp, clock_ms(), true);
+	client_sync_resize(c->sync, cols, rows, clock_ms());
 }
 
 /* Milliseconds the client may sleep, at most cap_ms. */
 static inline int client_wait_ms(const struct harness_client *c, int cap_ms)
 {
-	uint64_t now = clock_ms(), due = transport_next_deadline_ms(c->t);
-	int wait = ssp_wait_ms(c->ssp, now);
+	uint64_t now = clock_ms(), due = client_sync_deadline(c->sync, now);
 
-	if (due != UINT64_MAX)
-		wait = due <= now ? 0 : (due - now < (uint64_t)wait ? (int)(due - now) : wait);
-	return wait < cap_ms ? wait : cap_ms;
+	if (due <= now)
+		return 0;
+	return due - now < (uint64_t)cap_ms ? (int)(due - now) : cap_ms;
 }
 
 /* Everything the client does after a poll: receive, ack, send. */
 static inline void client_service(struct harness_client *c)
 {
-	uint64_t now = clock_ms();
-	struct buf msg;
-
-	buf_init(&msg);
-	transport_tick(c->t, now);
-	while (transport_recv(c->t, &msg) == TRANSPORT_MESSAGE)
-		ssp_receive(c->ssp, msg.data, msg.len, clock_ms());
-	buf_free(&msg);
-	input_trim(c->typing, input_pos(ssp_acked_local(c->ssp)));
-	ssp_set_rtt(c->ssp, (int)transport_srtt_ms(c->t), (int)transport_rto_ms(c->t));
-	ssp_tick(c->ssp, clock_ms());
+	client_sync_receive(c->sync, clock_ms());
+	client_sync_tick(c->sync, clock_ms());
 }
 
 /* Runs the client alone for up to ms milliseconds. */
@@ -270,7 +241,7 @@ static inline void client_run(struct harness_client *c, int ms)
 	uint64_t end = clock_ms() + (uint64_t)ms;
 
 	for (uint64_t now = clock_ms(); now < end; now = clock_ms()) {
-		struct pollfd p = { .fd = transport_fd(c->t), .events = POLLIN };
+		struct pollfd p = { .fd = transport_fd(client_transport(c)), .events = POLLIN };
 		int left = (int)(end - now);
 
 		poll(&p, 1, client_wait_ms(c, left < 20 ? left : 20));
@@ -286,7 +257,7 @@ static inline void client_paste(struct harness_client *c, const void *data, size
 	const uint8_t *p = data;
 
 	for (size_t off = 0; off < len; client_run(c, 1)) {
-		while (off < len && input_log_bytes(c->typing) < SSPSH_MAX_UNACKED_INPUT) {
+		while (off < len && client_sync_input_room(c->sync)) {
 			size_t n = len - off < 4096 ? len - off : 4096;
 			client_type(c, p + off, n);
 			off += n;
@@ -296,12 +267,12 @@ static inline void client_paste(struct harness_client *c, const void *data, size
 
 static inline bool client_session_ended(const struct harness_client *c)
 {
-	return ssp_frame_ended(ssp_remote(c->ssp));
+	return client_sync_ended(c->sync);
 }
 
 static inline bool client_all_acked(const struct harness_client *c)
 {
-	return input_pos(ssp_acked_local(c->ssp)) == input_pos(c->typing);
+	return client_sync_all_acked(c->sync);
 }
 
 /* Runs the client until the server says the program has ended. */
@@ -317,7 +288,7 @@ static inline bool client_run_until_ended(struct harness_client *c, int timeout_
 /* The screen the client holds, as text (term/dump.h). */
 static inline void client_screen(const struct harness_client *c, struct buf *out)
 {
-	const struct fb *fb = ssp_frame_fb(ssp_remote(c->ssp));
+	const struct fb *fb = client_sync_screen(c->sync);
 
 	buf_reset(out);
 	if (fb)

@@ -59,7 +59,7 @@ static bool session_open(struct session *ss, const char *script_fmt, size_t n, c
 		char why[200];
 
 		if (!link_parse(link, &params, why, sizeof why) ||
-		    !transport_set_link(ss->client.t, &params))
+		    !transport_set_link(client_transport(&ss->client), &params))
 			return false;
 	}
 	return client_wait_for_text(&ss->client, "READY", 60000);
@@ -133,8 +133,8 @@ static void typing_test(const char *link, size_t len, size_t chunk, int gap_ms,
 		printf("figure: %zu bytes over '%s' acknowledged in %.1f s (client sent %" PRIu64
 		       " datagrams, received %" PRIu64 ")\n", len, link ? link : "",
 		       (double)(clock_ms() - start) / 1000,
-		       transport_counters(ss.client.t)->datagrams_sent,
-		       transport_counters(ss.client.t)->datagrams_received);
+		       transport_counters(client_transport(&ss.client))->datagrams_sent,
+		       transport_counters(client_transport(&ss.client))->datagrams_received);
 	}
 	session_close(&ss, &text);
 	buf_free(&text);
@@ -153,7 +153,7 @@ TEST(reordering_and_duplication_deliver_keys_once_in_order)
 static void change_port(struct session *ss, size_t i)
 {
 	(void)i;
-	EXPECT(transport_change_port(ss->client.t));
+	EXPECT(transport_change_port(client_transport(&ss->client)));
 }
 
 TEST(a_hundred_client_port_changes)
@@ -168,7 +168,7 @@ TEST(a_hundred_client_port_changes)
 	if (ss.open) {
 		type_in_chunks(&ss, &text, 100, 10, change_port);
 		EXPECT(wait_all_acked(&ss.client, 30000));
-		EXPECT_INT(transport_counters(ss.client.t)->port_hops, 100);
+		EXPECT_INT(transport_counters(client_transport(&ss.client))->port_hops, 100);
 		EXPECT(server_counters(&ss.server, &counters));
 		printf("figure: 100 client port changes, server followed %" PRIu64 " roams\n",
 		       counters.roams);
@@ -234,12 +234,12 @@ TEST(total_outage_then_recovery)
 		client_paste(&ss.client, text.data, 1000);
 		params.delay_ms = 5;
 		params.outage = true;
-		transport_set_link(ss.client.t, &params);
+		transport_set_link(client_transport(&ss.client), &params);
 		client_paste(&ss.client, text.data + 1000, 1000);
 		client_run(&ss.client, (int)seconds * 1000);
 		EXPECT(!client_all_acked(&ss.client));
 		params.outage = false;
-		transport_set_link(ss.client.t, &params);
+		transport_set_link(client_transport(&ss.client), &params);
 		client_paste(&ss.client, text.data + 2000, 1000);
 		EXPECT(wait_all_acked(&ss.client, 60000));
 		printf("figure: outage of %ld s: session recovered\n", seconds);
@@ -291,7 +291,7 @@ TEST(resize_storm_ends_at_the_last_size)
 		client_resize(&ss.client, 97, 31);
 		client_type(&ss.client, "s", 1);
 		EXPECT(client_wait_for_text(&ss.client, "31 97", 20000));
-		fb = ssp_frame_fb(ssp_remote(ss.client.ssp));
+		fb = client_sync_screen(ss.client.sync);
 		EXPECT(fb && fb_cols(fb) == 97 && fb_rows(fb) == 31);
 	}
 	session_close(&ss, NULL);
@@ -355,8 +355,8 @@ TEST(random_link_faults_lose_nothing)
 			params.jitter_ms = params.delay_ms / 2;
 			params.outage = (x & 15) == 0;
 			params.seed = x;
-			transport_set_link(ss.client.t, &params);
-			if ((x >> 4 & 7) == 0 && transport_change_port(ss.client.t))
+			transport_set_link(client_transport(&ss.client), &params);
+			if ((x >> 4 & 7) == 0 && transport_change_port(client_transport(&ss.client)))
 				hops++;
 			next_change = clock_ms() + 1000 + (x >> 4) % 4000;
 			changes++;
@@ -373,7 +373,7 @@ TEST(random_link_faults_lose_nothing)
 		if (off < text.len)
 			client_paste(&ss.client, text.data + off, text.len - off);
 		params = (struct link_params){ .delay_ms = 20 };
-		transport_set_link(ss.client.t, &params);
+		transport_set_link(client_transport(&ss.client), &params);
 		EXPECT(wait_all_acked(&ss.client, 120000));
 		buf_put_str(&expected, "READY\n");
 		buf_put(&expected, text.data, text.len);
@@ -398,7 +398,7 @@ TEST(random_link_faults_lose_nothing)
 		EXPECT(same);
 		printf("figure: %ld s of random link faults (%zu changes, %zu port hops, "
 		       "%" PRIu64 " client datagrams sent): %zu bytes typed, final screen %s\n",
-		       seconds, changes, hops, transport_counters(ss.client.t)->datagrams_sent,
+		       seconds, changes, hops, transport_counters(client_transport(&ss.client))->datagrams_sent,
 		       text.len, same ? "exact" : "DIFFERENT");
 	}
 	session_close(&ss, &text);

@@ -212,7 +212,7 @@ static bool socket_queue(uint16_t port, unsigned long *queued, unsigned long *dr
 static void turn(struct harness_client *c, struct proxy *p, struct attacker *a, bool attacking)
 {
 	struct pollfd fds[3] = {
-		{ .fd = transport_fd(c->t), .events = POLLIN },
+		{ .fd = transport_fd(client_transport(c)), .events = POLLIN },
 		{ .fd = p->to_client, .events = POLLIN },
 		{ .fd = p->to_server, .events = POLLIN },
 	};
