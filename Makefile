@@ -15,10 +15,13 @@ include config.mk
 SHELL := /bin/bash
 
 BUILD   ?= build
-APPLETS  = server connect client keygen bench
+APPLETS  = server connect client keygen $(if $(filter 0,$(BENCH)),,bench)
 
 LIB_SRC    := $(sort $(wildcard core/*.c term/*.c net/*.c applets/session/*.c))
 APPLET_SRC := $(sort $(wildcard applets/*.c))
+ifeq ($(BENCH),0)
+APPLET_SRC := $(filter-out applets/bench%,$(APPLET_SRC))
+endif
 UNIT_SRC   := $(sort $(wildcard test/unit/test_*.c))
 FUZZ_SRC   := $(sort $(wildcard test/fuzz/fuzz_*.c))
 
@@ -38,6 +41,14 @@ sspsh: $(BUILD)/sspsh
 
 $(BUILD)/sspsh: $(BUILD)/main.o $(APPLET_OBJ) $(BUILD)/libsspsh.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(BUILD)/main.o $(APPLET_OBJ) $(BUILD)/libsspsh.a $(LIBS)
+
+# main.c's applet table follows the BENCH knob; the stamp changes with it.
+$(BUILD)/main.o: CPPFLAGS += -DSSPSH_BENCH=$(BENCH)
+$(BUILD)/main.o: $(BUILD)/knobs
+$(BUILD)/knobs: FORCE
+	@mkdir -p $(BUILD)
+	@echo 'BENCH=$(BENCH)' | cmp -s - $@ || echo 'BENCH=$(BENCH)' > $@
+FORCE:
 
 $(BUILD)/libsspsh.a: $(LIB_OBJ)
 	rm -f $@

@@ -13,6 +13,10 @@ CFLAGS   = -std=c11 $(OPT) $(WARN)
 # 1: link one static executable (the product); 0: dynamic (needed for sanitizers).
 STATIC   = 1
 
+# 0: leave the `bench` applet out (no benchmark code linked; `sspsh bench`
+# then says it is not built).
+BENCH    = 1
+
 # Where `make install` puts things.
 PREFIX   = /usr/local
 BINDIR   = $(PREFIX)/bin

@@ -1,11 +1,17 @@
 /* sspsh: one executable, many applets (busybox style). The applet is chosen
  * by the name the binary was started as (sspsh-server, sspsh-connect, ...)
  * and otherwise by the first argument (sspsh server ...). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "applets/applets.h"
 #include "core/options.h"
+
+/* config.mk's BENCH knob; a build without the Makefile has everything. */
+#ifndef SSPSH_BENCH
+#define SSPSH_BENCH 1
+#endif
 
 struct applet {
 	const char *name;
@@ -16,12 +22,36 @@ struct applet {
 
 /* Sorted by name. */
 static const struct applet applets[] = {
+#if SSPSH_BENCH
 	{ "bench",   bench_main,   bench_usage,   "measure the emulator, the transport and sessions" },
+#endif
 	{ "client",  connect_main, connect_usage, "alias of connect" },
 	{ "connect", connect_main, connect_usage, "open a session to a server" },
 	{ "keygen",  keygen_main,  keygen_usage,  "make an X25519 key pair for SSH-free sessions" },
 	{ "server",  server_main,  server_usage,  "run a session's server side" },
 };
+
+/* Applets config.mk left out of this build. */
+static const char *const left_out[] = {
+#if !SSPSH_BENCH
+	"bench",
+#endif
+	NULL,
+};
+
+static bool is_left_out(const char *name)
+{
+	for (size_t i = 0; left_out[i]; i++)
+		if (strcmp(left_out[i], name) == 0)
+			return true;
+	return false;
+}
+
+static int not_built(const char *name)
+{
+	fprintf(stderr, "sspsh: %s: not built into this sspsh (BENCH=0 in config.mk)\n", name);
+	return EXIT_USAGE;
+}
 
 static const struct applet *find_applet(const char *name)
 {
@@ -31,15 +61,13 @@ static const struct applet *find_applet(const char *name)
 	return NULL;
 }
 
-/* "sspsh-server" and "server" both name the server applet. */
-static const struct applet *applet_for_program_name(const char *argv0)
+/* "server" for a program named sspsh-server; NULL for plain sspsh. */
+static const char *applet_name_in_program_name(const char *argv0)
 {
 	const char *base = strrchr(argv0, '/');
 
 	base = base ? base + 1 : argv0;
-	if (strncmp(base, "sspsh-", 6) != 0)
-		return NULL;
-	return find_applet(base + 6);
+	return strncmp(base, "sspsh-", 6) == 0 ? base + 6 : NULL;
 }
 
 static void list_applets(FILE *out)
@@ -67,10 +95,14 @@ static int run_applet(const struct applet *a, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const struct applet *a;
+	const char *name;
 
 	if (argc < 1)
 		return EXIT_USAGE;
-	a = applet_for_program_name(argv[0]);
+	name = applet_name_in_program_name(argv[0]);
+	if (name && is_left_out(name))
+		return not_built(name);
+	a = name ? find_applet(name) : NULL;
 	if (a)
 		return run_applet(a, argc, argv);
 	if (argc < 2) {
@@ -86,6 +118,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	a = find_applet(argv[1]);
+	if (!a && is_left_out(argv[1]))
+		return not_built(argv[1]);
 	if (!a) {
 		fprintf(stderr, "sspsh: no applet named '%s'\n\n", argv[1]);
 		list_applets(stderr);

@@ -38,6 +38,24 @@ if [[ $bin == */build/sspsh ]]; then
 		test -x "$tmp/prefix/bin/sspsh" -a -L "$tmp/prefix/bin/sspsh-server" \
 		-a -L "$tmp/prefix/bin/sspsh-connect" -a -f "$tmp/prefix/share/man/man1/sspsh.1"
 	check "installed symlink dispatches" sh -c "'$tmp/prefix/bin/sspsh-keygen' --help | grep -q keygen"
+
+	# BENCH=0: no bench applet, no benchmark code linked.
+	nobench=$tmp/nobench
+	if make -s -C "$SSPSH_SRC" BUILD="$nobench" BENCH=0 "$nobench/sspsh" >"$tmp/nobench.log" 2>&1; then
+		out=$("$nobench/sspsh" bench emu 2>&1); rc=$?
+		check "BENCH=0: sspsh bench says it is not built, exit 2" \
+			test $rc -eq 2 -a "$out" = "sspsh: bench: not built into this sspsh (BENCH=0 in config.mk)"
+		ln -s "$nobench/sspsh" "$nobench/sspsh-bench"
+		out=$("$nobench/sspsh-bench" 2>&1); rc=$?
+		check "BENCH=0: the sspsh-bench symlink says so too" test $rc -eq 2 -a "${out#*not built}" != "$out"
+		check "BENCH=0: --help does not list bench" sh -c "! '$nobench/sspsh' --help | grep -q '^  bench '"
+		check "BENCH=0: no benchmark code linked" sh -c "! nm '$nobench/sspsh' | grep -q 'bench_'"
+		check "BENCH=0: connect still works as before" sh -c "'$nobench/sspsh' connect --help | grep -q '^usage: sspsh connect'"
+	else
+		fail "BENCH=0 builds" "$(tail -3 "$tmp/nobench.log")"
+	fi
+	out=$("$bin" --help); rc=$?
+	check "default build lists bench" ok $rc "$out" '^  bench '
 else
 	skip "static link" "sanitizer builds are dynamic"
 fi
