@@ -200,7 +200,7 @@ static void read_socket(struct daemon_sessions *d, int fd)
 static bool take_signals(struct daemon_sessions *d)
 {
 	if (signals_take(SIGCHLD))
-		daemon_sessions_reap(d);
+		daemon_sessions_reap(d, clock_ms());
 	if (signals_take(SIGHUP))
 		reload_authorized(d);
 	if (signals_take(SIGTERM) || signals_take(SIGINT)) {
@@ -263,6 +263,7 @@ static int run(const struct daemon_options *o, int udp_fd)
 	if (!d)
 		return 1;
 	rc = serve(d, epoll_fd, udp_fd);
+	daemon_sessions_stop(d);
 	daemon_sessions_free(d);
 	close(epoll_fd);
 	return rc;

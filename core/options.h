@@ -18,6 +18,17 @@
 #ifndef SSPSH_FIRST_CONTACT_TIMEOUT_MS
 #define SSPSH_FIRST_CONTACT_TIMEOUT_MS 60000
 #endif
+/* A session's program gets SIGHUP (itself and its process group) when the
+ * session ends; one still there this long after gets SIGKILL. The event
+ * loop keeps running meanwhile: nothing ever waits for a child. */
+#ifndef SSPSH_HANGUP_GRACE_MS
+#define SSPSH_HANGUP_GRACE_MS 2000
+#endif
+/* A server that is exiting gives a SIGKILLed program this much longer to be
+ * collected (it may sit in an uninterruptible sleep), then exits anyway. */
+#ifndef SSPSH_KILL_WAIT_MS
+#define SSPSH_KILL_WAIT_MS 500
+#endif
 /* TERM given to programs inside a session. */
 #ifndef SSPSH_TERM
 #define SSPSH_TERM "xterm-256color"

@@ -11,6 +11,8 @@
 #include "applets/session/login.h"
 #include "applets/session/server_session.h"
 #include "core/buf.h"
+#include "core/clock.h"
+#include "core/dying.h"
 #include "core/gcra.h"
 #include "core/log.h"
 #include "core/options.h"
@@ -64,6 +66,9 @@ struct daemon_sessions {
 
 	struct gcra key_answers;
 	struct buf reply, payload, msg;
+
+	struct dying dying;		/* programs of ended sessions */
+	uint64_t dying_due;		/* when the dying set next has timed work */
 };
 
 /* ---- Keys ---- */
@@ -129,6 +134,8 @@ struct daemon_sessions *daemon_sessions_new(int udp_fd, int epoll_fd, const uint
 	buf_init(&d->reply);
 	buf_init(&d->payload);
 	buf_init(&d->msg);
+	dying_init(&d->dying);
+	d->dying_due = UINT64_MAX;
 	login_find(&d->login);
 	daemon_sessions_set_authorized(d, authorized);
 	if (!noise_server_init(&d->noise, host_priv, &ops, now)) {
@@ -232,7 +239,8 @@ static void set_index(struct daemon_sessions *d, struct dsession *s)
 		log_error("out of memory for the session index");
 }
 
-static void drop_session(struct daemon_sessions *d, size_t i)
+/* Its program, if still running, joins the dying set. */
+static void drop_session(struct daemon_sessions *d, size_t i, uint64_t now)
 {
 	struct dsession *s = d->sessions[i];
 
@@ -240,9 +248,10 @@ static void drop_session(struct daemon_sessions *d, size_t i)
 	u32map_remove(&d->by_index, s->index);
 	if (s->pty_fd >= 0)
 		epoll_ctl(d->epoll_fd, EPOLL_CTL_DEL, s->pty_fd, NULL);
-	server_session_free(s->core);
+	server_session_close(s->core, &d->dying, now);
 	free(s);
 	d->sessions[i] = d->sessions[--d->n_sessions];
+	d->dying_due = 0;	/* step the new member */
 }
 
 static struct dsession *find_session(struct daemon_sessions *d, uint64_t id)
@@ -578,10 +587,11 @@ void daemon_sessions_pty_ready(struct daemon_sessions *d, struct dsession *s, ui
 	s->touched = true;
 }
 
-void daemon_sessions_reap(struct daemon_sessions *d)
+void daemon_sessions_reap(struct daemon_sessions *d, uint64_t now)
 {
 	for (size_t i = 0; i < d->n_sessions; i++)
 		server_session_reap(d->sessions[i]->core);
+	d->dying_due = dying_step(&d->dying, now);
 }
 
 uint64_t daemon_sessions_step(struct daemon_sessions *d, uint64_t now)
@@ -603,7 +613,7 @@ uint64_t daemon_sessions_step(struct daemon_sessions *d, uint64_t now)
 		if (s->touched || now >= s->due) {
 			server_session_tick(s->core, now);
 			if (server_session_done(s->core, now)) {
-				drop_session(d, i);
+				drop_session(d, i, now);
 				continue;
 			}
 			pty_sync(d, s);
@@ -614,7 +624,9 @@ uint64_t daemon_sessions_step(struct daemon_sessions *d, uint64_t now)
 			next = s->due;
 		i++;
 	}
-	return next;
+	if (now >= d->dying_due)
+		d->dying_due = dying_step(&d->dying, now);
+	return d->dying_due < next ? d->dying_due : next;
 }
 
 size_t daemon_sessions_count(const struct daemon_sessions *d)
@@ -622,14 +634,31 @@ size_t daemon_sessions_count(const struct daemon_sessions *d)
 	return d->n_sessions;
 }
 
+size_t daemon_sessions_dying(const struct daemon_sessions *d)
+{
+	return dying_count(&d->dying);
+}
+
+static void drop_everything(struct daemon_sessions *d, uint64_t now)
+{
+	while (d->n_sessions)
+		drop_session(d, d->n_sessions - 1, now);
+	while (d->n_pending)
+		drop_pending(d, d->n_pending - 1);
+}
+
+void daemon_sessions_stop(struct daemon_sessions *d)
+{
+	drop_everything(d, clock_ms());
+	dying_finish(&d->dying);
+}
+
 void daemon_sessions_free(struct daemon_sessions *d)
 {
 	if (!d)
 		return;
-	while (d->n_sessions)
-		drop_session(d, d->n_sessions - 1);
-	while (d->n_pending)
-		drop_pending(d, d->n_pending - 1);
+	drop_everything(d, clock_ms());
+	dying_free(&d->dying);
 	free(d->sessions);
 	free(d->peers);
 	u32map_free(&d->by_index);

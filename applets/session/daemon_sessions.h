@@ -19,7 +19,10 @@ struct dsession;
 /* host_priv is copied; authorized is taken (freed with the daemon). */
 struct daemon_sessions *daemon_sessions_new(int udp_fd, int epoll_fd, const uint8_t host_priv[KEY_LEN],
 					    struct key_list *authorized, uint64_t now);
-/* Hangs up every program. */
+/* Ends every session and finishes their programs (core/dying.h's
+ * dying_finish: at most the hangup grace and the kill wait). */
+void daemon_sessions_stop(struct daemon_sessions *d);
+/* Frees everything; programs still running are hung up, not waited for. */
 void daemon_sessions_free(struct daemon_sessions *d);
 /* A new list of authorized keys (SIGHUP); sessions of removed keys stay. */
 void daemon_sessions_set_authorized(struct daemon_sessions *d, struct key_list *authorized);
@@ -29,11 +32,14 @@ void daemon_sessions_datagram(struct daemon_sessions *d, const uint8_t *data, si
 			      const struct udp_addr *from, uint64_t now);
 /* An epoll event whose data pointer is a session. */
 void daemon_sessions_pty_ready(struct daemon_sessions *d, struct dsession *s, uint32_t events, uint64_t now);
-/* Collects programs that have exited (SIGCHLD). */
-void daemon_sessions_reap(struct daemon_sessions *d);
+/* Collects programs that have exited (SIGCHLD), of live sessions and of
+ * ended ones. */
+void daemon_sessions_reap(struct daemon_sessions *d, uint64_t now);
 /* Runs what is due, drops finished sessions and stale handshakes; returns
  * the next time it has work. */
 uint64_t daemon_sessions_step(struct daemon_sessions *d, uint64_t now);
 size_t daemon_sessions_count(const struct daemon_sessions *d);
+/* Programs of ended sessions not yet gone. */
+size_t daemon_sessions_dying(const struct daemon_sessions *d);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/dying.h"
 #include "core/log.h"
 #include "core/options.h"
 #include "core/signals.h"
@@ -72,6 +73,18 @@ static struct transport *transport_of(const struct server_session *s)
 	return pump_transport(s->pump);
 }
 
+/* Frees what the session holds but its program, if one was started. */
+static void destroy(struct server_session *s)
+{
+	if (s->child.master >= 0)
+		close(s->child.master);
+	pump_free(s->pump);
+	if (s->emu)
+		emu_free(s->emu);
+	buf_free(&s->to_pty);
+	free(s);
+}
+
 struct server_session *server_session_new(const struct pty_spec *spec, struct transport *t)
 {
 	struct server_session *s = calloc(1, sizeof *s);
@@ -86,34 +99,29 @@ struct server_session *server_session_new(const struct pty_spec *spec, struct tr
 	s->emu = emu_new(spec->cols, spec->rows);
 	if (!s->emu) {
 		transport_free(t);
-		server_session_free(s);
+		destroy(s);
 		return NULL;
 	}
 	s->pump = new_pump(s, t);
 	s->ssp = s->pump ? pump_ssp(s->pump) : NULL;
 	if (!s->ssp || !pty_spawn(spec, &s->child)) {
-		server_session_free(s);
+		destroy(s);
 		return NULL;
 	}
 	return s;
 }
 
-void server_session_free(struct server_session *s)
+void server_session_close(struct server_session *s, struct dying *dying, uint64_t now)
 {
 	if (!s)
 		return;
-	if (s->child.master >= 0)
-		close(s->child.master);
-	if (!s->child_gone && s->child.pid > 0) {
-		kill(-s->child.pid, SIGHUP);
-		kill(s->child.pid, SIGHUP);
-		waitpid(s->child.pid, NULL, 0);
+	if (s->child.master >= 0) {
+		close(s->child.master);	/* the program's terminal hangs up */
+		s->child.master = -1;
 	}
-	pump_free(s->pump);
-	if (s->emu)
-		emu_free(s->emu);
-	buf_free(&s->to_pty);
-	free(s);
+	if (!s->child_gone && s->child.pid > 0)
+		dying_add(dying, s->child.pid, now);
+	destroy(s);
 }
 
 /* ---- The program's side ---- */
@@ -414,6 +422,7 @@ int server_session_run(struct transport *t, const struct pty_spec *spec,
 {
 	static const int caught[] = { SIGTERM, SIGHUP, SIGINT, SIGCHLD, SIGUSR1, 0 };
 	struct single one = { .limits = *limits, .started_at = clock_ms() };
+	struct dying dying;
 	int status = 1;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -431,6 +440,9 @@ int server_session_run(struct transport *t, const struct pty_spec *spec,
 	if (!one.s->ended && !one.quit)
 		log_info("no contact from the client: giving up");
 	log_counters(transport_of(one.s));
-	server_session_free(one.s);
+	dying_init(&dying);
+	server_session_close(one.s, &dying, clock_ms());
+	dying_finish(&dying);
+	dying_free(&dying);
 	return status;
 }

@@ -12,6 +12,7 @@
 #include "net/transport.h"
 
 struct buf;
+struct dying;
 
 struct server_limits {
 	long idle_timeout_ms;		/* 0: never; without client contact */
@@ -31,8 +32,9 @@ struct server_session;
 /* Starts the program; takes ownership of t (freed on failure too). NULL
  * (logged) on failure. */
 struct server_session *server_session_new(const struct pty_spec *spec, struct transport *t);
-/* Hangs up on the program (if still running) and frees everything. */
-void server_session_free(struct server_session *s);
+/* Frees the session. A program still running is hung up and handed to
+ * dying, whose owner's event loop finishes it (core/dying.h). NULL is fine. */
+void server_session_close(struct server_session *s, struct dying *dying, uint64_t now);
 
 /* The pty to watch (-1 once the program is gone) and for what (POLLIN,
  * and POLLOUT while typed keys wait). */

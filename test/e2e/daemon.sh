@@ -236,4 +236,48 @@ if [ "$have_python" = 1 ]; then
 fi
 
 check "the daemon is still running" kill -0 "$daemon"
+
+# ---- Programs that ignore the hangup ----
+
+# stubborn.sh leave|stay: ignores SIGHUP and SIGTERM; "leave" then closes
+# its terminal (the session ends as if it had exited) and stays anyway.
+cat > "$E2E_TMP/stubborn.sh" <<'EOS'
+trap '' HUP TERM
+echo "stubborn $$ ready"
+sleep 1
+[ "$1" = leave ] && exec </dev/null >/dev/null 2>&1
+sleep 1000
+EOS
+chmod 755 "$E2E_TMP/stubborn.sh"
+# Each one's process group (its pid: a session leader), killed at the end
+# whatever happened.
+stubborn_groups=()
+trap 'for g in "${stubborn_groups[@]}"; do kill -KILL -- "-$g" 2>/dev/null; done; daemon_cleanup' EXIT
+# stubborn NAME MODE: a session of user a running it; prints its pid.
+stubborn() {
+	local name=$1 mode=$2
+	tmx new-session -d -s "$name" -x 80 -y 24 \
+		"HOME=$E2E_TMP/a $SSPSH connect --udp 127.0.0.1:$PORT -- sh $E2E_TMP/stubborn.sh $mode; echo CLIENT-DONE \$?; sleep 600"
+	wait_shows "$name" "ready" || return 1
+	pgrep -f "^sh $E2E_TMP/stubborn.sh $mode\$" | head -1
+}
+# No live process left in the program's session (a killed one whose new
+# parent has not collected it yet is a zombie: gone all the same).
+group_gone() { [ -n "$1" ] && ! ps -o stat= -s "$1" | grep -qv '^Z'; }
+
+leaver=$(stubborn s1 leave)
+stubborn_groups+=($leaver)
+check "a program that leaves its terminal ends its session" wait_shows s1 "CLIENT-DONE"
+type_in a3 "echo while-ending-\$((6*7))"
+check "while that program, ignoring SIGHUP, is being ended, another session echoes typed keys" \
+	wait_shows a3 "while-ending-42" 3
+check "... and the program is killed after the grace" \
+	wait_until 5 group_gone "$leaver"
+
+stayer=$(stubborn s2 stay)
+stubborn_groups+=($stayer)
+check "a session runs a program that ignores SIGHUP and SIGTERM" test -n "$stayer"
+kill -TERM "$daemon"
+check "SIGTERM ends the daemon within 3 s even so" wait_until 3 sh -c "! kill -0 $daemon 2>/dev/null"
+check "... and that program is gone" wait_until 1 group_gone "$stayer"
 finish

@@ -21,6 +21,18 @@ check "a second server takes the next free port" \
 kill -TERM "$server"
 check "SIGTERM ends the server" wait_until 5 sh -c "! kill -0 $server 2>/dev/null"
 
+# A program that ignores SIGHUP and SIGTERM: SIGTERM still ends the server
+# (the program is SIGKILLed after the hangup grace), program and all.
+start_server "$E2E_TMP/line5" -- sh -c 'trap "" HUP TERM; sleep 1000'
+program=
+wait_until 2 test -n "$(ps -o pid= --ppid "$server")" && program=$(ps -o pid= --ppid "$server" | tr -d ' ')
+kill -TERM "$server"
+check "SIGTERM ends a server whose program ignores SIGHUP and SIGTERM, within 3 s" \
+	wait_until 3 sh -c "! kill -0 $server 2>/dev/null"
+check "... and the program is gone, its process group too" \
+	wait_until 1 sh -c "[ -n '$program' ] && ! ps -o stat= -s '$program' | grep -qv '^Z'"
+[ -n "$program" ] && kill -KILL -- "-$program" 2>/dev/null
+
 # A UDP port nothing on this machine is bound to (a fixed one may be taken).
 free_udp_port() {
 	local port
