@@ -293,6 +293,28 @@
 #define SSPSH_EMU_REPLIES_MAX 4096
 #endif
 
+/* ---- Scrollback (term/history.h) ---- */
+/* Lines that scrolled off the top of the screen kept by default for the
+ * user's own terminal (--scrollback N; 0 turns it off), and the largest N
+ * accepted. */
+#ifndef SSPSH_SCROLLBACK_DEFAULT
+#define SSPSH_SCROLLBACK_DEFAULT 10000
+#endif
+#ifndef SSPSH_SCROLLBACK_MAX
+#define SSPSH_SCROLLBACK_MAX 1000000
+#endif
+/* Largest encoded history line (term/history_line.h): the cells that do not
+ * fit are dropped, so a line never costs more than this plus
+ * SSPSH_HISTORY_LINE_OVERHEAD bytes of bookkeeping and malloc. A plain
+ * 80-column line encodes to at most 82 bytes, a coloured one to a few
+ * hundred; the limit is reached only by lines of hundreds of columns or of
+ * many-mark clusters, which lose their tail. It also bounds what a decoder
+ * accepts from a peer. */
+#ifndef SSPSH_HISTORY_LINE_MAX
+#define SSPSH_HISTORY_LINE_MAX 4096
+#endif
+#define SSPSH_HISTORY_LINE_OVERHEAD 32
+
 /* ---- Transport (net/) ---- */
 /* Largest UDP payload sent: small enough that no IPv4 or IPv6 path
  * fragments it at the IP layer (IPv6's minimum MTU is 1280). */

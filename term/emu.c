@@ -125,6 +125,21 @@ const struct fb *emu_fb(const struct emu *e)
 	return e->fb;
 }
 
+void emu_set_history(struct emu *e, struct history *history)
+{
+	e->history = history;
+}
+
+/* Rows [0, n) of the primary screen are about to scroll off its top. */
+static void keep_history(struct emu *e, int n)
+{
+	if (!e->history || e->main_screen)
+		return;
+	for (int row = 0; row < n; row++)
+		if (!history_add_line(e->history, e->fb, row))
+			break;	/* out of memory: the rest are lost too */
+}
+
 size_t emu_memory(const struct emu *e)
 {
 	return sizeof *e + parser_memory(e->parser) + e->replies.cap +
@@ -156,6 +171,7 @@ bool emu_resize(struct emu *e, int cols, int rows)
 	if (e->row >= rows) {
 		int up = e->row - rows + 1;
 
+		keep_history(e, up);
 		fb_scroll(e->fb, 0, e->rows, up, &blank);
 		e->row -= up;
 	}
@@ -213,12 +229,21 @@ void emu_move(struct emu *e, int row, int col)
 	e->wrap_pending = false;
 }
 
+/* Scroll the region up n rows (1..its height); rows leaving the top of
+ * the screen go to the history. */
+void emu_scroll_up(struct emu *e, int n)
+{
+	if (e->top == 0)
+		keep_history(e, n);
+	fb_scroll(e->fb, e->top, e->bottom, n, &e->pen);
+}
+
 /* IND: down a line, scrolling the region when at its bottom margin. */
 void emu_index(struct emu *e)
 {
 	e->wrap_pending = false;
 	if (e->row == e->bottom - 1)
-		fb_scroll(e->fb, e->top, e->bottom, 1, &e->pen);
+		emu_scroll_up(e, 1);
 	else if (e->row < e->rows - 1)
 		e->row++;
 }

@@ -9,6 +9,7 @@
 
 #include "core/buf.h"
 #include "term/fb.h"
+#include "term/history.h"
 
 struct emu;
 
@@ -32,6 +33,13 @@ bool emu_resize(struct emu *emu, int cols, int rows);
 /* Append the answers owed to the program (DSR/CPR, DA1, DA2 ...) to `out`
  * and forget them. */
 void emu_take_replies(struct emu *emu, struct buf *out);
+/* Keep lines that scroll off the top of the primary screen in `history`
+ * (NULL: nowhere), as xterm keeps its saved lines: those of a scroll whose
+ * region starts at the top row (a line feed, SU, a shrink under the
+ * cursor), never those of the alternate screen or of a region below the
+ * top; ED 3 (erase saved lines) is kept as an erase entry. The emulator
+ * does not own the log. */
+void emu_set_history(struct emu *emu, struct history *history);
 /* Bytes the emulator owns besides its current screen (fb_memory). */
 size_t emu_memory(const struct emu *emu);
 

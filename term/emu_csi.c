@@ -147,7 +147,12 @@ static void ed(struct emu *e, const struct parser_seq *seq)	/* 8.3.39 ED, DECSED
 	case 2:
 		erase_rows(e, 0, e->rows);
 		break;
-	default:	/* 3, the scrollback, which there is none of */
+	case 3:		/* xterm: erase saved lines */
+		/* Out of memory the erase entry is lost, but so are the lines. */
+		if (e->history && !history_add_erase(e->history))
+			break;
+		break;
+	default:
 		break;
 	}
 }
@@ -208,7 +213,7 @@ static void dl(struct emu *e, const struct parser_seq *seq)	/* 8.3.32 DL */
 
 static void su(struct emu *e, const struct parser_seq *seq)	/* 8.3.147 SU */
 {
-	fb_scroll(e->fb, e->top, e->bottom, min_int(count(seq, 0), e->bottom - e->top), &e->pen);
+	emu_scroll_up(e, min_int(count(seq, 0), e->bottom - e->top));
 }
 
 static void sd(struct emu *e, const struct parser_seq *seq)	/* 8.3.113 SD */

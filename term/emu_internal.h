@@ -62,6 +62,7 @@ struct emu {
 	uint32_t repeat_code_point;	/* what REP repeats; 0: nothing */
 
 	struct buf replies;
+	struct history *history;	/* NULL: lines scrolled off are not kept */
 };
 
 /* emu_print.c */
@@ -79,6 +80,7 @@ void emu_sgr(struct emu *e, const struct parser_seq *seq);
 /* emu.c: operations the sequences share. */
 void emu_move(struct emu *e, int row, int col);
 void emu_index(struct emu *e);
+void emu_scroll_up(struct emu *e, int n);
 void emu_reverse_index(struct emu *e);
 void emu_carriage_return(struct emu *e);
 void emu_modes_changed(struct emu *e);
