@@ -26,6 +26,7 @@ struct painter {
 	const struct fb *old, *now;
 	int cols, rows;
 	bool old_blank;	/* the terminal was cleared: every old row is blank */
+	bool no_history;	/* display_options.no_history */
 	struct scroll scroll;	/* what the terminal did to the old rows */
 	struct term_state t;
 };
@@ -302,7 +303,13 @@ static void paint_rows(struct painter *p)
 	if (tail_row < p->rows) {
 		if (tail_col > 0)
 			paint_row(p, tail_row, tail_col);
-		erase(p, tail_row, tail_col, bg, "\033[J");
+		if (p->no_history && tail_row == 0 && tail_col == 0) {
+			/* ED 0 from the home position is a whole-screen clear. */
+			erase(p, 0, 0, bg, "\033[K");
+			tail_row = 1;
+		}
+		if (tail_row < p->rows)
+			erase(p, tail_row, tail_col, bg, "\033[J");
 	}
 }
 
@@ -334,8 +341,7 @@ static void paint(struct painter p)
 	static const struct fb_pen plain;
 	int row, col;
 
-	if (scroll_put(&p.scroll, p.rows, p.out))
-		p.t.row = p.t.col = 0;
+	scroll_put(&p.scroll, p.rows, p.no_history, &p.t, p.out);
 	paint_rows(&p);
 	/* The next diff starts from the power-on pen. */
 	fb_cursor(p.now, &row, &col);
@@ -356,7 +362,10 @@ static int scroll_choices(const struct painter *p, struct scroll *choice)
 	if (p->scroll.top != 0 || p->scroll.bottom != p->rows) {
 		choice[n] = p->scroll;
 		choice[n].top = 0;
-		choice[n++].bottom = p->rows;
+		choice[n].bottom = p->rows;
+		if (p->no_history)
+			choice[n] = scroll_no_history(choice[n]);
+		n += choice[n].by && (choice[n].top != p->scroll.top || choice[n].bottom != p->scroll.bottom);
 	}
 	if (p->scroll.gain <= SCROLL_TRIAL_GAIN_MAX) {
 		choice[n] = p->scroll;
@@ -365,10 +374,32 @@ static int scroll_choices(const struct painter *p, struct scroll *choice)
 	return n;
 }
 
+/* Clear the terminal from an unknown state, home the cursor. */
+static void clear_screen(struct painter *p)
+{
+	if (!p->no_history) {
+		buf_put_str(p->out, "\033[m\033[H\033[2J");
+		return;
+	}
+	/* ED 0 from the home position is a whole-screen clear to tmux. */
+	buf_put_str(p->out, "\033[m\033[H\033[K");
+	if (p->rows > 1) {
+		buf_put_str(p->out, "\033[2H\033[J");
+		p->t.row = 1;
+	}
+}
+
 void display_diff(const struct fb *old, const struct fb *now, struct buf *out)
 {
+	display_diff_with(old, now, NULL, out);
+}
+
+void display_diff_with(const struct fb *old, const struct fb *now,
+		       const struct display_options *opts, struct buf *out)
+{
 	struct painter p = { .out = out, .old = old, .now = now,
-			     .cols = fb_cols(now), .rows = fb_rows(now) };
+			     .cols = fb_cols(now), .rows = fb_rows(now),
+			     .no_history = opts && opts->no_history };
 	struct scroll choice[3];
 	size_t start, best_len;
 	int n;
@@ -379,13 +410,13 @@ void display_diff(const struct fb *old, const struct fb *now, struct buf *out)
 	p.t.text_end = SIZE_MAX;	/* no cluster printed yet */
 	put_state(&p, old, now);
 	if (!p.old) {
-		buf_put_str(out, "\033[m\033[H\033[2J");
+		clear_screen(&p);
 		p.old_blank = true;
 		paint(p);
 		return;
 	}
 	fb_cursor(old, &p.t.row, &p.t.col);
-	p.scroll = scroll_find(old, now);
+	p.scroll = scroll_find(old, now, p.no_history);
 	n = scroll_choices(&p, choice);
 	start = out->len;
 	paint(p);

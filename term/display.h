@@ -18,6 +18,22 @@
  * old == NULL, or a different size: a full repaint from an unknown state. */
 void display_diff(const struct fb *old, const struct fb *new_frame, struct buf *out);
 
+/* What a diff may do besides painting. */
+struct display_options {
+	/* Put no row into the terminal's own history (scrollback), so that
+	 * it holds only what is written there on purpose. A plain diff lets
+	 * the terminal scroll rows off its top (SU, which xterm and tmux both
+	 * keep; tmux keeps what any scroll region loses), and a repaint clears
+	 * with ED 2 (which tmux's scroll-on-clear and VTE keep). With this
+	 * set, rows move up by DL in a region below the top row, and a repaint
+	 * clears with EL and ED 0 from the second row. */
+	bool no_history;
+};
+
+/* display_diff with options; opts == NULL is the plain diff. */
+void display_diff_with(const struct fb *old, const struct fb *new_frame,
+		       const struct display_options *opts, struct buf *out);
+
 /* Bytes that give back the user's terminal after a session: default pen,
  * modes the session turned on turned off, cursor visible, below the content. */
 void display_close(const struct fb *last, struct buf *out);

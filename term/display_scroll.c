@@ -83,7 +83,16 @@ static int candidates(const struct fb *old, const struct fb *now, int *by)
 	return n;
 }
 
-struct scroll scroll_find(const struct fb *old, const struct fb *now)
+struct scroll scroll_no_history(struct scroll s)
+{
+	if (s.by > 0 && s.top == 0)
+		s.top = 1;
+	if (s.bottom - s.top <= (s.by > 0 ? s.by : -s.by))
+		s.by = 0;
+	return s;
+}
+
+struct scroll scroll_find(const struct fb *old, const struct fb *now, bool no_history)
 {
 	struct scroll best = { 0, fb_rows(now), 0, 0 };
 	int by[SCROLL_CANDIDATES_MAX], n, best_kept, unscrolled;
@@ -95,6 +104,8 @@ struct scroll scroll_find(const struct fb *old, const struct fb *now)
 	for (int i = 0; i < n; i++) {
 		struct scroll s = region_for(old, now, by[i]);
 		int kept, margin;
+		if (no_history)
+			s = scroll_no_history(s);
 		if (!s.by)
 			continue;
 		kept = rows_kept(old, now, &s);
@@ -109,20 +120,42 @@ struct scroll scroll_find(const struct fb *old, const struct fb *now)
 	return best;
 }
 
-bool scroll_put(const struct scroll *s, int rows, struct buf *out)
+/* DL at the region's top row moves the rows below it up, inside the
+ * margins; unlike SU, no terminal keeps the rows it deletes. */
+static void put_delete_lines(const struct scroll *s, struct term_state *t, struct buf *out)
+{
+	seq_move(out, t, s->top, 0);
+	seq_csi_n(out, s->by, 'M');
+	t->cursor_known = false;	/* terminals differ on DL's column */
+}
+
+void scroll_put(const struct scroll *s, int rows, bool no_history, struct term_state *t,
+		struct buf *out)
 {
 	char margins[32];
-	int amount = s->by > 0 ? s->by : -s->by;
 	bool region = s->top != 0 || s->bottom != rows;
 
 	if (!s->by)
-		return false;
+		return;
+	if (no_history && s->by > 0) {
+		/* Margins only when the bottom one is not the screen's. */
+		region = s->bottom != rows;
+	}
 	if (region) {
 		snprintf(margins, sizeof margins, "\033[%d;%dr", s->top + 1, s->bottom);
 		buf_put_str(out, margins);
+		t->row = t->col = 0;
+		t->wrap_pending = false;
+		t->cursor_known = true;
 	}
-	seq_csi_n(out, amount, s->by > 0 ? 'S' : 'T');
-	if (region)
+	if (no_history && s->by > 0)
+		put_delete_lines(s, t, out);
+	else
+		seq_csi_n(out, s->by > 0 ? s->by : -s->by, s->by > 0 ? 'S' : 'T');
+	if (region) {
 		buf_put_str(out, "\033[r");
-	return region;
+		t->row = t->col = 0;
+		t->wrap_pending = false;
+		t->cursor_known = true;
+	}
 }

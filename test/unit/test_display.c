@@ -1,5 +1,6 @@
 #include "term/display.h"
 #include "term/emu.h"
+#include "term/history.h"
 #include "test/unit/unit.h"
 
 #include <stdlib.h>
@@ -482,10 +483,8 @@ static struct fb *random_successor(const struct fb *old, int writes)
 	return fb;
 }
 
-static void show_failure(const char *what, int iteration, const struct fb *want,
-			 const struct fb *got, const struct buf *bytes)
+static void print_bytes(const struct buf *bytes)
 {
-	printf("%s %d: frames differ after %zu bytes:\n  ", what, iteration, bytes->len);
 	for (size_t i = 0; i < bytes->len && i < 600; i++) {
 		uint8_t c = bytes->data[i];
 		if (c < 0x20 || c == 0x7f)
@@ -494,6 +493,13 @@ static void show_failure(const char *what, int iteration, const struct fb *want,
 			putchar(c);
 	}
 	printf("\n");
+}
+
+static void show_failure(const char *what, int iteration, const struct fb *want,
+			 const struct fb *got, const struct buf *bytes)
+{
+	printf("%s %d: frames differ after %zu bytes:\n  ", what, iteration, bytes->len);
+	print_bytes(bytes);
 	for (int r = 0; r < fb_rows(want); r++)
 		for (int c = 0; c < fb_cols(want); c++) {
 			char tw[FB_CLUSTER_MAX], tg[FB_CLUSTER_MAX];
@@ -532,7 +538,58 @@ static bool replays_to(struct emu *emu, const struct buf *bytes, const struct fb
 	return same;
 }
 
-TEST(diff_round_trips_through_the_emulator)
+/* Whether bytes hold something a terminal may copy rows into its history
+ * with: SU (tmux keeps what any region loses, xterm what leaves row 1), ED 2
+ * or ED 0 from the home position (tmux's scroll-on-clear, VTE). */
+static bool may_push_history(const struct buf *bytes)
+{
+	for (size_t i = 0; i + 1 < bytes->len; i++) {
+		size_t j = i + 2;
+		if (bytes->data[i] != 0x1b || bytes->data[i + 1] != '[')
+			continue;
+		while (j < bytes->len && bytes->data[j] >= 0x20 && bytes->data[j] < 0x40)
+			j++;
+		if (j == bytes->len)
+			break;
+		const char *params = (const char *)bytes->data + i + 2;
+		size_t n = j - i - 2;
+		if (bytes->data[j] == 'S' || (bytes->data[j] == 'J' && n == 1 && params[0] == '2'))
+			return true;
+		if (bytes->data[j] == 'J' && n == 0 && i >= 3 && memcmp(bytes->data + i - 3, "\033[H", 3) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The diff, or with no_history its variant, applied to an emulator that
+ * keeps history: the frame must come out, and with no_history no line may
+ * go into its history nor any sequence tmux would keep rows for. */
+static bool diff_round_trips(const struct fb *old, const struct fb *now, bool no_history,
+			     struct buf *out, int iteration)
+{
+	struct display_options opts = { .no_history = no_history };
+	struct history *history = history_new(100);
+	struct emu *emu = old ? emu_new_from_fb(old) : emu_new(fb_cols(now), fb_rows(now));
+	bool ok = emu && history;
+
+	buf_reset(out);
+	display_diff_with(old, now, &opts, out);
+	if (ok) {
+		emu_set_history(emu, history);
+		ok = replays_to(emu, out, now, old ? "diff" : "repaint", iteration);
+	}
+	if (ok && no_history && (history_end(history) != 0 || may_push_history(out))) {
+		printf("%s %d: pushes rows into the terminal's history:\n  ", old ? "diff" : "repaint",
+		       iteration);
+		print_bytes(out);
+		ok = false;
+	}
+	emu_free(emu);
+	history_free(history);
+	return ok;
+}
+
+static void round_trip_diffs(bool no_history)
 {
 	struct buf out;
 	int failures = 0;
@@ -547,12 +604,7 @@ TEST(diff_round_trips_through_the_emulator)
 		}
 		struct fb *old = random_frame(cols, rows);
 		struct fb *now = random_successor(old, (int)rnd(3) ? (int)rnd(4) : rows * 2);
-		struct emu *emu = emu_new_from_fb(old);
-		buf_reset(&out);
-		display_diff(old, now, &out);
-		if (!replays_to(emu, &out, now, "diff", i))
-			failures++;
-		emu_free(emu);
+		failures += !diff_round_trips(old, now, no_history, &out, i);
 		fb_free(old);
 		fb_free(now);
 	}
@@ -560,7 +612,7 @@ TEST(diff_round_trips_through_the_emulator)
 	buf_free(&out);
 }
 
-TEST(full_repaint_round_trips_through_the_emulator)
+static void round_trip_repaints(bool no_history)
 {
 	struct buf out;
 	int failures = 0;
@@ -568,18 +620,56 @@ TEST(full_repaint_round_trips_through_the_emulator)
 	buf_init(&out);
 	srandom(2);
 	for (int i = 0; i < 1000 && failures < 3; i++) {
-		int cols = 1 + (int)rnd(40), rows = 1 + (int)rnd(10);
-		struct fb *now = random_frame(cols, rows);
-		struct emu *emu = emu_new(cols, rows);
-		buf_reset(&out);
-		display_diff(NULL, now, &out);
-		if (!replays_to(emu, &out, now, "repaint", i))
-			failures++;
-		emu_free(emu);
+		struct fb *now = random_frame(1 + (int)rnd(40), 1 + (int)rnd(10));
+		failures += !diff_round_trips(NULL, now, no_history, &out, i);
 		fb_free(now);
 	}
 	EXPECT_INT(failures, 0);
 	buf_free(&out);
+}
+
+TEST(no_history_diffs_round_trip_and_push_nothing)
+{
+	round_trip_diffs(true);
+	round_trip_repaints(true);
+}
+
+/* Where the rows that showed up in the local history came from: a plain
+ * diff of a scrolled screen scrolls the terminal with SU. */
+TEST(plain_scroll_pushes_rows_no_history_scroll_does_not)
+{
+	struct fb *a = fb_new(80, 24), *b;
+	struct display_options opts = { .no_history = true };
+	struct buf out;
+	const char *d;
+
+	buf_init(&out);
+	fill_lines(a, 0, 24);
+	b = fb_clone(a);
+	fb_scroll(b, 0, 24, 3, &plain);
+	fill_lines(b, 21, 24);
+	d = diff_of(a, b);
+	EXPECT(strncmp(d, "\033[3S", 4) == 0);
+	display_diff_with(a, b, &opts, &out);
+	buf_put_u8(&out, 0);
+	/* Rows 2-24 move up by DL from row 2; row 1 is repainted. */
+	EXPECT(contains((const char *)out.data, "\033[3M"));
+	EXPECT(!contains((const char *)out.data, "S"));
+	printf("3-line scroll: %zu bytes plain, %zu without history\n", strlen(d), out.len - 1);
+	EXPECT(out.len - 1 < strlen(d) + 120);
+	buf_free(&out);
+	fb_free(a);
+	fb_free(b);
+}
+
+TEST(diff_round_trips_through_the_emulator)
+{
+	round_trip_diffs(false);
+}
+
+TEST(full_repaint_round_trips_through_the_emulator)
+{
+	round_trip_repaints(false);
 }
 
 int main(void)
@@ -602,5 +692,7 @@ int main(void)
 	RUN(diff_is_smaller_than_repaint_when_little_changes);
 	RUN(diff_round_trips_through_the_emulator);
 	RUN(full_repaint_round_trips_through_the_emulator);
+	RUN(no_history_diffs_round_trip_and_push_nothing);
+	RUN(plain_scroll_pushes_rows_no_history_scroll_does_not);
 	return unit_exit_status();
 }
