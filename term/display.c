@@ -7,7 +7,6 @@
 
 #include <stdint.h>
 #include <string.h>
-#include <utf8proc.h>
 
 #include "term/display_scroll.h"
 #include "term/display_seq.h"
@@ -83,82 +82,9 @@ static bool is_erased(const struct fb_cell *c, fb_color bg)
 	       c->pen.attrs == 0 && c->pen.bg == bg;
 }
 
-/* Clustered cells that terminals measure differently (emoji sequences):
- * after one, the cursor position is not trusted. */
-static bool width_is_uncertain(const char *text, size_t len, const struct fb_cell *cell)
-{
-	return cell->cluster && (cell->width == 2 || memmem(text, len, "\xe2\x80\x8d", 3) ||
-				 memmem(text, len, "\xef\xb8\x8f", 3));
-}
-
-/* Code points that never join a neighbour's grapheme cluster. */
-static bool is_simple(uint32_t cp)
-{
-	return (cp >= 0x20 && cp < 0x7f) || (cp >= 0xa0 && cp < 0x300 && cp != 0xad) ||
-	       (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7a3);
-}
-
-/* Whether a cluster starting with `cp`, printed right after the last one,
- * would join it (as in the emulator, by utf8proc's grapheme breaks). */
-static bool would_join(const struct painter *p, uint32_t cp)
-{
-	int32_t state = p->t.grapheme_state;
-
-	if (p->out->len != p->t.text_end || (is_simple(p->t.last_code_point) && is_simple(cp)))
-		return false;	/* anything written in between breaks a cluster */
-	return !utf8proc_grapheme_break_stateful((utf8proc_int32_t)p->t.last_code_point,
-						 (utf8proc_int32_t)cp, &state);
-}
-
-/* Track the cluster just written, code point by code point. */
-static void note_cluster(struct painter *p, const char *text, size_t len)
-{
-	const uint8_t *s = (const uint8_t *)text;
-	utf8proc_int32_t cp, prev = -1;
-	utf8proc_ssize_t n;
-
-	p->t.grapheme_state = 0;
-	while (len > 0 && (n = utf8proc_iterate(s, (utf8proc_ssize_t)len, &cp)) > 0) {
-		if (prev >= 0)
-			utf8proc_grapheme_break_stateful(prev, cp, &p->t.grapheme_state);
-		prev = cp;
-		s += n;
-		len -= (size_t)n;
-	}
-	p->t.last_code_point = prev >= 0 ? (uint32_t)prev : ' ';
-	p->t.text_end = p->out->len;
-}
-
 static void put_cell(struct painter *p, int r, int c)
 {
-	const struct fb_cell *cell = fb_cell(p->now, r, c);
-	char text[FB_CLUSTER_MAX];
-	size_t len;
-
-	seq_pen(p->out, &p->t, &cell->pen);
-	/* A cell that would join the one before: a NUL, which terminals
-	 * ignore, keeps it apart. */
-	if (would_join(p, cell->ch))
-		buf_put_u8(p->out, 0);
-	if (cell->ch >= 0x20 && cell->ch < 0x7f && !cell->cluster) {
-		buf_put_u8(p->out, (uint8_t)cell->ch);
-		p->t.last_code_point = cell->ch;
-		p->t.grapheme_state = 0;
-		p->t.text_end = p->out->len;
-	} else if (cell->ch < 0x20 || (cell->ch >= 0x7f && cell->ch < 0xa0)) {
-		buf_put_u8(p->out, '?');	/* never a control character */
-	} else {
-		len = fb_cell_text(p->now, r, c, text, sizeof text);
-		buf_put(p->out, text, len);
-		note_cluster(p, text, len);
-		if (width_is_uncertain(text, len, cell))
-			p->t.cursor_known = false;
-	}
-	p->t.col += cell->width;
-	if (p->t.col >= p->cols) {
-		p->t.col = p->cols - 1;
-		p->t.wrap_pending = true;
-	}
+	seq_cell(p->out, &p->t, p->now, r, c, p->cols);
 }
 
 /* Reach (r, c) by rewriting the unchanged cells on the way if that is

@@ -1,6 +1,7 @@
 #include "term/display_seq.h"
 
 #include <string.h>
+#include <utf8proc.h>
 
 /* ---- Numbers ---- */
 
@@ -179,6 +180,87 @@ void seq_pen(struct buf *out, struct term_state *t, const struct fb_pen *to)
 		buf_put_u8(out, 'm');
 	}
 	t->pen = *to;
+}
+
+/* ---- Cells ---- */
+
+/* Clustered cells that terminals measure differently (emoji sequences):
+ * after one, the cursor position is not trusted. */
+static bool width_is_uncertain(const char *text, size_t len, const struct fb_cell *cell)
+{
+	return cell->cluster && (cell->width == 2 || memmem(text, len, "\xe2\x80\x8d", 3) ||
+				 memmem(text, len, "\xef\xb8\x8f", 3));
+}
+
+/* Code points that never join a neighbour's grapheme cluster. */
+static bool is_simple(uint32_t cp)
+{
+	return (cp >= 0x20 && cp < 0x7f) || (cp >= 0xa0 && cp < 0x300 && cp != 0xad) ||
+	       (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7a3);
+}
+
+/* Whether a cluster starting with `cp`, printed right after the last one,
+ * would join it (as in the emulator, by utf8proc's grapheme breaks). */
+static bool would_join(const struct buf *out, const struct term_state *t, uint32_t cp)
+{
+	int32_t state = t->grapheme_state;
+
+	if (out->len != t->text_end || (is_simple(t->last_code_point) && is_simple(cp)))
+		return false;	/* anything written in between breaks a cluster */
+	return !utf8proc_grapheme_break_stateful((utf8proc_int32_t)t->last_code_point,
+						 (utf8proc_int32_t)cp, &state);
+}
+
+/* Track the cluster just written, code point by code point. */
+static void note_cluster(const struct buf *out, struct term_state *t, const char *text, size_t len)
+{
+	const uint8_t *s = (const uint8_t *)text;
+	utf8proc_int32_t cp, prev = -1;
+	utf8proc_ssize_t n;
+
+	t->grapheme_state = 0;
+	while (len > 0 && (n = utf8proc_iterate(s, (utf8proc_ssize_t)len, &cp)) > 0) {
+		if (prev >= 0)
+			utf8proc_grapheme_break_stateful(prev, cp, &t->grapheme_state);
+		prev = cp;
+		s += n;
+		len -= (size_t)n;
+	}
+	t->last_code_point = prev >= 0 ? (uint32_t)prev : ' ';
+	t->text_end = out->len;
+}
+
+void seq_cell(struct buf *out, struct term_state *t, const struct fb *fb, int row, int col,
+	      int cols)
+{
+	const struct fb_cell *cell = fb_cell(fb, row, col);
+	char text[FB_CLUSTER_MAX];
+	size_t len;
+
+	seq_pen(out, t, &cell->pen);
+	/* A cell that would join the one before: a NUL, which terminals
+	 * ignore, keeps it apart. */
+	if (would_join(out, t, cell->ch))
+		buf_put_u8(out, 0);
+	if (cell->ch >= 0x20 && cell->ch < 0x7f && !cell->cluster) {
+		buf_put_u8(out, (uint8_t)cell->ch);
+		t->last_code_point = cell->ch;
+		t->grapheme_state = 0;
+		t->text_end = out->len;
+	} else if (cell->ch < 0x20 || (cell->ch >= 0x7f && cell->ch < 0xa0)) {
+		buf_put_u8(out, '?');	/* never a control character */
+	} else {
+		len = fb_cell_text(fb, row, col, text, sizeof text);
+		buf_put(out, text, len);
+		note_cluster(out, t, text, len);
+		if (width_is_uncertain(text, len, cell))
+			t->cursor_known = false;
+	}
+	t->col += cell->width;
+	if (t->col >= cols) {
+		t->col = cols - 1;
+		t->wrap_pending = true;
+	}
 }
 
 /* ---- Cursor moves ---- */

@@ -28,6 +28,15 @@ void seq_pen(struct buf *out, struct term_state *t, const struct fb_pen *to);
 /* Bytes seq_pen would append. */
 int seq_pen_cost(const struct fb_pen *from, const struct fb_pen *to);
 
+/* Append cell (row, col) of fb where the terminal's cursor is, with its
+ * pen, and keep t up to date for a terminal `cols` wide: the column (a
+ * pending wrap in the last one), the cluster printed last (a cell that
+ * would join it is kept apart by a NUL), and whether the cursor is still
+ * known after text whose width terminals disagree on. Control characters
+ * are shown as '?'. */
+void seq_cell(struct buf *out, struct term_state *t, const struct fb *fb, int row, int col,
+	      int cols);
+
 /* Bytes the cheapest move to (row, col) would take; seq_move emits it. */
 int seq_move_cost(const struct term_state *t, int row, int col);
 void seq_move(struct buf *out, struct term_state *t, int row, int col);

@@ -176,6 +176,11 @@ void history_erase_encode(struct buf *out)
 	buf_put_varint(out, 0);
 }
 
+bool history_entry_is_erase(const uint8_t *data, size_t len)
+{
+	return len == 1 && data[0] == 0;
+}
+
 /* ---- Decoding ---- */
 
 struct decoder {

@@ -22,6 +22,7 @@
 #ifndef SSPSH_HISTORY_LINE_H
 #define SSPSH_HISTORY_LINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,9 @@
 void history_line_encode(const struct fb *fb, int row, struct buf *out);
 /* Append the ED 3 entry. */
 void history_erase_encode(struct buf *out);
+
+/* Whether the bytes are the ED 3 entry. */
+bool history_entry_is_erase(const uint8_t *data, size_t len);
 
 enum history_entry_kind {
 	HISTORY_ENTRY_LINE,

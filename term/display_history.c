@@ -1,0 +1,217 @@
+/* Scrollback into the user's terminal: see term/display_history.h. */
+#include "term/display_history.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "term/display.h"
+#include "term/display_seq.h"
+#include "term/history_line.h"
+
+struct writer {
+	struct buf *out;
+	struct term_state t;
+	int cols, rows;
+	int written;		/* rows written since the cursor went home */
+	size_t bad;		/* entries that did not decode */
+};
+
+static const struct fb_pen plain;
+
+static bool is_default_blank(const struct fb_cell *cell)
+{
+	return cell->ch == ' ' && cell->width == 1 && !cell->cluster && cell->pen.fg == 0 &&
+	       cell->pen.bg == 0 && cell->pen.attrs == 0;
+}
+
+/* Columns of the line up to its last cell that is not a default blank. */
+static int used_width(const struct fb *line)
+{
+	int end = fb_cols(line);
+
+	while (end > 0 && is_default_blank(fb_cell(line, 0, end - 1)))
+		end--;
+	return end;
+}
+
+/* End the row being written: the rest of it blank, the cursor at the
+ * start of the next (the terminal scrolls at the bottom row). */
+static void end_row(struct writer *w, int used)
+{
+	seq_pen(w->out, &w->t, &plain);
+	/* In the last column EL would erase the character there. */
+	if (used < w->cols)
+		buf_put_str(w->out, "\033[K");
+	buf_put_str(w->out, "\r\n");
+	w->written++;
+	w->t.col = 0;
+	w->t.wrap_pending = false;
+}
+
+/* Write the line as rows of the terminal's width. */
+static void write_line(struct writer *w, const struct fb *line)
+{
+	int end = used_width(line), used = 0;
+
+	for (int col = 0; col < end; col++) {
+		int width = fb_cell(line, 0, col)->width;
+		if (width == 0)
+			continue;	/* the right half of a wide cell */
+		if (used + width > w->cols) {
+			end_row(w, used);
+			used = 0;
+		}
+		seq_cell(w->out, &w->t, line, 0, col, w->cols);
+		used += width;
+	}
+	end_row(w, used);
+}
+
+/* "123456" as "123,456". */
+static void group_thousands(uint64_t n, char *text, size_t cap)
+{
+	char digits[24];
+	int len = snprintf(digits, sizeof digits, "%" PRIu64, n);
+	size_t at = 0;
+
+	for (int i = 0; i < len && at + 2 < cap; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			text[at++] = ',';
+		text[at++] = digits[i];
+	}
+	text[at] = '\0';
+}
+
+static void write_gap_marker(struct writer *w, uint64_t lost)
+{
+	char count[32], text[64];
+	int len;
+	struct fb *line;
+
+	group_thousands(lost, count, sizeof count);
+	len = snprintf(text, sizeof text, "[sspsh: %s line%s not kept]", count, lost == 1 ? "" : "s");
+	line = fb_new(len, 1);
+	if (!line || !fb_set_ascii(line, 0, 0, text, (size_t)len, &plain))
+		w->bad++;	/* out of memory: the marker goes, the lines stay */
+	else
+		write_line(w, line);
+	fb_free(line);
+}
+
+/* The entry's line, or NULL (counted) when it does not decode. */
+static struct fb *decode_line(struct writer *w, const struct history_span *entry)
+{
+	struct fb *line = NULL;
+
+	if (history_entry_decode(entry->data, entry->len, &line) != HISTORY_ENTRY_LINE)
+		w->bad++;
+	return line;
+}
+
+/* How many entries from the first on are lines the terminal shows on its
+ * top rows, in order: those need only to be scrolled up. */
+static size_t shown_prefix(const struct fb *shown, const struct history_span *entries, size_t n)
+{
+	size_t same = 0;
+
+	while (same < n && same < (size_t)fb_rows(shown)) {
+		struct fb *line = NULL;
+		bool equal = history_entry_decode(entries[same].data, entries[same].len, &line) ==
+				     HISTORY_ENTRY_LINE &&
+			     fb_cols(line) == fb_cols(shown) &&
+			     fb_row_equal(line, 0, shown, (int)same);
+		fb_free(line);
+		if (!equal)
+			break;
+		same++;
+	}
+	return same;
+}
+
+/* Line feeds at the bottom row: the terminal scrolls its top `count` rows
+ * into its history. */
+static void push_rows(struct writer *w, int count)
+{
+	seq_pen(w->out, &w->t, &plain);	/* the rows that come in are blank */
+	w->t.cursor_known = false;
+	seq_move(w->out, &w->t, w->rows - 1, 0);
+	for (int i = 0; i < count; i++)
+		buf_put_u8(w->out, '\n');
+}
+
+/* The last erase entry's index + 1, or 0. */
+static size_t after_last_erase(const struct history_span *entries, size_t n)
+{
+	for (size_t i = n; i > 0; i--)
+		if (history_entry_is_erase(entries[i - 1].data, entries[i - 1].len))
+			return i;
+	return 0;
+}
+
+/* Write entries[from, n) (and the gap marker first) from the top row down,
+ * then push the rows still on the screen. */
+static void write_lines(struct writer *w, uint64_t lost, const struct history_span *entries,
+			size_t from, size_t n)
+{
+	seq_pen(w->out, &w->t, &plain);
+	buf_put_str(w->out, "\033[H");
+	w->t.row = w->t.col = 0;
+	if (lost)
+		write_gap_marker(w, lost);
+	for (size_t i = from; i < n; i++) {
+		struct fb *line = decode_line(w, &entries[i]);
+		if (line)
+			write_line(w, line);
+		fb_free(line);
+	}
+	/* Rows still on the screen: all of them but the blank bottom one once
+	 * the terminal has scrolled. */
+	push_rows(w, w->written < w->rows - 1 ? w->written : w->rows - 1);
+}
+
+/* The terminal showed `shown` and scrolled `count` rows up by line feeds
+ * at the bottom row: paint `now` from there. */
+static void repaint_after_scroll(const struct fb *shown, int count, const struct fb *now,
+				 struct buf *out)
+{
+	static const struct display_options no_history = { .no_history = true };
+	struct fb *scrolled = fb_clone(shown);
+
+	if (scrolled) {
+		fb_scroll(scrolled, 0, fb_rows(scrolled), count, &plain);
+		fb_set_cursor(scrolled, fb_rows(scrolled) - 1, 0);
+	}
+	display_diff_with(scrolled, now, &no_history, out);
+	fb_free(scrolled);
+}
+
+size_t display_history(const struct fb *shown, const struct fb *now, uint64_t lost,
+		       const struct history_span *entries, size_t n, struct buf *out)
+{
+	static const struct display_options no_history = { .no_history = true };
+	struct writer w = { .out = out, .cols = fb_cols(now), .rows = fb_rows(now) };
+	size_t from = after_last_erase(entries, n), same = 0;
+
+	w.t.cursor_known = false;
+	w.t.text_end = SIZE_MAX;
+	buf_put_str(out, "\033[?2026h");
+	if (from > 0) {
+		buf_put_str(out, "\033[3J");
+		lost = 0;	/* erased with the rest */
+	}
+	if (shown && fb_cols(shown) == w.cols && fb_rows(shown) == w.rows && !lost)
+		same = shown_prefix(shown, entries + from, n - from);
+	if (same > 0)
+		push_rows(&w, (int)same);
+	if (from + same == n && !lost && same > 0)
+		repaint_after_scroll(shown, (int)same, now, out);
+	else if (from + same == n && !lost)
+		display_diff_with(shown, now, &no_history, out);
+	else {
+		write_lines(&w, lost, entries, from + same, n);
+		display_diff_with(NULL, now, &no_history, out);
+	}
+	buf_put_str(out, "\033[?2026l");
+	return w.bad;
+}
