@@ -15,7 +15,7 @@ include config.mk
 SHELL := /bin/bash
 
 BUILD   ?= build
-APPLETS  = server connect client keygen $(if $(filter 0,$(BENCH)),,bench)
+APPLETS  = server connect client keygen relay $(if $(filter 0,$(BENCH)),,bench)
 
 LIB_SRC    := $(sort $(wildcard core/*.c term/*.c net/*.c applets/session/*.c))
 APPLET_SRC := $(sort $(wildcard applets/*.c))

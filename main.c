@@ -28,6 +28,7 @@ static const struct applet applets[] = {
 	{ "client",  connect_main, connect_usage, "alias of connect" },
 	{ "connect", connect_main, connect_usage, "open a session to a server" },
 	{ "keygen",  keygen_main,  keygen_usage,  "make an X25519 key pair for SSH-free sessions" },
+	{ "relay",   relay_main,   relay_usage,   "carry a session's datagrams through ssh" },
 	{ "server",  server_main,  server_usage,  "run a session's server side" },
 };
 

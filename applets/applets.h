@@ -10,11 +10,13 @@ int server_main(int argc, char **argv);
 int connect_main(int argc, char **argv);
 int keygen_main(int argc, char **argv);
 int bench_main(int argc, char **argv);
+int relay_main(int argc, char **argv);
 
 extern const char server_usage[];
 extern const char connect_usage[];
 extern const char keygen_usage[];
 extern const char bench_usage[];
+extern const char relay_usage[];
 
 
 #endif

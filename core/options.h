@@ -273,6 +273,35 @@
 #define SSPSH_KEY_ANSWERS_PER_SEC 100
 #endif
 
+/* ---- Relay through ssh (sspsh relay, net/frame.h, net/dgram_path.h) ---- */
+/* Largest datagram a relay stream carries; a frame announcing more is
+ * garbage and ends the stream. sspsh sends none above SSPSH_DATAGRAM_MAX;
+ * the rest is room for a peer whose path allows bigger ones. */
+#ifndef SSPSH_RELAY_FRAME_MAX
+#define SSPSH_RELAY_FRAME_MAX 2048
+#endif
+/* Bytes of frames queued for a pipe that is not taking them (a slow ssh
+ * link); a frame that does not fit is dropped, as a router drops a packet,
+ * and the SSP recovers. Small, so that a queue never adds much latency. */
+#ifndef SSPSH_RELAY_QUEUE_BYTES
+#define SSPSH_RELAY_QUEUE_BYTES 32768
+#endif
+/* Bytes read from a pipe at once (at least one whole largest frame). */
+#ifndef SSPSH_RELAY_READ_BYTES
+#define SSPSH_RELAY_READ_BYTES 16384
+#endif
+/* Output of login scripts (a chatty .bashrc) skipped before the relay's
+ * hello line; more means the far end is not a relay. */
+#ifndef SSPSH_RELAY_JUNK_MAX
+#define SSPSH_RELAY_JUNK_MAX 65536
+#endif
+/* A relay whose client has sent nothing for this long exits (its ssh
+ * connection is dead and a new relay has taken over); clients send a
+ * heartbeat every SSPSH_HEARTBEAT_MS. */
+#ifndef SSPSH_RELAY_IDLE_MS
+#define SSPSH_RELAY_IDLE_MS 60000
+#endif
+
 /* ---- Terminal emulator ---- */
 /* Parameters kept from one CSI/DCS sequence (the rest are dropped); at most 32. */
 #ifndef SSPSH_PARSER_MAX_PARAMS
