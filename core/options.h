@@ -155,6 +155,109 @@
 #define SSPSH_PTY_READ_SIZE 65536
 #endif
 
+/* ---- Channels: reliable byte streams inside a session (net/channel.h) ----
+ * Memory a peer can make one side hold is bounded by these: at most
+ * SESSION_WINDOW bytes received and not yet read by the application, over
+ * all channels, and WINDOW in any one; the sender keeps at most
+ * SEND_BUFFER bytes unacknowledged per channel and SESSION_SEND_BUFFER in
+ * all. Bookkeeping beyond the bytes: CHAN_MAX channel records each way and
+ * MAX_IN_FLIGHT packet records. */
+/* Channels each side may have open at once that it opened, and channels
+ * the peer opened that it holds (more wait for a free one). */
+#ifndef SSPSH_CHAN_MAX
+#define SSPSH_CHAN_MAX 256
+#endif
+/* A new channel number is at most this far above the oldest one its opener
+ * still holds, so the peer tells a late duplicate from a new channel with
+ * a bitmap of this many bits. */
+#ifndef SSPSH_CHAN_ID_SPAN
+#define SSPSH_CHAN_ID_SPAN 1024
+#endif
+/* Receive window of one channel and of all channels of a session: bytes
+ * the peer may send beyond what the application has read. One channel's
+ * window must exceed what the link carries in about two round trips, or a
+ * loss stalls it (2 MiB: 5 MB/s at 200 ms RTT). */
+#ifndef SSPSH_CHAN_WINDOW
+#define SSPSH_CHAN_WINDOW (2u << 20)
+#endif
+#ifndef SSPSH_CHAN_SESSION_WINDOW
+#define SSPSH_CHAN_SESSION_WINDOW (8u << 20)
+#endif
+/* Unacknowledged bytes written to one channel, and to all of a session;
+ * chan_write takes no more. */
+#ifndef SSPSH_CHAN_SEND_BUFFER
+#define SSPSH_CHAN_SEND_BUFFER (2u << 20)
+#endif
+#ifndef SSPSH_CHAN_SESSION_SEND_BUFFER
+#define SSPSH_CHAN_SESSION_SEND_BUFFER (8u << 20)
+#endif
+/* Longest open request (what to connect to) and refusal reason. */
+#ifndef SSPSH_CHAN_OPEN_INFO_MAX
+#define SSPSH_CHAN_OPEN_INFO_MAX 512
+#endif
+#ifndef SSPSH_CHAN_REASON_MAX
+#define SSPSH_CHAN_REASON_MAX 200
+#endif
+/* Pieces a channel's received bytes may be in (holes of loss and
+ * reordering); a packet that would make more is dropped unacknowledged and
+ * comes again. The sender's record of acknowledged and lost pieces of one
+ * channel is bounded likewise (beyond it, it resends more than needed). */
+#ifndef SSPSH_CHAN_RX_RANGES
+#define SSPSH_CHAN_RX_RANGES 256
+#endif
+#ifndef SSPSH_CHAN_TX_RANGES
+#define SSPSH_CHAN_TX_RANGES 1024
+#endif
+/* Packet number ranges a receiver remembers and an ACK carries at most
+ * (as many as fit in the payload). A jittery path delivers packets out of
+ * order, so each round trip leaves many small ranges; a packet whose range
+ * is dropped before an ACK reported it is sent again for nothing. */
+#ifndef SSPSH_CHAN_ACK_RANGES
+#define SSPSH_CHAN_ACK_RANGES 256
+#endif
+/* Packets sent and not yet acknowledged or declared lost, at most. */
+#ifndef SSPSH_CHAN_MAX_IN_FLIGHT
+#define SSPSH_CHAN_MAX_IN_FLIGHT 8192
+#endif
+/* Frames one packet carries at most (its record of what to resend). */
+#ifndef SSPSH_CHAN_FRAMES_PER_PACKET
+#define SSPSH_CHAN_FRAMES_PER_PACKET 8
+#endif
+/* A packet is acknowledged at once when this many await an ack, or when
+ * one arrived out of order; otherwise after ACK_DELAY. */
+#ifndef SSPSH_CHAN_ACK_EVERY
+#define SSPSH_CHAN_ACK_EVERY 2
+#endif
+#ifndef SSPSH_CHAN_ACK_DELAY_MS
+#define SSPSH_CHAN_ACK_DELAY_MS 10
+#endif
+/* A packet is lost when this many later ones were acknowledged (until the
+ * path is seen to reorder), or when a later one was and it has been out
+ * 9/8 of a round trip or the transport's RTO, whichever is longer. */
+#ifndef SSPSH_CHAN_LOSS_PACKETS
+#define SSPSH_CHAN_LOSS_PACKETS 3
+#endif
+/* Congestion window (bytes in flight): it follows twice the delivery rate
+ * times the smallest round trip (BBR's model, so random loss does not
+ * throttle it), between these bounds; it starts at INITIAL and goes back
+ * to MIN after a retransmission timeout (an outage, a new path). */
+#ifndef SSPSH_CHAN_CWND_MIN
+#define SSPSH_CHAN_CWND_MIN (16u * 1024)
+#endif
+#ifndef SSPSH_CHAN_CWND_INITIAL
+#define SSPSH_CHAN_CWND_INITIAL (64u * 1024)
+#endif
+#ifndef SSPSH_CHAN_CWND_MAX
+#define SSPSH_CHAN_CWND_MAX (32u << 20)
+#endif
+/* Delivery-rate and round-trip samples are remembered this long. */
+#ifndef SSPSH_CHAN_BW_WINDOW_MS
+#define SSPSH_CHAN_BW_WINDOW_MS 2000
+#endif
+#ifndef SSPSH_CHAN_MIN_RTT_WINDOW_MS
+#define SSPSH_CHAN_MIN_RTT_WINDOW_MS 10000
+#endif
+
 /* ---- Predictive local echo (term/predict.h) ---- */
 /* Adaptive mode shows predictions once the smoothed RTT rises above
  * SHOW_HIGH and hides them again when it falls below SHOW_LOW; unconfirmed
