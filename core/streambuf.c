@@ -27,8 +27,12 @@ static size_t ring_pos(const struct streambuf *s, uint64_t at)
 void streambuf_put(struct streambuf *s, uint64_t at, const void *data, size_t len)
 {
 	const uint8_t *from = data;
-	size_t pos = ring_pos(s, at), first = s->cap - pos;
+	size_t pos, first;
 
+	if (len == 0)
+		return;
+	pos = ring_pos(s, at);
+	first = s->cap - pos;
 	if (len <= first) {
 		memcpy(s->data + pos, from, len);
 	} else {
@@ -75,8 +79,12 @@ bool streambuf_reserve(struct streambuf *s, uint64_t end)
 void streambuf_get(const struct streambuf *s, uint64_t at, void *out, size_t len)
 {
 	uint8_t *to = out;
-	size_t pos = ring_pos(s, at), first = s->cap - pos;
+	size_t pos, first;
 
+	if (len == 0)
+		return;
+	pos = ring_pos(s, at);
+	first = s->cap - pos;
 	if (len <= first) {
 		memcpy(to, s->data + pos, len);
 	} else {
