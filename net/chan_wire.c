@@ -81,6 +81,9 @@ bool chan_frame_get(struct reader *r, struct chan_frame *f)
 
 	f->type = (enum chan_frame_type)type;
 	f->fin = type == CHAN_FRAME_DATA_FIN;
+	f->id = 0;
+	f->offset = f->value = f->ack_delay_ms = 0;
+	f->n_acked = 0;
 	f->bytes = NULL;
 	f->len = 0;
 	if (r->failed)
