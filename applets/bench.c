@@ -11,6 +11,9 @@ const char bench_usage[] =
 "  emu [--cols N] [--rows N] [--dump] FILE...\n"
 "        feed FILEs through the terminal emulator; print MB/s, or with --dump\n"
 "        the final screen and `cursor ROW,COL`\n"
+"  channels [--link SPEC] [--mb N]\n"
+"        one channel's throughput between two transports on loopback, and\n"
+"        over an emulated 200 ms RTT link with 1 % loss (or SPEC)\n"
 "  display [--cols N] [--rows N] [--chunk BYTES] [--check] FILE...\n"
 "        replay FILEs through the emulator, a frame every CHUNK bytes; print\n"
 "        display-diff bytes per frame against full repaints, and diffs/s\n"
@@ -32,6 +35,7 @@ struct benchmark {
 };
 
 static const struct benchmark benchmarks[] = {
+	{ "channels", bench_channels_main },
 	{ "display", bench_display_main },
 	{ "emu", bench_emu_main },
 	{ "handshake", bench_handshake_main },

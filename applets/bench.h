@@ -2,6 +2,7 @@
 #ifndef SSPSH_BENCH_H
 #define SSPSH_BENCH_H
 
+int bench_channels_main(int argc, char **argv);
 int bench_display_main(int argc, char **argv);
 int bench_emu_main(int argc, char **argv);
 int bench_handshake_main(int argc, char **argv);

@@ -1,0 +1,244 @@
+/* sspsh bench channels: the throughput of one channel (net/channel.h).
+ *
+ * usage: sspsh bench channels [--link SPEC] [--mb N]
+ *
+ * Two transports on loopback UDP, sealing and opening every datagram as a
+ * session does, with a channel mux on each; the client opens one channel
+ * and sends N MB (default 20) through it, the server reads them. Prints the
+ * MB/s from the first byte written to the last one read, and how many
+ * stream bytes were sent again. Without --link it measures loopback and a
+ * 200 ms RTT link with 1 % loss (delay=100,loss=1%) through the in-process
+ * link emulator (net/link.h); with --link, that link only. */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "applets/applets.h"
+#include "applets/bench.h"
+#include "applets/cli.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/options.h"
+#include "net/channel.h"
+#include "net/link.h"
+#include "net/transport.h"
+
+#define DEFAULT_MB 20
+#define MAX_MB 4096
+#define STALL_LIMIT_MS 30000
+/* Payloads one side sends per turn of the loop before it reads again. */
+#define BURST 64
+
+static const char channels_usage[] = "usage: sspsh bench channels [--link SPEC] [--mb N]\n";
+
+struct side {
+	struct transport *t;
+	struct chan_mux *mux;
+	struct buf in, out;
+};
+
+struct run {
+	struct side client, server;
+	uint32_t id;		/* the channel, on both sides */
+	bool server_has_it;
+	uint64_t total, written, got;
+	bool corrupt;
+};
+
+static uint8_t pattern(uint64_t i)
+{
+	return (uint8_t)(i * 131 + (i >> 11));
+}
+
+static void side_free(struct side *s)
+{
+	chan_mux_free(s->mux);
+	transport_free(s->t);
+	buf_free(&s->in);
+	buf_free(&s->out);
+}
+
+static void side_receive(struct side *s, uint64_t now)
+{
+	enum transport_recv_result r;
+
+	while ((r = transport_recv(s->t, &s->in)) == TRANSPORT_MESSAGE)
+		chan_mux_receive(s->mux, s->in.data, s->in.len, now);
+}
+
+static void side_send(struct side *s, uint64_t now)
+{
+	transport_tick(s->t, now);
+	chan_mux_set_rtt(s->mux, (int)transport_srtt_ms(s->t), (int)transport_rto_ms(s->t));
+	for (int i = 0; i < BURST; i++) {
+		buf_reset(&s->out);
+		if (!chan_mux_emit(s->mux, now, SSPSH_SSP_PAYLOAD_MAX, &s->out))
+			break;
+		if (transport_has_peer(s->t))
+			transport_send(s->t, s->out.data, s->out.len);
+	}
+}
+
+static void client_writes(struct run *r)
+{
+	uint8_t chunk[16384];
+
+	while (r->written < r->total) {
+		size_t n = r->total - r->written < sizeof chunk ? (size_t)(r->total - r->written)
+								 : sizeof chunk, took;
+		for (size_t i = 0; i < n; i++)
+			chunk[i] = pattern(r->written + i);
+		took = chan_write(r->client.mux, r->id, chunk, n);
+		r->written += took;
+		if (took < n)
+			return;
+	}
+	chan_shutdown(r->client.mux, r->id);
+}
+
+static void server_reads(struct run *r)
+{
+	struct chan_event ev;
+	uint8_t chunk[16384];
+	size_t n;
+
+	while (chan_mux_next_event(r->server.mux, &ev))
+		if (ev.type == CHAN_EV_OPEN && chan_accept(r->server.mux, ev.id))
+			r->server_has_it = true;
+	while (r->server_has_it && (n = chan_read(r->server.mux, r->id, chunk, sizeof chunk)) > 0) {
+		for (size_t i = 0; i < n; i++)
+			r->corrupt |= chunk[i] != pattern(r->got + i);
+		r->got += n;
+	}
+}
+
+static int poll_ms(const struct run *r, uint64_t now)
+{
+	uint64_t due = transport_next_deadline_ms(r->client.t);
+	const uint64_t others[] = {
+		transport_next_deadline_ms(r->server.t),
+		chan_mux_deadline(r->client.mux, now),
+		chan_mux_deadline(r->server.mux, now),
+		now + 100,
+	};
+
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+		if (others[i] < due)
+			due = others[i];
+	return due <= now ? 0 : (int)(due - now);
+}
+
+static bool setup(struct run *r, const struct link_params *link, uint64_t bytes)
+{
+	struct transport_key key;
+	bool ok;
+
+	memset(r, 0, sizeof *r);
+	r->total = bytes;
+	buf_init(&r->client.in);
+	buf_init(&r->client.out);
+	buf_init(&r->server.in);
+	buf_init(&r->server.out);
+	if (!transport_key_generate(&key))
+		return false;
+	r->server.t = transport_server(&key, "127.0.0.1", SSPSH_PORT_LOW, SSPSH_PORT_HIGH);
+	r->client.t = r->server.t ? transport_client(&key, "127.0.0.1",
+						     transport_local_port(r->server.t)) : NULL;
+	transport_key_zero(&key);
+	r->client.mux = chan_mux_new(CHAN_ROLE_CLIENT);
+	r->server.mux = chan_mux_new(CHAN_ROLE_SERVER);
+	ok = r->client.t && r->client.mux && r->server.mux;
+	if (ok && link)
+		ok = transport_set_link(r->client.t, link);
+	return ok && chan_open(r->client.mux, "bench", 5, &r->id);
+}
+
+/* MB/s of one transfer, or a negative number if it failed. */
+static double transfer(const struct link_params *link, uint64_t bytes, struct chan_stats *st)
+{
+	struct run r;
+	uint64_t start = 0, last_progress, now;
+	double rate = -1;
+
+	if (!setup(&r, link, bytes))
+		goto out;
+	now = last_progress = clock_ms();
+	while (r.got < r.total && now - last_progress < STALL_LIMIT_MS) {
+		struct pollfd fds[2] = {
+			{ .fd = transport_fd(r.client.t), .events = POLLIN },
+			{ .fd = transport_fd(r.server.t), .events = POLLIN },
+		};
+		uint64_t got_before = r.got;
+
+		if (poll(fds, 2, poll_ms(&r, now)) < 0)
+			goto out;
+		now = clock_ms();
+		side_receive(&r.client, now);
+		side_receive(&r.server, now);
+		if (!start && chan_write_room(r.client.mux, r.id))
+			start = clock_us();
+		client_writes(&r);
+		server_reads(&r);
+		side_send(&r.client, now);
+		side_send(&r.server, now);
+		if (r.got > got_before)
+			last_progress = now;
+	}
+	if (r.got == r.total && !r.corrupt)
+		rate = (double)r.total / (double)(clock_us() - start);
+	chan_mux_stats(r.client.mux, st);
+out:
+	side_free(&r.client);
+	side_free(&r.server);
+	return rate;
+}
+
+static bool report(const char *what, const struct link_params *link, uint64_t bytes)
+{
+	struct chan_stats st;
+	double rate = transfer(link, bytes, &st);
+
+	if (rate < 0) {
+		log_error("bench channels: the transfer over %s failed or stalled", what);
+		return false;
+	}
+	printf("one channel, %s: %.1f MB/s (%.0f MB; %.1f %% of the bytes sent again, %llu timeouts)\n",
+	       what, rate, (double)bytes / 1e6, 100.0 * (double)st.bytes_resent / (double)bytes,
+	       (unsigned long long)st.timeouts);
+	return true;
+}
+
+int bench_channels_main(int argc, char **argv)
+{
+	struct link_params link, lossy;
+	const char *spec = NULL;
+	char err[128], *end;
+	unsigned long mb = DEFAULT_MB;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0) {
+			fputs(channels_usage, stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--link") == 0 && i + 1 < argc) {
+			spec = argv[++i];
+			if (!link_parse(spec, &link, err, sizeof err))
+				return cli_usage_error("bench channels", "--link: %s", err);
+		} else if (strcmp(argv[i], "--mb") == 0 && i + 1 < argc) {
+			mb = strtoul(argv[++i], &end, 10);
+			if (*end || mb < 1 || mb > MAX_MB)
+				return cli_usage_error("bench channels", "--mb: 1 to %d", MAX_MB);
+		} else {
+			return cli_usage_error("bench channels", "unknown argument '%s'", argv[i]);
+		}
+	}
+	if (spec)
+		return report(spec, &link, mb * 1000000) ? 0 : 1;
+	if (!link_parse("delay=100,loss=1%", &lossy, err, sizeof err))
+		return 1;
+	if (!report("loopback", NULL, mb * 1000000) ||
+	    !report("200 ms RTT, 1 % loss", &lossy, mb * 1000000))
+		return 1;
+	return 0;
+}
