@@ -11,6 +11,8 @@ echo "== emulator, recordings (sspsh bench emu test/term/corpus/*.vt)"
 "$bin" bench emu "$here"/test/term/corpus/*.vt
 echo "== transport (sspsh bench net)"
 "$bin" bench net || echo "(bench net failed or is not built yet)"
+echo "== one channel's throughput, loopback and 200 ms RTT with 1 % loss (sspsh bench channels)"
+"$bin" bench channels || echo "(bench channels failed)"
 echo "== keystroke to screen over a 200 ms RTT link (sspsh bench predict)"
 "$bin" bench predict || echo "(bench predict failed)"
 echo "== SSH-free daemon, 1000 sessions on one port (sspsh bench sessions 1000)"
