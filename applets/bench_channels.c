@@ -5,11 +5,14 @@
  * Two transports on loopback UDP, sealing and opening every datagram as a
  * session does, with a channel mux on each; the client opens one channel
  * and sends N MB (default 20) through it, the server reads them. Prints the
- * MB/s from the first byte written to the last one read, and how many
- * stream bytes were sent again. Without --link it measures loopback and a
+ * MB/s from the first byte written to the last one read, the same per
+ * second of this process's CPU (both ends run in it, so on a busy machine
+ * this says more than the wall clock), and how many stream bytes were sent
+ * again. Without --link it measures loopback and a
  * 200 ms RTT link with 1 % loss (delay=100,loss=1%) through the in-process
  * link emulator (net/link.h); with --link, that link only. */
 #include <poll.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,8 +158,20 @@ static bool setup(struct run *r, const struct link_params *link, uint64_t bytes)
 	return ok && chan_open(r->client.mux, "bench", 5, &r->id);
 }
 
-/* MB/s of one transfer, or a negative number if it failed. */
-static double transfer(const struct link_params *link, uint64_t bytes, struct chan_stats *st)
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return 0;
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/* MB/s of one transfer, or a negative number if it failed; *cpu: the CPU
+ * seconds it took. */
+static double transfer(const struct link_params *link, uint64_t bytes, struct chan_stats *st,
+		       double *cpu)
 {
 	struct run r;
 	uint64_t start = 0, last_progress, now;
@@ -165,6 +180,7 @@ static double transfer(const struct link_params *link, uint64_t bytes, struct ch
 	if (!setup(&r, link, bytes))
 		goto out;
 	now = last_progress = clock_ms();
+	*cpu = cpu_seconds();
 	while (r.got < r.total && now - last_progress < STALL_LIMIT_MS) {
 		struct pollfd fds[2] = {
 			{ .fd = transport_fd(r.client.t), .events = POLLIN },
@@ -186,6 +202,7 @@ static double transfer(const struct link_params *link, uint64_t bytes, struct ch
 		if (r.got > got_before)
 			last_progress = now;
 	}
+	*cpu = cpu_seconds() - *cpu;
 	if (r.got == r.total && !r.corrupt)
 		rate = (double)r.total / (double)(clock_us() - start);
 	chan_mux_stats(r.client.mux, st);
@@ -198,15 +215,16 @@ out:
 static bool report(const char *what, const struct link_params *link, uint64_t bytes)
 {
 	struct chan_stats st;
-	double rate = transfer(link, bytes, &st);
+	double cpu = 0, rate = transfer(link, bytes, &st, &cpu);
 
 	if (rate < 0) {
 		log_error("bench channels: the transfer over %s failed or stalled", what);
 		return false;
 	}
-	printf("one channel, %s: %.1f MB/s (%.0f MB; %.1f %% of the bytes sent again, %llu timeouts)\n",
-	       what, rate, (double)bytes / 1e6, 100.0 * (double)st.bytes_resent / (double)bytes,
-	       (unsigned long long)st.timeouts);
+	printf("one channel, %s: %.1f MB/s, %.0f MB per CPU second for both ends"
+	       " (%.0f MB; %.1f %% of the bytes sent again, %llu timeouts)\n",
+	       what, rate, cpu > 0 ? (double)bytes / 1e6 / cpu : 0, (double)bytes / 1e6,
+	       100.0 * (double)st.bytes_resent / (double)bytes, (unsigned long long)st.timeouts);
 	return true;
 }
 

@@ -250,6 +250,14 @@
 #ifndef SSPSH_CHAN_CWND_MAX
 #define SSPSH_CHAN_CWND_MAX (32u << 20)
 #endif
+/* Packets leave paced at the measured delivery rate (times a gain), in
+ * bursts of at most this many ms of it, and never less than BURST_MIN bytes. */
+#ifndef SSPSH_CHAN_PACE_BURST_MS
+#define SSPSH_CHAN_PACE_BURST_MS 2
+#endif
+#ifndef SSPSH_CHAN_PACE_BURST_MIN
+#define SSPSH_CHAN_PACE_BURST_MIN (16u * 1024)
+#endif
 /* Delivery-rate and round-trip samples are remembered this long. */
 #ifndef SSPSH_CHAN_BW_WINDOW_MS
 #define SSPSH_CHAN_BW_WINDOW_MS 2000

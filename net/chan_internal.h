@@ -141,6 +141,11 @@ struct chan_mux {
 	double full_bw;
 	unsigned full_bw_rounds;
 	uint64_t round_end_delivered;	/* a round ends when a packet sent after this is acked */
+	uint64_t rounds;
+	/* Pacing: bytes leave at a gain times the delivery rate, so a
+	 * transfer does not queue in front of the screen and the keys. */
+	double pace_credit;		/* bytes that may leave now (below 0: wait) */
+	uint64_t pace_ms;		/* when the credit was last topped up */
 	bool reordering_seen;		/* then only time declares a packet lost */
 
 	struct buf frame;		/* scratch for one frame */
@@ -176,6 +181,9 @@ void chan_detect_loss(struct chan_mux *m, uint64_t now);
 /* The earliest loss or timeout deadline; UINT64_MAX if nothing is out. */
 uint64_t chan_recovery_deadline(const struct chan_mux *m);
 bool chan_cwnd_allows(const struct chan_mux *m, size_t bytes);
+/* Whether the pacer lets a packet go now; when it will. */
+bool chan_pacing_allows(struct chan_mux *m, uint64_t now);
+uint64_t chan_pacing_deadline(const struct chan_mux *m, uint64_t now);
 /* What an acknowledged or lost reference means for its channel. */
 void chan_ref_acked(struct chan_mux *m, const struct chan_ref *ref);
 void chan_ref_lost(struct chan_mux *m, const struct chan_ref *ref);

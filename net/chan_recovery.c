@@ -86,6 +86,7 @@ void chan_sent_commit(struct chan_mux *m, const struct chan_sent *rec, uint64_t 
 	slot->done = false;
 	m->in_flight_bytes += bytes;
 	m->last_eliciting_ms = now;
+	m->pace_credit -= (double)bytes;
 }
 
 static void pop_done(struct chan_mux *m)
@@ -158,6 +159,7 @@ static void check_full_pipe(struct chan_mux *m, uint64_t delivered)
 	if (delivered < m->round_end_delivered)
 		return;
 	m->round_end_delivered = m->delivered;
+	m->rounds++;
 	if (m->filled_pipe)
 		return;
 	if (bw >= m->full_bw * 1.25) {
@@ -188,6 +190,48 @@ static void grow_cwnd(struct chan_mux *m, size_t acked)
 bool chan_cwnd_allows(const struct chan_mux *m, size_t bytes)
 {
 	return m->in_flight_bytes + bytes <= m->cwnd;
+}
+
+/* Twice the rate while it still grows, then a quarter above it: enough to
+ * find more, while the congestion window bounds any queue that makes. Never
+ * slower than a window per round trip, so early samples (an open request
+ * alone) do not hold a transfer back. */
+static double pacing_rate(const struct chan_mux *m)
+{
+	double rate = (m->filled_pipe ? 1.25 : 2) * bottleneck_bw(m);
+	double window_rate = (double)m->cwnd / (m->srtt_ms > 1 ? m->srtt_ms : 1);
+
+	return rate > window_rate ? rate : window_rate;
+}
+
+static double pacing_burst(double rate)
+{
+	double burst = SSPSH_CHAN_PACE_BURST_MS * rate;
+
+	return burst > SSPSH_CHAN_PACE_BURST_MIN ? burst : SSPSH_CHAN_PACE_BURST_MIN;
+}
+
+bool chan_pacing_allows(struct chan_mux *m, uint64_t now)
+{
+	double rate = pacing_rate(m), burst = pacing_burst(rate);
+
+	if (now > m->pace_ms) {
+		m->pace_credit += rate * (double)(now - m->pace_ms);
+		if (m->pace_credit > burst)
+			m->pace_credit = burst;
+	}
+	m->pace_ms = now;
+	return m->pace_credit > 0;
+}
+
+uint64_t chan_pacing_deadline(const struct chan_mux *m, uint64_t now)
+{
+	double rate = pacing_rate(m), wait;
+
+	if (m->pace_credit > 0)
+		return now;
+	wait = -m->pace_credit / rate;
+	return m->pace_ms + (uint64_t)wait + 1;
 }
 
 /* ---- Acknowledged, lost ---- */

@@ -243,7 +243,8 @@ size_t chan_mux_emit(struct chan_mux *m, uint64_t now, size_t max_len, struct bu
 	chan_detect_loss(m, now);
 	may_elicit = !chan_sent_full(m);
 	probe = may_elicit && m->probes_owed > 0;
-	may_send_bytes = may_elicit && (probe || chan_cwnd_allows(m, max_len));
+	may_send_bytes = may_elicit &&
+			 (probe || (chan_cwnd_allows(m, max_len) && chan_pacing_allows(m, now)));
 	if (max_len < PACKET_MIN_ROOM ||
 	    !(ack_due <= now || probe || (may_elicit && controls_owed(m)) ||
 	      (may_send_bytes && bytes_owed(m))))
@@ -281,10 +282,12 @@ size_t chan_mux_emit(struct chan_mux *m, uint64_t now, size_t max_len, struct bu
 
 uint64_t chan_mux_deadline(const struct chan_mux *m, uint64_t now)
 {
-	uint64_t due = m->ack_due_ms, recovery = chan_recovery_deadline(m);
+	uint64_t due = m->ack_due_ms, recovery = chan_recovery_deadline(m), paced;
 
-	if (!chan_sent_full(m) && (m->probes_owed || controls_owed(m) ||
-				   (bytes_owed(m) && chan_cwnd_allows(m, SSPSH_DATAGRAM_MAX))))
+	if (!chan_sent_full(m) && (m->probes_owed || controls_owed(m)))
 		due = now;
+	else if (!chan_sent_full(m) && bytes_owed(m) && chan_cwnd_allows(m, SSPSH_DATAGRAM_MAX) &&
+		 (paced = chan_pacing_deadline(m, now)) < due)
+		due = paced > now ? paced : now;
 	return recovery < due ? recovery : due;
 }

@@ -169,6 +169,32 @@ TEST(a_transfer_survives_a_twenty_second_outage)
 	h_pair_free(&pair);
 }
 
+TEST(a_transfer_is_paced_not_dumped_at_once)
+{
+	struct h_chan *c;
+	size_t most = 0;
+	uint64_t sent_before = 0;
+	struct chan_stats st;
+
+	EXPECT(start("delay=100"));
+	c = h_open(&pair, 0, 20u << 20);
+	for (int ms = 0; ms < 6000; ms++) {
+		h_step(&pair);
+		chan_mux_stats(pair.side[0].mux, &st);
+		/* After start-up, with megabytes allowed in flight, a
+		 * millisecond carries a few packets, not a window. */
+		if (ms > 3000 && (st.packets_sent - sent_before) * SSPSH_SSP_PAYLOAD_MAX > most)
+			most = (size_t)(st.packets_sent - sent_before) * SSPSH_SSP_PAYLOAD_MAX;
+		sent_before = st.packets_sent;
+	}
+	EXPECT(st.cwnd > (1u << 20));
+	EXPECT(most > 0);
+	EXPECT(most <= 64u * 1024);
+	h_run(&pair, 60000);
+	expect_whole(c, c ? peer_chan(1, c->id) : NULL, 20u << 20, 0);
+	h_pair_free(&pair);
+}
+
 TEST(nothing_to_send_means_no_deadline)
 {
 	EXPECT(start("delay=5"));
@@ -302,6 +328,7 @@ int main(void)
 	RUN(a_refused_open_tells_code_and_reason);
 	RUN(a_slow_reader_bounds_what_both_sides_hold);
 	RUN(a_transfer_survives_a_twenty_second_outage);
+	RUN(a_transfer_is_paced_not_dumped_at_once);
 	RUN(nothing_to_send_means_no_deadline);
 	RUN(both_sides_reset_at_once);
 	RUN(a_reset_reaches_the_peer_mid_transfer);
