@@ -413,6 +413,25 @@
 #define SSPSH_RELAY_IDLE_MS 60000
 #endif
 
+/* A client on a relay offers UDP one datagram this often, and moves back
+ * when UDP answers. */
+#ifndef SSPSH_UDP_RETRY_MS
+#define SSPSH_UDP_RETRY_MS 5000
+#endif
+/* In --transport=auto, a client that has heard nothing authentic over UDP
+ * for this long (from the start, or after contact was lost) runs the relay. */
+#ifndef SSPSH_RELAY_FALLBACK_MS
+#define SSPSH_RELAY_FALLBACK_MS 2000
+#endif
+/* A relay that could not start or broke is run again after this long,
+ * doubling up to SSPSH_RELAY_RESTART_MAX_MS while it keeps failing. */
+#ifndef SSPSH_RELAY_RESTART_MS
+#define SSPSH_RELAY_RESTART_MS 1000
+#endif
+#ifndef SSPSH_RELAY_RESTART_MAX_MS
+#define SSPSH_RELAY_RESTART_MAX_MS 30000
+#endif
+
 /* ---- Terminal emulator ---- */
 /* Parameters kept from one CSI/DCS sequence (the rest are dropped); at most 32. */
 #ifndef SSPSH_PARSER_MAX_PARAMS

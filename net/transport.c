@@ -15,6 +15,7 @@
 #include "core/options.h"
 #include "net/aead.h"
 #include "net/datagram.h"
+#include "net/dgram_path.h"
 #include "net/link.h"
 #include "net/reassembly.h"
 #include "net/replay.h"
@@ -69,6 +70,10 @@ struct transport {
 	uint64_t last_port_change;
 
 	struct link *link;
+	/* Client: a relay through ssh carries the datagrams while UDP cannot
+	 * pass; UDP is offered one again every SSPSH_UDP_RETRY_MS. */
+	struct dgram_path *relay;
+	uint64_t next_udp_try;
 	struct transport_counters counters;
 	uint8_t send_buf[SSPSH_DATAGRAM_MAX];
 };
@@ -217,6 +222,7 @@ void transport_free(struct transport *t)
 	receiver_free(&t->rx_old);
 	reassembly_free(&t->reassembly);
 	link_free(t->link);
+	dgram_path_free(t->relay);
 	free(t);
 }
 
@@ -243,11 +249,28 @@ static uint16_t take_timestamp_reply(struct transport *t, uint64_t now)
 	return reply == TIMESTAMP_NONE ? 0 : reply;
 }
 
+/* Through the relay, and over UDP too when a try is due. A broken relay
+ * loses datagrams (as a dead link would) until the caller runs a new one. */
+static enum udp_send_result send_by_relay(struct transport *t, const uint8_t *data, size_t len)
+{
+	uint64_t now = clock_ms();
+	enum udp_send_result r = dgram_path_send(t->relay, data, len, &t->peer);
+
+	if (now >= t->next_udp_try) {
+		t->next_udp_try = now + SSPSH_UDP_RETRY_MS;
+		t->counters.udp_tries++;
+		(void)udp_send(t->fd, data, len, &t->peer);	/* the same sealed bytes: no new nonce */
+	}
+	return r == UDP_FAILED ? UDP_LOST : r;
+}
+
 static enum udp_send_result send_datagram(struct transport *t, const uint8_t *data, size_t len)
 {
 	enum udp_send_result r;
 
-	if (t->link) {
+	if (t->relay) {
+		r = send_by_relay(t, data, len);
+	} else if (t->link) {
 		const struct link_params *p = link_get_params(t->link);
 		if (p->mtu && len > p->mtu)
 			return UDP_TOO_BIG;
@@ -533,6 +556,41 @@ static enum transport_recv_result process_link_arrivals(struct transport *t, str
 	return r;
 }
 
+/* One datagram from the relay or the socket, as far as the transport goes. */
+static enum transport_recv_result take_datagram(struct transport *t, long n, const struct udp_addr *from,
+						struct buf *msg)
+{
+	if (is_control(t, receive_buf, (size_t)n)) {
+		t->control.datagram(t->control.ctx, receive_buf, (size_t)n);
+		return TRANSPORT_NOTHING;
+	}
+	return process_datagram(t, receive_buf, (size_t)n, from, msg);
+}
+
+static enum transport_recv_result receive_from_relay(struct transport *t, struct buf *msg)
+{
+	enum transport_recv_result r = TRANSPORT_NOTHING;
+	struct udp_addr from;
+	long n;
+
+	(void)dgram_path_flush(t->relay);
+	for (int batch = 0; batch < SSPSH_RECV_BATCH && r == TRANSPORT_NOTHING; batch++) {
+		if ((n = dgram_path_receive(t->relay, receive_buf, RECEIVE_CAP, &from)) < 0)
+			break;
+		r = take_datagram(t, n, &from, msg);
+	}
+	return r;
+}
+
+/* An authentic datagram came over UDP: UDP passes again. */
+static void leave_relay(struct transport *t)
+{
+	log_info("transport: UDP passes again; leaving the relay");
+	dgram_path_free(t->relay);
+	t->relay = NULL;
+	t->counters.udp_returns++;
+}
+
 enum transport_recv_result transport_recv(struct transport *t, struct buf *msg)
 {
 	enum transport_recv_result r;
@@ -544,16 +602,23 @@ enum transport_recv_result transport_recv(struct transport *t, struct buf *msg)
 		return TRANSPORT_NOTHING;	/* the daemon reads the shared socket */
 	if ((r = process_link_arrivals(t, msg)) != TRANSPORT_NOTHING)
 		return r;
+	if (t->relay && (r = receive_from_relay(t, msg)) != TRANSPORT_NOTHING)
+		return r;
 	for (int batch = 0; batch < SSPSH_RECV_BATCH; batch++) {
+		uint64_t authentic = t->counters.datagrams_received;
+
 		n = udp_receive(t->fd, receive_buf, RECEIVE_CAP, &from);
 		if (n < 0)
 			break;
-		if (t->link)
+		if (t->link) {
 			link_submit(t->link, LINK_IN, clock_ms(), receive_buf, (size_t)n,
 				    (const struct sockaddr *)&from.ss, from.len);
-		else if (is_control(t, receive_buf, (size_t)n))
-			t->control.datagram(t->control.ctx, receive_buf, (size_t)n);
-		else if ((r = process_datagram(t, receive_buf, (size_t)n, &from, msg)) != TRANSPORT_NOTHING)
+			continue;
+		}
+		r = take_datagram(t, n, &from, msg);
+		if (t->relay && t->counters.datagrams_received > authentic)
+			leave_relay(t);
+		if (r != TRANSPORT_NOTHING)
 			return r;
 	}
 	if (n == UDP_RECV_FAILED)
@@ -604,6 +669,8 @@ static void send_link_departures(struct transport *t, uint64_t now)
 void transport_tick(struct transport *t, uint64_t now_ms)
 {
 	send_link_departures(t, now_ms);
+	if (t->relay)
+		(void)dgram_path_flush(t->relay);
 	if (t->has_control)
 		t->control.tick(t->control.ctx, now_ms);
 	if (now_ms >= port_hop_due(t)) {
@@ -741,6 +808,32 @@ bool transport_send_raw(struct transport *t, const void *data, size_t len)
 
 	if (!t->has_peer)
 		return false;
-	r = udp_send(t->fd, data, len, &t->peer);
+	r = t->relay ? send_by_relay(t, data, len) : udp_send(t->fd, data, len, &t->peer);
 	return r == UDP_SENT || r == UDP_LOST;
+}
+
+/* ---- Relay (client) ---- */
+
+void transport_use_relay(struct transport *t, struct dgram_path *relay)
+{
+	dgram_path_free(t->relay);
+	t->relay = relay;
+	t->next_udp_try = clock_ms() + SSPSH_UDP_RETRY_MS;
+}
+
+const struct dgram_path *transport_relay(const struct transport *t)
+{
+	return t->relay;
+}
+
+void transport_drop_relay(struct transport *t)
+{
+	dgram_path_free(t->relay);
+	t->relay = NULL;
+}
+
+int transport_pollfds(const struct transport *t, struct pollfd fds[TRANSPORT_POLLFDS])
+{
+	fds[0] = (struct pollfd){ .fd = t->fd, .events = POLLIN };
+	return 1 + (t->relay ? dgram_path_pollfds(t->relay, fds + 1) : 0);
 }

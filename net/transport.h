@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "core/base64.h"
+#include "net/dgram_path.h"
 
 struct buf;
 struct link_params;
@@ -134,6 +135,8 @@ struct transport_counters {
 	uint64_t dropped_fragment;	/* bad fragment header, or part of a superseded message */
 	uint64_t send_errors;		/* datagrams the socket refused (transiently) */
 	uint64_t port_hops;		/* client: local port changes */
+	uint64_t udp_tries;		/* client on a relay: datagrams also offered to UDP */
+	uint64_t udp_returns;		/* client: moves from a relay back to UDP */
 	uint64_t roams;			/* server: the peer address changed */
 };
 const struct transport_counters *transport_counters(const struct transport *t);
@@ -147,6 +150,29 @@ bool transport_set_link(struct transport *t, const struct link_params *params);
 /* Client only: move to a new local port now, as NAT rebinding would.
  * False (logged) on a server or if no socket could be opened. */
 bool transport_change_port(struct transport *t);
+
+/* ---- Relay (client): where UDP cannot pass ----
+ *
+ * The same sealed datagrams travel through a framed pipe instead
+ * (net/dgram_path.h), to `ssh HOST sspsh relay ADDR:PORT` on the server's
+ * machine; the server follows them there as it follows any roaming client.
+ * The UDP socket stays open and is read too, and every SSPSH_UDP_RETRY_MS a
+ * datagram is offered to UDP as well (the same bytes, so the server keeps
+ * whichever copy comes first); the first authentic datagram that arrives
+ * over UDP ends the relay and the client is back on UDP. */
+
+/* From now on datagrams go through relay, which the transport takes (and
+ * frees when UDP passes again, or for the next relay). */
+void transport_use_relay(struct transport *t, struct dgram_path *relay);
+/* The relay in use, NULL on UDP. One that broke (dgram_path_state) loses
+ * what is sent until the caller gives a new one. */
+const struct dgram_path *transport_relay(const struct transport *t);
+/* Back to UDP alone; the relay is freed. */
+void transport_drop_relay(struct transport *t);
+/* What the client polls: the UDP socket (re-read each loop, a port hop
+ * replaces it) and a relay's fds. Returns how many it filled. */
+#define TRANSPORT_POLLFDS (1 + DGRAM_PATH_POLLFDS)
+int transport_pollfds(const struct transport *t, struct pollfd fds[TRANSPORT_POLLFDS]);
 
 /* ---- Daemon mode (SSH-free sessions, net/datagram.h's "SSP2") ----
  *
