@@ -48,6 +48,7 @@ struct opts {
 	struct link_params link_params;
 	int family;		/* AF_UNSPEC, AF_INET or AF_INET6 */
 	bool install;
+	enum route_mode route;	/* --transport */
 	const char *dest;	/* [user@]host as given to ssh */
 	const char *const *command;
 	const char *locale[MAX_LOCALE_VARS + 1];
@@ -66,7 +67,7 @@ struct ssh_ctx {
 
 /* ---- options ---- */
 
-enum { OPT_SSH = 256, OPT_SERVER, OPT_INSTALL, OPT_REMOTE_IP, OPT_PREDICT, OPT_LINK };
+enum { OPT_SSH = 256, OPT_SERVER, OPT_INSTALL, OPT_REMOTE_IP, OPT_PREDICT, OPT_LINK, OPT_TRANSPORT };
 
 static const struct option long_options[] = {
 	{ "ssh",       required_argument, NULL, OPT_SSH },
@@ -75,6 +76,7 @@ static const struct option long_options[] = {
 	{ "remote-ip", required_argument, NULL, OPT_REMOTE_IP },
 	{ "predict",   required_argument, NULL, OPT_PREDICT },
 	{ "link",      required_argument, NULL, OPT_LINK },
+	{ "transport", required_argument, NULL, OPT_TRANSPORT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -148,6 +150,19 @@ static void collect_locale(struct opts *o)
 	o->locale[n] = NULL;
 }
 
+static bool parse_route(const char *text, enum route_mode *mode)
+{
+	if (strcmp(text, "auto") == 0)
+		*mode = ROUTE_AUTO;
+	else if (strcmp(text, "udp") == 0)
+		*mode = ROUTE_UDP;
+	else if (strcmp(text, "ssh") == 0)
+		*mode = ROUTE_SSH;
+	else
+		return false;
+	return true;
+}
+
 static bool parse_options(int argc, char **argv, struct opts *o)
 {
 	enum predict_mode mode;
@@ -170,6 +185,12 @@ static bool parse_options(int argc, char **argv, struct opts *o)
 		case OPT_REMOTE_IP: o->remote_ip = optarg; break;
 		case OPT_PREDICT: o->predict = optarg; break;
 		case OPT_LINK: o->link = optarg; break;
+		case OPT_TRANSPORT:
+			if (!parse_route(optarg, &o->route)) {
+				log_error("connect: --transport wants auto, udp or ssh, not '%s'", optarg);
+				return false;
+			}
+			break;
 		default:
 			log_error("connect: bad option or missing value: %s (sspsh connect --help)",
 				  argv[optind - 1]);
@@ -524,11 +545,17 @@ static bool numeric_address(const char *host, int family, char *out, size_t cap)
 }
 
 /* The UDP session, in this process: the key goes from ssh's output to the
- * transport in memory only; key_text is wiped once parsed. */
-static int open_session(const char *host, const char *port, char *key_text,
-			const struct opts *o)
+ * transport in memory only; key_text is wiped once parsed. Where UDP cannot
+ * pass, the relay reaches the server's port through the same ssh. */
+static int open_session(const struct ssh_ctx *ctx, const char *host, const char *port, char *key_text)
 {
-	struct client_settings settings = { .predict_mode = o->predict };
+	const struct opts *o = ctx->o;
+	char target[32];
+	struct relay_link_settings relay = {
+		.ssh = ctx->words.argv, .destination = o->dest, .server = o->server,
+		.target = target, .mode = o->route,
+	};
+	struct client_settings settings = { .predict_mode = o->predict, .relay = &relay };
 	struct transport_key key;
 	struct transport *t;
 	char numeric[NI_MAXHOST];
@@ -544,6 +571,7 @@ static int open_session(const char *host, const char *port, char *key_text,
 		return 1;
 	}
 	log_debug("connecting to %s port %s", numeric, port);
+	snprintf(target, sizeof target, "127.0.0.1:%s", port);
 	t = transport_client(&key, numeric, (uint16_t)atoi(port));
 	transport_key_zero(&key);
 	if (!t || (o->link && !transport_set_link(t, &o->link_params))) {
@@ -603,8 +631,8 @@ int connect_ssh_main(int argc, char **argv)
 		bootstrap_scan_wipe(&scan);
 		return status;
 	}
-	status = open_session(server_address(&ctx, &scan.connect), scan.connect.port,
-			      scan.connect.key, &o);
+	status = open_session(&ctx, server_address(&ctx, &scan.connect), scan.connect.port,
+			      scan.connect.key);
 	bootstrap_scan_wipe(&scan);	/* the key too */
 	shell_words_free(&ctx.words);
 	return status;

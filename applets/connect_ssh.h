@@ -19,6 +19,9 @@
 "  --remote-ip=WHERE   server address: remote (default: the address ssh reached,\n" \
 "                      as the server saw it), local (resolve HOST here, e.g.\n" \
 "                      behind a jump host), or a numeric address\n" \
+"  --transport=HOW     auto (default): UDP, and through ssh (`sspsh relay` on\n" \
+"                      HOST) while UDP gets no answer; udp: UDP only; ssh:\n" \
+"                      always through ssh, moving to UDP when it answers\n" \
 "  -4, -6              IPv4 or IPv6 only (for ssh and for the session)\n" \
 "  -v                  say what is going on\n"
 

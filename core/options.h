@@ -418,10 +418,16 @@
 #ifndef SSPSH_UDP_RETRY_MS
 #define SSPSH_UDP_RETRY_MS 5000
 #endif
-/* In --transport=auto, a client that has heard nothing authentic over UDP
- * for this long (from the start, or after contact was lost) runs the relay. */
+/* In --transport=auto, a client that has heard nothing authentic for this
+ * long since it started runs the relay. */
 #ifndef SSPSH_RELAY_FALLBACK_MS
 #define SSPSH_RELAY_FALLBACK_MS 2000
+#endif
+/* After contact over UDP was made and lost, the relay waits longer: an idle
+ * session hears a heartbeat only every SSPSH_HEARTBEAT_MS, and a client that
+ * changed networks first tries a new local port (SSPSH_PORT_HOP_MS). */
+#ifndef SSPSH_RELAY_FALLBACK_LOST_MS
+#define SSPSH_RELAY_FALLBACK_LOST_MS 12000
 #endif
 /* A relay that could not start or broke is run again after this long,
  * doubling up to SSPSH_RELAY_RESTART_MAX_MS while it keeps failing. */

@@ -66,6 +66,28 @@ void remote_cmd_start_server(struct buf *out, const struct remote_server_args *a
 	buf_free(&script);
 }
 
+void remote_cmd_relay(struct buf *out, const char *server, const char *target)
+{
+	struct buf script, args;
+
+	buf_init(&script);
+	buf_init(&args);
+	buf_put_str(&args, " relay ");
+	shell_quote(&args, target);
+	buf_put_u8(&args, '\0');
+	if (server) {
+		buf_printf(&script, "exec %s%s\n", server, (const char *)args.data);
+	} else {
+		buf_printf(&script, "if command -v sspsh >/dev/null 2>&1; then exec sspsh%s; fi\n"
+			   "if [ -x " INSTALLED " ]; then exec " INSTALLED "%s; fi\n"
+			   "echo 'sspsh: relay: no sspsh on this host' >&2; exit 127\n",
+			   (const char *)args.data, (const char *)args.data);
+	}
+	put_sh_c(out, &script);
+	buf_free(&script);
+	buf_free(&args);
+}
+
 void remote_cmd_install(struct buf *out, size_t size)
 {
 	struct buf script;

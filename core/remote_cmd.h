@@ -32,6 +32,11 @@ enum remote_server_where {
 void remote_cmd_start_server(struct buf *out, const struct remote_server_args *args,
 			     enum remote_server_where where);
 
+/* Runs `sspsh relay TARGET` (found as remote_cmd_start_server finds the
+ * server; server as there) with stdin and stdout left to the caller's
+ * frames; when no sspsh is found, says so on stderr and exits 127. */
+void remote_cmd_relay(struct buf *out, const char *server, const char *target);
+
 /* Reads exactly `size` bytes from stdin into ~/.local/bin/sspsh (mode 0755),
  * through a temporary file renamed into place, so a broken transfer never
  * leaves a half-written sspsh. Exits non-zero, with a message, on failure. */

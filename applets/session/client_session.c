@@ -30,7 +30,13 @@ struct client {
 	bool taken_over;		/* daemon mode: another client has the session */
 	bool notice_shown;
 	uint64_t started_at;
+	struct relay_link *relay;	/* NULL: UDP only */
+	const char *route_notice;	/* shown until route_notice_until */
+	uint64_t route_notice_until;
 };
+
+/* How long the line saying that the session moved to the relay stays. */
+#define ROUTE_NOTICE_MS 3000
 
 /* ---- Painting ---- */
 
@@ -58,13 +64,17 @@ static void paint(struct client *c, uint64_t now)
 	struct fb *blank = NULL;
 	char notice[120];
 
-	c->notice_shown = quiet >= SSPSH_SILENCE_NOTICE_MS;
+	bool last_contact = quiet >= SSPSH_SILENCE_NOTICE_MS;
+
+	c->notice_shown = last_contact || now < c->route_notice_until;
 	if (!fb && !(c->notice_shown && (fb = blank = blank_screen())))
 		return;
-	if (c->notice_shown)
+	if (last_contact)
 		snprintf(notice, sizeof notice,
 			 "sspsh: Last contact %llu seconds ago. [To quit: Ctrl-^ .]",
 			 (unsigned long long)(quiet / 1000));
+	else if (c->notice_shown)
+		snprintf(notice, sizeof notice, "%s", c->route_notice);
 	screen_paint(c->screen, fb, c->notice_shown ? notice : NULL, now);
 	fb_free(blank);
 }
@@ -169,6 +179,23 @@ static void receive_network(struct client *c, uint64_t now)
 	}
 }
 
+/* The relay through ssh: started, restarted or stopped as needed. */
+static void steer_route(struct client *c, uint64_t now)
+{
+	struct transport *t = client_sync_transport(c->sync);
+	const char *notice;
+
+	if (!c->relay || !relay_link_step(c->relay, t, silence_ms(c, now), transport_last_heard_ms(t) != 0,
+					  now, &notice))
+		return;
+	client_sync_send_now(c->sync, now);	/* the server hears the new path at once */
+	if (notice) {
+		c->route_notice = notice;
+		c->route_notice_until = now + ROUTE_NOTICE_MS;
+		paint(c, now);
+	}
+}
+
 /* ---- The loop ---- */
 
 static int poll_timeout(const struct client *c, uint64_t now)
@@ -186,6 +213,15 @@ static int poll_timeout(const struct client *c, uint64_t now)
 	}
 	if (echo_wait >= 0 && echo_wait < wait)
 		wait = echo_wait;
+	if (c->relay) {
+		uint64_t relay_due = relay_link_deadline(c->relay, now);
+		if (relay_due <= now)
+			wait = 0;
+		else if (relay_due - now < (uint64_t)wait)
+			wait = (int)(relay_due - now);
+	}
+	if (c->route_notice_until > now && c->route_notice_until - now < (uint64_t)wait)
+		wait = (int)(c->route_notice_until - now);
 	return wait;
 }
 
@@ -193,6 +229,7 @@ static void handle_signals(struct client *c, uint64_t now)
 {
 	if (signals_take(SIGWINCH))
 		window_changed(c, now);
+	(void)signals_take(SIGCHLD);	/* the relay's ssh: collected by steer_route */
 	if (signals_take(SIGTERM) || signals_take(SIGHUP) || signals_take(SIGINT))
 		c->quit = true;
 }
@@ -200,22 +237,24 @@ static void handle_signals(struct client *c, uint64_t now)
 static void turn(struct client *c)
 {
 	bool room = client_sync_input_room(c->sync);
-	struct pollfd p[3] = {
+	struct pollfd p[3 + TRANSPORT_POLLFDS] = {
 		{ signals_fd(), POLLIN, 0 },
-		{ transport_fd(client_sync_transport(c->sync)), POLLIN, 0 },
 		{ STDIN_FILENO, (short)(room ? POLLIN : 0), 0 },
+		{ c->relay ? relay_link_stderr_fd(c->relay) : -1, POLLIN, 0 },
 	};
+	int n = 3 + transport_pollfds(client_sync_transport(c->sync), p + 3);
 	uint64_t now = clock_ms();
 
-	if (poll(p, 3, poll_timeout(c, now)) < 0 && errno != EINTR) {
+	if (poll(p, (nfds_t)n, poll_timeout(c, now)) < 0 && errno != EINTR) {
 		c->quit = true;
 		return;
 	}
 	now = clock_ms();
 	handle_signals(c, now);
-	if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
+	if (p[1].revents & (POLLIN | POLLHUP | POLLERR))
 		read_keyboard(c, now);
 	receive_network(c, now);
+	steer_route(c, now);
 	if (local_echo_tick(c->echo, now))
 		paint(c, now);
 	if (c->notice_shown || silence_ms(c, now) >= SSPSH_SILENCE_NOTICE_MS)
@@ -223,26 +262,30 @@ static void turn(struct client *c)
 	client_sync_tick(c->sync, now);
 }
 
-static bool client_init(struct client *c, struct transport *t, enum predict_mode mode)
+static bool client_init(struct client *c, struct transport *t, enum predict_mode mode,
+			const struct relay_link_settings *relay)
 {
 	memset(c, 0, sizeof *c);
 	c->started_at = clock_ms();
 	c->sync = client_sync_new(t);
 	c->echo = local_echo_new(mode);
 	c->screen = c->echo ? screen_new(STDOUT_FILENO, local_echo_draw, c->echo) : NULL;
+	if (relay && relay->mode != ROUTE_UDP && !(c->relay = relay_link_new(relay)))
+		return false;
 	return c->sync && c->screen;
 }
 
 static void client_free(struct client *c)
 {
-	client_sync_free(c->sync);
+	client_sync_free(c->sync);	/* closes the pipe to the relay first */
+	relay_link_free(c->relay);
 	screen_free(c->screen);
 	local_echo_free(c->echo);
 }
 
 int client_session_run(struct transport *t, const struct client_settings *settings)
 {
-	static const int caught[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT, 0 };
+	static const int caught[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGCHLD, 0 };
 	const char *exit_notice = "[sspsh is exiting.]";
 	struct client c;
 	enum predict_mode mode;
@@ -252,7 +295,7 @@ int client_session_run(struct transport *t, const struct client_settings *settin
 		return EXIT_USAGE;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	if (!client_init(&c, t, mode) || !signals_catch(caught) || !tty_raw(STDIN_FILENO)) {
+	if (!client_init(&c, t, mode, settings->relay) || !signals_catch(caught) || !tty_raw(STDIN_FILENO)) {
 		client_free(&c);
 		return 1;
 	}

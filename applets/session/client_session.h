@@ -3,6 +3,7 @@
 #ifndef SSPSH_CLIENT_SESSION_H
 #define SSPSH_CLIENT_SESSION_H
 
+#include "applets/session/relay_link.h"
 #include "net/transport.h"
 
 struct client_settings {
@@ -10,6 +11,9 @@ struct client_settings {
 	/* Shown when the user quits (Ctrl-^ .) a session that lives on (daemon
 	 * mode); NULL: "[sspsh is exiting.]". */
 	const char *detach_notice;
+	/* How to run the relay through ssh where UDP cannot pass (copied);
+	 * NULL: UDP only. */
+	const struct relay_link_settings *relay;
 };
 
 /* Runs the session on the terminal at stdin/stdout until the server ends

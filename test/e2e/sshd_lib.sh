@@ -7,11 +7,15 @@
 #   sshd_stop           stop sshd and remove the user and every file made here.
 #   sshd_skip_reason    prints why sshd tests cannot run here (empty if they can).
 #
+# SSHD_ADDR (default 127.0.0.1) is the address sshd listens on; with
+# SSHD_NETNS set, sshd runs inside that network namespace.
+#
 # sshd must run as root to log another user in, so these tests need root.
 # `UsePAM no` makes sshd refuse accounts whose password is locked ('!'), so
 # the user gets the password field '*': no password works, the key does.
 
 SSHD_BIN=${SSHD_BIN:-/usr/sbin/sshd}
+SSHD_ADDR=${SSHD_ADDR:-127.0.0.1}
 
 sshd_skip_reason() {
 	if [ "$(id -u)" != 0 ]; then echo "needs root (sshd logs in a test user)"; return; fi
@@ -33,7 +37,7 @@ _sshd_make_user() {
 _sshd_write_config() {
 	cat > "$SSHD_DIR/sshd_config" <<-EOF
 	Port $1
-	ListenAddress 127.0.0.1
+	ListenAddress $SSHD_ADDR
 	HostKey $SSHD_DIR/host_key
 	PidFile $SSHD_DIR/sshd.pid
 	AuthorizedKeysFile $SSHD_DIR/authorized_keys
@@ -56,12 +60,13 @@ _sshd_listen() {
 	for tries in 1 2 3 4 5 6 7 8; do
 		port=$(( 20000 + (RANDOM % 20000) ))
 		_sshd_write_config "$port"
-		"$SSHD_BIN" -D -e -f "$SSHD_DIR/sshd_config" 2>>"$SSHD_DIR/sshd.log" &
+		${SSHD_NETNS:+ip netns exec "$SSHD_NETNS"} "$SSHD_BIN" -D -e -f "$SSHD_DIR/sshd_config" \
+			2>>"$SSHD_DIR/sshd.log" &
 		SSHD_PID=$!
 		local waited
 		for waited in $(seq 50); do
 			kill -0 "$SSHD_PID" 2>/dev/null || break
-			if ssh-keyscan -p "$port" -T 1 127.0.0.1 >/dev/null 2>&1; then
+			if ssh-keyscan -p "$port" -T 1 "$SSHD_ADDR" >/dev/null 2>&1; then
 				SSHD_PORT=$port
 				return 0
 			fi

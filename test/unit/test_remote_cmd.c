@@ -127,6 +127,31 @@ TEST(start_server_runs_a_custom_server_command)
 	buf_free(&cmd);
 }
 
+TEST(relay_finds_sspsh_or_says_it_is_missing)
+{
+	struct buf cmd;
+	char out[512], path[128];
+
+	buf_init(&cmd);
+	remote_cmd_relay(&cmd, NULL, "127.0.0.1:60001");
+	EXPECT_INT(run_remote(&cmd, NULL, out, sizeof out), 127);
+	EXPECT(strstr(out, "no sspsh") != NULL);
+	snprintf(path, sizeof path, "%s/.local", home);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/.local/bin", home);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/.local/bin/sspsh", home);
+	write_fake_sspsh(path);
+	EXPECT_INT(run_remote(&cmd, NULL, out, sizeof out), 0);
+	EXPECT_STR(out, "[relay][127.0.0.1:60001]\n");
+	unlink(path);
+	buf_reset(&cmd);
+	remote_cmd_relay(&cmd, "printf '%s;' SSPSH", "[::1]:60001");
+	EXPECT_INT(run_remote(&cmd, NULL, out, sizeof out), 0);
+	EXPECT_STR(out, "SSPSH;relay;[::1]:60001;");
+	buf_free(&cmd);
+}
+
 TEST(install_writes_exactly_the_bytes_or_nothing)
 {
 	char src[128], dst[128], out[512];
@@ -164,6 +189,7 @@ int main(void)
 	RUN(start_server_reports_notfound_with_uname);
 	RUN(start_server_finds_sspsh_in_local_bin_and_quotes_arguments);
 	RUN(start_server_runs_a_custom_server_command);
+	RUN(relay_finds_sspsh_or_says_it_is_missing);
 	RUN(install_writes_exactly_the_bytes_or_nothing);
 	remove_home();
 	return unit_exit_status();

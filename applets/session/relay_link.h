@@ -1,0 +1,60 @@
+/* The client's side of the relay through ssh: when UDP cannot pass it runs
+ * `SSH DESTINATION sspsh relay ADDR:PORT` (the user's own ssh command, so
+ * jump hosts and ssh's config apply) without blocking, hands the transport
+ * the framed pipe to it (transport_use_relay), runs it again when it breaks,
+ * and stops it when the transport is back on UDP.
+ *
+ * ssh runs in a session of its own, away from the user's terminal: it cannot
+ * ask for a password there (key or agent authentication works; a password
+ * makes the relay fail, said with -v). Its stderr is read line by line into
+ * the log (-v). */
+#ifndef SSPSH_RELAY_LINK_H
+#define SSPSH_RELAY_LINK_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "net/transport.h"
+
+enum route_mode {
+	ROUTE_AUTO,	/* UDP, and the relay while UDP gets no answer */
+	ROUTE_UDP,	/* never the relay */
+	ROUTE_SSH,	/* always the relay (UDP is still tried now and then) */
+};
+
+struct relay_link_settings {
+	char *const *ssh;		/* the ssh command's words, NULL-terminated */
+	const char *destination;	/* [USER@]HOST as given to ssh */
+	const char *server;		/* --server words for the remote sspsh, or NULL */
+	const char *target;		/* ADDR:PORT the relay sends to, on the server's machine */
+	enum route_mode mode;
+};
+
+struct relay_link;
+
+/* Copies what it needs from s. NULL (logged) if out of memory. */
+struct relay_link *relay_link_new(const struct relay_link_settings *s);
+/* Stops ssh (SIGTERM, then SIGKILL) and collects it within a bounded time. */
+void relay_link_free(struct relay_link *l);
+
+/* One look per loop turn, never blocking: collects an ssh that exited,
+ * logs its stderr, and starts, restarts or stops the relay as the mode, the
+ * transport's state and quiet_ms (time since anything authentic arrived)
+ * say. True when it has just handed the transport a new relay (send at
+ * once: the peer is waiting); *notice is then a line to show the user when
+ * UDP got no answer at all, else NULL. */
+bool relay_link_step(struct relay_link *l, struct transport *t, uint64_t quiet_ms, bool ever_heard,
+		     uint64_t now, const char **notice);
+/* The earliest time relay_link_step has something to do. */
+uint64_t relay_link_deadline(const struct relay_link *l, uint64_t now);
+/* ssh's stderr, to poll for reading (-1 while none runs). */
+int relay_link_stderr_fd(const struct relay_link *l);
+
+struct relay_link_counters {
+	uint64_t starts;	/* ssh relays started */
+	uint64_t failures;	/* relays that broke or could not start */
+};
+const struct relay_link_counters *relay_link_counters(const struct relay_link *l);
+
+#endif
