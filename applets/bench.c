@@ -20,6 +20,10 @@ const char bench_usage[] =
 "  handshake\n"
 "        handshakes/s for each side, and what junk or a flood under load\n"
 "        costs a server per initiation\n"
+"  history [--lines N]\n"
+"        the scrollback path: emulator lines/s with the log and without, encoded\n"
+"        bytes per line against the program's, the full log's memory, and the\n"
+"        writer's lines/s into the terminal's history\n"
 "  net   seal+open datagrams/s and per-datagram overhead of the transport\n"
 "  predict [--rtt MS] [--keys N]\n"
 "        keystroke-to-screen latency of a local session over an emulated link,\n"
@@ -39,6 +43,7 @@ static const struct benchmark benchmarks[] = {
 	{ "display", bench_display_main },
 	{ "emu", bench_emu_main },
 	{ "handshake", bench_handshake_main },
+	{ "history", bench_history_main },
 	{ "net", bench_net_main },
 	{ "predict", bench_predict_main },
 	{ "sessions", bench_sessions_main },

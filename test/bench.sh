@@ -9,6 +9,8 @@ echo "== emulator, generated workloads (sspsh bench emu)"
 "$bin" bench emu
 echo "== emulator, recordings (sspsh bench emu test/term/corpus/*.vt)"
 "$bin" bench emu "$here"/test/term/corpus/*.vt
+echo "== scrollback: log, encoding, writer (sspsh bench history)"
+"$bin" bench history || echo "(bench history failed)"
 echo "== transport (sspsh bench net)"
 "$bin" bench net || echo "(bench net failed or is not built yet)"
 echo "== one channel's throughput, loopback and 200 ms RTT with 1 % loss (sspsh bench channels)"
