@@ -1,0 +1,180 @@
+/* The scrollback stream: see applets/session/scrollback.h. */
+#include "applets/session/scrollback.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/options.h"
+
+enum record { RECORD_ENTRY = 0x01, RECORD_GAP = 0x02 };
+
+/* Bytes of a record's header at most: a tag and a 10-byte varint. */
+#define HEADER_MAX 11
+
+/* ---- Server ---- */
+
+void scrollback_tx_start(struct scrollback_tx *tx, const struct history *log, uint32_t replay)
+{
+	uint64_t end = history_end(log), start = history_start(log);
+
+	tx->next = end - start > replay ? end - replay : start;
+}
+
+static size_t varint_len(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+size_t scrollback_tx_fill(struct scrollback_tx *tx, const struct history *log, size_t room,
+			  struct buf *out)
+{
+	size_t before = out->len, used = 0;
+
+	if (tx->next < history_start(log) && room >= HEADER_MAX) {
+		buf_put_u8(out, RECORD_GAP);
+		buf_put_varint(out, history_start(log) - tx->next);
+		tx->next = history_start(log);
+		used = out->len - before;
+	}
+	while (tx->next < history_end(log)) {
+		const uint8_t *data;
+		size_t len, record;
+		if (!history_entry(log, tx->next, &data, &len))
+			break;
+		record = 1 + varint_len(len) + len;
+		if (used + record > room)
+			break;
+		buf_put_u8(out, RECORD_ENTRY);
+		buf_put_varint(out, len);
+		buf_put(out, data, len);
+		used += record;
+		tx->next++;
+	}
+	return out->len - before;
+}
+
+uint64_t scrollback_tx_backlog(const struct scrollback_tx *tx, const struct history *log)
+{
+	uint64_t from = tx->next > history_start(log) ? tx->next : history_start(log);
+
+	return history_end(log) - from;
+}
+
+/* ---- Client ---- */
+
+void scrollback_rx_init(struct scrollback_rx *rx)
+{
+	memset(rx, 0, sizeof *rx);
+	buf_init(&rx->held);
+	buf_init(&rx->partial);
+}
+
+void scrollback_rx_free(struct scrollback_rx *rx)
+{
+	buf_free(&rx->held);
+	buf_free(&rx->partial);
+	free(rx->spans);
+	memset(rx, 0, sizeof *rx);
+}
+
+/* The length of the record at data[0..len): 0 if it is not complete yet,
+ * SIZE_MAX if it breaks a rule. */
+static size_t record_length(const uint8_t *data, size_t len)
+{
+	struct reader r;
+	uint64_t value;
+
+	reader_init(&r, data, len);
+	uint8_t tag = rd_u8(&r);
+	value = rd_varint(&r);
+	if (r.failed)
+		return len >= HEADER_MAX || (len && tag != RECORD_ENTRY && tag != RECORD_GAP) ?
+			       SIZE_MAX : 0;
+	if (tag == RECORD_GAP)
+		return value ? r.off : SIZE_MAX;
+	if (tag != RECORD_ENTRY || value == 0 || value > SSPSH_HISTORY_LINE_MAX)
+		return SIZE_MAX;
+	return r.off + value <= len ? r.off + (size_t)value : 0;
+}
+
+/* Move the complete records at the start of partial to held. */
+static bool take_records(struct scrollback_rx *rx)
+{
+	size_t used = 0, n;
+
+	while ((n = record_length(rx->partial.data + used, rx->partial.len - used)) != 0) {
+		if (n == SIZE_MAX)
+			return false;
+		used += n;
+	}
+	buf_put(&rx->held, rx->partial.data, used);
+	buf_consume(&rx->partial, used);
+	return !rx->held.oom;
+}
+
+bool scrollback_rx_feed(struct scrollback_rx *rx, const uint8_t *data, size_t len)
+{
+	if (rx->failed)
+		return false;
+	buf_put(&rx->partial, data, len);
+	if (rx->partial.oom || !take_records(rx))
+		rx->failed = true;
+	return !rx->failed;
+}
+
+size_t scrollback_rx_held(const struct scrollback_rx *rx)
+{
+	return rx->held.len + rx->partial.len;
+}
+
+static bool add_span(struct scrollback_rx *rx, size_t n, const uint8_t *data, size_t len)
+{
+	if (n == rx->spans_cap) {
+		size_t cap = rx->spans_cap ? rx->spans_cap * 2 : 256;
+		struct history_span *spans = realloc(rx->spans, cap * sizeof spans[0]);
+		if (!spans)
+			return false;
+		rx->spans = spans;
+		rx->spans_cap = cap;
+	}
+	rx->spans[n].data = data;
+	rx->spans[n].len = len;
+	return true;
+}
+
+bool scrollback_rx_batch(struct scrollback_rx *rx, struct scrollback_batch *batch)
+{
+	struct reader r;
+
+	memset(batch, 0, sizeof *batch);
+	reader_init(&r, rx->held.data, rx->held.len);
+	rx->batch_bytes = 0;
+	while (reader_left(&r)) {
+		uint8_t tag = rd_u8(&r);
+		uint64_t value = rd_varint(&r);
+		if (tag == RECORD_GAP) {
+			if (batch->n)
+				break;	/* the gap starts the next batch */
+			batch->lost += value;
+		} else if (!add_span(rx, batch->n, rd_bytes(&r, (size_t)value), (size_t)value)) {
+			break;	/* out of memory: a smaller batch */
+		} else {
+			batch->n++;
+		}
+		rx->batch_bytes = r.off;
+	}
+	batch->entries = rx->spans;
+	return batch->n > 0 || batch->lost > 0;
+}
+
+void scrollback_rx_done(struct scrollback_rx *rx)
+{
+	buf_consume(&rx->held, rx->batch_bytes);
+	rx->batch_bytes = 0;
+}

@@ -1,0 +1,72 @@
+/* The scrollback stream: the server's history log (term/history.h) sent
+ * to the client over a reliable, ordered byte stream, and read back there
+ * into batches for the writer (term/display_history.h). Neither side does
+ * I/O: the server fills the stream as it has room, the client feeds it
+ * what arrived.
+ *
+ *   stream := record*
+ *   record := 0x01 varint(len) entry     the next entry of the log
+ *           | 0x02 varint(count)         count entries the log dropped
+ *                                        before they could be sent
+ *
+ * An entry is at most SSPSH_HISTORY_LINE_MAX bytes; a stream that breaks
+ * a rule is the peer's fault and ends the stream. */
+#ifndef SSPSH_SCROLLBACK_H
+#define SSPSH_SCROLLBACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "term/display_history.h"
+#include "term/history.h"
+
+/* ---- Server ---- */
+
+struct scrollback_tx {
+	uint64_t next;		/* the number of the next entry to send */
+};
+
+/* A stream for a client that should first get the newest `replay`
+ * entries the log holds (a reattach), then every new one. */
+void scrollback_tx_start(struct scrollback_tx *tx, const struct history *log, uint32_t replay);
+/* Append to out the records of the entries not sent yet, up to `room`
+ * bytes (whole records only); returns the bytes appended. */
+size_t scrollback_tx_fill(struct scrollback_tx *tx, const struct history *log, size_t room,
+			  struct buf *out);
+/* Entries the log holds that are not sent yet. */
+uint64_t scrollback_tx_backlog(const struct scrollback_tx *tx, const struct history *log);
+
+/* ---- Client ---- */
+
+/* Lines lost, then entries: what display_history writes in one go. */
+struct scrollback_batch {
+	uint64_t lost;
+	const struct history_span *entries;
+	size_t n;
+};
+
+struct scrollback_rx {
+	struct buf held;	/* complete records not yet taken */
+	struct buf partial;	/* the start of the next record */
+	struct history_span *spans;
+	size_t spans_cap;
+	size_t batch_bytes;	/* the held bytes the last batch covers */
+	bool failed;
+};
+
+void scrollback_rx_init(struct scrollback_rx *rx);
+void scrollback_rx_free(struct scrollback_rx *rx);
+/* Take stream bytes as they arrived (in any pieces). false once the
+ * stream broke a rule or memory ran out: nothing more is taken. */
+bool scrollback_rx_feed(struct scrollback_rx *rx, const uint8_t *data, size_t len);
+/* Bytes held, for pausing reads while the terminal catches up. */
+size_t scrollback_rx_held(const struct scrollback_rx *rx);
+/* The oldest batch held: a gap and the entries up to the next gap. false
+ * when nothing is held. Valid until the next call on rx. */
+bool scrollback_rx_batch(struct scrollback_rx *rx, struct scrollback_batch *batch);
+/* The batch last returned has been written: forget it. */
+void scrollback_rx_done(struct scrollback_rx *rx);
+
+#endif

@@ -1,0 +1,207 @@
+/* The scrollback stream (applets/session/scrollback.h): the server's log
+ * through a byte stream cut anywhere, back into batches on the client. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "applets/session/scrollback.h"
+#include "core/options.h"
+#include "term/emu.h"
+#include "term/history_line.h"
+#include "unit.h"
+
+static void add_lines(struct history *log, int from, int to)
+{
+	struct emu *emu = emu_new(20, 1);
+	char text[32];
+
+	for (int i = from; i < to && emu; i++) {
+		int n = snprintf(text, sizeof text, "\r\033[Kline %d", i);
+		emu_write(emu, text, (size_t)n);
+		EXPECT(history_add_line(log, emu_fb(emu), 0));
+	}
+	emu_free(emu);
+}
+
+/* The number in "line N" of an entry; -1 if it is not such a line. */
+static int line_number(const struct history_span *entry)
+{
+	struct fb *line = NULL;
+	char text[16] = "";
+	int n = -1;
+
+	if (history_entry_decode(entry->data, entry->len, &line) == HISTORY_ENTRY_LINE) {
+		for (int col = 0; col < 15; col++)
+			text[col] = (char)fb_cell(line, 0, col)->ch;
+		if (sscanf(text, "line %d", &n) != 1)
+			n = -1;
+	}
+	fb_free(line);
+	return n;
+}
+
+/* Send everything through the stream in pieces of `piece` bytes, filled
+ * `room` bytes at a time; collect what the client gets as numbers, with
+ * -gap for a gap. */
+static int pass(struct scrollback_tx *tx, const struct history *log, struct scrollback_rx *rx,
+		size_t room, size_t piece, int *got, int cap)
+{
+	struct buf wire;
+	struct scrollback_batch batch;
+	int n = 0;
+
+	buf_init(&wire);
+	while (scrollback_tx_fill(tx, log, room, &wire) > 0)
+		;
+	for (size_t at = 0; at < wire.len; at += piece) {
+		size_t len = wire.len - at < piece ? wire.len - at : piece;
+		EXPECT(scrollback_rx_feed(rx, wire.data + at, len));
+	}
+	while (scrollback_rx_batch(rx, &batch)) {
+		if (batch.lost && n < cap)
+			got[n++] = -(int)batch.lost;
+		for (size_t i = 0; i < batch.n && n < cap; i++)
+			got[n++] = line_number(&batch.entries[i]);
+		scrollback_rx_done(rx);
+	}
+	EXPECT_INT(scrollback_rx_held(rx), 0);
+	buf_free(&wire);
+	return n;
+}
+
+TEST(every_entry_arrives_once_in_order_however_cut)
+{
+	static const size_t pieces[] = { 1, 2, 3, 7, 64, 100000 };
+	struct history *log = history_new(1000);
+	int got[300];
+
+	EXPECT(log != NULL);
+	if (!log)
+		return;
+	add_lines(log, 0, 200);
+	for (size_t p = 0; p < sizeof pieces / sizeof pieces[0]; p++) {
+		struct scrollback_tx tx;
+		struct scrollback_rx rx;
+		scrollback_tx_start(&tx, log, 1000);
+		scrollback_rx_init(&rx);
+		EXPECT_INT(scrollback_tx_backlog(&tx, log), 200);
+		EXPECT_INT(pass(&tx, log, &rx, 50, pieces[p], got, 300), 200);
+		for (int i = 0; i < 200; i++)
+			EXPECT_INT(got[i], i);
+		EXPECT_INT(scrollback_tx_backlog(&tx, log), 0);
+		scrollback_rx_free(&rx);
+	}
+	history_free(log);
+}
+
+TEST(a_new_client_gets_the_newest_lines)
+{
+	struct history *log = history_new(1000);
+	struct scrollback_tx tx;
+	struct scrollback_rx rx;
+	int got[300];
+
+	EXPECT(log != NULL);
+	if (!log)
+		return;
+	add_lines(log, 0, 300);
+	scrollback_tx_start(&tx, log, 10);
+	scrollback_rx_init(&rx);
+	EXPECT_INT(pass(&tx, log, &rx, 1 << 20, 1 << 20, got, 300), 10);
+	EXPECT_INT(got[0], 290);
+	EXPECT_INT(got[9], 299);
+	/* Then every new line. */
+	add_lines(log, 300, 305);
+	EXPECT_INT(pass(&tx, log, &rx, 1 << 20, 5, got, 300), 5);
+	EXPECT_INT(got[4], 304);
+	scrollback_rx_free(&rx);
+	history_free(log);
+}
+
+TEST(lines_the_log_dropped_unsent_make_a_gap)
+{
+	struct history *log = history_new(50);
+	struct scrollback_tx tx;
+	struct scrollback_rx rx;
+	int got[300];
+
+	EXPECT(log != NULL);
+	if (!log)
+		return;
+	add_lines(log, 0, 10);
+	scrollback_tx_start(&tx, log, 50);
+	scrollback_rx_init(&rx);
+	EXPECT_INT(pass(&tx, log, &rx, 1 << 20, 9, got, 300), 10);
+	add_lines(log, 10, 130);	/* 70 of them go before they are sent */
+	EXPECT_INT(pass(&tx, log, &rx, 1 << 20, 9, got, 300), 51);
+	EXPECT_INT(got[0], -70);
+	EXPECT_INT(got[1], 80);
+	EXPECT_INT(got[50], 129);
+	scrollback_rx_free(&rx);
+	history_free(log);
+}
+
+TEST(a_gap_starts_a_new_batch)
+{
+	struct scrollback_rx rx;
+	struct scrollback_batch batch;
+	/* entry "a" (width 1), gap 5, entry "b". */
+	static const uint8_t stream[] = { 1, 2, 1, 'a', 2, 5, 1, 2, 1, 'b' };
+
+	scrollback_rx_init(&rx);
+	EXPECT(scrollback_rx_feed(&rx, stream, sizeof stream));
+	EXPECT(scrollback_rx_batch(&rx, &batch));
+	EXPECT_INT(batch.lost, 0);
+	EXPECT_INT(batch.n, 1);
+	scrollback_rx_done(&rx);
+	EXPECT(scrollback_rx_batch(&rx, &batch));
+	EXPECT_INT(batch.lost, 5);
+	EXPECT_INT(batch.n, 1);
+	EXPECT_INT(batch.entries[0].len, 2);
+	scrollback_rx_done(&rx);
+	EXPECT(!scrollback_rx_batch(&rx, &batch));
+	scrollback_rx_free(&rx);
+}
+
+static bool feed_bytes(const uint8_t *bytes, size_t len)
+{
+	struct scrollback_rx rx;
+	bool ok;
+
+	scrollback_rx_init(&rx);
+	ok = scrollback_rx_feed(&rx, bytes, len);
+	/* Once broken, the stream takes nothing more. */
+	if (!ok)
+		EXPECT(!scrollback_rx_feed(&rx, (const uint8_t *)"\x02\x01", 2));
+	scrollback_rx_free(&rx);
+	return ok;
+}
+
+#define FEED(literal) feed_bytes((const uint8_t *)literal, sizeof literal - 1)
+
+TEST(a_hostile_stream_ends)
+{
+	uint8_t big[16];
+	size_t n = 0;
+
+	EXPECT(FEED("\x01\x02\x01"));	/* incomplete: waits */
+	EXPECT(FEED("\x01"));
+	EXPECT(!FEED("\x03\x01"));	/* unknown record */
+	EXPECT(!FEED("\x01\x00"));	/* empty entry */
+	EXPECT(!FEED("\x02\x00"));	/* empty gap */
+	EXPECT(!FEED("\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01"));
+	/* An entry longer than any the log keeps is refused at its header. */
+	big[n++] = 0x01;
+	for (unsigned len = SSPSH_HISTORY_LINE_MAX + 1; len; len >>= 7)
+		big[n++] = (uint8_t)((len & 0x7f) | (len >> 7 ? 0x80 : 0));
+	EXPECT(!feed_bytes(big, n));
+}
+
+int main(void)
+{
+	RUN(every_entry_arrives_once_in_order_however_cut);
+	RUN(a_new_client_gets_the_newest_lines);
+	RUN(lines_the_log_dropped_unsent_make_a_gap);
+	RUN(a_gap_starts_a_new_batch);
+	RUN(a_hostile_stream_ends);
+	return unit_exit_status();
+}
