@@ -52,6 +52,11 @@ static bool is_blank(const struct fb_cell *cell)
 	return cell->ch == ' ' && cell->width == 1 && !cell->cluster;
 }
 
+static bool is_ascii(const struct fb_cell *cell)
+{
+	return cell->ch >= 0x20 && cell->ch < 0x7f && cell->width == 1 && !cell->cluster;
+}
+
 static bool is_plain_wide(const struct fb_cell *cell)
 {
 	return cell->width == 2 && !cell->cluster;
@@ -112,6 +117,25 @@ static int run_length(const struct fb_cell *cells, int col, int end, int step,
 	return n;
 }
 
+/* ASCII cells are their own bytes: copy a run of them at once, up to a
+ * stretch of blanks that a blank run token says shorter. */
+static int put_ascii_run(const struct fb_cell *cells, int n, struct buf *out)
+{
+	int spaces = 0, i;
+
+	for (i = 0; i < n; i++) {
+		spaces = cells[i].ch == ' ' ? spaces + 1 : 0;
+		if (spaces == BLANK_RUN_MIN)
+			break;
+	}
+	n = i - (spaces == BLANK_RUN_MIN ? BLANK_RUN_MIN - 1 : 0);
+	if (!buf_reserve(out, (size_t)n))
+		return n;
+	for (i = 0; i < n; i++)
+		out->data[out->len++] = (uint8_t)cells[i].ch;
+	return n;
+}
+
 /* Encode the cells starting at col; returns the columns they cover. */
 static int put_cells(const struct fb *fb, int row, int col, int end, struct buf *out)
 {
@@ -134,6 +158,9 @@ static int put_cells(const struct fb *fb, int row, int col, int end, struct buf 
 		for (int i = 0; i < n; i++)
 			put_code_point(out, cells[2 * i].ch);
 		return 2 * n;
+	}
+	if (is_ascii(cells) && cells->ch != ' ') {
+		return put_ascii_run(cells, run_length(cells, 0, end - col, 1, is_ascii), out);
 	}
 	if (is_blank(cells) && (n = run_length(cells, 0, end - col, 1, is_blank)) >= BLANK_RUN_MIN) {
 		buf_put_u8(out, TOKEN_BLANKS);
