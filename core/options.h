@@ -479,6 +479,11 @@
 #define SSPSH_HISTORY_LINE_MAX 4096
 #endif
 #define SSPSH_HISTORY_LINE_OVERHEAD 32
+/* Bytes of scrollback a client reads ahead of writing them into the
+ * terminal; the rest waits in the channel, whose window stops the server. */
+#ifndef SSPSH_SCROLLBACK_HELD_MAX
+#define SSPSH_SCROLLBACK_HELD_MAX (1u << 20)
+#endif
 
 /* ---- Transport (net/) ---- */
 /* Largest UDP payload sent: small enough that no IPv4 or IPv6 path

@@ -59,6 +59,25 @@ size_t scrollback_tx_fill(struct scrollback_tx *tx, const struct history *log, s
 	return out->len - before;
 }
 
+void scrollback_tx_send(struct scrollback_tx *tx, const struct history *log, struct chan_mux *m,
+			uint32_t id)
+{
+	struct buf records;
+	size_t room;
+
+	buf_init(&records);
+	while ((room = chan_write_room(m, id)) > 0 && scrollback_tx_backlog(tx, log) > 0) {
+		struct scrollback_tx before = *tx;
+		buf_reset(&records);
+		if (scrollback_tx_fill(tx, log, room, &records) == 0 || records.oom ||
+		    chan_write(m, id, records.data, records.len) != records.len) {
+			*tx = before;	/* nothing of it went: sent again later */
+			break;
+		}
+	}
+	buf_free(&records);
+}
+
 uint64_t scrollback_tx_backlog(const struct scrollback_tx *tx, const struct history *log)
 {
 	uint64_t from = tx->next > history_start(log) ? tx->next : history_start(log);
@@ -131,6 +150,17 @@ bool scrollback_rx_feed(struct scrollback_rx *rx, const uint8_t *data, size_t le
 size_t scrollback_rx_held(const struct scrollback_rx *rx)
 {
 	return rx->held.len + rx->partial.len;
+}
+
+bool scrollback_rx_read(struct scrollback_rx *rx, struct chan_mux *m, uint32_t id)
+{
+	uint8_t chunk[16384];
+	size_t n;
+
+	while (!rx->failed && scrollback_rx_held(rx) < SSPSH_SCROLLBACK_HELD_MAX &&
+	       (n = chan_read(m, id, chunk, sizeof chunk)) > 0)
+		scrollback_rx_feed(rx, chunk, n);
+	return !rx->failed;
 }
 
 static bool add_span(struct scrollback_rx *rx, size_t n, const uint8_t *data, size_t len)

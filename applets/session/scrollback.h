@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "net/channel.h"
 #include "term/display_history.h"
 #include "term/history.h"
 
@@ -37,6 +38,15 @@ size_t scrollback_tx_fill(struct scrollback_tx *tx, const struct history *log, s
 			  struct buf *out);
 /* Entries the log holds that are not sent yet. */
 uint64_t scrollback_tx_backlog(const struct scrollback_tx *tx, const struct history *log);
+
+/* What the server's scrollback channel asks for when it opens (the
+ * channel's OPEN request, net/channel.h). */
+#define SCROLLBACK_CHANNEL_REQUEST "sspsh-scrollback"
+
+/* Write the records of the entries not sent yet into channel id while it
+ * has room (the channel's flow control paces the stream). */
+void scrollback_tx_send(struct scrollback_tx *tx, const struct history *log, struct chan_mux *m,
+			uint32_t id);
 
 /* ---- Client ---- */
 
@@ -63,6 +73,10 @@ void scrollback_rx_free(struct scrollback_rx *rx);
 bool scrollback_rx_feed(struct scrollback_rx *rx, const uint8_t *data, size_t len);
 /* Bytes held, for pausing reads while the terminal catches up. */
 size_t scrollback_rx_held(const struct scrollback_rx *rx);
+/* Read channel id into rx until it holds SSPSH_SCROLLBACK_HELD_MAX bytes
+ * (the rest waits in the channel, whose window then stops the server).
+ * false once the stream broke a rule. */
+bool scrollback_rx_read(struct scrollback_rx *rx, struct chan_mux *m, uint32_t id);
 /* The oldest batch held: a gap and the entries up to the next gap. false
  * when nothing is held. Valid until the next call on rx. */
 bool scrollback_rx_batch(struct scrollback_rx *rx, struct scrollback_batch *batch);

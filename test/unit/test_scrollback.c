@@ -196,6 +196,85 @@ TEST(a_hostile_stream_ends)
 	EXPECT(!feed_bytes(big, n));
 }
 
+/* Payloads from one mux to the other, every seventh lost. */
+static void carry(struct chan_mux *from, struct chan_mux *to, uint64_t now, unsigned *count)
+{
+	struct buf pkt;
+
+	buf_init(&pkt);
+	while (chan_mux_emit(from, now, SSPSH_SSP_PAYLOAD_MAX, &pkt) > 0) {
+		if (++*count % 7 != 3)
+			chan_mux_receive(to, pkt.data, pkt.len, now);
+		buf_reset(&pkt);
+	}
+	buf_free(&pkt);
+}
+
+/* The client's side: accept the scrollback channel, read it, and note the
+ * line numbers of every batch. */
+static void client_turn(struct chan_mux *m, uint32_t *id, struct scrollback_rx *rx, int *got,
+			int *n)
+{
+	struct chan_event ev;
+	struct scrollback_batch batch;
+
+	while (chan_mux_next_event(m, &ev)) {
+		if (ev.type == CHAN_EV_OPEN && ev.len == strlen(SCROLLBACK_CHANNEL_REQUEST) &&
+		    memcmp(ev.bytes, SCROLLBACK_CHANNEL_REQUEST, ev.len) == 0) {
+			EXPECT(chan_accept(m, ev.id));
+			*id = ev.id;
+		}
+	}
+	if (*id != UINT32_MAX)
+		EXPECT(scrollback_rx_read(rx, m, *id));
+	while (scrollback_rx_batch(rx, &batch)) {
+		for (size_t i = 0; i < batch.n && *n < 5000; i++)
+			got[(*n)++] = line_number(&batch.entries[i]);
+		scrollback_rx_done(rx);
+	}
+}
+
+TEST(the_stream_through_a_lossy_channel)
+{
+	struct chan_mux *server = chan_mux_new(CHAN_ROLE_SERVER);
+	struct chan_mux *client = chan_mux_new(CHAN_ROLE_CLIENT);
+	struct history *log = history_new(10000);
+	struct scrollback_tx tx;
+	struct scrollback_rx rx;
+	struct chan_event ev;
+	static int got[5000];
+	uint32_t id = 0, client_id = UINT32_MAX;
+	unsigned count = 0;
+	int n = 0;
+
+	scrollback_rx_init(&rx);
+	EXPECT(server && client && log);
+	if (!server || !client || !log)
+		goto done;
+	add_lines(log, 0, 3000);
+	scrollback_tx_start(&tx, log, 10000);
+	EXPECT(chan_open(server, SCROLLBACK_CHANNEL_REQUEST, strlen(SCROLLBACK_CHANNEL_REQUEST), &id));
+	for (uint64_t now = 1000; now < 200000 && n < 3000; now += 5) {
+		scrollback_tx_send(&tx, log, server, id);
+		carry(server, client, now, &count);
+		client_turn(client, &client_id, &rx, got, &n);
+		carry(client, server, now, &count);
+		while (chan_mux_next_event(server, &ev))
+			;
+	}
+	EXPECT_INT(n, 3000);
+	for (int i = 0; i < n; i++)
+		if (got[i] != i) {
+			EXPECT_INT(got[i], i);
+			break;
+		}
+done:
+	scrollback_rx_free(&rx);
+	history_free(log);
+	chan_mux_free(server);
+	chan_mux_free(client);
+}
+
 int main(void)
 {
 	RUN(every_entry_arrives_once_in_order_however_cut);
@@ -203,5 +282,6 @@ int main(void)
 	RUN(lines_the_log_dropped_unsent_make_a_gap);
 	RUN(a_gap_starts_a_new_batch);
 	RUN(a_hostile_stream_ends);
+	RUN(the_stream_through_a_lossy_channel);
 	return unit_exit_status();
 }
