@@ -9,12 +9,23 @@
 #   make bench      print the speed figures
 #   make install    binary, applet symlinks and man page under PREFIX
 #   make deps       apt-get the Debian build and test dependencies
+#   make ARCH=aarch64        cross-build ./sspsh-aarch64 (make deps ARCH=aarch64 first)
+#   make check-aarch64       the aarch64 unit tests and sessions under qemu-user
+#   make dist       dist/sspsh-VERSION-ARCH for every DIST_ARCHES, stripped, and SHA256SUMS
+#   make size       stripped size of each architecture's binary
 include config.mk
 
 # The fuzz recipe reads PIPESTATUS.
 SHELL := /bin/bash
 
+VERSION := $(shell sed -n 's/^\#define SSPSH_VERSION "\(.*\)"/\1/p' core/options.h)
+ifeq ($(CROSS),)
 BUILD   ?= build
+PRODUCT  = sspsh
+else
+BUILD   ?= build-$(ARCH)
+PRODUCT  = sspsh-$(ARCH)
+endif
 APPLETS  = server connect client keygen relay $(if $(filter 0,$(BENCH)),,bench)
 
 LIB_SRC    := $(sort $(wildcard core/*.c term/*.c net/*.c applets/session/*.c))
@@ -33,10 +44,11 @@ ALL_CFLAGS  = $(CFLAGS) $(if $(filter 1,$(WERROR)),-Werror) $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(if $(filter 1,$(STATIC)),-static)
 
 
-.PHONY: all check layers units asan valgrind soak fuzz bench bench-e2e install deps size clean
-all: sspsh
+.PHONY: all check layers units asan valgrind soak fuzz bench bench-e2e install deps size clean \
+	check-aarch64 check-cross dist dist-one size-one
+all: $(PRODUCT)
 
-sspsh: $(BUILD)/sspsh
+$(PRODUCT): $(BUILD)/sspsh
 	cp $< $@
 
 $(BUILD)/sspsh: $(BUILD)/main.o $(APPLET_OBJ) $(BUILD)/libsspsh.a
@@ -112,9 +124,44 @@ bench: $(BUILD)/sspsh
 bench-e2e: $(BUILD)/sspsh
 	test/bench/session.sh $(BUILD)/sspsh
 
-size: $(BUILD)/sspsh
-	@strip -o $(BUILD)/sspsh.stripped $(BUILD)/sspsh
-	@echo "stripped sspsh: $$(stat -c %s $(BUILD)/sspsh.stripped) bytes"
+# The aarch64 unit programs under qemu-user, then the sessions between this
+# machine's client and an aarch64 server (test/cross/). Without the cross
+# toolchain they report SKIP.
+check-aarch64:
+	@if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64-static >/dev/null; then \
+		$(MAKE) --no-print-directory ARCH=$(HOST_ARCH) $(BUILD)/sspsh && \
+		$(MAKE) --no-print-directory ARCH=aarch64 check-cross; \
+	else test/run.sh --cross build-aarch64; fi
+
+check-cross: $(BUILD)/sspsh $(UNIT_BIN)
+	TEST_WRAPPER="$(QEMU)" SSPSH_TARGET_RUN="$(QEMU)" test/run.sh --cross $(BUILD) $(TESTS)
+
+# Release files: each architecture built, stripped and checked static, then
+# their checksums. An architecture whose toolchain is missing fails the target.
+dist:
+	rm -rf dist
+	for a in $(DIST_ARCHES); do $(MAKE) --no-print-directory ARCH=$$a dist-one || exit 1; done
+	cd dist && sha256sum sspsh-$(VERSION)-* > SHA256SUMS
+	@cat dist/SHA256SUMS
+
+dist-one: $(BUILD)/sspsh
+	@mkdir -p dist
+	$(STRIP) -o dist/sspsh-$(VERSION)-$(ARCH) $(BUILD)/sspsh
+	@file dist/sspsh-$(VERSION)-$(ARCH) | grep 'statically linked' || \
+		{ echo "dist/sspsh-$(VERSION)-$(ARCH) is not statically linked"; exit 1; }
+
+# Stripped sizes of every architecture that has a toolchain here.
+size:
+	@for a in $(DIST_ARCHES); do \
+		if command -v $$( [ $$a = $(HOST_ARCH) ] || echo $$a-linux-gnu-)gcc >/dev/null; then \
+			$(MAKE) --no-print-directory ARCH=$$a size-one || exit 1; \
+		else echo "stripped sspsh ($$a): no cross compiler (make deps ARCH=$$a)"; fi; \
+	done
+
+size-one: $(BUILD)/sspsh
+	@$(STRIP) -o $(BUILD)/sspsh.stripped $(BUILD)/sspsh
+	@bytes=$$(stat -c %s $(BUILD)/sspsh.stripped); \
+	echo "stripped sspsh ($(ARCH)): $$bytes bytes (limit $(SIZE_LIMIT))"
 
 install: $(BUILD)/sspsh
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
@@ -123,7 +170,12 @@ install: $(BUILD)/sspsh
 	install -m 0644 sspsh.1 $(DESTDIR)$(MANDIR)/sspsh.1
 
 deps:
-	@missing=""; for p in $(DEB_BUILD_DEPS) $(DEB_TEST_DEPS); do \
+	@if [ -n "$(CROSS)" ] && ! dpkg --print-foreign-architectures | grep -qx $(DEB_ARCH); then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		echo "adding the Debian architecture $(DEB_ARCH)"; \
+		$$SUDO dpkg --add-architecture $(DEB_ARCH) || exit 1; \
+	fi; \
+	missing=""; for p in $(DEB_BUILD_DEPS) $(DEB_TEST_DEPS) $(if $(CROSS),$(DEB_CROSS_DEPS)); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -133,6 +185,6 @@ deps:
 	else echo "all build and test dependencies are installed"; fi
 
 clean:
-	rm -rf build build-asan build-valgrind build-fuzz sspsh
+	rm -rf build build-asan build-valgrind build-fuzz build-aarch64 build-x86_64 dist sspsh sspsh-aarch64 sspsh-x86_64
 
 -include $(LIB_OBJ:.o=.d) $(APPLET_OBJ:.o=.d) $(BUILD)/main.d $(UNIT_BIN:=.d)

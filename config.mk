@@ -1,8 +1,33 @@
 # sspsh build configuration. Override any of these on the make command line,
 # e.g. `make STATIC=0 CC=clang` or `make install PREFIX=$HOME/.local`.
 
-# Compiler and flags.
-CC       = gcc
+# Target machine: this machine's, or ARCH=aarch64 (or x86_64) to cross-build
+# with Debian's cross compiler and the target's -dev packages, which
+# `make deps ARCH=aarch64` installs. A cross build goes to build-ARCH/ and
+# ./sspsh-ARCH, and its tests run under qemu-user (`make check-aarch64`).
+HOST_ARCH := $(shell uname -m)
+ARCH     ?= $(HOST_ARCH)
+DIST_ARCHES = x86_64 aarch64
+deb_arch_x86_64  = amd64
+deb_arch_aarch64 = arm64
+DEB_ARCH = $(deb_arch_$(ARCH))
+ifeq ($(DEB_ARCH),)
+$(error ARCH=$(ARCH) is not one of: $(DIST_ARCHES))
+endif
+ifeq ($(ARCH),$(HOST_ARCH))
+CROSS    =
+QEMU     =
+PKG_CONFIG = pkg-config
+else
+CROSS    = $(ARCH)-linux-gnu-
+QEMU     = qemu-$(ARCH)-static
+PKG_CONFIG = PKG_CONFIG_LIBDIR=/usr/lib/$(ARCH)-linux-gnu/pkgconfig pkg-config
+endif
+
+# Compiler and flags. HOSTCC builds the table generators that run here.
+CC       = $(CROSS)gcc
+STRIP    = $(CROSS)strip
+HOSTCC   = gcc
 OPT      = -O2 -g
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 # -Werror is on by default so that a warning never sneaks in; WERROR=0 turns it off.
@@ -17,6 +42,9 @@ STATIC   = 1
 # then says it is not built).
 BENCH    = 1
 
+# `make size` fails when a stripped release binary is larger (1.5 MiB).
+SIZE_LIMIT = 1572864
+
 # Where `make install` puts things.
 PREFIX   = /usr/local
 BINDIR   = $(PREFIX)/bin
@@ -24,10 +52,15 @@ MANDIR   = $(PREFIX)/share/man/man1
 
 # Libraries. libtermkey needs unibilium and its .pc file does not say so.
 PKGS     = termkey libutf8proc unibilium
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --static --libs $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --static --libs $(PKGS) 2>/dev/null)
 LIBS     = $(PKG_LIBS) -lmbedcrypto -lutil
 
 # Debian packages the build and the tests need (`make deps` installs the missing ones).
 DEB_BUILD_DEPS = gcc make pkg-config libmbedtls-dev libtermkey-dev libutf8proc-dev libunibilium-dev file
+# A cross build's extra packages (`make deps ARCH=aarch64`); the target's
+# -dev packages come from the foreign architecture DEB_ARCH.
+DEB_CROSS_DEPS = gcc-$(ARCH)-linux-gnu binutils-$(ARCH)-linux-gnu qemu-user-static \
+	libc6-dev:$(DEB_ARCH) libmbedtls-dev:$(DEB_ARCH) libtermkey-dev:$(DEB_ARCH) \
+	libutf8proc-dev:$(DEB_ARCH) libunibilium-dev:$(DEB_ARCH)
 DEB_TEST_DEPS  = tmux openssh-server openssh-client procps iproute2 clang libclang-rt-14-dev valgrind python3 passwd

@@ -3,20 +3,31 @@
 # script (test/e2e/*.sh), counts their PASS/FAIL/SKIP lines and prints the
 # summary "N passed, N failed[, N skipped]" as its last line.
 # A program that exits non-zero without printing FAIL (a crash, a timeout)
-# counts as one failure. Usage: test/run.sh [--soak] BUILD_DIR [FILTER]
+# counts as one failure. Usage: test/run.sh [--soak|--cross] BUILD_DIR [FILTER]
 # --soak runs the long tests, test/soak/*.sh, instead.
+# --cross: BUILD_DIR holds another machine's build (make check-aarch64): its
+# unit programs run under TEST_WRAPPER (qemu-user), then test/cross/*.sh with
+# SSPSH_TARGET naming that build's sspsh and SSPSH this machine's (build/).
 # TEST_WRAPPER (e.g. "valgrind -q") prefixes each unit program.
 set -u
-soak=0
-[ "${1:-}" = --soak ] && { soak=1; shift; }
-build=${1:?usage: test/run.sh [--soak] BUILD_DIR [FILTER]}
+mode=normal
+case ${1:-} in
+--soak) mode=soak; shift ;;
+--cross) mode=cross; shift ;;
+esac
+build=${1:?usage: test/run.sh [--soak|--cross] BUILD_DIR [FILTER]}
 filter=${2:-}
 here=$(cd "$(dirname "$0")/.." && pwd)
-export SSPSH="${SSPSH:-$here/$build/sspsh}"
+if [ "$mode" = cross ]; then
+	export SSPSH_TARGET="$here/$build/sspsh"
+	export SSPSH="${SSPSH:-$here/build/sspsh}"
+else
+	export SSPSH="${SSPSH:-$here/$build/sspsh}"
+fi
 export SSPSH_SRC="$here"
 export SSPSH_BUILD="$here/$build"
 per_test_timeout=${TEST_TIMEOUT:-600}
-[ "$soak" = 1 ] && per_test_timeout=${TEST_TIMEOUT:-7200}
+[ "$mode" = soak ] && per_test_timeout=${TEST_TIMEOUT:-7200}
 read -r -a wrapper <<< "${TEST_WRAPPER:-}"
 
 
@@ -58,17 +69,30 @@ run_scripts() {
 	done
 }
 
-if [ "$soak" = 1 ]; then
-	run_scripts soak
-else
+run_units() {
+	local t name
 	for t in "$here/$build"/test/test_*; do
 		[ -x "$t" ] || continue
 		name=$(basename "$t")
 		[ -n "$filter" ] && [[ $name != *$filter* ]] && continue
 		run_one "$name" "${wrapper[@]}" "$t"
 	done
-	run_scripts e2e
-fi
+}
+
+case $mode in
+soak) run_scripts soak ;;
+cross)
+	if compgen -G "$here/$build/test/test_*" >/dev/null; then
+		run_units
+	else
+		skip_lines+=("[cross] SKIP unit tests: no $build/test/test_* (make deps ARCH=aarch64)")
+		echo "${skip_lines[-1]}"
+		skipped=$((skipped + 1))
+	fi
+	run_scripts cross
+	;;
+*) run_units; run_scripts e2e ;;
+esac
 
 echo
 if [ ${#fail_lines[@]} -gt 0 ]; then
