@@ -36,7 +36,10 @@ endif
 UNIT_SRC   := $(sort $(wildcard test/unit/test_*.c))
 FUZZ_SRC   := $(sort $(wildcard test/fuzz/fuzz_*.c))
 
-LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# Sources written at build time by programs built for this machine (tools/).
+GEN_SRC    := $(BUILD)/gen/unicode_tables.c
+
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 APPLET_OBJ := $(APPLET_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:test/unit/%.c=$(BUILD)/test/%)
 
@@ -70,9 +73,23 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The width and grapheme-break table, from this machine's utf8proc (the
+# same Debian version as the target's; the table does not depend on it).
+$(BUILD)/gen/gen_unicode: tools/gen_unicode.c core/unicode_table.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(CPPFLAGS) -std=c11 -O2 $(WARN) -Werror $(shell pkg-config --cflags libutf8proc) \
+		-o $@ $< $(shell pkg-config --libs libutf8proc)
+
+$(BUILD)/gen/unicode_tables.c: $(BUILD)/gen/gen_unicode
+	$< > $@.tmp && mv $@.tmp $@
+
 $(BUILD)/test/%: test/unit/%.c $(BUILD)/libsspsh.a test/unit/unit.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -MMD -MP -o $@ $< $(BUILD)/libsspsh.a $(LIBS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(TEST_PKG_CFLAGS) $(ALL_LDFLAGS) -MMD -MP -o $@ $< \
+		$(BUILD)/libsspsh.a $(LIBS) $(TEST_PKG_LIBS)
 
 check: layers $(BUILD)/sspsh $(UNIT_BIN)
 	test/run.sh $(BUILD) $(TESTS)
@@ -113,9 +130,10 @@ fuzz: $(FUZZ_SRC:test/fuzz/%.c=build-fuzz/%)
 		test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
 
-build-fuzz/%: test/fuzz/%.c $(LIB_SRC)
+build-fuzz/%: test/fuzz/%.c $(LIB_SRC) build-fuzz/gen/unicode_tables.c
 	@mkdir -p build-fuzz
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS) -lmbedcrypto -lutil
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) build-fuzz/gen/unicode_tables.c \
+		$(PKG_LIBS) -lmbedcrypto -lutil
 
 bench: $(BUILD)/sspsh
 	test/bench.sh $(BUILD)/sspsh
@@ -150,7 +168,8 @@ dist-one: $(BUILD)/sspsh
 	@file dist/sspsh-$(VERSION)-$(ARCH) | grep 'statically linked' || \
 		{ echo "dist/sspsh-$(VERSION)-$(ARCH) is not statically linked"; exit 1; }
 
-# Stripped sizes of every architecture that has a toolchain here.
+# Stripped sizes of every architecture that has a toolchain here; fails when
+# one is over SIZE_LIMIT.
 size:
 	@for a in $(DIST_ARCHES); do \
 		if command -v $$( [ $$a = $(HOST_ARCH) ] || echo $$a-linux-gnu-)gcc >/dev/null; then \
@@ -161,7 +180,8 @@ size:
 size-one: $(BUILD)/sspsh
 	@$(STRIP) -o $(BUILD)/sspsh.stripped $(BUILD)/sspsh
 	@bytes=$$(stat -c %s $(BUILD)/sspsh.stripped); \
-	echo "stripped sspsh ($(ARCH)): $$bytes bytes (limit $(SIZE_LIMIT))"
+	echo "stripped sspsh ($(ARCH)): $$bytes bytes (limit $(SIZE_LIMIT))"; \
+	[ $$bytes -le $(SIZE_LIMIT) ] || { echo "sspsh ($(ARCH)) is over SIZE_LIMIT"; exit 1; }
 
 install: $(BUILD)/sspsh
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
@@ -181,10 +201,15 @@ deps:
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing || exit 1; \
 	else echo "all build and test dependencies are installed"; fi
+	$(if $(CROSS),@tools/cross_unibilium.sh $(ARCH) $(DEB_ARCH))
 
 clean:
 	rm -rf build build-asan build-valgrind build-fuzz build-aarch64 build-x86_64 dist sspsh sspsh-aarch64 sspsh-x86_64
+
+build-fuzz/gen/unicode_tables.c: $(BUILD)/gen/gen_unicode
+	@mkdir -p $(dir $@)
+	$< > $@.tmp && mv $@.tmp $@
 
 -include $(LIB_OBJ:.o=.d) $(APPLET_OBJ:.o=.d) $(BUILD)/main.d $(UNIT_BIN:=.d)

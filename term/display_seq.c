@@ -1,7 +1,9 @@
 #include "term/display_seq.h"
 
 #include <string.h>
-#include <utf8proc.h>
+
+#include "core/unicode.h"
+#include "core/utf8.h"
 
 /* ---- Numbers ---- */
 
@@ -200,33 +202,35 @@ static bool is_simple(uint32_t cp)
 }
 
 /* Whether a cluster starting with `cp`, printed right after the last one,
- * would join it (as in the emulator, by utf8proc's grapheme breaks). */
+ * would join it (as in the emulator, by the grapheme breaks of core/unicode.h). */
 static bool would_join(const struct buf *out, const struct term_state *t, uint32_t cp)
 {
 	int32_t state = t->grapheme_state;
 
 	if (out->len != t->text_end || (is_simple(t->last_code_point) && is_simple(cp)))
 		return false;	/* anything written in between breaks a cluster */
-	return !utf8proc_grapheme_break_stateful((utf8proc_int32_t)t->last_code_point,
-						 (utf8proc_int32_t)cp, &state);
+	return !unicode_grapheme_break(t->last_code_point, cp, &state);
 }
 
 /* Track the cluster just written, code point by code point. */
 static void note_cluster(const struct buf *out, struct term_state *t, const char *text, size_t len)
 {
 	const uint8_t *s = (const uint8_t *)text;
-	utf8proc_int32_t cp, prev = -1;
-	utf8proc_ssize_t n;
+	uint32_t cp, prev = UTF8_INVALID;
+	size_t n;
 
 	t->grapheme_state = 0;
-	while (len > 0 && (n = utf8proc_iterate(s, (utf8proc_ssize_t)len, &cp)) > 0) {
-		if (prev >= 0)
-			utf8proc_grapheme_break_stateful(prev, cp, &t->grapheme_state);
+	while (len > 0) {
+		n = utf8_decode(s, len, &cp);
+		if (cp == UTF8_INVALID)
+			break;
+		if (prev != UTF8_INVALID)
+			unicode_grapheme_break(prev, cp, &t->grapheme_state);
 		prev = cp;
 		s += n;
-		len -= (size_t)n;
+		len -= n;
 	}
-	t->last_code_point = prev >= 0 ? (uint32_t)prev : ' ';
+	t->last_code_point = prev != UTF8_INVALID ? prev : ' ';
 	t->text_end = out->len;
 }
 

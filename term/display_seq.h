@@ -16,7 +16,7 @@ struct term_state {
 	struct fb_pen pen;
 	/* The cluster printed last, for telling whether the next one would
 	 * join it: where its text ended in the output, its last code point and
-	 * utf8proc's grapheme-break state after it. */
+	 * the grapheme-break state (core/unicode.h) after it. */
 	size_t text_end;
 	uint32_t last_code_point;
 	int32_t grapheme_state;

@@ -58,7 +58,7 @@ struct emu {
 	bool have_last;
 	int last_row, last_col;
 	uint32_t last_code_point;
-	int32_t grapheme_state;	/* utf8proc_grapheme_break_stateful's */
+	int32_t grapheme_state;	/* unicode_grapheme_break's */
 	uint32_t repeat_code_point;	/* what REP repeats; 0: nothing */
 
 	struct buf replies;

@@ -1,11 +1,11 @@
 /* Text: printable characters into cells, with the pending-wrap rule of DEC
  * terminals, insert mode, DEC Special Graphics, wide characters and
- * grapheme clusters (utf8proc decides widths and cluster breaks). */
+ * grapheme clusters (core/unicode decides widths and cluster breaks). */
 #include "term/emu_internal.h"
 
 #include <string.h>
-#include <utf8proc.h>
 
+#include "core/unicode.h"
 #include "core/utf8.h"
 
 /* DEC Special Graphics for 0x5f..0x7e (DEC VT510 manual, table 2-5), as
@@ -20,7 +20,7 @@ static const uint16_t dec_graphics[32] = {
 /* Code points that never join a neighbour in a grapheme cluster, in either
  * role (no Extend, SpacingMark, Prepend, ZWJ, regional indicator or Hangul
  * jamo among them): between two of them there is always a break, without
- * asking utf8proc. Returns their width, or 0 for any other code point. */
+ * looking them up. Returns their width, or 0 for any other code point. */
 static int simple_width(uint32_t cp)
 {
 	if (cp < 0x7f)
@@ -40,7 +40,7 @@ static int code_point_width(uint32_t cp)
 {
 	int width = simple_width(cp);
 
-	return width ? width : utf8proc_charwidth((utf8proc_int32_t)cp);
+	return width ? width : unicode_width(cp);
 }
 
 /* Whether `cp` continues the cluster of the cell printed last. Like tmux
@@ -53,11 +53,10 @@ static bool joins_last(struct emu *e, uint32_t cp, int width)
 	if (!e->have_last)
 		return false;
 	if (simple_width(e->last_code_point) && simple_width(cp)) {
-		e->grapheme_state = 0;	/* safe after a break, says utf8proc */
+		e->grapheme_state = 0;	/* safe after a break (core/unicode.h) */
 		return false;
 	}
-	bool breaks = utf8proc_grapheme_break_stateful((utf8proc_int32_t)e->last_code_point,
-						      (utf8proc_int32_t)cp, &e->grapheme_state);
+	bool breaks = unicode_grapheme_break(e->last_code_point, cp, &e->grapheme_state);
 	return width == 0 || (!breaks && e->last_code_point == 0x200d);
 }
 

@@ -2,9 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termkey.h>
-#include <utf8proc.h>
 
 #include "core/log.h"
+#include "core/unicode.h"
+#include "core/utf8.h"
 #include "term/keys.h"
 
 struct keys {
@@ -97,16 +98,15 @@ static unsigned mods_of(const TermKeyKey *tk_key)
  * number): such a key is KEY_OTHER. */
 static bool set_text(struct key *key, long codepoint)
 {
-	utf8proc_ssize_t n;
+	size_t n;
 
-	if (codepoint < 0 || codepoint > 0x10ffff ||
-	    !utf8proc_codepoint_valid((utf8proc_int32_t)codepoint))
+	if (codepoint < 0 || codepoint > 0x10ffff || (codepoint >= 0xd800 && codepoint <= 0xdfff))
 		return false;
-	n = utf8proc_encode_char((utf8proc_int32_t)codepoint, (utf8proc_uint8_t *)key->utf8);
+	n = utf8_encode((uint32_t)codepoint, key->utf8);
 	key->codepoint = (uint32_t)codepoint;
 	key->utf8_len = (uint8_t)n;
 	key->utf8[n] = '\0';
-	key->width = (int8_t)utf8proc_charwidth((utf8proc_int32_t)codepoint);
+	key->width = (int8_t)unicode_width((uint32_t)codepoint);
 	return true;
 }
 
