@@ -7,7 +7,9 @@
 #   make soak       the long fault tests (an hour); not part of check
 #   make fuzz       libFuzzer targets, each run FUZZ_SECONDS
 #   make bench      print the speed figures
-#   make install    binary, applet symlinks and man page under PREFIX
+#   make install    binary, applet symlinks, man page, systemd user units and
+#                   bash completion under PREFIX
+#   make deb        dist/sspsh_VERSION_DEBARCH.deb (ARCH=aarch64 too)
 #   make deps       apt-get the Debian build and test dependencies
 #   make ARCH=aarch64        cross-build ./sspsh-aarch64 (make deps ARCH=aarch64 first)
 #   make check-aarch64       the aarch64 unit tests and sessions under qemu-user
@@ -48,7 +50,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(if $(filter 1,$(STATIC)),-static)
 
 
 .PHONY: all check layers units asan valgrind soak fuzz bench bench-e2e install deps size clean \
-	check-aarch64 check-cross dist dist-one size-one
+	check-aarch64 check-cross dist dist-one size-one deb
 all: $(PRODUCT)
 
 $(PRODUCT): $(BUILD)/sspsh
@@ -183,11 +185,36 @@ size-one: $(BUILD)/sspsh
 	echo "stripped sspsh ($(ARCH)): $$bytes bytes (limit $(SIZE_LIMIT))"; \
 	[ $$bytes -le $(SIZE_LIMIT) ] || { echo "sspsh ($(ARCH)) is over SIZE_LIMIT"; exit 1; }
 
+# The binary and its applet links, the man page, the systemd user units of
+# the SSH-free daemon and the bash completion (its links too, for the
+# completion loader that looks a command's file up by name).
 install: $(BUILD)/sspsh
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(COMPLETIONDIR)
 	install -m 0755 $(BUILD)/sspsh $(DESTDIR)$(BINDIR)/sspsh
 	for a in $(APPLETS); do ln -sf sspsh $(DESTDIR)$(BINDIR)/sspsh-$$a; done
 	install -m 0644 sspsh.1 $(DESTDIR)$(MANDIR)/sspsh.1
+	for u in sspsh-daemon.service sspsh-daemon@.service; do \
+		sed 's|@BINDIR@|$(BINDIR)|g' packaging/$$u.in > $(DESTDIR)$(USERUNITDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(USERUNITDIR)/$$u || exit 1; \
+	done
+	install -m 0644 packaging/sspsh.bash-completion $(DESTDIR)$(COMPLETIONDIR)/sspsh
+	for a in $(APPLETS); do ln -sf sspsh $(DESTDIR)$(COMPLETIONDIR)/sspsh-$$a; done
+
+# dist/sspsh_VERSION_DEBARCH.deb of the static binary (stripped), with the
+# man page, units and completion, built with dpkg-deb alone.
+DEB_STAGE = $(BUILD)/deb
+DEB_OUT  ?= dist
+deb: $(BUILD)/sspsh
+	rm -rf $(DEB_STAGE)
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(DEB_STAGE) PREFIX=/usr
+	$(STRIP) $(DEB_STAGE)/usr/bin/sspsh
+	gzip -9n $(DEB_STAGE)/usr/share/man/man1/sspsh.1
+	install -d $(DEB_STAGE)/DEBIAN
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@DEB_ARCH@|$(DEB_ARCH)|' -e 's|@MAINTAINER@|$(DEB_MAINTAINER)|' \
+		-e "s|@SIZE_KB@|$$(du -sk --exclude=DEBIAN $(DEB_STAGE) | cut -f1)|" \
+		packaging/deb-control.in > $(DEB_STAGE)/DEBIAN/control
+	@mkdir -p $(DEB_OUT)
+	dpkg-deb --root-owner-group --build $(DEB_STAGE) $(DEB_OUT)/sspsh_$(VERSION)_$(DEB_ARCH).deb
 
 deps:
 	@if [ -n "$(CROSS)" ] && ! dpkg --print-foreign-architectures | grep -qx $(DEB_ARCH); then \

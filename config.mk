@@ -53,6 +53,10 @@ SIZE_LIMIT = 1572864
 PREFIX   = /usr/local
 BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man/man1
+USERUNITDIR   = $(PREFIX)/lib/systemd/user
+# Who `make deb` names as the package's maintainer.
+DEB_MAINTAINER = sspsh maintainers <root@localhost>
+COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
 
 # Libraries. libtermkey needs unibilium and its .pc file does not say so.
 # utf8proc is only a build tool (tools/gen_unicode.c) and, in test_unicode,

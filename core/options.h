@@ -45,6 +45,11 @@
 #ifndef SSPSH_SSH_CONTROL_PERSIST_S
 #define SSPSH_SSH_CONTROL_PERSIST_S 60
 #endif
+/* A SHA256SUMS file beside a binary for --install is read up to this size
+ * (a release's lists two lines); a longer one is refused. */
+#ifndef SSPSH_SHA256SUMS_MAX
+#define SSPSH_SHA256SUMS_MAX 65536
+#endif
 
 /* ---- Terminal ---- */
 #ifndef SSPSH_DEFAULT_COLS
