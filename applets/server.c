@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,11 @@
 #include "applets/daemon.h"
 #include "applets/session/login.h"
 #include "applets/session/server_session.h"
+#include "core/bootstrap.h"
+#include "core/buf.h"
 #include "core/daemonize.h"
+#include "core/fdio.h"
+#include "core/install_source.h"
 #include "core/log.h"
 #include "core/options.h"
 #include "net/transport.h"
@@ -26,9 +31,10 @@ const char server_usage[] =
 "       sspsh server --listen [ADDR:]PORT [--user NAME] [--foreground]\n"
 "\n"
 "Runs COMMAND (default: your login shell) in a pseudo-terminal and serves its\n"
-"screen over UDP. Prints one line, SSPSH CONNECT <port> <key> [<addr>], then\n"
-"detaches; <addr> is this host's address from $SSH_CONNECTION when started\n"
-"over ssh (`sspsh connect HOST` does that).\n"
+"screen over UDP. Prints one line, SSPSH CONNECT <port> <key> [<addr>] proto=N\n"
+"version=V machine=M exe=PATH, then detaches; <addr> is this host's address\n"
+"from $SSH_CONNECTION when started over ssh (`sspsh connect HOST` does that);\n"
+"proto is the wire protocol's version, which the client must speak too.\n"
 "\n"
 "  -i ADDR           bind to this local address (default: all)\n"
 "  -p PORT|LOW:HIGH  UDP port, or the first free one of a range (default 60001:60999)\n"
@@ -120,12 +126,21 @@ static int parse_options(int argc, char **argv, struct server_options *o)
 
 /* ---- Announcing and detaching ---- */
 
-/* The one line a launcher reads. `address` (the server's address as the
- * client should see it) is appended as a third field when known. */
-static void print_connect_line(uint16_t port, const char *key_text, const char *address)
+/* The one line a launcher reads (core/bootstrap.h). `address` (the
+ * server's address as the client should see it) is NULL when unknown. */
+static bool print_connect_line(uint16_t port, const char *key_text, const char *address)
 {
-	printf("SSPSH CONNECT %u %s%s%s\n", port, key_text, address ? " " : "", address ? address : "");
-	fflush(stdout);
+	struct buf line;
+	char exe[PATH_MAX];
+	bool ok;
+
+	buf_init(&line);
+	bootstrap_format_connect(&line, port, key_text, address,
+				 self_path_for_display(exe, sizeof exe) ? exe : NULL);
+	ok = fd_write_all(STDOUT_FILENO, line.data, line.len);
+	mbedtls_platform_zeroize(line.data, line.len);
+	buf_free(&line);
+	return ok;
 }
 
 /* The address the ssh client reached, from SSH_CONNECTION ("client_ip
@@ -180,8 +195,13 @@ int server_main(int argc, char **argv)
 	t = open_transport(&o, key_text);
 	if (!t)
 		return 1;
-	print_connect_line(transport_local_port(t), key_text,
-			   ssh_server_address(address, sizeof address));
+	if (!print_connect_line(transport_local_port(t), key_text,
+				ssh_server_address(address, sizeof address))) {
+		log_error("server: cannot write the CONNECT line: %s", strerror(errno));
+		mbedtls_platform_zeroize(key_text, sizeof key_text);
+		transport_free(t);
+		return 1;
+	}
 	mbedtls_platform_zeroize(key_text, sizeof key_text);
 	if (!o.foreground && !daemonize()) {
 		transport_free(t);

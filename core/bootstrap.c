@@ -4,6 +4,9 @@
 
 #include <mbedtls/platform_util.h>
 
+#include "core/install_source.h"
+#include "core/options.h"
+
 static const char PREFIX[] = "SSPSH ";
 #define PREFIX_LEN (sizeof PREFIX - 1)
 static const char CONNECT[] = "SSPSH CONNECT ";
@@ -62,10 +65,67 @@ static size_t strip_trailing_cr(const char *line, size_t len)
 	return len;
 }
 
+#define VERSION_CHARS "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.+-~"
+#define MACHINE_CHARS "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"
+#define EXE_CHARS MACHINE_CHARS "./~+@,"
+
+/* value into out (cap bytes with its NUL) if it is 1..cap-1 of the allowed characters. */
+static bool copy_word(const char *value, size_t len, const char *allowed, char *out, size_t cap)
+{
+	if (len == 0 || len >= cap || !all_chars_in(value, len, allowed))
+		return false;
+	memcpy(out, value, len);
+	out[len] = '\0';
+	return true;
+}
+
+static bool name_is(const char *name, size_t len, const char *want)
+{
+	return len == strlen(want) && memcmp(name, want, len) == 0;
+}
+
+/* One name=value field of the CONNECT line; unknown names pass. */
+static bool parse_field(const char *name, size_t name_len, const char *value, size_t len,
+			struct bootstrap_connect *out)
+{
+	if (name_is(name, name_len, "proto")) {
+		unsigned long v = 0;
+
+		if (len == 0 || len > 5 || !all_chars_in(value, len, "0123456789"))
+			return false;
+		for (size_t i = 0; i < len; i++)
+			v = v * 10 + (unsigned long)(value[i] - '0');
+		out->protocol = (unsigned)v;
+		return v > 0;
+	}
+	if (name_is(name, name_len, "version"))
+		return copy_word(value, len, VERSION_CHARS, out->version, sizeof out->version);
+	if (name_is(name, name_len, "machine"))
+		return copy_word(value, len, MACHINE_CHARS, out->machine, sizeof out->machine);
+	if (name_is(name, name_len, "exe"))
+		return copy_word(value, len, EXE_CHARS, out->exe, sizeof out->exe);
+	return true;
+}
+
+void bootstrap_format_connect(struct buf *out, uint16_t port, const char *key, const char *addr,
+			      const char *exe)
+{
+	buf_reset(out);
+	buf_printf(out, "SSPSH CONNECT %u %s", port, key);
+	if (addr && addr[0])
+		buf_printf(out, " %s", addr);
+	buf_printf(out, " proto=%d version=%s machine=%s", SSPSH_PROTOCOL_VERSION, SSPSH_VERSION,
+		   machine_self());
+	if (exe && exe[0] && strlen(exe) <= BOOTSTRAP_EXE_MAX && all_chars_in(exe, strlen(exe), EXE_CHARS))
+		buf_printf(out, " exe=%s", exe);
+	buf_put_u8(out, '\n');
+}
+
 bool bootstrap_parse_connect(const char *line, size_t len, struct bootstrap_connect *out)
 {
 	size_t n = strlen(CONNECT), tlen = 0;
 	const char *end, *p, *tok;
+	bool saw_addr = false;
 
 	memset(out, 0, sizeof *out);
 	len = strip_trailing_cr(line, len);
@@ -81,13 +141,18 @@ bool bootstrap_parse_connect(const char *line, size_t len, struct bootstrap_conn
 	if (!tok || tlen > BOOTSTRAP_KEY_MAX || !all_chars_in(tok, tlen, BASE64_CHARS))
 		goto bad;
 	memcpy(out->key, tok, tlen);
-	tok = next_token(&p, end, &tlen);
-	if (tok) {
+	while ((tok = next_token(&p, end, &tlen))) {
+		const char *eq = memchr(tok, '=', tlen);
+
+		if (eq && !parse_field(tok, (size_t)(eq - tok), eq + 1, tlen - (size_t)(eq - tok) - 1, out))
+			goto bad;
+		if (eq || saw_addr)
+			continue;	/* a word after the address: a newer server's */
 		if (tlen > BOOTSTRAP_ADDR_MAX || !all_chars_in(tok, tlen, ADDR_CHARS))
 			goto bad;
 		memcpy(out->addr, tok, tlen);
+		saw_addr = true;
 	}
-	/* Later fields, if a newer server adds some, are ignored. */
 	return true;
 bad:
 	mbedtls_platform_zeroize(out, sizeof *out);

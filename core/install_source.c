@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -44,6 +45,38 @@ const char *machine_self(void)
 #else
 #error "sspsh is built for x86_64 and aarch64"
 #endif
+}
+
+bool self_path_for_display(char *out, size_t cap)
+{
+	char path[PATH_MAX];
+	const char *home = getenv("HOME");
+	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+	size_t home_len = home ? strlen(home) : 0;
+
+	if (n <= 0)
+		return false;
+	path[n] = '\0';
+	if (home_len > 1 && strncmp(path, home, home_len) == 0 && path[home_len] == '/')
+		return snprintf(out, cap, "~%s", path + home_len) < (int)cap;
+	return snprintf(out, cap, "%s", path) < (int)cap;
+}
+
+int version_compare(const char *a, const char *b)
+{
+	while (*a || *b) {
+		unsigned long x = strtoul(a, (char **)&a, 10), y = strtoul(b, (char **)&b, 10);
+
+		if (x != y)
+			return x < y ? -1 : 1;
+		a += strcspn(a, ".");
+		b += strcspn(b, ".");
+		if (*a == '.')
+			a++;
+		if (*b == '.')
+			b++;
+	}
+	return 0;
 }
 
 static bool is_machine_char(char c)

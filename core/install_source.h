@@ -20,6 +20,14 @@
 /* The machine this executable was built for, as `uname -m` names it. */
 const char *machine_self(void);
 
+/* This executable's path (/proc/self/exe), with "~/" for $HOME/ when it
+ * lies there: how a server names itself to the client. False if unknown. */
+bool self_path_for_display(char *out, size_t cap);
+
+/* Compares dotted version numbers ("0.1.0" < "0.10.0"); a part that is not
+ * a number compares as 0. <0, 0 or >0. */
+int version_compare(const char *a, const char *b);
+
 /* The machine from a server's `uname -sm` ("Linux aarch64" -> "aarch64";
  * arm64 and amd64 are taken as aarch64 and x86_64). False when the system
  * is not Linux or the machine is not a plain word. */

@@ -4,7 +4,16 @@
 #ifndef SSPSH_OPTIONS_H
 #define SSPSH_OPTIONS_H
 
+#ifndef SSPSH_VERSION
 #define SSPSH_VERSION "0.1.0"
+#endif
+/* The wire protocol's version: datagrams, SSP, the daemon's handshake. It
+ * travels in the server's CONNECT line and in every handshake; a client and
+ * a server of different protocol versions refuse each other in one line
+ * that names both. Raise it with any change the other side would misread. */
+#ifndef SSPSH_PROTOCOL_VERSION
+#define SSPSH_PROTOCOL_VERSION 1
+#endif
 
 /* ---- Server ---- */
 /* UDP ports tried, in order, when none is given. */

@@ -4,7 +4,13 @@
 
 #include "core/buf.h"
 
-#define VERSION 1
+/* The first byte of every request and reply. */
+#define VERSION SSPSH_PROTOCOL_VERSION
+
+int session_msg_protocol(const uint8_t *data, size_t len)
+{
+	return len > 0 ? data[0] : -1;
+}
 
 bool session_request_encode(const struct session_request *req, char *const *argv, struct buf *out)
 {
@@ -176,12 +182,11 @@ bool session_reply_decode(enum session_kind kind, const uint8_t *data, size_t le
 
 	memset(reply, 0, sizeof *reply);
 	reader_init(&r, data, len);
-	if (rd_u8(&r) != VERSION)
-		return false;
+	reply->protocol = rd_u8(&r);
 	status = rd_u8(&r);
 	reply->ok = status == 0;
-	if (status > 1)
-		return false;
+	if (status > 1 || (reply->protocol != VERSION && reply->ok))
+		return false;	/* only a refusal reads the same in every version */
 	if (!reply->ok) {
 		if (!read_text(&r, reply->error, SESSION_ERROR_MAX))
 			return false;

@@ -2,14 +2,16 @@
  * the handshake initiation (net/noise.h), and the daemon's answer, carried
  * in the handshake response. Both fit SSPSH_HANDSHAKE_PAYLOAD_MAX.
  *
- *   request  u8 version = 1, u8 kind, then by kind:
+ *   request  u8 protocol (SSPSH_PROTOCOL_VERSION), u8 kind, then by kind:
  *     NEW     be16 cols, be16 rows, u8 argc, argc x (be16 len, bytes)
  *             (argc 0: the login shell)
  *     ATTACH  be64 id (0: the most recently detached session), be16 cols, be16 rows
  *     LIST    be32 index of the first session wanted
  *     REKEY   be64 id
- *   reply    u8 version = 1, u8 status (0 ok, 1 refused), then
- *     refused u8 len, text (why, for the user)
+ *   reply    u8 protocol, u8 status (0 ok, 1 refused), then
+ *     refused u8 len, text (why, for the user): the same in every
+ *             protocol version, so that a daemon can tell any client
+ *             that their versions differ
  *     NEW, ATTACH, REKEY   be64 id
  *     LIST    be32 total, u8 n, n x (be64 id, be32 age s, be32 idle s,
  *             u8 attached, u8 len, command text)
@@ -58,6 +60,7 @@ struct session_info {
 };
 
 struct session_reply {
+	unsigned protocol;	/* the daemon's */
 	bool ok;
 	char error[SESSION_ERROR_MAX + 1];
 	uint64_t id;
@@ -70,7 +73,12 @@ struct session_reply {
  * SSPSH_HANDSHAKE_PAYLOAD_MAX (a NEW command too long) or memory ran out. */
 bool session_request_encode(const struct session_request *req, char *const *argv, struct buf *out);
 bool session_reply_encode(enum session_kind kind, const struct session_reply *reply, struct buf *out);
-/* Decoders: false for anything malformed (then the result is unusable). */
+/* The protocol version a request or reply was written in; -1 if empty. */
+int session_msg_protocol(const uint8_t *data, size_t len);
+
+/* Decoders: false for anything malformed or of another protocol version
+ * (then the result is unusable), except that a refusal of any version
+ * decodes, with reply->protocol saying whose it is. */
 bool session_request_decode(const uint8_t *data, size_t len, struct session_request *req);
 bool session_reply_decode(enum session_kind kind, const uint8_t *data, size_t len,
 			  struct session_reply *reply);

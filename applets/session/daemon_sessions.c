@@ -352,6 +352,18 @@ static void refuse(struct session_reply *reply, const char *why, uint64_t id)
 		snprintf(reply->error, sizeof reply->error, "%s", why);
 }
 
+/* A client of another protocol version: it can read a refusal, whatever
+ * its version, and hears what differs. */
+static void refuse_protocol(struct session_reply *reply, int client_protocol)
+{
+	reply->ok = false;
+	snprintf(reply->error, sizeof reply->error,
+		 "this daemon is sspsh %s speaking protocol %d, the client protocol %d: "
+		 "run the same sspsh version on both ends", SSPSH_VERSION, SSPSH_PROTOCOL_VERSION,
+		 client_protocol);
+	log_info("refused a client speaking protocol %d", client_protocol);
+}
+
 static struct dsession *owned_session(struct daemon_sessions *d, const uint8_t owner[KEY_LEN], uint64_t id)
 {
 	struct dsession *s = find_session(d, id);
@@ -485,11 +497,15 @@ static void on_initiation(struct daemon_sessions *d, const uint8_t *data, size_t
 	}
 	memcpy(owner, hs.peer->static_pub, KEY_LEN);
 	memset(&reply, 0, sizeof reply);
-	if (!session_request_decode(payload, payload_len, &req)) {
+	if (session_msg_protocol(payload, payload_len) != SSPSH_PROTOCOL_VERSION) {
+		refuse_protocol(&reply, session_msg_protocol(payload, payload_len));
+		req.kind = SESSION_LIST;	/* a refusal opens no session */
+	} else if (!session_request_decode(payload, payload_len, &req)) {
 		noise_responder_wipe(&hs);
 		return;
+	} else {
+		answer(d, owner, &req, &reply, now);
 	}
-	answer(d, owner, &req, &reply, now);
 	if (!session_reply_encode(req.kind, &reply, &d->payload) ||
 	    !noise_server_accept(&d->noise, &hs, d->payload.data, d->payload.len, &ns, &d->reply))
 		return;

@@ -95,7 +95,7 @@ bench_sspsh() {
 bench_mosh() {
 	local line port key server client
 	line=$(mosh-server new -i 127.0.0.1 -p 60990:60999 -- "${BENCH_SHELL[@]}" 2>/dev/null | grep '^MOSH CONNECT')
-	read -r _ _ port key <<< "$line"
+	read -r _ _ port key _ <<< "$line"
 	server=$(ss -H -uanp "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
 	[ -n "$server" ] && e2e_pids+=("$server")
 	printf 'export MOSH_KEY=%q\nexec mosh-client 127.0.0.1 %q\n' "$key" "$port" > "$E2E_TMP/mosh.sh"

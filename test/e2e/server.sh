@@ -14,7 +14,7 @@ start_server() {
 
 start_server "$E2E_TMP/line" -- sleep 100
 check "the server prints exactly one line SSPSH CONNECT <port> <key>" \
-	sh -c "[ \$(wc -l < '$E2E_TMP/line') -eq 1 ] && grep -Eq '^SSPSH CONNECT 6[0-9]{4} [A-Za-z0-9+/]{43}=\$' '$E2E_TMP/line'"
+	sh -c "[ \$(wc -l < '$E2E_TMP/line') -eq 1 ] && grep -Eq '^SSPSH CONNECT 6[0-9]{4} [A-Za-z0-9+/]{43}= proto=[0-9]+ version=[0-9.]+ machine=[a-z0-9_]+ exe=[^ ]+\$' '$E2E_TMP/line'"
 start_server "$E2E_TMP/line2" -- sleep 100
 check "a second server takes the next free port" \
 	test "$(cut -d' ' -f3 "$E2E_TMP/line2")" -gt "$(cut -d' ' -f3 "$E2E_TMP/line")"
@@ -73,7 +73,7 @@ if ! need tmux; then skip "connect --direct" "tmux is not installed"; finish; fi
 
 # connect --direct, the key passed in the environment from a private file.
 start_server "$E2E_TMP/line4" --timeout 3 -l SSPSH_TEST_SETTING=from-l -- "${E2E_SHELL[@]}"
-read -r _ _ port key < "$E2E_TMP/line4"
+read -r _ _ port key _ < "$E2E_TMP/line4"
 umask 077
 printf 'export SSPSH_KEY=%q\nexec %q connect --direct 127.0.0.1 %q\n' "$key" "$SSPSH" "$port" > "$E2E_TMP/direct.sh"
 start_tmux 80 24 "bash $E2E_TMP/direct.sh"

@@ -1,4 +1,6 @@
 #include "core/bootstrap.h"
+#include "core/install_source.h"
+#include "core/options.h"
 #include "test/unit/unit.h"
 
 #define KEY "qK3mVxQ0yV1mZbC0aHk1p3z9ZLr5YbqzWvQ3zHq9xYw="
@@ -33,13 +35,58 @@ TEST(parse_connect_with_and_without_address)
 	EXPECT_STR(c.addr, "fe80::1%eth0");
 }
 
+TEST(parse_connect_fields)
+{
+	struct bootstrap_connect c;
+	const char *l1 = "SSPSH CONNECT 60001 " KEY " 10.0.0.1 proto=7 version=0.3.1 machine=aarch64 "
+			 "exe=~/.local/bin/sspsh future=thing";
+	const char *l2 = "SSPSH CONNECT 60001 " KEY " proto=1";
+
+	EXPECT(bootstrap_parse_connect(l1, strlen(l1), &c));
+	EXPECT_STR(c.addr, "10.0.0.1");
+	EXPECT_INT(c.protocol, 7);
+	EXPECT_STR(c.version, "0.3.1");
+	EXPECT_STR(c.machine, "aarch64");
+	EXPECT_STR(c.exe, "~/.local/bin/sspsh");
+	EXPECT(bootstrap_parse_connect(l2, strlen(l2), &c));
+	EXPECT_STR(c.addr, "");
+	EXPECT_INT(c.protocol, 1);
+	EXPECT_STR(c.version, "");
+}
+
+TEST(format_connect_round_trips)
+{
+	struct bootstrap_connect c;
+	struct buf line;
+
+	buf_init(&line);
+	bootstrap_format_connect(&line, 60123, KEY, "::1", "~/.local/bin/sspsh");
+	EXPECT(line.len > 0 && line.data[line.len - 1] == '\n');
+	EXPECT(bootstrap_parse_connect((const char *)line.data, line.len - 1, &c));
+	EXPECT_STR(c.port, "60123");
+	EXPECT_STR(c.key, KEY);
+	EXPECT_STR(c.addr, "::1");
+	EXPECT_INT(c.protocol, SSPSH_PROTOCOL_VERSION);
+	EXPECT_STR(c.version, SSPSH_VERSION);
+	EXPECT_STR(c.machine, machine_self());
+	EXPECT_STR(c.exe, "~/.local/bin/sspsh");
+	/* A path the parser would refuse is left out, not sent. */
+	bootstrap_format_connect(&line, 60123, KEY, NULL, "/home/a b/sspsh");
+	EXPECT(bootstrap_parse_connect((const char *)line.data, line.len - 1, &c));
+	EXPECT_STR(c.exe, "");
+	EXPECT_STR(c.addr, "");
+	buf_free(&line);
+}
+
 TEST(parse_connect_rejects_malformed_lines)
 {
 	static const char *bad[] = {
 		"SSPSH CONNECT", "SSPSH CONNECT 60001", "SSPSH CONNECT 0 " KEY,
 		"SSPSH CONNECT 65536 " KEY, "SSPSH CONNECT 6x001 " KEY, "SSPSH CONNECT 60001 k*y",
 		"SSPSH CONNECT 60001 " KEY " 1.2.3.4;rm", "sspsh connect 60001 " KEY,
-		"SSPSH CONNECT 123456 " KEY,
+		"SSPSH CONNECT 123456 " KEY, "SSPSH CONNECT 60001 " KEY " proto=x",
+		"SSPSH CONNECT 60001 " KEY " proto=0", "SSPSH CONNECT 60001 " KEY " version=1;rm",
+		"SSPSH CONNECT 60001 " KEY " exe=/tmp/$(id)", "SSPSH CONNECT 60001 " KEY " machine=",
 	};
 	struct bootstrap_connect c;
 
@@ -135,6 +182,8 @@ TEST(scan_finish_takes_a_connect_line_without_newline)
 int main(void)
 {
 	RUN(parse_connect_with_and_without_address);
+	RUN(parse_connect_fields);
+	RUN(format_connect_round_trips);
 	RUN(parse_connect_rejects_malformed_lines);
 	RUN(scan_passes_other_output_through_and_keeps_the_key_out);
 	RUN(scan_byte_by_byte_sees_notfound_and_unknown_sspsh_lines);

@@ -54,6 +54,16 @@ TEST(machines_from_uname)
 	EXPECT(!machine_from_uname("Linux aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", m));
 }
 
+TEST(versions_compare_by_number)
+{
+	EXPECT(version_compare("0.1.0", "0.1.0") == 0);
+	EXPECT(version_compare("0.1.0", "0.10.0") < 0);
+	EXPECT(version_compare("0.2", "0.1.9") > 0);
+	EXPECT(version_compare("1", "1.0.0") == 0);
+	EXPECT(version_compare("0.9.9", "1.0") < 0);
+	EXPECT(version_compare("", "0.0.1") < 0);
+}
+
 TEST(elf_headers_name_their_machine)
 {
 	uint8_t head[64];
@@ -269,6 +279,7 @@ int main(void)
 		return 0;
 	}
 	RUN(machines_from_uname);
+	RUN(versions_compare_by_number);
 	RUN(elf_headers_name_their_machine);
 	RUN(sha256_of_a_file);
 	RUN(sha256sums_lines);

@@ -87,8 +87,33 @@ TEST(refusals_carry_their_reason)
 	EXPECT(session_reply_decode(SESSION_ATTACH, b.data, b.len, &got));
 	EXPECT(!got.ok);
 	EXPECT_STR(got.error, "no session 12");
-	b.data[0] = 2;	/* another version */
-	EXPECT(!session_reply_decode(SESSION_ATTACH, b.data, b.len, &got));
+	b.data[0] = SSPSH_PROTOCOL_VERSION + 1;	/* another version's refusal reads too */
+	EXPECT(session_reply_decode(SESSION_ATTACH, b.data, b.len, &got));
+	EXPECT(!got.ok && got.protocol == SSPSH_PROTOCOL_VERSION + 1);
+	buf_free(&b);
+}
+
+/* Another protocol version's refusal still reads; anything else of
+ * another version does not. */
+TEST(only_a_refusal_crosses_protocol_versions)
+{
+	const uint8_t refusal[] = { SSPSH_PROTOCOL_VERSION + 1, 1, 3, 'o', 'l', 'd' };
+	const uint8_t accepted[] = { SSPSH_PROTOCOL_VERSION + 1, 0, 0, 0, 0, 0, 0, 0, 0, 7 };
+	struct session_request req = { .kind = SESSION_LIST }, got;
+	struct session_reply reply;
+	struct buf b;
+
+	EXPECT(session_reply_decode(SESSION_NEW, refusal, sizeof refusal, &reply));
+	EXPECT(!reply.ok);
+	EXPECT_INT(reply.protocol, SSPSH_PROTOCOL_VERSION + 1);
+	EXPECT_STR(reply.error, "old");
+	EXPECT(!session_reply_decode(SESSION_NEW, accepted, sizeof accepted, &reply));
+	buf_init(&b);
+	EXPECT(session_request_encode(&req, NULL, &b));
+	EXPECT_INT(session_msg_protocol(b.data, b.len), SSPSH_PROTOCOL_VERSION);
+	b.data[0]++;
+	EXPECT(!session_request_decode(b.data, b.len, &got));
+	EXPECT_INT(session_msg_protocol(b.data, 0), -1);
 	buf_free(&b);
 }
 
@@ -99,5 +124,6 @@ int main(void)
 	RUN(list_reply_round_trips_and_cleans_control_characters);
 	RUN(a_full_page_of_long_commands_fits_a_handshake);
 	RUN(refusals_carry_their_reason);
+	RUN(only_a_refusal_crosses_protocol_versions);
 	return unit_exit_status();
 }
