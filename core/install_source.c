@@ -47,16 +47,24 @@ const char *machine_self(void)
 #endif
 }
 
+bool self_exe_path(char *out, size_t cap)
+{
+	ssize_t n = readlink("/proc/self/exe", out, cap - 1);
+
+	if (n <= 0 || (size_t)n >= cap - 1)
+		return false;
+	out[n] = '\0';
+	return true;
+}
+
 bool self_path_for_display(char *out, size_t cap)
 {
 	char path[PATH_MAX];
 	const char *home = getenv("HOME");
-	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
 	size_t home_len = home ? strlen(home) : 0;
 
-	if (n <= 0)
+	if (!self_exe_path(path, sizeof path))
 		return false;
-	path[n] = '\0';
 	if (home_len > 1 && strncmp(path, home, home_len) == 0 && path[home_len] == '/')
 		return snprintf(out, cap, "~%s", path + home_len) < (int)cap;
 	return snprintf(out, cap, "%s", path) < (int)cap;
@@ -315,6 +323,11 @@ bool install_source_find(const struct install_search *s, struct install_source *
 	int r = 0;
 
 	memset(out, 0, sizeof *out);
+	if (!find_machine(s->machine)) {
+		snprintf(why, why_cap, "the server is Linux %s, and sspsh is built for x86_64 and aarch64 only",
+			 s->machine);
+		return false;
+	}
 	share[0] = '\0';
 	if (s->home && s->home[0])
 		snprintf(share, sizeof share, "%s/.local/share/sspsh", s->home);

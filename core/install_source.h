@@ -20,6 +20,9 @@
 /* The machine this executable was built for, as `uname -m` names it. */
 const char *machine_self(void);
 
+/* This executable's path (/proc/self/exe); false if unknown or too long. */
+bool self_exe_path(char *out, size_t cap);
+
 /* This executable's path (/proc/self/exe), with "~/" for $HOME/ when it
  * lies there: how a server names itself to the client. False if unknown. */
 bool self_path_for_display(char *out, size_t cap);

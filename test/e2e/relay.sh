@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 server=$!
 e2e_pids+=("$server")
 wait_until 5 grep -qs '^SSPSH CONNECT' "$E2E_TMP/connect" || { fail "the server starts"; finish; }
-read -r _ _ port key < "$E2E_TMP/connect"
+read -r _ _ port key _ < "$E2E_TMP/connect"
 
 python3 "$here/relay_bridge.py" "$E2E_TMP/bridge_port" "$SSPSH" relay -v "127.0.0.1:$port" \
 	2> "$E2E_TMP/relay.log" &

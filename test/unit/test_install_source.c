@@ -221,6 +221,8 @@ TEST(a_file_for_the_wrong_machine_is_refused)
 	write_elf(path, l.other_elf == 183 ? 62 : 183, "this machine's code under the other name");
 	EXPECT(!find(&l, l.other, false, &src, why, sizeof why));
 	EXPECT(strstr(why, "is not an executable for") != NULL);
+	EXPECT(!find(&l, "sparc64", false, &src, why, sizeof why));
+	EXPECT(strstr(why, "the server is Linux sparc64, and sspsh is built for") != NULL);
 }
 
 TEST(sha256sums_vouch_or_refuse)
