@@ -21,7 +21,7 @@
 "                      behind a jump host), or a numeric address\n" \
 "  --transport=HOW     auto (default): UDP, and through ssh (`sspsh relay` on\n" \
 "                      HOST) while UDP gets no answer; udp: UDP only; ssh:\n" \
-"                      always through ssh, moving to UDP when it answers\n" \
+"                      always through ssh (where only ssh's port is open)\n" \
 "  -4, -6              IPv4 or IPv6 only (for ssh and for the session)\n" \
 "  -v                  say what is going on\n"
 

@@ -256,7 +256,7 @@ static enum udp_send_result send_by_relay(struct transport *t, const uint8_t *da
 	uint64_t now = clock_ms();
 	enum udp_send_result r = dgram_path_send(t->relay, data, len, &t->peer);
 
-	if (now >= t->next_udp_try) {
+	if (t->next_udp_try && now >= t->next_udp_try) {
 		t->next_udp_try = now + SSPSH_UDP_RETRY_MS;
 		t->counters.udp_tries++;
 		(void)udp_send(t->fd, data, len, &t->peer);	/* the same sealed bytes: no new nonce */
@@ -616,7 +616,7 @@ enum transport_recv_result transport_recv(struct transport *t, struct buf *msg)
 			continue;
 		}
 		r = take_datagram(t, n, &from, msg);
-		if (t->relay && t->counters.datagrams_received > authentic)
+		if (t->relay && t->next_udp_try && t->counters.datagrams_received > authentic)
 			leave_relay(t);
 		if (r != TRANSPORT_NOTHING)
 			return r;
@@ -814,11 +814,11 @@ bool transport_send_raw(struct transport *t, const void *data, size_t len)
 
 /* ---- Relay (client) ---- */
 
-void transport_use_relay(struct transport *t, struct dgram_path *relay)
+void transport_use_relay(struct transport *t, struct dgram_path *relay, bool try_udp)
 {
 	dgram_path_free(t->relay);
 	t->relay = relay;
-	t->next_udp_try = clock_ms() + SSPSH_UDP_RETRY_MS;
+	t->next_udp_try = try_udp ? clock_ms() + SSPSH_UDP_RETRY_MS : 0;
 }
 
 const struct dgram_path *transport_relay(const struct transport *t)

@@ -162,8 +162,9 @@ bool transport_change_port(struct transport *t);
  * over UDP ends the relay and the client is back on UDP. */
 
 /* From now on datagrams go through relay, which the transport takes (and
- * frees when UDP passes again, or for the next relay). */
-void transport_use_relay(struct transport *t, struct dgram_path *relay);
+ * frees when UDP passes again, or for the next relay). Without try_udp, UDP
+ * is neither offered datagrams nor moved back to (the user asked for ssh). */
+void transport_use_relay(struct transport *t, struct dgram_path *relay, bool try_udp);
 /* The relay in use, NULL on UDP. One that broke (dgram_path_state) loses
  * what is sent until the caller gives a new one. */
 const struct dgram_path *transport_relay(const struct transport *t);

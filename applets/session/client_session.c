@@ -300,6 +300,7 @@ int client_session_run(struct transport *t, const struct client_settings *settin
 		return 1;
 	}
 	window_changed(&c, clock_ms());
+	steer_route(&c, clock_ms());	/* --transport=ssh: the first datagram goes by the relay */
 	client_sync_send_now(c.sync, clock_ms());
 	while (!c.quit && !c.server_ended)
 		turn(&c);

@@ -251,7 +251,7 @@ static bool start(struct relay_link *l, struct transport *t, bool ever_heard, ui
 		failed(l, t, now, "could not start ssh");
 		return false;
 	}
-	transport_use_relay(t, path);
+	transport_use_relay(t, path, l->mode == ROUTE_AUTO);
 	l->relaying = true;
 	log_info("relaying through ssh: %s %s sspsh relay", l->argv[0], l->argv[l->argc - 2]);
 	if (l->mode == ROUTE_AUTO && !ever_heard)

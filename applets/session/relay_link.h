@@ -20,7 +20,7 @@
 enum route_mode {
 	ROUTE_AUTO,	/* UDP, and the relay while UDP gets no answer */
 	ROUTE_UDP,	/* never the relay */
-	ROUTE_SSH,	/* always the relay (UDP is still tried now and then) */
+	ROUTE_SSH,	/* always the relay, from the start */
 };
 
 struct relay_link_settings {

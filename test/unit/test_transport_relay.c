@@ -170,7 +170,7 @@ TEST(blocked_udp_the_session_runs_on_the_relay_and_comes_back)
 	udp_addr_parse("127.0.0.1", udp_local_port(g.fw.fd), &fw_addr);
 	udp_addr_format(&fw_addr, fw_name, sizeof fw_name);
 	EXPECT(!round_trip(&g));	/* the firewall is closed */
-	transport_use_relay(g.client, start_relay(&g));
+	transport_use_relay(g.client, start_relay(&g), true);
 	EXPECT(transport_relay(g.client) != NULL);
 	EXPECT(round_trip(&g));
 	EXPECT(round_trip(&g));
@@ -202,7 +202,7 @@ TEST(a_dead_relay_loses_datagrams_and_a_new_one_carries_on)
 		rig_stop(&g);
 		SKIP("no loopback UDP");
 	}
-	transport_use_relay(g.client, start_relay(&g));
+	transport_use_relay(g.client, start_relay(&g), true);
 	EXPECT(round_trip(&g));
 	kill(g.relay, SIGKILL);
 	waitpid(g.relay, &status, 0);
@@ -212,10 +212,30 @@ TEST(a_dead_relay_loses_datagrams_and_a_new_one_carries_on)
 	EXPECT(transport_relay(g.client) != NULL);
 	EXPECT(dgram_path_state(transport_relay(g.client)) != DGRAM_PATH_OPEN);
 	EXPECT(!round_trip(&g));
-	transport_use_relay(g.client, start_relay(&g));
+	transport_use_relay(g.client, start_relay(&g), true);
 	EXPECT(round_trip(&g));
 	transport_drop_relay(g.client);
 	EXPECT(transport_relay(g.client) == NULL);
+	rig_stop(&g);
+}
+
+TEST(a_relay_without_udp_tries_stays_on_the_relay)
+{
+	struct rig g;
+
+	if (!rig_start(&g)) {
+		rig_stop(&g);
+		SKIP("no loopback UDP");
+	}
+	g.fw.open = true;	/* UDP would pass, but is not to be tried */
+	transport_use_relay(g.client, start_relay(&g), false);
+	for (int i = 0; i < 2 * SSPSH_UDP_RETRY_MS / 250; i++) {
+		EXPECT(round_trip(&g));
+		run_for(&g, 250);
+	}
+	EXPECT(transport_relay(g.client) != NULL);
+	EXPECT_INT(transport_counters(g.client)->udp_tries, 0);
+	EXPECT(!g.fw.have_client);	/* not one datagram went to UDP */
 	rig_stop(&g);
 }
 
@@ -226,5 +246,6 @@ int main(void)
 	memset(key.bytes, 7, sizeof key.bytes);
 	RUN(blocked_udp_the_session_runs_on_the_relay_and_comes_back);
 	RUN(a_dead_relay_loses_datagrams_and_a_new_one_carries_on);
+	RUN(a_relay_without_udp_tries_stays_on_the_relay);
 	return unit_exit_status();
 }
