@@ -140,9 +140,11 @@ build-fuzz/%: test/fuzz/%.c $(LIB_SRC) build-fuzz/gen/unicode_tables.c
 bench: $(BUILD)/sspsh
 	test/bench.sh $(BUILD)/sspsh
 
-# Whole sessions in tmux, beside mosh when it is installed.
+# Whole sessions in tmux, beside mosh when it is installed, and through the
+# relay beside UDP and plain ssh (that part needs root for its sshd).
 bench-e2e: $(BUILD)/sspsh
 	test/bench/session.sh $(BUILD)/sspsh
+	test/bench/relay.sh $(BUILD)/sspsh
 
 # The aarch64 unit programs under qemu-user, then the sessions between this
 # machine's client and an aarch64 server (test/cross/). Without the cross
