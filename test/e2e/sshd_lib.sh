@@ -66,7 +66,8 @@ _sshd_listen() {
 		local waited
 		for waited in $(seq 50); do
 			kill -0 "$SSHD_PID" 2>/dev/null || break
-			if ssh-keyscan -p "$port" -T 1 "$SSHD_ADDR" >/dev/null 2>&1; then
+			if ${SSHD_NETNS:+ip netns exec "$SSHD_NETNS"} ssh-keyscan -p "$port" -T 1 "$SSHD_ADDR" \
+				>/dev/null 2>&1; then
 				SSHD_PORT=$port
 				return 0
 			fi
