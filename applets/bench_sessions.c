@@ -119,18 +119,13 @@ static bool open_client(struct bench_client *c, const struct udp_addr *server, s
 	static char *cat[] = { "cat", NULL };
 	struct session_request req = { .kind = SESSION_NEW, .cols = 80, .rows = 24 };
 	struct session_reply reply;
-	struct transport_keys keys;
 	struct transport *t;
+	bool answered;
 	int fd = udp_bind_ephemeral(server->ss.ss_family);
 
 	if (fd < 0)
 		return false;
-	if (!udp_handshake(fd, server, nc, &req, cat, SSPSH_CONNECT_TIMEOUT_MS, &keys, &reply) || !reply.ok) {
-		close(fd);
-		return false;
-	}
-	t = transport_client_keyed(&keys, fd, server);
-	mbedtls_platform_zeroize(&keys, sizeof keys);
+	t = udp_open_session(fd, server, nc, &req, cat, &reply, &answered);
 	c->sync = t ? client_sync_new(t) : NULL;
 	if (c->sync)
 		client_sync_send_now(c->sync, clock_ms());

@@ -36,7 +36,7 @@ static bool all_chars_in(const char *s, size_t len, const char *allowed)
 	return true;
 }
 
-static bool parse_port(const char *s, size_t len, char out[6])
+static bool parse_port(const char *s, size_t len, uint16_t *out)
 {
 	unsigned long v = 0;
 
@@ -46,8 +46,7 @@ static bool parse_port(const char *s, size_t len, char out[6])
 		v = v * 10 + (unsigned long)(s[i] - '0');
 	if (v == 0 || v > 65535)
 		return false;
-	memcpy(out, s, len);
-	out[len] = '\0';
+	*out = (uint16_t)v;
 	return true;
 }
 
@@ -135,7 +134,7 @@ bool bootstrap_parse_connect(const char *line, size_t len, struct bootstrap_conn
 	p = line + n;
 
 	tok = next_token(&p, end, &tlen);
-	if (!tok || !parse_port(tok, tlen, out->port))
+	if (!tok || !parse_port(tok, tlen, &out->port))
 		goto bad;
 	tok = next_token(&p, end, &tlen);
 	if (!tok || tlen > BOOTSTRAP_KEY_MAX || !all_chars_in(tok, tlen, BASE64_CHARS))

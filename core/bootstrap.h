@@ -30,7 +30,7 @@
 #define BOOTSTRAP_EXE_MAX 200
 
 struct bootstrap_connect {
-	char port[6];
+	uint16_t port;
 	char key[BOOTSTRAP_KEY_MAX + 1];
 	char addr[BOOTSTRAP_ADDR_MAX + 1];	/* "" when the server did not say */
 	/* From name=value fields; 0 or "" when the server did not say (a

@@ -288,14 +288,13 @@ int client_session_run(struct transport *t, const struct client_settings *settin
 	static const int caught[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGCHLD, 0 };
 	const char *exit_notice = "[sspsh is exiting.]";
 	struct client c;
-	enum predict_mode mode;
 
-	if (!local_echo_mode(settings->predict_mode, &mode)) {
+	if (settings->link && !transport_set_link(t, settings->link)) {
 		transport_free(t);
-		return EXIT_USAGE;
+		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	if (!client_init(&c, t, mode, settings->relay) || !signals_catch(caught) || !tty_raw(STDIN_FILENO)) {
+	if (!client_init(&c, t, settings->predict, settings->relay) || !signals_catch(caught) || !tty_raw(STDIN_FILENO)) {
 		client_free(&c);
 		return 1;
 	}

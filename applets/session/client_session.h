@@ -4,10 +4,13 @@
 #define SSPSH_CLIENT_SESSION_H
 
 #include "applets/session/relay_link.h"
+#include "net/link.h"
 #include "net/transport.h"
+#include "term/predict.h"
 
 struct client_settings {
-	const char *predict_mode;	/* "adaptive", "always", "never"; NULL: from the environment */
+	enum predict_mode predict;
+	const struct link_params *link;	/* NULL: no link emulator */
 	/* Shown when the user quits (Ctrl-^ .) a session that lives on (daemon
 	 * mode); NULL: "[sspsh is exiting.]". */
 	const char *detach_notice;

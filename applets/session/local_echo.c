@@ -15,26 +15,6 @@ struct local_echo {
 	uint64_t next_wake;	/* when predict_wait_ms said the display changes */
 };
 
-bool local_echo_mode(const char *arg, enum predict_mode *mode)
-{
-	const char *env = getenv(SSPSH_PREDICT_ENV);
-
-	*mode = PREDICT_ADAPTIVE;
-	if (arg) {
-		if (predict_parse_mode(arg, mode))
-			return true;
-		fprintf(stderr, "sspsh: connect: --predict: unknown mode '%s' "
-			"(adaptive, always or never)\n", arg);
-		return false;
-	}
-	if (env && *env && !predict_parse_mode(env, mode)) {
-		fprintf(stderr, "sspsh: connect: %s: unknown mode '%s' "
-			"(adaptive, always or never)\n", SSPSH_PREDICT_ENV, env);
-		return false;
-	}
-	return true;
-}
-
 struct local_echo *local_echo_new(enum predict_mode mode)
 {
 	struct local_echo *e = calloc(1, sizeof *e);

@@ -18,11 +18,6 @@
 #include "term/fb.h"
 #include "term/predict.h"
 
-/* The mode from --predict=MODE's MODE (NULL if not given), else from
- * $SSPSH_PREDICTION_DISPLAY, else adaptive. False, with a one-line error
- * printed, for an unknown mode. */
-bool local_echo_mode(const char *arg, enum predict_mode *mode);
-
 struct local_echo;
 
 /* NULL on out of memory; with libtermkey unusable, a local_echo that

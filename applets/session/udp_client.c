@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <mbedtls/platform_util.h>
 
@@ -114,6 +115,26 @@ out:
 	buf_free(&request);
 	buf_free(&out);
 	return ok;
+}
+
+struct transport *udp_open_session(int fd, const struct udp_addr *server, struct noise_client *nc,
+				   const struct session_request *req, char *const *argv,
+				   struct session_reply *reply, bool *answered)
+{
+	struct transport_keys keys;
+	struct transport *t;
+
+	*answered = udp_handshake(fd, server, nc, req, argv, SSPSH_CONNECT_TIMEOUT_MS, &keys, reply);
+	if (!*answered || !reply->ok) {
+		if (*answered)
+			log_error("the server refused: %s", reply->error);
+		mbedtls_platform_zeroize(&keys, sizeof keys);
+		close(fd);
+		return NULL;
+	}
+	t = transport_client_keyed(&keys, fd, server);
+	mbedtls_platform_zeroize(&keys, sizeof keys);
+	return t;
 }
 
 /* ---- Rekeying ---- */

@@ -27,6 +27,14 @@ bool udp_handshake(int fd, const struct udp_addr *server, struct noise_client *n
 		   const struct session_request *req, char *const *argv, int timeout_ms,
 		   struct transport_keys *keys, struct session_reply *reply);
 
+/* A session opened: the handshake for req (argv: the command of a new
+ * session), then the session's transport on fd. Takes fd (closed unless the
+ * transport has it). NULL, logged, on silence or a refusal; *answered says
+ * whether the server answered at all (which proves it holds its key). */
+struct transport *udp_open_session(int fd, const struct udp_addr *server, struct noise_client *nc,
+				   const struct session_request *req, char *const *argv,
+				   struct session_reply *reply, bool *answered);
+
 /* Fresh keys for session `id` every SSPSH_REKEY_AFTER_MS or
  * SSPSH_REKEY_AFTER_DATAGRAMS, through t's control hooks. */
 struct rekeyer {

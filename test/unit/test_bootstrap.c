@@ -25,11 +25,11 @@ TEST(parse_connect_with_and_without_address)
 	const char *l3 = "SSPSH CONNECT 61000 " KEY " fe80::1%eth0 extra";
 
 	EXPECT(bootstrap_parse_connect(l1, strlen(l1), &c));
-	EXPECT_STR(c.port, "60001");
+	EXPECT_INT(c.port, 60001);
 	EXPECT_STR(c.key, KEY);
 	EXPECT_STR(c.addr, "127.0.0.1");
 	EXPECT(bootstrap_parse_connect(l2, strlen(l2), &c));
-	EXPECT_STR(c.port, "60999");
+	EXPECT_INT(c.port, 60999);
 	EXPECT_STR(c.addr, "");
 	EXPECT(bootstrap_parse_connect(l3, strlen(l3), &c));
 	EXPECT_STR(c.addr, "fe80::1%eth0");
@@ -63,7 +63,7 @@ TEST(format_connect_round_trips)
 	bootstrap_format_connect(&line, 60123, KEY, "::1", "~/.local/bin/sspsh");
 	EXPECT(line.len > 0 && line.data[line.len - 1] == '\n');
 	EXPECT(bootstrap_parse_connect((const char *)line.data, line.len - 1, &c));
-	EXPECT_STR(c.port, "60123");
+	EXPECT_INT(c.port, 60123);
 	EXPECT_STR(c.key, KEY);
 	EXPECT_STR(c.addr, "::1");
 	EXPECT_INT(c.protocol, SSPSH_PROTOCOL_VERSION);
@@ -110,7 +110,7 @@ TEST(scan_passes_other_output_through_and_keeps_the_key_out)
 	EXPECT(!s.have_connect);
 	feed_str(&s, "\nbye\r\npartial", &out);
 	EXPECT(s.have_connect);
-	EXPECT_STR(s.connect.port, "60003");
+	EXPECT_INT(s.connect.port, 60003);
 	EXPECT_STR(s.connect.key, KEY);
 	EXPECT_STR(s.connect.addr, "::1");
 	EXPECT_STR(text_of(&out), "Welcome\r\nbye\r\npartial");

@@ -1,6 +1,6 @@
 /* `sspsh connect --local`: a server on loopback, started by the client. */
-#ifndef SSPSH_CONNECT_LOCAL_H
-#define SSPSH_CONNECT_LOCAL_H
+#ifndef SSPSH_LOCAL_SERVER_H
+#define SSPSH_LOCAL_SERVER_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,10 +16,9 @@ struct local_server {
 
 /* Starts `<this executable> server -i 127.0.0.1 --foreground [-- command]`
  * and reads its CONNECT line from a pipe. false (logged) on failure. */
-bool local_server_start(char **command, struct local_server *out);
-/* Parses "SSPSH CONNECT <port> <key>[ <address>]"; false if malformed. */
-bool connect_line_parse(const char *line, uint16_t *port, struct transport_key *key);
-/* Asks the server to stop (SIGTERM) and waits for it. */
+bool local_server_start(char *const *command, struct local_server *out);
+/* Asks the server to stop (SIGTERM) and waits for it, SIGKILL after
+ * SSPSH_CHILD_STOP_MS. */
 void local_server_stop(struct local_server *s);
 
 #endif

@@ -6,12 +6,9 @@
  * in a private directory), so the copy of this executable and the second
  * start reuse it: one login, one password prompt. The copy runs without a
  * pty (-T), so the bytes pass untouched. */
-#include "applets/connect_ssh.h"
-
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,40 +21,26 @@
 #include <mbedtls/platform_util.h>
 #include <netdb.h>
 
-#include "applets/applets.h"
-#include "applets/session/local_echo.h"
 #include "applets/session/client_session.h"
+#include "applets/session/connect.h"
 #include "applets/session/ssh_spawn.h"
 #include "core/bootstrap.h"
+#include "core/exit_status.h"
 #include "core/log.h"
 #include "core/options.h"
 #include "core/remote_cmd.h"
 #include "core/shell_words.h"
-#include "net/link.h"
 #include "net/transport.h"
 
 #define MAX_LOCALE_VARS 24
 
-struct opts {
-	const char *ssh;
-	const char *server;
-	const char *port;
-	const char *remote_ip;	/* NULL or "remote": from the CONNECT line */
-	const char *predict;	/* a mode name, checked */
-	const char *link;	/* --link SPEC, parsed into link_params */
-	struct link_params link_params;
-	int family;		/* AF_UNSPEC, AF_INET or AF_INET6 */
-	bool install;
-	enum route_mode route;	/* --transport */
-	const char *dest;	/* [user@]host as given to ssh */
-	const char *const *command;
-	const char *locale[MAX_LOCALE_VARS + 1];
-};
-
 /* Everything needed to run ssh again: its words and the master socket. */
 struct ssh_ctx {
-	const struct opts *o;
+	const struct connect_settings *s;
+	const struct ssh_settings *o;
 	struct shell_words words;
+	const char *locale[MAX_LOCALE_VARS + 1];	/* LANG and LC_*, for the server */
+	char port_range[16];	/* -p as the remote server takes it; "" for its default */
 	char control_dir[64];	/* "" unless --install */
 	char control_path[96];	/* "ControlPath=DIR/master" */
 	char control_persist[40];	/* "ControlPersist=SECONDS" */
@@ -65,148 +48,28 @@ struct ssh_ctx {
 	char config_host[256];	/* --remote-ip=local: HostName from ssh -G */
 };
 
-/* ---- options ---- */
-
-enum { OPT_SSH = 256, OPT_SERVER, OPT_INSTALL, OPT_REMOTE_IP, OPT_PREDICT, OPT_LINK, OPT_TRANSPORT };
-
-static const struct option long_options[] = {
-	{ "ssh",       required_argument, NULL, OPT_SSH },
-	{ "server",    required_argument, NULL, OPT_SERVER },
-	{ "install",   no_argument,       NULL, OPT_INSTALL },
-	{ "remote-ip", required_argument, NULL, OPT_REMOTE_IP },
-	{ "predict",   required_argument, NULL, OPT_PREDICT },
-	{ "link",      required_argument, NULL, OPT_LINK },
-	{ "transport", required_argument, NULL, OPT_TRANSPORT },
-	{ NULL, 0, NULL, 0 },
-};
-
-static bool is_port_number(const char *s, size_t len)
-{
-	unsigned long v = 0;
-
-	if (len == 0 || len > 5)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (unsigned long)(s[i] - '0');
-	}
-	return v >= 1 && v <= 65535;
-}
-
-/* PORT or LOW:HIGH. */
-static bool valid_port_spec(const char *s)
-{
-	const char *colon = strchr(s, ':');
-
-	if (!colon)
-		return is_port_number(s, strlen(s));
-	return is_port_number(s, (size_t)(colon - s)) &&
-	       is_port_number(colon + 1, strlen(colon + 1)) &&
-	       atoi(s) <= atoi(colon + 1);
-}
-
-static bool is_numeric_address(const char *s)
-{
-	unsigned char a[16];
-
-	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
-}
-
-static bool check_options(struct opts *o)
-{
-	char err[200];
-
-	if (o->link && !link_parse(o->link, &o->link_params, err, sizeof err)) {
-		log_error("connect: --link: %s", err);
-		return false;
-	}
-	if (o->port && !valid_port_spec(o->port)) {
-		log_error("connect: -p wants PORT or LOW:HIGH (1-65535), not '%s'", o->port);
-		return false;
-	}
-	if (o->remote_ip && strcmp(o->remote_ip, "remote") != 0 &&
-	    strcmp(o->remote_ip, "local") != 0 && !is_numeric_address(o->remote_ip)) {
-		log_error("connect: --remote-ip wants remote, local or a numeric address, not '%s'",
-			  o->remote_ip);
-		return false;
-	}
-	if (!o->dest || !o->dest[0] || o->dest[0] == '-') {
-		log_error("connect: which host? (sspsh connect --help)");
-		return false;
-	}
-	return true;
-}
-
 /* The client's locale travels to the session's programs, as with mosh. */
-static void collect_locale(struct opts *o)
+static void collect_locale(struct ssh_ctx *ctx)
 {
 	extern char **environ;
 	int n = 0;
 
 	for (char **e = environ; *e && n < MAX_LOCALE_VARS; e++)
 		if (strncmp(*e, "LANG=", 5) == 0 || strncmp(*e, "LC_", 3) == 0)
-			o->locale[n++] = *e;
-	o->locale[n] = NULL;
+			ctx->locale[n++] = *e;
+	ctx->locale[n] = NULL;
 }
 
-static bool parse_route(const char *text, enum route_mode *mode)
+static void format_port_range(struct ssh_ctx *ctx)
 {
-	if (strcmp(text, "auto") == 0)
-		*mode = ROUTE_AUTO;
-	else if (strcmp(text, "udp") == 0)
-		*mode = ROUTE_UDP;
-	else if (strcmp(text, "ssh") == 0)
-		*mode = ROUTE_SSH;
+	const struct ssh_settings *o = ctx->o;
+
+	if (!o->port_low)
+		ctx->port_range[0] = '\0';
+	else if (o->port_low == o->port_high)
+		snprintf(ctx->port_range, sizeof ctx->port_range, "%u", o->port_low);
 	else
-		return false;
-	return true;
-}
-
-static bool parse_options(int argc, char **argv, struct opts *o)
-{
-	enum predict_mode mode;
-	int c;
-
-	memset(o, 0, sizeof *o);
-	o->ssh = "ssh";
-	o->family = AF_UNSPEC;
-	opterr = 0;
-	optind = 0;	/* glibc: full reset, and "+" stops at the host */
-	while ((c = getopt_long(argc, argv, "+46p:v", long_options, NULL)) != -1) {
-		switch (c) {
-		case '4': o->family = AF_INET; break;
-		case '6': o->family = AF_INET6; break;
-		case 'p': o->port = optarg; break;
-		case 'v': log_set_level(LOG_DEBUG); break;
-		case OPT_SSH: o->ssh = optarg; break;
-		case OPT_SERVER: o->server = optarg; break;
-		case OPT_INSTALL: o->install = true; break;
-		case OPT_REMOTE_IP: o->remote_ip = optarg; break;
-		case OPT_PREDICT: o->predict = optarg; break;
-		case OPT_LINK: o->link = optarg; break;
-		case OPT_TRANSPORT:
-			if (!parse_route(optarg, &o->route)) {
-				log_error("connect: --transport wants auto, udp or ssh, not '%s'", optarg);
-				return false;
-			}
-			break;
-		default:
-			log_error("connect: bad option or missing value: %s (sspsh connect --help)",
-				  argv[optind - 1]);
-			return false;
-		}
-	}
-	if (optind < argc)
-		o->dest = argv[optind++];
-	if (optind < argc && strcmp(argv[optind], "--") == 0)
-		optind++;
-	o->command = (const char *const *)&argv[optind];
-	collect_locale(o);
-	if (!local_echo_mode(o->predict, &mode))	/* --predict, else the environment */
-		return false;
-	o->predict = predict_mode_name(mode);
-	return check_options(o);
+		snprintf(ctx->port_range, sizeof ctx->port_range, "%u:%u", o->port_low, o->port_high);
 }
 
 /* ---- running ssh ---- */
@@ -283,13 +146,24 @@ static void add_common_options(struct argv_list *a, const struct ssh_ctx *ctx, b
 	}
 }
 
+/* TTY_FLAG, the shared options, -- DEST REMOTE: how every remote run ends. */
+static void add_remote_command(struct argv_list *a, const struct ssh_ctx *ctx, const char *tty_flag,
+			       bool master, const struct buf *remote)
+{
+	argv_add(a, tty_flag);
+	add_common_options(a, ctx, master);
+	argv_add(a, "--");
+	argv_add(a, ctx->o->dest);
+	argv_add(a, (const char *)remote->data);
+}
+
 /* ssh -tt ... HOST 'sh -c ...start the server...'; returns ssh's status. */
 static int run_start(const struct ssh_ctx *ctx, enum remote_server_where where,
 		     struct bootstrap_scan *scan)
 {
 	struct remote_server_args args = {
-		.server = ctx->o->server, .port = ctx->o->port,
-		.env = ctx->o->locale, .command = ctx->o->command,
+		.server = ctx->o->server, .port = ctx->port_range[0] ? ctx->port_range : NULL,
+		.env = ctx->locale, .command = (const char *const *)ctx->s->command,
 	};
 	struct argv_list a;
 	struct buf remote;
@@ -300,11 +174,7 @@ static int run_start(const struct ssh_ctx *ctx, enum remote_server_where where,
 	buf_init(&remote);
 	remote_cmd_start_server(&remote, &args, where);
 	buf_put_u8(&remote, '\0');
-	argv_add(&a, "-tt");
-	add_common_options(&a, ctx, true);
-	argv_add(&a, "--");
-	argv_add(&a, ctx->o->dest);
-	argv_add(&a, (const char *)remote.data);
+	add_remote_command(&a, ctx, "-tt", true, &remote);
 	argv_log(&a);
 	bootstrap_scan_init(scan);
 	status = remote.oom ? SSH_SPAWN_FAILED : ssh_spawn_scan((char *const *)a.v, scan);
@@ -411,11 +281,7 @@ static int install_self(const struct ssh_ctx *ctx, const char *remote_platform)
 	buf_init(&remote);
 	remote_cmd_install(&remote, (size_t)st.st_size);
 	buf_put_u8(&remote, '\0');
-	argv_add(&a, "-T");
-	add_common_options(&a, ctx, false);
-	argv_add(&a, "--");
-	argv_add(&a, ctx->o->dest);
-	argv_add(&a, (const char *)remote.data);
+	add_remote_command(&a, ctx, "-T", false, &remote);
 	log_warn("installing sspsh (%lld bytes) on %s as ~/" REMOTE_INSTALL_DIR "/sspsh",
 		 (long long)st.st_size, ctx->o->dest);
 	argv_log(&a);
@@ -511,12 +377,10 @@ static const char *configured_host(struct ssh_ctx *ctx)
 /* Where to send datagrams: see --remote-ip. */
 static const char *server_address(struct ssh_ctx *ctx, const struct bootstrap_connect *c)
 {
-	const struct opts *o = ctx->o;
-
-	if (o->remote_ip && strcmp(o->remote_ip, "local") == 0)
+	if (ctx->o->remote_ip == REMOTE_IP_LOCAL)
 		return configured_host(ctx);
-	if (o->remote_ip && strcmp(o->remote_ip, "remote") != 0)
-		return o->remote_ip;
+	if (ctx->o->remote_ip == REMOTE_IP_GIVEN)
+		return ctx->o->remote_addr;
 	if (c->addr[0] && !strchr(c->addr, '%'))
 		return c->addr;
 	log_debug("the server did not say which address ssh reached; resolving the host here");
@@ -547,22 +411,21 @@ static bool numeric_address(const char *host, int family, char *out, size_t cap)
 /* The UDP session, in this process: the key goes from ssh's output to the
  * transport in memory only; key_text is wiped once parsed. Where UDP cannot
  * pass, the relay reaches the server's port through the same ssh. */
-static int open_session(const struct ssh_ctx *ctx, const char *host, const char *port, char *key_text)
+static int open_session(const struct ssh_ctx *ctx, const char *host, uint16_t port, char *key_text)
 {
-	const struct opts *o = ctx->o;
 	char target[32];
 	struct relay_link_settings relay = {
-		.ssh = ctx->words.argv, .destination = o->dest, .server = o->server,
-		.target = target, .mode = o->route,
+		.ssh = ctx->words.argv, .destination = ctx->o->dest, .server = ctx->o->server,
+		.target = target, .mode = ctx->o->route,
 	};
-	struct client_settings settings = { .predict_mode = o->predict, .relay = &relay };
+	struct client_settings settings = connect_client_settings(ctx->s);
 	struct transport_key key;
 	struct transport *t;
 	char numeric[NI_MAXHOST];
 	const char *why;
 	bool ok;
 
-	if (!numeric_address(host, o->family, numeric, sizeof numeric))
+	if (!numeric_address(host, ctx->o->family, numeric, sizeof numeric))
 		return 1;
 	ok = transport_key_parse(&key, key_text, &why);
 	mbedtls_platform_zeroize(key_text, strlen(key_text));
@@ -570,14 +433,13 @@ static int open_session(const struct ssh_ctx *ctx, const char *host, const char 
 		log_error("connect: the server's key: %s", why);
 		return 1;
 	}
-	log_debug("connecting to %s port %s", numeric, port);
-	snprintf(target, sizeof target, "127.0.0.1:%s", port);
-	t = transport_client(&key, numeric, (uint16_t)atoi(port));
+	log_debug("connecting to %s port %u", numeric, port);
+	snprintf(target, sizeof target, "127.0.0.1:%u", port);
+	settings.relay = &relay;
+	t = transport_client(&key, numeric, port);
 	transport_key_zero(&key);
-	if (!t || (o->link && !transport_set_link(t, &o->link_params))) {
-		transport_free(t);
+	if (!t)
 		return 1;
-	}
 	return client_session_run(t, &settings);
 }
 
@@ -596,30 +458,20 @@ static int start_server(struct ssh_ctx *ctx, struct bootstrap_scan *scan)
 	return run_start(ctx, REMOTE_SERVER_INSTALLED, scan);
 }
 
-bool connect_ssh_wanted(int argc, char **argv)
+int connect_over_ssh(const struct connect_settings *s)
 {
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "--direct") == 0 || strcmp(argv[i], "--local") == 0)
-			return false;
-	return true;
-}
-
-int connect_ssh_main(int argc, char **argv)
-{
-	struct ssh_ctx ctx = { 0 };
+	struct ssh_ctx ctx = { .s = s, .o = &s->ssh };
 	struct bootstrap_scan scan;
-	struct opts o;
 	const char *error = NULL;
 	int status;
 
-	if (!parse_options(argc, argv, &o))
-		return EXIT_USAGE;
-	ctx.o = &o;
-	if (!shell_words_split(o.ssh, &ctx.words, &error) || ctx.words.argc == 0) {
+	if (!shell_words_split(s->ssh.ssh_command, &ctx.words, &error) || ctx.words.argc == 0) {
 		log_error("connect: --ssh: %s", error ? error : "no command given");
 		return EXIT_USAGE;
 	}
-	if (o.install && !make_control_dir(&ctx)) {
+	collect_locale(&ctx);
+	format_port_range(&ctx);
+	if (s->ssh.install && !make_control_dir(&ctx)) {
 		shell_words_free(&ctx.words);
 		return 1;
 	}

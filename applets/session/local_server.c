@@ -1,4 +1,4 @@
-#include "applets/connect_local.h"
+#include "applets/session/local_server.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,25 +12,26 @@
 
 #include <mbedtls/platform_util.h>
 
+#include "core/bootstrap.h"
 #include "core/clock.h"
 #include "core/log.h"
 
-/* How long the server may take to print its CONNECT line. */
+/* How long the server may take to print its CONNECT line, and to exit
+ * after SIGTERM before it is killed. */
 #define LOCAL_SERVER_START_MS 10000
+#define LOCAL_SERVER_STOP_MS 3000
 
-bool connect_line_parse(const char *line, uint16_t *port, struct transport_key *key)
+/* "SSPSH CONNECT <port> <key>[ <address>]" (core/bootstrap.h). */
+static bool connect_line_parse(const char *line, uint16_t *port, struct transport_key *key)
 {
-	char key_text[TRANSPORT_KEY_TEXT_LEN + 8];
-	unsigned p;
-	int used = 0;
+	struct bootstrap_connect connect;
 	const char *why;
-	bool ok;
+	bool ok = bootstrap_parse_connect(line, strlen(line), &connect) &&
+		  transport_key_parse(key, connect.key, &why);
 
-	ok = sscanf(line, "SSPSH CONNECT %5u %48s%n", &p, key_text, &used) == 2 && p > 0 && p <= 65535 &&
-	     transport_key_parse(key, key_text, &why);
-	mbedtls_platform_zeroize(key_text, sizeof key_text);
 	if (ok)
-		*port = (uint16_t)p;
+		*port = connect.port;
+	mbedtls_platform_zeroize(&connect, sizeof connect);
 	return ok;
 }
 
@@ -47,7 +48,7 @@ static const char *self_path(void)
 	return path;
 }
 
-static void exec_server(int out_fd, char **command)
+static void exec_server(int out_fd, char *const *command)
 {
 	char *argv[64] = { "sspsh", "server", "-i", "127.0.0.1", "--foreground" };
 	int argc = 5, null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -93,7 +94,7 @@ static bool read_line(int fd, char *line, size_t cap)
 	return true;
 }
 
-bool local_server_start(char **command, struct local_server *out)
+bool local_server_start(char *const *command, struct local_server *out)
 {
 	char line[256];
 	int fds[2];
@@ -127,10 +128,20 @@ bool local_server_start(char **command, struct local_server *out)
 
 void local_server_stop(struct local_server *s)
 {
+	uint64_t deadline = clock_ms() + LOCAL_SERVER_STOP_MS;
+
 	if (s->pid <= 0)
 		return;
 	kill(s->pid, SIGTERM);
-	waitpid(s->pid, NULL, 0);
+	while (waitpid(s->pid, NULL, WNOHANG) == 0) {
+		if (clock_ms() >= deadline) {
+			log_warn("the local server did not exit; killing it");
+			kill(s->pid, SIGKILL);
+			waitpid(s->pid, NULL, 0);
+			break;
+		}
+		poll(NULL, 0, 10);
+	}
 	s->pid = 0;
 	transport_key_zero(&s->key);
 }

@@ -1,7 +1,7 @@
 /* `sspsh connect --udp [USER@]HOST[:PORT]`: an SSH-free session with the
- * daemon of `sspsh server --listen`. Usage text: CONNECT_UDP_USAGE. */
-#include "applets/connect_udp.h"
-
+ * daemon of `sspsh server --listen`: our key, the server's key checked
+ * against --server-key and known_hosts, the handshake, then a new session,
+ * an attached one, or the list of them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,132 +9,18 @@
 
 #include <mbedtls/platform_util.h>
 
-#include "applets/applets.h"
-#include "applets/cli.h"
-#include "applets/session/local_echo.h"
 #include "applets/session/client_session.h"
+#include "applets/session/connect.h"
 #include "applets/session/udp_client.h"
+#include "core/exit_status.h"
 #include "core/keyfile.h"
 #include "core/log.h"
 #include "core/options.h"
 #include "core/tty.h"
 
-struct udp_options {
-	char host[256];
-	char port[8];
-	const char *identity;		/* -i FILE */
-	const char *server_key;		/* --server-key KEY */
-	bool list;
-	bool attach;
-	uint64_t attach_id;		/* 0: the most recently detached */
-	const char *predict;
-	char **command;
-};
-
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
-/* "[USER@]HOST[:PORT]", HOST an IPv6 address in brackets if it has a port. */
-static bool parse_target(const char *text, struct udp_options *o)
-{
-	const char *at = strchr(text, '@'), *host = at ? at + 1 : text, *port = NULL;
-	size_t host_len;
-
-	if (host[0] == '[') {
-		const char *close = strchr(host, ']');
-		if (!close || (close[1] && close[1] != ':'))
-			return false;
-		host++;
-		host_len = (size_t)(close - host);
-		port = close[1] ? close + 2 : NULL;
-	} else {
-		const char *colon = strchr(host, ':');
-		bool one_colon = colon && !strchr(colon + 1, ':');
-		host_len = one_colon ? (size_t)(colon - host) : strlen(host);
-		port = one_colon ? colon + 1 : NULL;
-	}
-	if (host_len == 0 || host_len >= sizeof o->host)
-		return false;
-	memcpy(o->host, host, host_len);
-	o->host[host_len] = '\0';
-	if (!port) {
-		snprintf(o->port, sizeof o->port, "%u", SSPSH_DAEMON_PORT);
-		return true;
-	}
-	if (!all_digits(port) || strlen(port) >= sizeof o->port || atol(port) < 1 || atol(port) > 65535)
-		return false;
-	snprintf(o->port, sizeof o->port, "%s", port);
-	return true;
-}
-
-static int parse_option(int argc, char **argv, int *i, struct udp_options *o)
-{
-	const char *arg = argv[*i], *value = *i + 1 < argc ? argv[*i + 1] : NULL;
-
-	if (strcmp(arg, "--list") == 0) {
-		o->list = true;
-	} else if (strcmp(arg, "--attach") == 0) {
-		o->attach = true;
-		if (value && all_digits(value)) {
-			o->attach_id = strtoull(value, NULL, 10);
-			++*i;
-		}
-	} else if (strncmp(arg, "--predict=", 10) == 0) {
-		o->predict = arg + 10;
-		if (strcmp(o->predict, "adaptive") && strcmp(o->predict, "always") && strcmp(o->predict, "never"))
-			return cli_usage_error("connect", "bad --predict '%s' (adaptive, always or never)", o->predict);
-	} else if (strcmp(arg, "--udp") == 0 || strcmp(arg, "-i") == 0 || strcmp(arg, "--server-key") == 0) {
-		if (!value)
-			return cli_usage_error("connect", "option '%s' needs a value", arg);
-		++*i;
-		if (strcmp(arg, "-i") == 0)
-			o->identity = value;
-		else if (strcmp(arg, "--server-key") == 0)
-			o->server_key = value;
-		else if (!parse_target(value, o))
-			return cli_usage_error("connect", "bad --udp '%s' ([USER@]HOST[:PORT])", value);
-	} else {
-		return cli_usage_error("connect", "'%s' does not go with --udp", arg);
-	}
-	return 0;
-}
-
-static int parse_options(int argc, char **argv, struct udp_options *o)
-{
-	enum predict_mode mode;
-
-	memset(o, 0, sizeof *o);
-	for (int i = 1; i < argc; i++) {
-		int rc;
-
-		if (strcmp(argv[i], "--") == 0) {
-			if (i + 1 < argc)
-				o->command = &argv[i + 1];
-			break;
-		}
-		if ((rc = parse_option(argc, argv, &i, o)) != 0)
-			return rc;
-	}
-	if (!o->host[0])
-		return cli_usage_error("connect", "%s", "--udp needs [USER@]HOST[:PORT]");
-	if (o->list + o->attach + (o->command != NULL) > 1)
-		return cli_usage_error("connect", "%s", "give at most one of --list, --attach and a COMMAND");
-	if (!local_echo_mode(o->predict, &mode))	/* --predict, else the environment */
-		return EXIT_USAGE;
-	o->predict = predict_mode_name(mode);
-	return 0;
-}
-
 /* ---- Keys ---- */
 
-static bool load_identity(const struct udp_options *o, uint8_t priv[KEY_LEN])
+static bool load_identity(const struct udp_settings *o, uint8_t priv[KEY_LEN])
 {
 	char path[1024];
 
@@ -151,12 +37,12 @@ static bool load_identity(const struct udp_options *o, uint8_t priv[KEY_LEN])
 }
 
 /* "host", or "[host]:port" off the default port, as ssh writes them. */
-static void known_host_name(const struct udp_options *o, char *out, size_t cap)
+static void known_host_name(const struct udp_settings *o, char *out, size_t cap)
 {
-	if (atol(o->port) == SSPSH_DAEMON_PORT)
+	if (o->port == SSPSH_DAEMON_PORT)
 		snprintf(out, cap, "%s", o->host);
 	else
-		snprintf(out, cap, "[%s]:%s", o->host, o->port);
+		snprintf(out, cap, "[%s]:%u", o->host, o->port);
 }
 
 static bool parse_key_text(const char *text, uint8_t key[KEY_LEN])
@@ -180,7 +66,7 @@ static bool parse_key_text(const char *text, uint8_t key[KEY_LEN])
 
 /* The key the server showed, checked against --server-key and known_hosts
  * before any handshake; an unknown host is pinned after the handshake. */
-static bool check_server_key(const struct udp_options *o, const char *known_hosts, const char *name,
+static bool check_server_key(const struct udp_settings *o, const char *known_hosts, const char *name,
 			     const uint8_t key[KEY_LEN])
 {
 	struct known_host_result known;
@@ -279,35 +165,26 @@ static int list_sessions(int fd, const struct udp_addr *server, struct noise_cli
 }
 
 /* Takes fd. */
-static int run_session(const struct udp_options *o, int fd, const struct udp_addr *server,
+static int run_session(const struct connect_settings *s, int fd, const struct udp_addr *server,
 		       struct noise_client *nc, struct pin *pin)
 {
+	const struct udp_settings *o = &s->udp;
 	struct session_request req = { .kind = o->attach ? SESSION_ATTACH : SESSION_NEW, .id = o->attach_id };
-	struct client_settings settings = { .predict_mode = o->predict };
+	struct client_settings settings = connect_client_settings(s);
 	struct session_reply reply;
-	struct transport_keys keys;
 	struct rekeyer rekeyer;
 	struct transport *t;
+	bool answered;
 	char hint[640];
 	int rc;
 
 	window_size(&req.cols, &req.rows);
-	if (!udp_handshake(fd, server, nc, &req, o->command, SSPSH_CONNECT_TIMEOUT_MS, &keys, &reply)) {
-		close(fd);
-		return 1;
-	}
-	pin_once(pin);
-	if (!reply.ok) {
-		mbedtls_platform_zeroize(&keys, sizeof keys);
-		log_error("the server refused: %s", reply.error);
-		close(fd);
-		return 1;
-	}
-	t = transport_client_keyed(&keys, fd, server);
-	mbedtls_platform_zeroize(&keys, sizeof keys);
+	t = udp_open_session(fd, server, nc, &req, s->command, &reply, &answered);
+	if (answered)
+		pin_once(pin);
 	if (!t)
 		return 1;
-	snprintf(hint, sizeof hint, "[sspsh: detached from session %llu; `sspsh connect --udp %s:%s --attach %llu` resumes it.]",
+	snprintf(hint, sizeof hint, "[sspsh: detached from session %llu; `sspsh connect --udp %s:%u --attach %llu` resumes it.]",
 		 (unsigned long long)reply.id, o->host, o->port, (unsigned long long)reply.id);
 	settings.detach_notice = hint;
 	rekeyer_start(&rekeyer, nc, t, reply.id);
@@ -318,9 +195,10 @@ static int run_session(const struct udp_options *o, int fd, const struct udp_add
 
 /* ---- Main ---- */
 
-static int connect_to(const struct udp_options *o, int fd, const struct udp_addr *server,
+static int connect_to(const struct connect_settings *s, int fd, const struct udp_addr *server,
 		      const uint8_t priv[KEY_LEN])
 {
+	const struct udp_settings *o = &s->udp;
 	char known_hosts[1024], name[300];
 	uint8_t server_key[KEY_LEN], our_key[KEY_LEN];
 	struct pin pin = { known_hosts, name, server_key, false };
@@ -334,7 +212,7 @@ static int connect_to(const struct udp_options *o, int fd, const struct udp_addr
 		return 1;
 	}
 	if (!udp_fetch_server_key(fd, server, our_key, server_key, SSPSH_CONNECT_TIMEOUT_MS)) {
-		log_error("no answer from %s:%s (is `sspsh server --listen` running there, "
+		log_error("no answer from %s:%u (is `sspsh server --listen` running there, "
 			  "with our key in its authorized_keys?)", o->host, o->port);
 		close(fd);
 		return 1;
@@ -347,28 +225,27 @@ static int connect_to(const struct udp_options *o, int fd, const struct udp_addr
 		rc = list_sessions(fd, server, &nc, &pin);
 		close(fd);
 	} else {
-		rc = run_session(o, fd, server, &nc, &pin);
+		rc = run_session(s, fd, server, &nc, &pin);
 	}
 	noise_client_wipe(&nc);
 	return rc;
 }
 
-int connect_udp_main(int argc, char **argv)
+int connect_udp(const struct connect_settings *s)
 {
-	struct udp_options o;
 	struct udp_addr server;
 	uint8_t priv[KEY_LEN];
-	int rc = parse_options(argc, argv, &o), fd;
+	char port[8];
+	int rc, fd;
 
-	if (rc)
-		return rc;
-	if (!load_identity(&o, priv))
+	if (!load_identity(&s->udp, priv))
 		return 1;
-	if (!udp_addr_resolve(o.host, o.port, &server) || (fd = udp_bind_ephemeral(server.ss.ss_family)) < 0) {
+	snprintf(port, sizeof port, "%u", s->udp.port);
+	if (!udp_addr_resolve(s->udp.host, port, &server) || (fd = udp_bind_ephemeral(server.ss.ss_family)) < 0) {
 		mbedtls_platform_zeroize(priv, sizeof priv);
 		return 1;
 	}
-	rc = connect_to(&o, fd, &server, priv);
+	rc = connect_to(s, fd, &server, priv);
 	mbedtls_platform_zeroize(priv, sizeof priv);
 	return rc;
 }
