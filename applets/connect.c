@@ -10,7 +10,6 @@
 #include "applets/applets.h"
 #include "applets/cli.h"
 #include "applets/session/connect.h"
-#include "core/log.h"
 #include "core/options.h"
 
 const char connect_usage[] =
@@ -182,7 +181,7 @@ static int take_option(struct parse *p, int code, int argc, char **argv)
 	case '4': s->ssh.family = AF_INET; break;
 	case '6': s->ssh.family = AF_INET6; break;
 	case 'p': p->port_range = optarg; break;
-	case 'v': log_set_level(LOG_DEBUG); break;
+	case 'v': s->verbose = true; break;
 	case 'i': s->udp.identity = optarg; break;
 	case OPT_LOCAL: p->mode_flags |= LOCAL; break;
 	case OPT_DIRECT: p->mode_flags |= DIRECT; break;

@@ -71,6 +71,8 @@ int connect_local(const struct connect_settings *s)
 
 int connect_run(const struct connect_settings *s)
 {
+	if (s->verbose)
+		log_set_level(LOG_DEBUG);
 	switch (s->mode) {
 	case CONNECT_OVER_SSH:
 		return connect_over_ssh(s);

@@ -50,6 +50,7 @@ struct udp_settings {
 struct connect_settings {
 	enum connect_mode mode;
 	enum predict_mode predict;
+	bool verbose;			/* -v: say what is going on */
 	bool have_link;
 	struct link_params link;	/* --link, when have_link */
 	char *const *command;		/* after --; NULL: the login shell */
