@@ -22,9 +22,12 @@ int cli_usage_error(const char *applet, const char *fmt, ...)
 bool cli_parse_port(const char *text, unsigned *port)
 {
 	char *end;
-	unsigned long v = strtoul(text, &end, 10);
+	unsigned long v;
 
-	if (!*text || *end || v < 1 || v > 65535)
+	if (*text < '0' || *text > '9')	/* strtoul would take " +80" and "-1" */
+		return false;
+	v = strtoul(text, &end, 10);
+	if (*end || v < 1 || v > 65535)
 		return false;
 	*port = (unsigned)v;
 	return true;
