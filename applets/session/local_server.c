@@ -7,19 +7,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <mbedtls/platform_util.h>
 
 #include "core/bootstrap.h"
 #include "core/clock.h"
+#include "core/dying.h"
 #include "core/log.h"
+#include "core/signals.h"
 
-/* How long the server may take to print its CONNECT line, and to exit
- * after SIGTERM before it is killed. */
+/* How long the server may take to print its CONNECT line. */
 #define LOCAL_SERVER_START_MS 10000
-#define LOCAL_SERVER_STOP_MS 3000
 
 /* "SSPSH CONNECT <port> <key>[ <address>]" (core/bootstrap.h). */
 static bool connect_line_parse(const char *line, uint16_t *port, struct transport_key *key)
@@ -128,20 +127,16 @@ bool local_server_start(char *const *command, struct local_server *out)
 
 void local_server_stop(struct local_server *s)
 {
-	uint64_t deadline = clock_ms() + LOCAL_SERVER_STOP_MS;
+	static const int child_exits[] = { SIGCHLD, 0 };
+	struct dying dying;
 
 	if (s->pid <= 0)
 		return;
-	kill(s->pid, SIGTERM);
-	while (waitpid(s->pid, NULL, WNOHANG) == 0) {
-		if (clock_ms() >= deadline) {
-			log_warn("the local server did not exit; killing it");
-			kill(s->pid, SIGKILL);
-			waitpid(s->pid, NULL, 0);
-			break;
-		}
-		poll(NULL, 0, 10);
-	}
+	dying_init(&dying);
+	signals_catch(child_exits);	/* before the hangup, so that its exit wakes us */
+	dying_add(&dying, s->pid, clock_ms());
+	dying_finish(&dying);
+	dying_free(&dying);
 	s->pid = 0;
 	transport_key_zero(&s->key);
 }

@@ -17,8 +17,8 @@ struct local_server {
 /* Starts `<this executable> server -i 127.0.0.1 --foreground [-- command]`
  * and reads its CONNECT line from a pipe. false (logged) on failure. */
 bool local_server_start(char *const *command, struct local_server *out);
-/* Asks the server to stop (SIGTERM) and waits for it, SIGKILL after
- * SSPSH_CHILD_STOP_MS. */
+/* Hangs the server up and collects it, SIGKILLed if it is still there
+ * after SSPSH_HANGUP_GRACE_MS (core/dying.h). */
 void local_server_stop(struct local_server *s);
 
 #endif
