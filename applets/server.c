@@ -1,28 +1,12 @@
 /* sspsh server: the server side of a session. */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <mbedtls/platform_util.h>
 
 #include "applets/applets.h"
 #include "applets/cli.h"
 #include "applets/daemon.h"
-#include "applets/session/login.h"
-#include "applets/session/server_session.h"
-#include "core/bootstrap.h"
-#include "core/buf.h"
-#include "core/daemonize.h"
-#include "core/fdio.h"
-#include "core/install_source.h"
-#include "core/log.h"
+#include "applets/session/single_server.h"
 #include "core/options.h"
-#include "net/transport.h"
 #include "net/udp.h"
 
 const char server_usage[] =
@@ -46,18 +30,6 @@ const char server_usage[] =
 "\n"
 DAEMON_USAGE;
 
-#define MAX_ENV_SETTINGS 64
-
-struct server_options {
-	const char *bind_addr;
-	unsigned port_low, port_high;
-	bool foreground;
-	long timeout_s;
-	char *env[MAX_ENV_SETTINGS + 2];	/* -l settings, TERM, NULL */
-	int n_env;
-	char **command;			/* NULL: the login shell */
-};
-
 static bool parse_seconds(const char *text, long *out)
 {
 	char *end;
@@ -70,7 +42,7 @@ static bool parse_seconds(const char *text, long *out)
 }
 
 /* One option at argv[*i]; returns 0, or the exit status of a usage error. */
-static int parse_option(int argc, char **argv, int *i, struct server_options *o)
+static int parse_option(int argc, char **argv, int *i, struct server_settings *o)
 {
 	const char *arg = argv[*i], *value = *i + 1 < argc ? argv[*i + 1] : NULL;
 
@@ -96,14 +68,14 @@ static int parse_option(int argc, char **argv, int *i, struct server_options *o)
 	else if (strcmp(arg, "-l") == 0) {
 		if (!strchr(value, '=') || value[0] == '=')
 			return cli_usage_error("server", "bad -l '%s' (NAME=VALUE)", value);
-		if (o->n_env == MAX_ENV_SETTINGS)
-			return cli_usage_error("server", "too many -l settings (%s)", "64 at most");
+		if (o->n_env == SERVER_ENV_SETTINGS_MAX)
+			return cli_usage_error("server", "too many -l settings (%d at most)", SERVER_ENV_SETTINGS_MAX);
 		o->env[o->n_env++] = (char *)value;
 	}
 	return 0;
 }
 
-static int parse_options(int argc, char **argv, struct server_options *o)
+static int parse_options(int argc, char **argv, struct server_settings *o)
 {
 	memset(o, 0, sizeof *o);
 	o->port_low = SSPSH_PORT_LOW;
@@ -124,98 +96,15 @@ static int parse_options(int argc, char **argv, struct server_options *o)
 	return 0;
 }
 
-/* ---- Announcing and detaching ---- */
-
-/* The one line a launcher reads (core/bootstrap.h). `address` (the
- * server's address as the client should see it) is NULL when unknown. */
-static bool print_connect_line(uint16_t port, const char *key_text, const char *address)
-{
-	struct buf line;
-	char exe[PATH_MAX];
-	bool ok;
-
-	buf_init(&line);
-	bootstrap_format_connect(&line, port, key_text, address,
-				 self_path_for_display(exe, sizeof exe) ? exe : NULL);
-	ok = fd_write_all(STDOUT_FILENO, line.data, line.len);
-	mbedtls_platform_zeroize(line.data, line.len);
-	buf_free(&line);
-	return ok;
-}
-
-/* The address the ssh client reached, from SSH_CONNECTION ("client_ip
- * client_port server_ip server_port"): the client can reach it with no DNS
- * of its own. NULL when not started over ssh (or not a plain address). */
-static const char *ssh_server_address(char *out, size_t cap)
-{
-	const char *conn = getenv("SSH_CONNECTION");
-	unsigned char bytes[16];
-	char addr[64];
-
-	if (!conn || sscanf(conn, "%*s %*s %63s", addr) != 1)
-		return NULL;
-	if (inet_pton(AF_INET, addr, bytes) != 1 && inet_pton(AF_INET6, addr, bytes) != 1)
-		return NULL;
-	snprintf(out, cap, "%s", addr);
-	return out;
-}
-
-static struct transport *open_transport(const struct server_options *o, char key_text[])
-{
-	struct transport_key key;
-	struct transport *t;
-
-	if (!transport_key_generate(&key))
-		return NULL;
-	t = transport_server(&key, o->bind_addr, (uint16_t)o->port_low, (uint16_t)o->port_high);
-	if (t)
-		transport_key_format(&key, key_text);
-	transport_key_zero(&key);
-	return t;
-}
-
 int server_main(int argc, char **argv)
 {
-	static const char *const unset[] = { "SSPSH_KEY", NULL };
-	struct server_options o;
-	struct login login;
-	char key_text[TRANSPORT_KEY_TEXT_LEN + 1], address[64];
-	struct transport *t;
+	struct server_settings settings;
 	int rc;
 
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (strcmp(argv[i], "--listen") == 0)
 			return daemon_main(argc, argv);
-	if ((rc = parse_options(argc, argv, &o)) != 0)
+	if ((rc = parse_options(argc, argv, &settings)) != 0)
 		return rc;
-	o.env[o.n_env++] = "TERM=" SSPSH_TERM;
-	if (o.foreground)
-		log_set_level(LOG_INFO);
-	login_find(&login);
-	t = open_transport(&o, key_text);
-	if (!t)
-		return 1;
-	if (!print_connect_line(transport_local_port(t), key_text,
-				ssh_server_address(address, sizeof address))) {
-		log_error("server: cannot write the CONNECT line: %s", strerror(errno));
-		mbedtls_platform_zeroize(key_text, sizeof key_text);
-		transport_free(t);
-		return 1;
-	}
-	mbedtls_platform_zeroize(key_text, sizeof key_text);
-	if (!o.foreground && !daemonize()) {
-		transport_free(t);
-		return 1;
-	}
-	struct pty_spec spec = {
-		.argv = o.command ? o.command : login.argv,
-		.path = o.command ? o.command[0] : login.shell,
-		.cwd = login.home,
-		.env_set = o.env,
-		.env_unset = unset,
-		.cols = SSPSH_DEFAULT_COLS,
-		.rows = SSPSH_DEFAULT_ROWS,
-	};
-	struct server_limits limits = { o.timeout_s * 1000, SSPSH_FIRST_CONTACT_TIMEOUT_MS };
-	return server_session_run(t, &spec, &limits);
+	return single_server_run(&settings);
 }

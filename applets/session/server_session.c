@@ -236,6 +236,15 @@ void server_session_receive(struct server_session *s, const struct buf *msg, uin
 		take_input(s, now);
 }
 
+unsigned server_session_receive_all(struct server_session *s, uint64_t now)
+{
+	unsigned flags = pump_receive(s->pump, now);
+
+	if (flags & PUMP_NEWS)
+		take_input(s, now);
+	return flags;
+}
+
 /* Input the program had time to answer counts as processed, answered or not. */
 static void age_echo_ack(struct server_session *s, uint64_t now)
 {
@@ -321,128 +330,4 @@ bool server_session_attach(struct server_session *s, struct transport *t, uint64
 void server_session_rekey(struct server_session *s, struct transport *t)
 {
 	pump_replace_transport(s->pump, t);
-}
-
-/* ---- The single-session server ---- */
-
-struct single {
-	struct server_session *s;
-	struct server_limits limits;
-	uint64_t started_at;
-	bool quit;
-};
-
-static bool should_stop(const struct single *one, uint64_t now)
-{
-	uint64_t heard = transport_last_heard_ms(transport_of(one->s));
-
-	if (one->quit)
-		return true;
-	if (one->s->ended)
-		return server_session_done(one->s, now);
-	if (!heard) {
-		heard = one->started_at;
-		if (now >= heard + (uint64_t)one->limits.first_contact_timeout_ms)
-			return true;
-	}
-	return one->limits.idle_timeout_ms > 0 && now >= heard + (uint64_t)one->limits.idle_timeout_ms;
-}
-
-static int poll_timeout(const struct single *one, uint64_t now)
-{
-	uint64_t due = server_session_deadline(one->s, now);
-	uint64_t wait = due > now ? due - now : 0;
-
-	return wait > 1000 ? 1000 : (int)wait;	/* re-check the timeouts now and then */
-}
-
-/* One line with what the transport accepted and refused (on SIGUSR1 and at
- * exit; seen with --foreground), so tests can prove nothing forged got in. */
-static void log_counters(const struct transport *t)
-{
-	const struct transport_counters *c = transport_counters(t);
-	char peer[80];
-
-	transport_peer_name(t, peer, sizeof peer);
-	log_info("counters: received %" PRIu64 " sent %" PRIu64 " malformed %" PRIu64
-		 " forged %" PRIu64 " replay %" PRIu64 " fragment %" PRIu64 " roams %" PRIu64
-		 " peer %s", c->datagrams_received, c->datagrams_sent, c->dropped_malformed,
-		 c->dropped_forged, c->dropped_replay, c->dropped_fragment, c->roams,
-		 *peer ? peer : "none");
-}
-
-static void handle_signals(struct single *one)
-{
-	if (signals_take(SIGUSR1))
-		log_counters(transport_of(one->s));
-	if (signals_take(SIGTERM) || signals_take(SIGHUP) || signals_take(SIGINT)) {
-		log_info("signal: stopping");
-		one->quit = true;
-	}
-	signals_take(SIGCHLD);
-	server_session_reap(one->s);
-}
-
-static void receive_network(struct single *one, uint64_t now)
-{
-	unsigned flags = pump_receive(one->s->pump, now);
-
-	if (flags & PUMP_NEWS)
-		take_input(one->s, now);
-	if (flags & PUMP_FAILED)
-		one->quit = true;
-}
-
-static void turn(struct single *one)
-{
-	struct server_session *s = one->s;
-	int pty = server_session_pty_fd(s);
-	struct pollfd p[3] = {
-		{ signals_fd(), POLLIN, 0 },
-		{ transport_fd(transport_of(s)), POLLIN, 0 },
-		{ pty, server_session_pty_events(s), 0 },
-	};
-	uint64_t now = clock_ms();
-
-	if (poll(p, pty >= 0 ? 3 : 2, poll_timeout(one, now)) < 0 && errno != EINTR) {
-		log_error("poll: %s", strerror(errno));
-		one->quit = true;
-		return;
-	}
-	now = clock_ms();
-	handle_signals(one);
-	if (pty >= 0)
-		server_session_pty_ready(s, p[2].revents, now);
-	receive_network(one, now);
-	server_session_tick(s, now);
-}
-
-int server_session_run(struct transport *t, const struct pty_spec *spec,
-		       const struct server_limits *limits)
-{
-	static const int caught[] = { SIGTERM, SIGHUP, SIGINT, SIGCHLD, SIGUSR1, 0 };
-	struct single one = { .limits = *limits, .started_at = clock_ms() };
-	struct dying dying;
-	int status = 1;
-
-	signal(SIGPIPE, SIG_IGN);
-	if (!signals_catch(caught)) {
-		transport_free(t);
-		return 1;
-	}
-	one.s = server_session_new(spec, t);
-	if (!one.s)
-		return 1;
-	while (!should_stop(&one, clock_ms()))
-		turn(&one);
-	if (one.s->ended && !one.quit)
-		status = 0;
-	if (!one.s->ended && !one.quit)
-		log_info("no contact from the client: giving up");
-	log_counters(transport_of(one.s));
-	dying_init(&dying);
-	server_session_close(one.s, &dying, clock_ms());
-	dying_finish(&dying);
-	dying_free(&dying);
-	return status;
 }

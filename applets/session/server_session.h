@@ -1,7 +1,6 @@
-/* One served program: pty <-> emulator <-> SSP <-> transport. The single
- * session server (`sspsh server`) runs one with server_session_run; the
- * daemon (`sspsh server --listen`) drives many from its own event loop with
- * the step functions below. */
+/* One served program: pty <-> emulator <-> SSP <-> transport, driven by an
+ * event loop through the step functions below: the single-session server's
+ * (applets/session/single_server.c) or the daemon's, which drives many. */
 #ifndef SSPSH_SERVER_SESSION_H
 #define SSPSH_SERVER_SESSION_H
 
@@ -13,19 +12,6 @@
 
 struct buf;
 struct dying;
-
-struct server_limits {
-	long idle_timeout_ms;		/* 0: never; without client contact */
-	long first_contact_timeout_ms;	/* no client ever came */
-};
-
-/* Runs the program and serves it until it exits (and the client has been
- * told), the timeouts expire or SIGTERM/SIGHUP arrive. Returns the exit
- * status for the server process. Takes ownership of t. */
-int server_session_run(struct transport *t, const struct pty_spec *spec,
-		       const struct server_limits *limits);
-
-/* ---- Driven from outside ---- */
 
 struct server_session;
 
@@ -43,6 +29,9 @@ short server_session_pty_events(const struct server_session *s);
 void server_session_pty_ready(struct server_session *s, short revents, uint64_t now);
 /* A message the transport delivered. */
 void server_session_receive(struct server_session *s, const struct buf *msg, uint64_t now);
+/* A transport with its own socket: takes what it has ready (net/pump.h's
+ * pump_receive) and returns pump_receive's flags. */
+unsigned server_session_receive_all(struct server_session *s, uint64_t now);
 /* Collects the program if it has exited (call on SIGCHLD). */
 void server_session_reap(struct server_session *s);
 /* When server_session_tick next has work (absolute clock_ms()). */

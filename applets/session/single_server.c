@@ -1,0 +1,238 @@
+#include "applets/session/single_server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mbedtls/platform_util.h>
+
+#include "applets/session/login.h"
+#include "applets/session/server_session.h"
+#include "core/bootstrap.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/daemonize.h"
+#include "core/dying.h"
+#include "core/fdio.h"
+#include "core/install_source.h"
+#include "core/log.h"
+#include "core/options.h"
+#include "core/signals.h"
+#include "net/pump.h"
+#include "net/transport.h"
+
+/* ---- Announcing ---- */
+
+/* The one line a launcher reads (core/bootstrap.h). `address` (the
+ * server's address as the client should see it) is NULL when unknown. */
+static bool print_connect_line(uint16_t port, const char *key_text, const char *address)
+{
+	struct buf line;
+	char exe[PATH_MAX];
+	bool ok;
+
+	buf_init(&line);
+	bootstrap_format_connect(&line, port, key_text, address,
+				 self_path_for_display(exe, sizeof exe) ? exe : NULL);
+	ok = fd_write_all(STDOUT_FILENO, line.data, line.len);
+	mbedtls_platform_zeroize(line.data, line.len);
+	buf_free(&line);
+	return ok;
+}
+
+/* The address the ssh client reached, from SSH_CONNECTION ("client_ip
+ * client_port server_ip server_port"): the client can reach it with no DNS
+ * of its own. NULL when not started over ssh (or not a plain address). */
+static const char *ssh_server_address(char *out, size_t cap)
+{
+	const char *conn = getenv("SSH_CONNECTION");
+	unsigned char bytes[16];
+	char addr[64];
+
+	if (!conn || sscanf(conn, "%*s %*s %63s", addr) != 1)
+		return NULL;
+	if (inet_pton(AF_INET, addr, bytes) != 1 && inet_pton(AF_INET6, addr, bytes) != 1)
+		return NULL;
+	snprintf(out, cap, "%s", addr);
+	return out;
+}
+
+static struct transport *open_transport(const struct server_settings *settings, char key_text[])
+{
+	struct transport_key key;
+	struct transport *t;
+
+	if (!transport_key_generate(&key))
+		return NULL;
+	t = transport_server(&key, settings->bind_addr, (uint16_t)settings->port_low,
+			     (uint16_t)settings->port_high);
+	if (t)
+		transport_key_format(&key, key_text);
+	transport_key_zero(&key);
+	return t;
+}
+
+/* ---- Serving ---- */
+
+struct single {
+	struct server_session *s;
+	long idle_timeout_ms;		/* 0: never */
+	uint64_t started_at;
+	bool quit;
+};
+
+static bool should_stop(const struct single *one, uint64_t now)
+{
+	uint64_t heard = transport_last_heard_ms(server_session_transport(one->s));
+
+	if (one->quit)
+		return true;
+	if (server_session_ended(one->s))
+		return server_session_done(one->s, now);
+	if (!heard) {
+		heard = one->started_at;
+		if (now >= heard + SSPSH_FIRST_CONTACT_TIMEOUT_MS)
+			return true;
+	}
+	return one->idle_timeout_ms > 0 && now >= heard + (uint64_t)one->idle_timeout_ms;
+}
+
+static int poll_timeout(const struct single *one, uint64_t now)
+{
+	uint64_t due = server_session_deadline(one->s, now);
+	uint64_t wait = due > now ? due - now : 0;
+
+	return wait > 1000 ? 1000 : (int)wait;	/* re-check the timeouts now and then */
+}
+
+/* One line with what the transport accepted and refused (on SIGUSR1 and at
+ * exit; seen with --foreground), so tests can prove nothing forged got in. */
+static void log_counters(const struct transport *t)
+{
+	const struct transport_counters *c = transport_counters(t);
+	char peer[80];
+
+	transport_peer_name(t, peer, sizeof peer);
+	log_info("counters: received %" PRIu64 " sent %" PRIu64 " malformed %" PRIu64
+		 " forged %" PRIu64 " replay %" PRIu64 " fragment %" PRIu64 " roams %" PRIu64
+		 " peer %s", c->datagrams_received, c->datagrams_sent, c->dropped_malformed,
+		 c->dropped_forged, c->dropped_replay, c->dropped_fragment, c->roams,
+		 *peer ? peer : "none");
+}
+
+static void handle_signals(struct single *one)
+{
+	if (signals_take(SIGUSR1))
+		log_counters(server_session_transport(one->s));
+	if (signals_take(SIGTERM) || signals_take(SIGHUP) || signals_take(SIGINT)) {
+		log_info("signal: stopping");
+		one->quit = true;
+	}
+	signals_take(SIGCHLD);
+	server_session_reap(one->s);
+}
+
+static void receive_network(struct single *one, uint64_t now)
+{
+	if (server_session_receive_all(one->s, now) & PUMP_FAILED)
+		one->quit = true;
+}
+
+static void turn(struct single *one)
+{
+	struct server_session *s = one->s;
+	int pty = server_session_pty_fd(s);
+	struct pollfd p[3] = {
+		{ signals_fd(), POLLIN, 0 },
+		{ transport_fd(server_session_transport(s)), POLLIN, 0 },
+		{ pty, server_session_pty_events(s), 0 },
+	};
+	uint64_t now = clock_ms();
+
+	if (poll(p, pty >= 0 ? 3 : 2, poll_timeout(one, now)) < 0 && errno != EINTR) {
+		log_error("poll: %s", strerror(errno));
+		one->quit = true;
+		return;
+	}
+	now = clock_ms();
+	handle_signals(one);
+	if (pty >= 0)
+		server_session_pty_ready(s, p[2].revents, now);
+	receive_network(one, now);
+	server_session_tick(s, now);
+}
+
+static int serve(struct transport *t, const struct pty_spec *spec, long idle_timeout_ms)
+{
+	static const int caught[] = { SIGTERM, SIGHUP, SIGINT, SIGCHLD, SIGUSR1, 0 };
+	struct single one = { .idle_timeout_ms = idle_timeout_ms, .started_at = clock_ms() };
+	struct dying dying;
+	int status = 1;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (!signals_catch(caught)) {
+		transport_free(t);
+		return 1;
+	}
+	one.s = server_session_new(spec, t);
+	if (!one.s)
+		return 1;
+	while (!should_stop(&one, clock_ms()))
+		turn(&one);
+	if (server_session_ended(one.s) && !one.quit)
+		status = 0;
+	if (!server_session_ended(one.s) && !one.quit)
+		log_info("no contact from the client: giving up");
+	log_counters(server_session_transport(one.s));
+	dying_init(&dying);
+	server_session_close(one.s, &dying, clock_ms());
+	dying_finish(&dying);
+	dying_free(&dying);
+	return status;
+}
+
+int single_server_run(struct server_settings *settings)
+{
+	static const char *const unset[] = { "SSPSH_KEY", NULL };
+	char key_text[TRANSPORT_KEY_TEXT_LEN + 1], address[64];
+	struct login login;
+	struct transport *t;
+
+	settings->env[settings->n_env++] = "TERM=" SSPSH_TERM;
+	settings->env[settings->n_env] = NULL;
+	if (settings->foreground)
+		log_set_level(LOG_INFO);
+	login_find(&login);
+	t = open_transport(settings, key_text);
+	if (!t)
+		return 1;
+	if (!print_connect_line(transport_local_port(t), key_text,
+				ssh_server_address(address, sizeof address))) {
+		log_error("server: cannot write the CONNECT line: %s", strerror(errno));
+		mbedtls_platform_zeroize(key_text, sizeof key_text);
+		transport_free(t);
+		return 1;
+	}
+	mbedtls_platform_zeroize(key_text, sizeof key_text);
+	if (!settings->foreground && !daemonize()) {
+		transport_free(t);
+		return 1;
+	}
+	struct pty_spec spec = {
+		.argv = settings->command ? settings->command : login.argv,
+		.path = settings->command ? settings->command[0] : login.shell,
+		.cwd = login.home,
+		.env_set = settings->env,
+		.env_unset = unset,
+		.cols = SSPSH_DEFAULT_COLS,
+		.rows = SSPSH_DEFAULT_ROWS,
+	};
+	return serve(t, &spec, settings->timeout_s * 1000);
+}
