@@ -537,6 +537,17 @@ enum transport_recv_result transport_deliver(struct transport *t, const uint8_t 
 	return process_datagram(t, data, len, from, msg);
 }
 
+bool transport_authentic(struct transport *t, const uint8_t *data, size_t len)
+{
+	struct receiver *rx;
+	struct datagram d;
+	uint64_t seq;
+
+	if (!(rx = pick_receiver(t, data, len, &seq)) || replay_check(&rx->replay, seq) != REPLAY_FRESH)
+		return false;
+	return open_datagram(t, rx, data, len, &d) == DATAGRAM_OK;
+}
+
 /* Datagrams the emulated link has delivered by now. */
 static enum transport_recv_result process_link_arrivals(struct transport *t, struct buf *msg)
 {

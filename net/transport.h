@@ -204,6 +204,10 @@ struct transport *transport_client_keyed(const struct transport_keys *keys, int 
  * TRANSPORT_NOTHING (incomplete, or dropped and counted). */
 enum transport_recv_result transport_deliver(struct transport *t, const uint8_t *data, size_t len,
 					     const struct udp_addr *from, struct buf *msg);
+/* Daemon: whether transport_deliver would take this datagram as authentic
+ * and fresh. It consumes nothing (only a malformed one is counted), so a
+ * handshake the datagram confirms can be set up before it is delivered. */
+bool transport_authentic(struct transport *t, const uint8_t *data, size_t len);
 /* Client: fresh keys from a new handshake for the same session. Sending
  * switches at once; datagrams under the old receive key are still taken
  * until the first one under the new key arrives. */

@@ -1,8 +1,10 @@
 /* The sessions of an SSH-free daemon (`sspsh server --listen`) and the
  * handshakes that create, attach, list and rekey them, all on one UDP
- * socket. The event loop (applets/daemon.c) owns the socket and the epoll
- * set; this module registers each session's pty in that set with the
- * session itself as the event's data pointer. */
+ * socket. The event loop (applets/session/daemon_loop.c) owns the socket
+ * and the epoll set; this module registers each session's pty in that set
+ * with the session itself as the event's data pointer. Inside: the session
+ * table (daemon_sessions.c), the handshakes (daemon_handshake.c) and their
+ * shared state (daemon_state.h). */
 #ifndef SSPSH_DAEMON_SESSIONS_H
 #define SSPSH_DAEMON_SESSIONS_H
 

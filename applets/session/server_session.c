@@ -1,20 +1,15 @@
 #include "applets/session/server_session.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/buf.h"
-#include "core/clock.h"
 #include "core/dying.h"
 #include "core/log.h"
 #include "core/options.h"
-#include "core/signals.h"
 #include "net/pump.h"
 #include "net/ssp.h"
 #include "applets/session/ssp_frame.h"
@@ -230,19 +225,22 @@ static void take_input(struct server_session *s, uint64_t now)
 		write_pty(s, now);
 }
 
-void server_session_receive(struct server_session *s, const struct buf *msg, uint64_t now)
+static unsigned received(struct server_session *s, unsigned pump_flags, uint64_t now)
 {
-	if (ssp_receive(s->ssp, msg->data, msg->len, now))
+	if (pump_flags & PUMP_NEWS)
 		take_input(s, now);
+	return pump_flags;
 }
 
-unsigned server_session_receive_all(struct server_session *s, uint64_t now)
+unsigned server_session_receive(struct server_session *s, uint64_t now)
 {
-	unsigned flags = pump_receive(s->pump, now);
+	return received(s, pump_receive(s->pump, now), now);
+}
 
-	if (flags & PUMP_NEWS)
-		take_input(s, now);
-	return flags;
+unsigned server_session_deliver(struct server_session *s, const uint8_t *data, size_t len,
+				const struct udp_addr *from, uint64_t now)
+{
+	return received(s, pump_deliver(s->pump, data, len, from, now), now);
 }
 
 /* Input the program had time to answer counts as processed, answered or not. */

@@ -5,13 +5,14 @@
 #define SSPSH_SERVER_SESSION_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/pty.h"
 #include "net/transport.h"
 
-struct buf;
 struct dying;
+struct udp_addr;
 
 struct server_session;
 
@@ -27,11 +28,13 @@ void server_session_close(struct server_session *s, struct dying *dying, uint64_
 int server_session_pty_fd(const struct server_session *s);
 short server_session_pty_events(const struct server_session *s);
 void server_session_pty_ready(struct server_session *s, short revents, uint64_t now);
-/* A message the transport delivered. */
-void server_session_receive(struct server_session *s, const struct buf *msg, uint64_t now);
-/* A transport with its own socket: takes what it has ready (net/pump.h's
- * pump_receive) and returns pump_receive's flags. */
-unsigned server_session_receive_all(struct server_session *s, uint64_t now);
+/* What the client sent, through the pump (net/pump.h); both return the
+ * pump's flags (PUMP_CLOSED: the client quit; PUMP_FAILED: the socket).
+ * A transport with its own socket: everything it has ready. */
+unsigned server_session_receive(struct server_session *s, uint64_t now);
+/* A daemon's session: one datagram from the shared socket. */
+unsigned server_session_deliver(struct server_session *s, const uint8_t *data, size_t len,
+				const struct udp_addr *from, uint64_t now);
 /* Collects the program if it has exited (call on SIGCHLD). */
 void server_session_reap(struct server_session *s);
 /* When server_session_tick next has work (absolute clock_ms()). */

@@ -141,7 +141,7 @@ static void handle_signals(struct single *one)
 
 static void receive_network(struct single *one, uint64_t now)
 {
-	if (server_session_receive_all(one->s, now) & PUMP_FAILED)
+	if (server_session_receive(one->s, now) & PUMP_FAILED)
 		one->quit = true;
 }
 

@@ -125,6 +125,40 @@ TEST(a_datagram_for_another_index_or_key_is_dropped)
 	pair_close(&other);
 }
 
+/* A daemon confirms a handshake with the client's first datagram before
+ * the session that is to receive it exists: checking takes nothing. */
+TEST(checking_a_datagram_consumes_nothing)
+{
+	struct pair p;
+	uint8_t data[2048], forged[2048];
+	struct udp_addr from;
+	long n;
+
+	EXPECT(pair_open(&p));
+	EXPECT(transport_send(p.client, "first", 5));
+	n = udp_receive(p.daemon_fd, data, sizeof data, &from);
+	for (int i = 0; n < 0 && i < 20; i++) {
+		usleep(10000);
+		n = udp_receive(p.daemon_fd, data, sizeof data, &from);
+	}
+	EXPECT(n > 0);
+	if (n <= 0) {
+		pair_close(&p);
+		return;
+	}
+	memcpy(forged, data, (size_t)n);
+	forged[n - 1] ^= 1;
+	EXPECT(!transport_authentic(p.server, forged, (size_t)n));
+	EXPECT(transport_authentic(p.server, data, (size_t)n));
+	EXPECT(transport_authentic(p.server, data, (size_t)n));
+	EXPECT_INT(transport_last_heard_ms(p.server), 0);
+	EXPECT_INT(transport_counters(p.server)->datagrams_received, 0);
+	EXPECT_INT(transport_deliver(p.server, data, (size_t)n, &from, &p.msg), TRANSPORT_MESSAGE);
+	EXPECT_MEM(p.msg.data, "first", 5);
+	EXPECT(!transport_authentic(p.server, data, (size_t)n));	/* now a replay */
+	pair_close(&p);
+}
+
 TEST(close_reaches_the_peer_as_closed)
 {
 	struct pair p;
@@ -183,6 +217,7 @@ int main(void)
 {
 	RUN(messages_cross_with_directional_keys_and_indices);
 	RUN(a_datagram_for_another_index_or_key_is_dropped);
+	RUN(checking_a_datagram_consumes_nothing);
 	RUN(close_reaches_the_peer_as_closed);
 	RUN(rekey_switches_keys_and_retires_the_old_one);
 	return unit_exit_status();
