@@ -12,10 +12,28 @@ start_server() {
 	wait_until 5 grep -qs '^SSPSH CONNECT' "$out"
 }
 
-start_server "$E2E_TMP/line" -- sleep 100
+# A UDP port nothing on this machine is bound to (a fixed one may be taken).
+free_udp_port() {
+	local port
+	for _ in $(seq 100); do
+		port=$((61000 + RANDOM % 4000))
+		if [ -z "$(ss -Huan "sport = :$port" 2>/dev/null)" ]; then
+			echo "$port"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# A range of our own: other tests on this machine take ports of the default
+# range at any moment.
+range_low=$(free_udp_port)
+range="$range_low:$((range_low + 30))"
+
+start_server "$E2E_TMP/line" -p "$range" -- sleep 100
 check "the server prints exactly one line SSPSH CONNECT <port> <key>" \
 	sh -c "[ \$(wc -l < '$E2E_TMP/line') -eq 1 ] && grep -Eq '^SSPSH CONNECT 6[0-9]{4} [A-Za-z0-9+/]{43}= proto=[0-9]+ version=[0-9.]+ machine=[a-z0-9_]+ exe=[^ ]+\$' '$E2E_TMP/line'"
-start_server "$E2E_TMP/line2" -- sleep 100
+start_server "$E2E_TMP/line2" -p "$range" -- sleep 100
 check "a second server takes the next free port" \
 	test "$(cut -d' ' -f3 "$E2E_TMP/line2")" -gt "$(cut -d' ' -f3 "$E2E_TMP/line")"
 kill -TERM "$server"
@@ -33,18 +51,6 @@ check "... and the program is gone, its process group too" \
 	wait_until 1 sh -c "[ -n '$program' ] && ! ps -o stat= -s '$program' | grep -qv '^Z'"
 [ -n "$program" ] && kill -KILL -- "-$program" 2>/dev/null
 
-# A UDP port nothing on this machine is bound to (a fixed one may be taken).
-free_udp_port() {
-	local port
-	for _ in $(seq 100); do
-		port=$((61000 + RANDOM % 4000))
-		if [ -z "$(ss -Huan "sport = :$port" 2>/dev/null)" ]; then
-			echo "$port"
-			return 0
-		fi
-	done
-	return 1
-}
 chosen=$(free_udp_port)
 start_server "$E2E_TMP/line3" -p "$chosen" --timeout 2 -- sleep 100
 check "-p chooses the port" grep -q "^SSPSH CONNECT $chosen " "$E2E_TMP/line3"
