@@ -243,7 +243,7 @@ static void add_text_line(struct history *h, const char *text)
 TEST(log_keeps_the_newest_lines_numbered)
 {
 	struct history *h = history_new(100);
-	char text[16];
+	char text[24];
 
 	EXPECT(h != NULL);
 	if (!h)
