@@ -145,6 +145,7 @@ bench: $(BUILD)/sspsh
 bench-e2e: $(BUILD)/sspsh
 	test/bench/session.sh $(BUILD)/sspsh
 	test/bench/relay.sh $(BUILD)/sspsh
+	test/bench/wire.sh $(BUILD)/sspsh
 
 # The aarch64 unit programs under qemu-user, then the sessions between this
 # machine's client and an aarch64 server (test/cross/). Without the cross
@@ -225,6 +226,7 @@ deps:
 		$$SUDO dpkg --add-architecture $(DEB_ARCH) || exit 1; \
 	fi; \
 	missing=""; for p in $(DEB_BUILD_DEPS) $(DEB_TEST_DEPS) $(if $(CROSS),$(DEB_CROSS_DEPS)); do \
+	@missing=""; for p in $(DEB_BUILD_DEPS) $(DEB_TEST_DEPS) $(DEB_BENCH_DEPS); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \

@@ -61,7 +61,7 @@ COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
 # Libraries. libtermkey needs unibilium and its .pc file does not say so.
 # utf8proc is only a build tool (tools/gen_unicode.c) and, in test_unicode,
 # the reference the generated table is checked against.
-PKGS     = termkey unibilium
+PKGS     = termkey unibilium zlib
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --static --libs $(PKGS) 2>/dev/null)
 LIBS     = $(PKG_LIBS) -lmbedcrypto -lutil
@@ -69,12 +69,14 @@ TEST_PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags libutf8proc 2>/dev/null)
 TEST_PKG_LIBS   = $(shell $(PKG_CONFIG) --static --libs libutf8proc 2>/dev/null)
 
 # Debian packages the build and the tests need (`make deps` installs the missing ones).
-DEB_BUILD_DEPS = gcc make pkg-config libmbedtls-dev libtermkey-dev libutf8proc-dev libunibilium-dev file
+DEB_BUILD_DEPS = gcc make pkg-config libmbedtls-dev libtermkey-dev libutf8proc-dev libunibilium-dev zlib1g-dev file
 # A cross build's extra packages (`make deps ARCH=aarch64`); the target's
 # -dev packages come from the foreign architecture DEB_ARCH. Not
 # libunibilium-dev: it cannot sit beside this machine's, and
 # tools/cross_unibilium.sh unpacks its static library instead.
 DEB_CROSS_DEPS = gcc-$(ARCH)-linux-gnu binutils-$(ARCH)-linux-gnu qemu-user-static \
 	libc6-dev:$(DEB_ARCH) libmbedtls-dev:$(DEB_ARCH) libtermkey-dev:$(DEB_ARCH) \
-	libutf8proc-dev:$(DEB_ARCH)
+	libutf8proc-dev:$(DEB_ARCH) zlib1g-dev:$(DEB_ARCH)
 DEB_TEST_DEPS  = tmux openssh-server openssh-client procps iproute2 clang libclang-rt-14-dev valgrind python3 passwd
+# make bench-e2e: nftables counts datagrams, vim pages, mosh and libvterm are the yardsticks.
+DEB_BENCH_DEPS = nftables vim mosh libvterm-dev bc

@@ -139,6 +139,23 @@
 #define SSPSH_SSP_MAX_FRAGMENTS 1024
 #endif
 
+/* Frame diffs (the server's screen updates) of at least this many bytes
+ * go out deflated (zlib, raw deflate) at this level when that is smaller.
+ * Level 6 is zlib's default and what mosh uses; a frame is a few KB, so
+ * even a flood spends well under 1 % of its CPU here. */
+#ifndef SSPSH_FRAME_DEFLATE_MIN
+#define SSPSH_FRAME_DEFLATE_MIN 48
+#endif
+#ifndef SSPSH_FRAME_DEFLATE_LEVEL
+#define SSPSH_FRAME_DEFLATE_LEVEL 6
+#endif
+/* Largest frame diff a client inflates (a hostile server's zip bomb stops
+ * here). A full repaint of an 80x24 screen is under 100 KB even with a
+ * colour change in every cell; this leaves room for the largest windows. */
+#ifndef SSPSH_FRAME_DIFF_MAX
+#define SSPSH_FRAME_DIFF_MAX (8u << 20)
+#endif
+
 /* ---- Sessions ---- */
 /* Largest SSP payload per datagram: SSPSH_DATAGRAM_MAX (1200) less the
  * transport's header, timestamps, tag and fragment byte, so the transport

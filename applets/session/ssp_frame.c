@@ -4,12 +4,15 @@
 
 #include "core/buf.h"
 #include "core/options.h"
+#include "core/zip.h"
 #include "term/display.h"
 #include "term/emu.h"
 
-/* Diff: varint flags (FRAME_ENDED), varint echo_ack, varint bell count,
- * varint cols, varint rows, then the display diff. */
+/* Diff: varint flags, varint echo_ack, varint bell count, varint cols,
+ * varint rows, then the display diff, raw or (FRAME_DEFLATED) deflated. */
 #define FRAME_ENDED 1u
+#define FRAME_DEFLATED 2u
+#define FRAME_FLAGS (FRAME_ENDED | FRAME_DEFLATED)
 
 struct ssp_frame {
 	struct fb *fb;
@@ -54,17 +57,38 @@ bool ssp_frame_ended(const struct ssp_frame *f)
 	return f->ended;
 }
 
+/* The display diff deflated into `packed` when that is worth it. */
+static bool deflated(const struct buf *display, struct buf *packed)
+{
+	return display->len >= SSPSH_FRAME_DEFLATE_MIN &&
+	       zip_deflate(display->data, display->len, packed) == ZIP_OK &&
+	       packed->len < display->len;
+}
+
 static void frame_diff(const void *from, const void *to, struct buf *out)
 {
 	const struct ssp_frame *a = from, *b = to;
+	struct buf display, packed;
+	bool deflate;
 
-	buf_put_varint(out, b->ended ? FRAME_ENDED : 0);
+	buf_init(&display);
+	buf_init(&packed);
+	if (b->fb)
+		display_diff(a->fb, b->fb, &display);
+	deflate = deflated(&display, &packed);
+	buf_put_varint(out, (b->ended ? FRAME_ENDED : 0) | (deflate ? FRAME_DEFLATED : 0));
 	buf_put_varint(out, b->echo_ack);
 	buf_put_varint(out, b->fb ? fb_bells(b->fb) : 0);
 	buf_put_varint(out, b->fb ? (uint64_t)fb_cols(b->fb) : 0);
 	buf_put_varint(out, b->fb ? (uint64_t)fb_rows(b->fb) : 0);
-	if (b->fb)
-		display_diff(a->fb, b->fb, out);
+	if (deflate)
+		buf_put(out, packed.data, packed.len);
+	else
+		buf_put(out, display.data, display.len);
+	if (display.oom)
+		out->oom = true;
+	buf_free(&display);
+	buf_free(&packed);
 }
 
 /* The screen of `base` with the display diff applied; NULL on OOM. */
@@ -86,10 +110,27 @@ static struct fb *apply_display_diff(const struct fb *base, int cols, int rows,
 	return fb;
 }
 
+/* The screen of `base` with a deflated display diff applied; NULL if it
+ * is malformed, inflates past SSPSH_FRAME_DIFF_MAX, or memory ran out. */
+static struct fb *apply_deflated_diff(const struct fb *base, int cols, int rows,
+				      const uint8_t *packed, size_t len)
+{
+	struct buf display;
+	struct fb *fb = NULL;
+
+	buf_init(&display);
+	if (zip_inflate(packed, len, SSPSH_FRAME_DIFF_MAX, &display) == ZIP_OK)
+		fb = apply_display_diff(base, cols, rows, display.data, display.len);
+	buf_free(&display);
+	return fb;
+}
+
 static void *frame_apply(const void *from, const uint8_t *diff, size_t len)
 {
 	const struct ssp_frame *base = from;
 	uint64_t flags, echo_ack, bells, cols, rows;
+	const uint8_t *display;
+	size_t display_len;
 	struct fb *fb = NULL;
 	struct reader r;
 
@@ -99,11 +140,16 @@ static void *frame_apply(const void *from, const uint8_t *diff, size_t len)
 	bells = rd_varint(&r);
 	cols = rd_varint(&r);
 	rows = rd_varint(&r);
-	if (r.failed || flags > FRAME_ENDED || cols > SSPSH_MAX_COLS || rows > SSPSH_MAX_ROWS ||
-	    (cols == 0) != (rows == 0))
+	if (r.failed || (flags & ~(uint64_t)FRAME_FLAGS) || cols > SSPSH_MAX_COLS ||
+	    rows > SSPSH_MAX_ROWS || (cols == 0) != (rows == 0))
 		return NULL;
+	display = r.p + r.off;
+	display_len = reader_left(&r);
 	if (cols) {
-		fb = apply_display_diff(base->fb, (int)cols, (int)rows, r.p + r.off, reader_left(&r));
+		if (flags & FRAME_DEFLATED)
+			fb = apply_deflated_diff(base->fb, (int)cols, (int)rows, display, display_len);
+		else
+			fb = apply_display_diff(base->fb, (int)cols, (int)rows, display, display_len);
 		if (!fb)
 			return NULL;
 		fb_set_bells(fb, (uint32_t)bells);

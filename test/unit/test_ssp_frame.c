@@ -1,8 +1,11 @@
 /* Frame state: the diff (display diff + echo ack + bell count + size) turns
  * the client's copy of the acked frame into the server's current one. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "applets/session/ssp_frame.h"
+#include "core/options.h"
+#include "core/zip.h"
 #include "term/emu.h"
 #include "test/unit/unit.h"
 
@@ -91,10 +94,80 @@ TEST(malformed_frame_diffs_are_refused)
 	ssp_frame_free(none);
 }
 
+/* A screen of text: the diff goes deflated, well under the text's size,
+ * and still gives the client the same screen. */
+TEST(a_text_heavy_diff_travels_deflated)
+{
+	struct emu *emu = emu_new(80, 24);
+	struct ssp_frame *none = ssp_frame_new(NULL, 0, false), *full, *got;
+	struct buf diff;
+	char line[100];
+	size_t text = 0;
+
+	for (int i = 0; i < 23; i++) {
+		int n = snprintf(line, sizeof line, "%4d  static int parse_line(struct reader *r, size_t n%d);\r\n",
+				 i, i * 37);
+		emu_write(emu, line, (size_t)n);
+		text += (size_t)n;
+	}
+	full = frame_of(emu, 1, false);
+	buf_init(&diff);
+	ssp_frame_ops.diff(none, full, &diff);
+	EXPECT(diff.len < text / 2);
+	got = ssp_frame_ops.apply(none, diff.data, diff.len);
+	EXPECT(got && ssp_frame_ops.equal(got, full));
+	buf_free(&diff);
+	ssp_frame_free(none);
+	ssp_frame_free(full);
+	ssp_frame_free(got);
+	emu_free(emu);
+}
+
+/* A hostile server's frame diff: flags FRAME_DEFLATED (2), echo ack 0,
+ * bells 0, 80x24, then `size` spaces deflated. */
+static void deflated_spaces(size_t size, struct buf *diff)
+{
+	uint8_t *spaces = malloc(size);
+
+	buf_put(diff, (const uint8_t[]){ 2, 0, 0, 80, 24 }, 5);
+	if (!spaces) {
+		diff->oom = true;
+		return;
+	}
+	memset(spaces, ' ', size);
+	if (zip_deflate(spaces, size, diff) != ZIP_OK)
+		diff->oom = true;
+	free(spaces);
+}
+
+TEST(a_zip_bomb_stops_at_the_frame_diff_limit)
+{
+	struct ssp_frame *none = ssp_frame_new(NULL, 0, false), *got;
+	struct buf bomb, biggest;
+
+	buf_init(&bomb);
+	buf_init(&biggest);
+	deflated_spaces(SSPSH_FRAME_DIFF_MAX + 1, &bomb);
+	deflated_spaces(SSPSH_FRAME_DIFF_MAX, &biggest);
+	EXPECT(!bomb.oom && !biggest.oom);
+	EXPECT(bomb.len < SSPSH_FRAME_DIFF_MAX / 500);
+	EXPECT(ssp_frame_ops.apply(none, bomb.data, bomb.len) == NULL);
+	got = ssp_frame_ops.apply(none, biggest.data, biggest.len);
+	EXPECT(got != NULL);
+	ssp_frame_free(got);
+	bomb.data[bomb.len - 1] ^= 0xff;
+	EXPECT(ssp_frame_ops.apply(none, bomb.data, bomb.len - 3) == NULL);
+	buf_free(&bomb);
+	buf_free(&biggest);
+	ssp_frame_free(none);
+}
+
 int main(void)
 {
 	RUN(frames_round_trip_from_nothing_and_from_a_base);
 	RUN(a_resize_and_the_end_of_the_session_travel);
 	RUN(malformed_frame_diffs_are_refused);
+	RUN(a_text_heavy_diff_travels_deflated);
+	RUN(a_zip_bomb_stops_at_the_frame_diff_limit);
 	return unit_exit_status();
 }
