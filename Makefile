@@ -137,8 +137,16 @@ build-fuzz/%: test/fuzz/%.c $(LIB_SRC) build-fuzz/gen/unicode_tables.c
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) build-fuzz/gen/unicode_tables.c \
 		$(PKG_LIBS) -lmbedcrypto -lutil
 
-bench: $(BUILD)/sspsh
-	test/bench.sh $(BUILD)/sspsh
+bench: $(BUILD)/sspsh $(BUILD)/vterm_feed
+	test/bench.sh $(BUILD)/sspsh $(BUILD)/vterm_feed
+
+# libvterm, the emulator's yardstick; an empty placeholder when it is not
+# installed (test/bench/emu_vs_libvterm.sh then says so).
+$(BUILD)/vterm_feed: test/bench/vterm_feed.c
+	@mkdir -p $(dir $@)
+	if pkg-config --exists vterm; then \
+		$(CC) $(CFLAGS) -o $@ $< $$(pkg-config --cflags --libs vterm); \
+	else rm -f $@; touch $@; fi
 
 # Whole sessions in tmux, beside mosh when it is installed, and through the
 # relay beside UDP and plain ssh (that part needs root for its sshd).

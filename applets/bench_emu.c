@@ -1,14 +1,17 @@
 /* sspsh bench emu: the terminal emulator's speed and memory.
  *
- * usage: sspsh bench emu [--cols N] [--rows N] [--dump] [FILE...]
- *        sspsh bench emu --generate ascii|cjk
+ * usage: sspsh bench emu [--cols N] [--rows N] [--dump|--once] [FILE...]
+ *        sspsh bench emu [--megabytes N] --generate ascii|cjk
  *
  * Feeds each FILE through a fresh emulator (in reads of
  * SSPSH_PTY_READ_SIZE bytes, as the server does), repeating it until at
  * least 0.5 s have passed, and prints MB/s and the memory of the screen.
  * Without FILEs it measures two generated workloads: "ascii" (plain text
  * lines) and "cjk" (colour escapes and CJK text); --generate writes one of
- * them to stdout. --dump feeds the FILEs once, in order, into one emulator
+ * them to stdout (4 MB of it, or N MB). --once streams each FILE through a
+ * fresh emulator a single time, reading it as it goes, and prints MB per
+ * second of the process's CPU time: the form test/bench/emu_vs_libvterm.sh
+ * sets beside libvterm's. --dump feeds the FILEs once, in order, into one emulator
  * and prints the final screen, one line per row without trailing blanks,
  * then "cursor ROW,COL" (0-based): the form the tests compare. */
 #include <errno.h>
@@ -25,12 +28,14 @@
 #include "term/dump.h"
 #include "term/emu.h"
 
-#define WORKLOAD_BYTES (4u << 20)
+#include <time.h>
+
+#define WORKLOAD_MB 4
 #define MIN_SECONDS 0.5
 
 static const char emu_usage[] =
-"usage: sspsh bench emu [--cols N] [--rows N] [--dump] [FILE...]\n"
-"       sspsh bench emu --generate ascii|cjk\n";
+"usage: sspsh bench emu [--cols N] [--rows N] [--dump|--once] [FILE...]\n"
+"       sspsh bench emu [--megabytes N] --generate ascii|cjk\n";
 
 /* A deterministic pseudo-random sequence, so runs compare. */
 static uint32_t next_random(uint32_t *state)
@@ -40,11 +45,11 @@ static uint32_t next_random(uint32_t *state)
 }
 
 /* Lines of 10..79 printable ASCII characters: words and spaces. */
-static void generate_ascii(struct buf *out)
+static void generate_ascii(struct buf *out, size_t size)
 {
 	uint32_t seed = 1;
 
-	while (out->len < WORKLOAD_BYTES) {
+	while (out->len < size && !out->oom) {
 		int line = 10 + (int)(next_random(&seed) % 70);
 
 		for (int i = 0; i < line; i++) {
@@ -58,11 +63,11 @@ static void generate_ascii(struct buf *out)
 
 /* Lines mixing SGR colours (16, 256, 24-bit, bold), CJK ideographs and
  * ASCII, like coloured output of a program in a CJK locale. */
-static void generate_cjk(struct buf *out)
+static void generate_cjk(struct buf *out, size_t size)
 {
 	uint32_t seed = 2;
 
-	while (out->len < WORKLOAD_BYTES) {
+	while (out->len < size && !out->oom) {
 		int columns = 0, target = 20 + (int)(next_random(&seed) % 58);
 
 		while (columns < target) {
@@ -156,6 +161,47 @@ static int measure(const char *name, const struct buf *input, int cols, int rows
 	return 0;
 }
 
+static double cpu_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One pass over the file, read as the server reads a pty. */
+static int measure_once(const char *path, int cols, int rows)
+{
+	static uint8_t chunk[SSPSH_PTY_READ_SIZE];
+	double start = cpu_seconds(), bytes = 0;
+	struct emu *emu = emu_new(cols, rows);
+	FILE *f = fopen(path, "rb");
+	size_t n;
+	int status = 0;
+
+	if (!emu || !f) {
+		fprintf(stderr, "sspsh: bench emu: %s: %s\n", path, f ? "no memory" : strerror(errno));
+		status = 1;
+		goto out;
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		emu_write(emu, chunk, n);
+		bytes += (double)n;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "sspsh: bench emu: %s: read failed\n", path);
+		status = 1;
+		goto out;
+	}
+	printf("%-12s %8.1f MB/s  (%.0f MB once)\n", "sspsh", bytes / 1e6 / (cpu_seconds() - start),
+	       bytes / 1e6);
+out:
+	if (f)
+		fclose(f);
+	emu_free(emu);
+	return status;
+}
+
 static int dump(char **files, int nfiles, int cols, int rows)
 {
 	struct emu *emu = emu_new(cols, rows);
@@ -199,28 +245,35 @@ static bool parse_size(const char *arg, int max, int *out)
 	return true;
 }
 
-static int generate(const char *which)
+static int generate(const char *which, int megabytes)
 {
+	size_t size = (size_t)megabytes << 20;
 	struct buf out;
+	int status = 0;
 
 	buf_init(&out);
 	if (strcmp(which, "ascii") == 0)
-		generate_ascii(&out);
+		generate_ascii(&out, size);
 	else if (strcmp(which, "cjk") == 0)
-		generate_cjk(&out);
+		generate_cjk(&out, size);
 	else {
 		fprintf(stderr, "sspsh: bench emu: no workload named '%s' (ascii, cjk)\n", which);
 		return EXIT_USAGE;
 	}
-	fwrite(out.data, 1, out.len, stdout);
+	if (out.oom) {
+		fprintf(stderr, "sspsh: bench emu: no memory for %d MB\n", megabytes);
+		status = 1;
+	} else if (fwrite(out.data, 1, out.len, stdout) != out.len) {
+		status = 1;
+	}
 	buf_free(&out);
-	return 0;
+	return status;
 }
 
 int bench_emu_main(int argc, char **argv)
 {
-	int cols = 80, rows = 24, nfiles = 0, status = 0;
-	bool want_dump = false;
+	int cols = 80, rows = 24, megabytes = WORKLOAD_MB, nfiles = 0, status = 0;
+	bool want_dump = false, want_once = false;
 	char **files = calloc((size_t)argc, sizeof *files);
 
 	if (!files)
@@ -232,11 +285,15 @@ int bench_emu_main(int argc, char **argv)
 			i++;
 		} else if (strcmp(arg, "--rows") == 0 && parse_size(argv[i + 1], SSPSH_MAX_ROWS, &rows)) {
 			i++;
+		} else if (strcmp(arg, "--megabytes") == 0 && parse_size(argv[i + 1], 4096, &megabytes)) {
+			i++;
 		} else if (strcmp(arg, "--dump") == 0) {
 			want_dump = true;
+		} else if (strcmp(arg, "--once") == 0) {
+			want_once = true;
 		} else if (strcmp(arg, "--generate") == 0 && i + 1 < argc) {
 			free(files);
-			return generate(argv[i + 1]);
+			return generate(argv[i + 1], megabytes);
 		} else if (strcmp(arg, "--help") == 0 || arg[0] == '-') {
 			fputs(emu_usage, arg[0] == '-' && strcmp(arg, "--help") ? stderr : stdout);
 			free(files);
@@ -245,16 +302,22 @@ int bench_emu_main(int argc, char **argv)
 			files[nfiles++] = argv[i];
 		}
 	}
-	if (want_dump) {
-		status = nfiles ? dump(files, nfiles, cols, rows) : (fputs(emu_usage, stderr), EXIT_USAGE);
+	if ((want_dump || want_once) && nfiles == 0) {
+		fputs(emu_usage, stderr);
+		status = EXIT_USAGE;
+	} else if (want_dump) {
+		status = dump(files, nfiles, cols, rows);
+	} else if (want_once) {
+		for (int i = 0; i < nfiles && status == 0; i++)
+			status = measure_once(files[i], cols, rows);
 	} else if (nfiles == 0) {
 		struct buf input;
 
 		buf_init(&input);
-		generate_ascii(&input);
+		generate_ascii(&input, (size_t)WORKLOAD_MB << 20);
 		status |= measure("ascii", &input, cols, rows);
 		buf_reset(&input);
-		generate_cjk(&input);
+		generate_cjk(&input, (size_t)WORKLOAD_MB << 20);
 		status |= measure("colour+cjk", &input, cols, rows);
 		buf_free(&input);
 	} else {

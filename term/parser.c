@@ -418,6 +418,58 @@ static void utf8_continue(struct parser *p, uint8_t byte)
 		print_code_point(p, p->utf8_code_point);
 }
 
+/* A non-ASCII byte in the ground state. A whole well-formed sequence is
+ * decoded at once; one cut by the end of the input (or malformed) goes
+ * through the streaming decoder, which carries it to the next feed. */
+static const uint8_t *feed_utf8(struct parser *p, const uint8_t *s, const uint8_t *end)
+{
+	uint32_t cp;
+	size_t used = utf8_decode(s, (size_t)(end - s), &cp);
+
+	if (cp != UTF8_INVALID) {
+		print_code_point(p, cp);
+		return s + used;
+	}
+	utf8_start(p, *s);
+	return s + 1;
+}
+
+static bool is_private_marker(uint8_t byte)
+{
+	return byte >= 0x3c && byte <= 0x3f;
+}
+
+static bool is_param_byte(uint8_t byte)
+{
+	return byte >= '0' && byte <= ';';
+}
+
+/* ESC [, an optional private marker, parameters and a final byte, all in
+ * this buffer: the shape of nearly every CSI sequence a program writes,
+ * dispatched in one go, exactly as the state machine would. Returns NULL,
+ * having consumed nothing, for anything else (intermediates, a control
+ * inside, a sequence cut by the end of the buffer), which the state machine
+ * then takes byte by byte. */
+static const uint8_t *feed_simple_csi(struct parser *p, const uint8_t *s, const uint8_t *end)
+{
+	const uint8_t *params = s + 2, *final;
+
+	if (end - s < 3 || s[1] != '[')
+		return NULL;
+	final = params + is_private_marker(*params);
+	while (final < end && is_param_byte(*final))
+		final++;
+	if (final == end || *final < 0x40 || *final > 0x7e)
+		return NULL;
+	clear_seq(p);
+	if (is_private_marker(*params))
+		collect(p, *params++);
+	while (params < final)
+		param(p, *params++);
+	dispatch_csi(p, *final);
+	return final + 1;
+}
+
 /* The ground state, where nearly all bytes are text. Returns where it
  * stopped: the end, or just after a byte that left the ground state. */
 static const uint8_t *feed_ground(struct parser *p, const uint8_t *s, const uint8_t *end)
@@ -445,11 +497,19 @@ static const uint8_t *feed_ground(struct parser *p, const uint8_t *s, const uint
 				p->cb->print_ascii(p->ctx, run, (size_t)(s - run));
 			continue;
 		}
-		s++;
 		if (byte >= 0x80) {
-			utf8_start(p, byte);
+			s = feed_utf8(p, s, end);
 			continue;
 		}
+		if (byte == 0x1b) {
+			const uint8_t *after = feed_simple_csi(p, s, end);
+
+			if (after) {
+				s = after;
+				continue;
+			}
+		}
+		s++;
 		step(p, byte);
 		if (p->state != S_GROUND)
 			break;

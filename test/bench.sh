@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # `make bench`: print the figures of every benchmark (speed targets live
-# here, not in timed tests). Usage: test/bench.sh SSPSH_BINARY
+# here, not in timed tests). Usage: test/bench.sh SSPSH_BINARY [VTERM_FEED]
 set -u
-bin=${1:?usage: test/bench.sh SSPSH_BINARY}
+bin=${1:?usage: test/bench.sh SSPSH_BINARY [VTERM_FEED]}
 here=$(cd "$(dirname "$0")/.." && pwd)
 
 echo "== emulator, generated workloads (sspsh bench emu)"
 "$bin" bench emu
+echo "== emulator beside libvterm, 64 MB once each (test/bench/emu_vs_libvterm.sh)"
+"$here"/test/bench/emu_vs_libvterm.sh "$bin" "${2:-}"
 echo "== emulator, recordings (sspsh bench emu test/term/corpus/*.vt)"
 "$bin" bench emu "$here"/test/term/corpus/*.vt
 echo "== scrollback: log, encoding, writer (sspsh bench history)"

@@ -173,6 +173,33 @@ TEST(parser_split_anywhere)
 	EXPECT_STR((char *)log_text.data, whole);
 }
 
+/* Whole sequences in one buffer take fast paths (a CSI dispatched at once,
+ * a UTF-8 sequence decoded at once); cut in two anywhere, they go through
+ * the state machine. Both must give the same calls, for the shapes the
+ * fast paths take and for those they hand back. (ASCII runs are one
+ * character long here, as a cut would split them.) */
+TEST(parser_fast_paths_match_the_state_machine)
+{
+	const char input[] = "\033[1;38;5;200m\xe4\xb8\xad\033[?25l\033[>c\033[1?h\033[1 q"
+			     "\033[3\r1m\033[38:2::1:2:3m\xc3\xa9\xf0\x9f\x98\x80\xe4\xb8x"
+			     "\xed\xa0\x80\033[m\xe4\033[2J\033(0\033[99999999;Hz";
+	char whole[2048];
+
+	snprintf(whole, sizeof whole, "%s", PARSE(input));
+	for (size_t cut = 1; cut < sizeof input - 1; cut++) {
+		struct parser *p = parser_new(&callbacks, NULL);
+
+		buf_reset(&log_text);
+		parser_feed(p, (const uint8_t *)input, cut);
+		parser_feed(p, (const uint8_t *)input + cut, sizeof input - 1 - cut);
+		parser_free(p);
+		buf_put_u8(&log_text, 0);
+		EXPECT_STR((char *)log_text.data, whole);
+	}
+	EXPECT(strstr(whole, "csi ---m 1;38;5;200\ncp 4E2D\ncsi ?--l 25\ncsi >--c\n") == whole);
+	EXPECT(strstr(whole, "exec 0d\ncsi ---m 31\n") != NULL);
+}
+
 int main(void)
 {
 	buf_init(&log_text);
@@ -186,6 +213,7 @@ int main(void)
 	RUN(parser_dcs);
 	RUN(parser_utf8);
 	RUN(parser_split_anywhere);
+	RUN(parser_fast_paths_match_the_state_machine);
 	buf_free(&log_text);
 	return unit_exit_status();
 }
