@@ -10,14 +10,14 @@
 #     measured from GONE_WAIT seconds after it stopped.
 # Datagrams are counted by an nftables table of our own on the session's
 # UDP port (removed at exit); payload = IP length - 28.
-# usage: test/bench/wire.sh SSPSH   (env: IDLE_SECONDS=30 GONE_WAIT=45 PAGES=50)
+# usage: test/bench/wire.sh SSPSH   (env: IDLE_SECONDS=30 GONE_WAIT=60 PAGES=50)
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
 export SSPSH=$(realpath "${1:?usage: test/bench/wire.sh SSPSH}")
 . "$here/test/e2e/lib.sh"
 
 IDLE_SECONDS=${IDLE_SECONDS:-30}
-GONE_WAIT=${GONE_WAIT:-45}
+GONE_WAIT=${GONE_WAIT:-60}
 PAGES=${PAGES:-50}
 KEYS=20
 NFT_TABLE=sspsh_bench_$$
