@@ -30,12 +30,40 @@ bool utf8_lead(uint8_t byte, struct utf8_lead *lead)
 	return true;
 }
 
+static bool is_continuation(uint8_t byte)
+{
+	return (byte & 0xc0) == 0x80;
+}
+
+/* The two- and three-byte forms (all of the BMP past ASCII) without the
+ * table walk; the range checks are the ones utf8_lead encodes. */
+static bool decode_short(const uint8_t *s, size_t len, uint32_t *cp, size_t *used)
+{
+	uint32_t value;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf && len >= 2 && is_continuation(s[1])) {
+		*cp = (uint32_t)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
+		*used = 2;
+		return true;
+	}
+	if ((s[0] & 0xf0) != 0xe0 || len < 3 || !is_continuation(s[1]) || !is_continuation(s[2]))
+		return false;
+	value = (uint32_t)(s[0] & 0x0f) << 12 | (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+	if (value < 0x800 || (value >= 0xd800 && value <= 0xdfff))
+		return false;	/* overlong or a surrogate: the careful path says how much */
+	*cp = value;
+	*used = 3;
+	return true;
+}
+
 size_t utf8_decode(const uint8_t *s, size_t len, uint32_t *cp)
 {
 	struct utf8_lead lead;
 	uint32_t value;
 	size_t used = 1;
 
+	if (decode_short(s, len, cp, &used))
+		return used;
 	*cp = UTF8_INVALID;
 	if (!utf8_lead(s[0], &lead))
 		return 1;

@@ -61,6 +61,27 @@ TEST(three_byte_decoding_is_exactly_the_inverse_of_encoding)
 	EXPECT_INT(wrong, 0);
 }
 
+/* The same for two bytes: exactly U+0080..U+07FF, no overlong form. */
+TEST(two_byte_decoding_is_exactly_the_inverse_of_encoding)
+{
+	uint8_t s[2];
+	char again[UTF8_MAX_LEN];
+	uint32_t cp;
+	size_t whole = 0, wrong = 0;
+
+	for (uint32_t v = 0; v < 1u << 16; v++) {
+		s[0] = (uint8_t)(v >> 8);
+		s[1] = (uint8_t)v;
+		if (s[0] < 0x80 || utf8_decode(s, 2, &cp) != 2 || cp == UTF8_INVALID)
+			continue;
+		whole++;
+		if (utf8_encode(cp, again) != 2 || memcmp(again, s, 2) != 0)
+			wrong++;
+	}
+	EXPECT_INT(whole, 0x800 - 0x80);
+	EXPECT_INT(wrong, 0);
+}
+
 TEST(malformed_bytes_are_consumed_as_maximal_subparts)
 {
 	uint32_t cp;
@@ -102,6 +123,7 @@ int main(void)
 	RUN(every_code_point_survives_a_round_trip);
 	RUN(values_that_are_not_code_points_encode_as_the_replacement);
 	RUN(three_byte_decoding_is_exactly_the_inverse_of_encoding);
+	RUN(two_byte_decoding_is_exactly_the_inverse_of_encoding);
 	RUN(malformed_bytes_are_consumed_as_maximal_subparts);
 	RUN(lead_bytes_say_what_follows);
 	return unit_exit_status();
