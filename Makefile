@@ -234,8 +234,7 @@ deps:
 		echo "adding the Debian architecture $(DEB_ARCH)"; \
 		$$SUDO dpkg --add-architecture $(DEB_ARCH) || exit 1; \
 	fi; \
-	missing=""; for p in $(DEB_BUILD_DEPS) $(DEB_TEST_DEPS) $(if $(CROSS),$(DEB_CROSS_DEPS)); do \
-	@missing=""; for p in $(DEB_BUILD_DEPS) $(DEB_TEST_DEPS) $(DEB_BENCH_DEPS); do \
+	missing=""; for p in $(DEB_BUILD_DEPS) $(DEB_TEST_DEPS) $(DEB_BENCH_DEPS) $(if $(CROSS),$(DEB_CROSS_DEPS)); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \

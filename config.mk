@@ -46,8 +46,9 @@ STATIC   = 1
 # then says it is not built).
 BENCH    = 1
 
-# `make size` fails when a stripped release binary is larger (1.5 MiB).
-SIZE_LIMIT = 1572864
+# `make size` fails when a stripped release binary is larger (1600 KiB:
+# 1.5 MiB plus room for zlib, which deflates screen updates; see README).
+SIZE_LIMIT = 1638400
 
 # Where `make install` puts things.
 PREFIX   = /usr/local

@@ -10,9 +10,10 @@
 /* The wire protocol's version: datagrams, SSP, the daemon's handshake. It
  * travels in the server's CONNECT line and in every handshake; a client and
  * a server of different protocol versions refuse each other in one line
- * that names both. Raise it with any change the other side would misread. */
+ * that names both. Raise it with any change the other side would misread.
+ * 2: frame diffs may travel deflated (FRAME_DEFLATED). */
 #ifndef SSPSH_PROTOCOL_VERSION
-#define SSPSH_PROTOCOL_VERSION 1
+#define SSPSH_PROTOCOL_VERSION 2
 #endif
 
 /* ---- Server ---- */
