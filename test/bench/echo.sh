@@ -39,7 +39,8 @@ if command -v mosh-server >/dev/null && command -v mosh-client >/dev/null; then
 	line=$(mosh-server new -i 127.0.0.1 -p 60990:60999 -- sh -c "$far_side" 2>/dev/null | grep '^MOSH CONNECT')
 	read -r _ _ port key <<< "$line"
 	server=$(ss -H -uanp "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
-	report mosh "$(MOSH_KEY=$key measure mosh-client 127.0.0.1 "$port")"
+	# echo_latency.py's terminal has no size, which mosh-client cannot start with.
+	report mosh "$(MOSH_KEY=$key measure sh -c "stty rows 24 cols 80; exec mosh-client 127.0.0.1 $port")"
 	[ -n "$server" ] && kill "$server" 2>/dev/null
 else
 	echo "mosh   not measured: not installed"
