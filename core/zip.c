@@ -9,7 +9,7 @@
  * transport already authenticates every byte). */
 #define RAW_WINDOW_BITS (-15)
 #define MEM_LEVEL 8
-/* Output room added per round; also the most a round may overshoot. */
+/* Output room added per inflate round. */
 #define CHUNK 16384
 
 static z_stream deflater, inflater;
