@@ -18,6 +18,8 @@ if ! make -s -j2 -C "$SSPSH_SRC" BUILD="$skew_build" \
 	fail "the second build (protocol 99) builds" "$(tail -3 "$E2E_TMP/build.log")"; finish
 fi
 SKEW=$skew_build/sspsh
+# This build's protocol, as core/options.h sets it.
+PROTOCOL=$(sed -n 's/^#define SSPSH_PROTOCOL_VERSION \([0-9]*\)$/\1/p' "$SSPSH_SRC/core/options.h")
 check "the second build reports version 0.0.9" sh -c "'$SKEW' --version | grep -qx 'sspsh 0.0.9'"
 
 # ---- The SSH-free daemon ----
@@ -68,13 +70,13 @@ if daemon "$SSPSH"; then
 	out=$(HOME=$E2E_TMP/client "$SSPSH" connect --udp "127.0.0.1:$PORT" --list 2>&1)
 	check "a client of the same protocol lists sessions" grep -q "no sessions" <<<"$out"
 	expect_skew_refusal "a protocol 99 client meets this daemon" "$SKEW" \
-		"$("$SSPSH" --version | cut -d' ' -f2)" 1 99
+		"$("$SSPSH" --version | cut -d' ' -f2)" "$PROTOCOL" 99
 	stop_daemon
 else
 	fail "this build's daemon starts" "$(cat "$E2E_TMP/daemon.log")"
 fi
 if daemon "$SKEW"; then
-	expect_skew_refusal "this client meets a protocol 99 daemon" "$SSPSH" 0.0.9 99 1
+	expect_skew_refusal "this client meets a protocol 99 daemon" "$SSPSH" 0.0.9 99 "$PROTOCOL"
 	stop_daemon
 else
 	fail "the protocol 99 daemon starts" "$(cat "$E2E_TMP/daemon.log")"
