@@ -77,7 +77,7 @@ static void side_send(struct side *s, uint64_t now)
 	chan_mux_set_rtt(s->mux, (int)transport_srtt_ms(s->t), (int)transport_rto_ms(s->t));
 	for (int i = 0; i < BURST; i++) {
 		buf_reset(&s->out);
-		if (!chan_mux_emit(s->mux, now, SSPSH_SSP_PAYLOAD_MAX, &s->out))
+		if (!chan_mux_emit(s->mux, now, transport_max_payload(s->t), &s->out))
 			break;
 		if (transport_has_peer(s->t))
 			transport_send(s->t, s->out.data, s->out.len);

@@ -5,8 +5,8 @@
  * Prints, for full-size datagrams (SSPSH_DATAGRAM_MAX bytes on the wire):
  * datagrams sealed and then opened per second on one core, sealing alone,
  * opening alone; the per-datagram overhead (clear header, timestamps,
- * fragment header, tag); and messages per second through two transports
- * over loopback UDP (sockets and all), for small and full-size messages. */
+ * tag); and payloads per second through two transports over loopback UDP
+ * (sockets and all), for small and full-size payloads. */
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -69,10 +69,9 @@ static bool bench_crypto(void)
 	memset(b.payload, 'x', sizeof b.payload);
 	if (!aead_init(&b.aead, key))
 		return false;
-	b.d = (struct datagram){ .direction = TO_CLIENT, .frag_final = true, .payload = b.payload,
+	b.d = (struct datagram){ .direction = TO_CLIENT, .payload = b.payload,
 				 .timestamp_reply = TIMESTAMP_NONE,
-				 .payload_len = SSPSH_DATAGRAM_MAX - DATAGRAM_FIXED_OVERHEAD -
-						datagram_fragment_header_len(0) };
+				 .payload_len = SSPSH_DATAGRAM_MAX - DATAGRAM_FIXED_OVERHEAD };
 	both = crypto_rate(&b, SEAL_AND_OPEN);
 	seal = crypto_rate(&b, SEAL_ONLY);
 	open = crypto_rate(&b, OPEN_ONLY);
@@ -84,17 +83,16 @@ static bool bench_crypto(void)
 	       both, both * (double)b.d.payload_len / 1e6);
 	printf("seal:      %.0f datagrams/s\n", seal);
 	printf("open:      %.0f datagrams/s\n", open);
-	printf("overhead:  %d bytes per datagram (%d header + %d timestamps + 1 fragment + %d tag;"
-	       " 2 fragment bytes from the 64th fragment of a message)\n",
-	       DATAGRAM_FIXED_OVERHEAD + 1, DATAGRAM_HEADER_LEN, DATAGRAM_TIMESTAMPS_LEN, AEAD_TAG_LEN);
+	printf("overhead:  %d bytes per datagram (%d header + %d timestamps + %d tag)\n",
+	       DATAGRAM_FIXED_OVERHEAD, DATAGRAM_HEADER_LEN, DATAGRAM_TIMESTAMPS_LEN, AEAD_TAG_LEN);
 	return true;
 }
 
-/* Messages per second from a client to a server over loopback, one
- * message in flight at a time so that none is lost to a full socket. */
+/* Payloads per second from a client to a server over loopback, one
+ * datagram in flight at a time so that none is lost to a full socket. */
 static double loopback_rate(size_t message_len)
 {
-	static uint8_t message[SSPSH_DATAGRAM_MAX * 4];
+	static uint8_t message[SSPSH_DATAGRAM_MAX];
 	struct transport_key key;
 	struct transport *s = NULL, *c = NULL;
 	struct buf got;
@@ -134,14 +132,13 @@ out:
 
 static bool bench_loopback(void)
 {
-	size_t sizes[] = { 100, SSPSH_DATAGRAM_MAX - DATAGRAM_FIXED_OVERHEAD - 1,
-			   4 * (SSPSH_DATAGRAM_MAX - DATAGRAM_FIXED_OVERHEAD - 1) };
+	size_t sizes[] = { 100, SSPSH_DATAGRAM_MAX - DATAGRAM_FIXED_OVERHEAD };
 
 	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
 		double rate = loopback_rate(sizes[i]);
 		if (rate < 0)
 			return false;
-		printf("loopback:  %.0f messages/s of %zu bytes, send to receive (sockets included)\n",
+		printf("loopback:  %.0f payloads/s of %zu bytes, send to receive (sockets included)\n",
 		       rate, sizes[i]);
 	}
 	return true;

@@ -11,9 +11,10 @@
  * travels in the server's CONNECT line and in every handshake; a client and
  * a server of different protocol versions refuse each other in one line
  * that names both. Raise it with any change the other side would misread.
- * 2: frame diffs may travel deflated (FRAME_DEFLATED). */
+ * 2: frame diffs may travel deflated (FRAME_DEFLATED).
+ * 3: one datagram per payload, no fragment header (suites "SSP3", "SSP4"). */
 #ifndef SSPSH_PROTOCOL_VERSION
-#define SSPSH_PROTOCOL_VERSION 2
+#define SSPSH_PROTOCOL_VERSION 3
 #endif
 
 /* ---- Server ---- */
@@ -135,9 +136,16 @@
 #ifndef SSPSH_MAX_RECEIVED_STATES
 #define SSPSH_MAX_RECEIVED_STATES 32
 #endif
-/* Largest SSP instruction accepted, in datagram-sized pieces. */
+/* The SSP splits an instruction (the diff from one state to another) into
+ * pieces that each fit one datagram. A receiver collects at most this many
+ * bytes and this many pieces of one instruction, so a peer cannot make it
+ * hold more; the pieces are enough for the largest instruction even in the
+ * smallest datagrams (SSPSH_DATAGRAM_MIN; asserted in net/pump.c). */
+#ifndef SSPSH_SSP_MAX_INSTRUCTION
+#define SSPSH_SSP_MAX_INSTRUCTION (4u << 20)
+#endif
 #ifndef SSPSH_SSP_MAX_FRAGMENTS
-#define SSPSH_SSP_MAX_FRAGMENTS 1024
+#define SSPSH_SSP_MAX_FRAGMENTS 16384
 #endif
 
 /* Frame diffs (the server's screen updates) of at least this many bytes
@@ -158,12 +166,6 @@
 #endif
 
 /* ---- Sessions ---- */
-/* Largest SSP payload per datagram: SSPSH_DATAGRAM_MAX (1200) less the
- * transport's header, timestamps, tag and fragment byte, so the transport
- * never has to split one (the SSP refills lost pieces itself). */
-#ifndef SSPSH_SSP_PAYLOAD_MAX
-#define SSPSH_SSP_PAYLOAD_MAX 1160
-#endif
 /* The client stops reading the keyboard while this much input is
  * unacknowledged (a huge paste on a dead link). */
 #ifndef SSPSH_MAX_UNACKED_INPUT
@@ -523,21 +525,16 @@
 #ifndef SSPSH_DATAGRAM_MAX
 #define SSPSH_DATAGRAM_MAX 1200
 #endif
-/* When a send fails with EMSGSIZE the datagram size shrinks by this much,
- * down to SSPSH_DATAGRAM_MIN (IPv4's 576-byte minimum less 28 of headers). */
+/* When a send fails with EMSGSIZE (the path's MTU is smaller), the
+ * datagram size shrinks by this much, down to SSPSH_DATAGRAM_MIN (IPv4's
+ * 576-byte minimum less 28 of headers): 1200, 1000, 800, 600, 548. The
+ * transport then refuses larger payloads and the SSP, told the new maximum
+ * (net/pump.c), splits its instructions smaller. */
 #ifndef SSPSH_DATAGRAM_SHRINK
 #define SSPSH_DATAGRAM_SHRINK 200
 #endif
 #ifndef SSPSH_DATAGRAM_MIN
 #define SSPSH_DATAGRAM_MIN 548
-#endif
-/* Largest message the transport carries (fragmented), and the most
- * fragments one message may have; together they bound reassembly memory. */
-#ifndef SSPSH_MAX_MESSAGE
-#define SSPSH_MAX_MESSAGE (4u << 20)
-#endif
-#ifndef SSPSH_MAX_FRAGMENTS
-#define SSPSH_MAX_FRAGMENTS 16384
 #endif
 /* transport_recv reads at most this many datagrams per call, so a flood
  * (even of forgeries) cannot starve the rest of the event loop. */
@@ -545,7 +542,7 @@
 #define SSPSH_RECV_BATCH 256
 #endif
 /* Socket receive and send buffer asked for (the kernel caps it at
- * net.core.rmem_max/wmem_max): room for a burst of fragments. */
+ * net.core.rmem_max/wmem_max): room for the burst of a split instruction. */
 #ifndef SSPSH_UDP_BUFFER_BYTES
 #define SSPSH_UDP_BUFFER_BYTES (2 << 20)
 #endif

@@ -5,41 +5,13 @@
 #include "core/buf.h"
 #include "core/options.h"
 
-static const uint8_t suite_tag[4] = { 'S', 'S', 'P', '1' };
-static const uint8_t indexed_suite_tag[4] = { 'S', 'S', 'P', '2' };
+static const uint8_t suite_tag[4] = { 'S', 'S', 'P', '3' };
+static const uint8_t indexed_suite_tag[4] = { 'S', 'S', 'P', '4' };
 
 static void make_nonce(uint8_t nonce[AEAD_NONCE_LEN], const uint8_t header[DATAGRAM_HEADER_LEN])
 {
 	memcpy(nonce, suite_tag, sizeof suite_tag);
 	memcpy(nonce + sizeof suite_tag, header, DATAGRAM_HEADER_LEN);
-}
-
-static uint64_t fragment_word(uint32_t index, bool final)
-{
-	return (uint64_t)index << 1 | (final ? 1u : 0u);
-}
-
-static size_t varint_len(uint64_t v)
-{
-	size_t n = 1;
-
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
-
-static size_t put_varint(uint8_t *out, uint64_t v)
-{
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		out[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	out[n++] = (uint8_t)v;
-	return n;
 }
 
 static void put_be16(uint8_t *out, uint16_t v)
@@ -48,14 +20,9 @@ static void put_be16(uint8_t *out, uint16_t v)
 	out[1] = (uint8_t)v;
 }
 
-size_t datagram_fragment_header_len(uint32_t index)
-{
-	return varint_len(fragment_word(index, true));
-}
-
 size_t datagram_sealed_len(const struct datagram *d)
 {
-	return DATAGRAM_FIXED_OVERHEAD + datagram_fragment_header_len(d->frag_index) + d->payload_len;
+	return DATAGRAM_FIXED_OVERHEAD + d->payload_len;
 }
 
 /* Writes the body after a header of header_len bytes already in out and
@@ -64,15 +31,12 @@ static size_t seal_body(struct aead *a, const struct datagram *d, const uint8_t 
 			uint8_t *out, size_t header_len, size_t aad_len)
 {
 	uint8_t *body = out + header_len;
-	size_t off, body_len;
+	size_t body_len = DATAGRAM_TIMESTAMPS_LEN + d->payload_len;
 
 	put_be16(body, d->timestamp);
 	put_be16(body + 2, d->timestamp_reply);
-	off = DATAGRAM_TIMESTAMPS_LEN + put_varint(body + DATAGRAM_TIMESTAMPS_LEN,
-						   fragment_word(d->frag_index, d->frag_final));
 	if (d->payload_len)
-		memcpy(body + off, d->payload, d->payload_len);
-	body_len = off + d->payload_len;
+		memcpy(body + DATAGRAM_TIMESTAMPS_LEN, d->payload, d->payload_len);
 	if (!aead_seal(a, nonce, aad_len ? out : NULL, aad_len, body, body_len, body))
 		return 0;
 	return header_len + body_len + AEAD_TAG_LEN;
@@ -119,7 +83,7 @@ bool datagram_peek(const uint8_t *in, size_t len, enum direction *direction, uin
 	struct reader r;
 	uint64_t header;
 
-	if (len < DATAGRAM_MIN_LEN)
+	if (len < DATAGRAM_MIN_LEN || len > SSPSH_DATAGRAM_MAX)
 		return false;
 	reader_init(&r, in, len);
 	header = rd_be64(&r);
@@ -131,16 +95,12 @@ bool datagram_peek(const uint8_t *in, size_t len, enum direction *direction, uin
 bool datagram_parse_body(const uint8_t *body, size_t len, struct datagram *d)
 {
 	struct reader r;
-	uint64_t word;
 
 	reader_init(&r, body, len);
 	d->timestamp = rd_be16(&r);
 	d->timestamp_reply = rd_be16(&r);
-	word = rd_varint(&r);
-	if (r.failed || word >> 1 >= SSPSH_MAX_FRAGMENTS)
+	if (r.failed)
 		return false;
-	d->frag_index = (uint32_t)(word >> 1);
-	d->frag_final = word & 1;
 	d->payload_len = reader_left(&r);
 	d->payload = rd_bytes(&r, d->payload_len);
 	return true;
@@ -158,7 +118,7 @@ enum datagram_status datagram_open(struct aead *a, const uint8_t *in, size_t len
 	body_len = len - DATAGRAM_HEADER_LEN - AEAD_TAG_LEN;
 	if (!aead_open(a, nonce, NULL, 0, in + DATAGRAM_HEADER_LEN, len - DATAGRAM_HEADER_LEN, scratch))
 		return DATAGRAM_FORGED;
-	return datagram_parse_body(scratch, body_len, d) ? DATAGRAM_OK : DATAGRAM_BAD_FRAGMENT;
+	return datagram_parse_body(scratch, body_len, d) ? DATAGRAM_OK : DATAGRAM_MALFORMED;
 }
 
 bool datagram_peek_indexed(const uint8_t *in, size_t len, enum datagram_type *type,
@@ -166,7 +126,8 @@ bool datagram_peek_indexed(const uint8_t *in, size_t len, enum datagram_type *ty
 {
 	struct reader r;
 
-	if (len < DATAGRAM_INDEXED_MIN_LEN || (in[0] != DATAGRAM_TYPE_DATA && in[0] != DATAGRAM_TYPE_CLOSE))
+	if (len < DATAGRAM_INDEXED_MIN_LEN || len > SSPSH_DATAGRAM_MAX ||
+	    (in[0] != DATAGRAM_TYPE_DATA && in[0] != DATAGRAM_TYPE_CLOSE))
 		return false;
 	reader_init(&r, in, len);
 	*type = (enum datagram_type)rd_u8(&r);
@@ -189,5 +150,5 @@ enum datagram_status datagram_open_indexed(struct aead *a, const uint8_t *in, si
 	if (!aead_open(a, nonce, in, DATAGRAM_INDEXED_HEADER_LEN, in + DATAGRAM_INDEXED_HEADER_LEN,
 		       sealed_len, scratch))
 		return DATAGRAM_FORGED;
-	return datagram_parse_body(scratch, sealed_len - AEAD_TAG_LEN, d) ? DATAGRAM_OK : DATAGRAM_BAD_FRAGMENT;
+	return datagram_parse_body(scratch, sealed_len - AEAD_TAG_LEN, d) ? DATAGRAM_OK : DATAGRAM_MALFORMED;
 }

@@ -1,4 +1,6 @@
-/* The wire format of one transport datagram (suite "SSP1"):
+/* The wire format of one transport datagram (suite "SSP3"). A datagram
+ * carries one payload whole: the SSP splits whatever is larger
+ * (net/ssp_wire.h), so the transport never fragments.
  *
  *   clear header   8 bytes  big-endian; bit 63 = direction (1: server to
  *                           client), bits 0..62 = sequence number
@@ -6,18 +8,15 @@
  *                    timestamp        2 bytes  sender's clock_ms() mod 2^16
  *                    timestamp reply  2 bytes  the peer's last timestamp plus
  *                                              how long it was held; 0xffff: none
- *                    fragment         varint   index << 1 | final
- *                    payload          the rest
+ *                    payload          the rest (may be empty)
  *                  then the 16-byte tag.
  *
- * The nonce is the 4 bytes "SSP1" followed by the clear header, so the two
+ * The nonce is the 4 bytes "SSP3" followed by the clear header, so the two
  * directions have disjoint nonce spaces, a sequence number is never reused,
- * and a datagram of another suite version simply fails to authenticate.
- * The fragments of one message take consecutive sequence numbers, so a
- * message is identified by the sequence number of its fragment 0
- * (seq - index) and the fragment header stays one or two bytes.
+ * and a datagram of another suite version simply fails to authenticate
+ * ("SSP1" and "SSP2" carried a fragment header after the timestamps).
  *
- * Daemon mode (suite "SSP2", keys from the handshake, one UDP port for many
+ * Daemon mode (suite "SSP4", keys from the handshake, one UDP port for many
  * sessions) replaces the clear header with 12 bytes
  *
  *   type       1 byte   DATAGRAM_TYPE_DATA, or DATAGRAM_TYPE_CLOSE: the
@@ -27,7 +26,7 @@
  *   seq        7 bytes  big-endian 56-bit sequence number
  *
  * and seals the same body under the sender's own directional key, with the
- * header as additional data and the nonce "SSP2" || be64(seq). Types 1 to 3
+ * header as additional data and the nonce "SSP4" || be64(seq). Types 1 to 3
  * are handshake messages (net/noise.h), 6 and 7 the server key exchange. */
 #ifndef SSPSH_DATAGRAM_H
 #define SSPSH_DATAGRAM_H
@@ -36,23 +35,35 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/options.h"
 #include "net/aead.h"
 
 #define DATAGRAM_HEADER_LEN 8
 #define DATAGRAM_TIMESTAMPS_LEN 4
-/* Every byte but the fragment header and the payload. */
+/* Every byte but the payload; also the shortest datagram that can be
+ * authentic (an empty payload). */
 #define DATAGRAM_FIXED_OVERHEAD (DATAGRAM_HEADER_LEN + DATAGRAM_TIMESTAMPS_LEN + AEAD_TAG_LEN)
-/* The shortest datagram that can be authentic. */
-#define DATAGRAM_MIN_LEN (DATAGRAM_FIXED_OVERHEAD + 1)
+#define DATAGRAM_MIN_LEN DATAGRAM_FIXED_OVERHEAD
 /* Sequence numbers are 63 bits; a session ends before it reaches this. */
 #define DATAGRAM_SEQ_LIMIT ((uint64_t)1 << 63)
 #define TIMESTAMP_NONE 0xffff
 
 #define DATAGRAM_INDEXED_HEADER_LEN 12
-#define DATAGRAM_INDEXED_MIN_LEN (DATAGRAM_INDEXED_HEADER_LEN + DATAGRAM_TIMESTAMPS_LEN + AEAD_TAG_LEN + 1)
+#define DATAGRAM_INDEXED_OVERHEAD (DATAGRAM_INDEXED_HEADER_LEN + DATAGRAM_TIMESTAMPS_LEN + AEAD_TAG_LEN)
+#define DATAGRAM_INDEXED_MIN_LEN DATAGRAM_INDEXED_OVERHEAD
 #define DATAGRAM_INDEXED_SEQ_LIMIT ((uint64_t)1 << 56)
 /* Bytes a daemon-mode datagram adds to the direct format's overhead. */
 #define DATAGRAM_INDEXED_EXTRA (DATAGRAM_INDEXED_HEADER_LEN - DATAGRAM_HEADER_LEN)
+
+/* The largest payload of a datagram in either format before any EMSGSIZE
+ * (the daemon format's, the smaller), for sizing payloads with no transport
+ * at hand; transport_max_payload gives a transport's own. */
+#define DATAGRAM_PAYLOAD_MAX (SSPSH_DATAGRAM_MAX - DATAGRAM_INDEXED_OVERHEAD)
+
+/* Even the smallest datagram a path may force (SSPSH_DATAGRAM_MIN) and the
+ * largest sent carry a payload in either format. */
+_Static_assert(SSPSH_DATAGRAM_MIN > DATAGRAM_INDEXED_OVERHEAD, "SSPSH_DATAGRAM_MIN leaves no payload");
+_Static_assert(SSPSH_DATAGRAM_MIN <= SSPSH_DATAGRAM_MAX, "SSPSH_DATAGRAM_MIN exceeds SSPSH_DATAGRAM_MAX");
 
 enum datagram_type {
 	DATAGRAM_TYPE_DATA = 4,
@@ -68,15 +79,11 @@ struct datagram {
 	uint64_t seq;
 	uint16_t timestamp;
 	uint16_t timestamp_reply;
-	uint32_t frag_index;
-	bool frag_final;
 	const uint8_t *payload;
 	size_t payload_len;
 };
 
-/* Bytes of the fragment header for this index. */
-size_t datagram_fragment_header_len(uint32_t index);
-/* Bytes of the whole datagram for d. */
+/* Bytes of the whole datagram for d (direct format). */
 size_t datagram_sealed_len(const struct datagram *d);
 /* Seals d into out; returns its length, or 0 if out_cap is too small or
  * the sequence number is out of range. */
@@ -87,12 +94,12 @@ bool datagram_peek(const uint8_t *in, size_t len, enum direction *direction, uin
 
 enum datagram_status {
 	DATAGRAM_OK,
-	DATAGRAM_MALFORMED,	/* too short */
+	DATAGRAM_MALFORMED,	/* too short, or longer than SSPSH_DATAGRAM_MAX */
 	DATAGRAM_FORGED,	/* failed authentication */
-	DATAGRAM_BAD_FRAGMENT,	/* authentic, but its fragment header is invalid */
 };
 /* Authenticates and decrypts in (len bytes) into scratch (at least len
- * bytes) and fills d, whose payload then points into scratch. */
+ * bytes) and fills d, whose payload then points into scratch. No peer sends
+ * more than SSPSH_DATAGRAM_MAX bytes, so a longer datagram is malformed. */
 enum datagram_status datagram_open(struct aead *a, const uint8_t *in, size_t len,
 				   uint8_t *scratch, struct datagram *d);
 /* The daemon format: the same with the 12-byte indexed header. */
@@ -102,7 +109,8 @@ bool datagram_peek_indexed(const uint8_t *in, size_t len, enum datagram_type *ty
 			   uint32_t *receiver, uint64_t *seq);
 enum datagram_status datagram_open_indexed(struct aead *a, const uint8_t *in, size_t len,
 					   uint8_t *scratch, struct datagram *d);
-/* Parses the decrypted body (timestamps, fragment header, payload) into d. */
+/* Parses the decrypted body (timestamps, payload) into d; false if it is
+ * too short for the timestamps. */
 bool datagram_parse_body(const uint8_t *body, size_t len, struct datagram *d);
 
 #endif

@@ -5,6 +5,15 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/options.h"
+#include "net/datagram.h"
+
+/* The SSP's pieces fit the transport's payloads at every datagram size the
+ * path may force, and the largest instruction a receiver collects fits in
+ * SSPSH_SSP_MAX_FRAGMENTS pieces even then. */
+#define SMALLEST_PAYLOAD (SSPSH_DATAGRAM_MIN - DATAGRAM_INDEXED_OVERHEAD)
+_Static_assert(SMALLEST_PAYLOAD > SSP_HEADER_MAX, "SSPSH_DATAGRAM_MIN leaves no room for an SSP piece");
+_Static_assert((unsigned long long)SSPSH_SSP_MAX_FRAGMENTS * (SMALLEST_PAYLOAD - SSP_HEADER_MAX) >=
+	       SSPSH_SSP_MAX_INSTRUCTION, "SSPSH_SSP_MAX_FRAGMENTS pieces cannot carry the largest instruction");
 
 struct pump {
 	struct transport *t;
@@ -32,24 +41,25 @@ static void send_payload(void *pump, const uint8_t *payload, size_t len)
 struct pump *pump_new(struct transport *t, const struct pump_config *config,
 		      void *local_initial, void *remote_initial)
 {
-	struct pump *p = calloc(1, sizeof *p);
+	struct pump *p = t ? calloc(1, sizeof *p) : NULL;
 	struct ssp_config c = {
 		.local_ops = config->local_ops,
 		.remote_ops = config->remote_ops,
 		.pacing = config->pacing,
-		.max_payload = SSPSH_SSP_PAYLOAD_MAX,
 		.snapshot = take_snapshot,
 		.send = send_payload,
 		.app = p,
 	};
 
 	if (!p) {
-		log_error("out of memory for a session");
+		if (t)
+			log_error("out of memory for a session");
 		config->local_ops->free(local_initial);
 		config->remote_ops->free(remote_initial);
 		transport_free(t);
 		return NULL;
 	}
+	c.max_payload = transport_max_payload(t);
 	p->t = t;
 	p->snapshot = config->snapshot;
 	p->app = config->app;
@@ -120,6 +130,7 @@ void pump_tick(struct pump *p, uint64_t now)
 {
 	transport_tick(p->t, now);
 	ssp_set_rtt(p->ssp, (int)transport_srtt_ms(p->t), (int)transport_rto_ms(p->t));
+	ssp_set_max_payload(p->ssp, transport_max_payload(p->t));
 	if (transport_has_peer(p->t))
 		ssp_tick(p->ssp, now);
 }

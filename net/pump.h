@@ -9,8 +9,10 @@
  *     pump_tick(p, now);
  *
  * The pump hands the SSP's payloads to the transport (only once the
- * transport has a peer), passes the transport's RTT estimate and datagram
- * size to the SSP, and opens what arrives. It owns both objects. */
+ * transport has a peer), passes the transport's RTT estimate and largest
+ * payload to the SSP (which splits its instructions to fit, smaller after
+ * the path refused a datagram as too big), and opens what arrives. It owns
+ * both objects. */
 #ifndef SSPSH_PUMP_H
 #define SSPSH_PUMP_H
 
@@ -35,7 +37,7 @@ struct pump_config {
 struct pump;
 
 /* Takes ownership of t and of both initial states, also on failure.
- * NULL (logged) if out of memory. */
+ * NULL if t is NULL, or (logged) if out of memory. */
 struct pump *pump_new(struct transport *t, const struct pump_config *config,
 		      void *local_initial, void *remote_initial);
 /* Frees the SSP and the transport. NULL is fine. */

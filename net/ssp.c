@@ -28,6 +28,7 @@ struct ssp {
 	/* The encoded instruction (acked -> newest), kept for retransmission. */
 	uint64_t instr_id, instr_old, instr_new;
 	struct buf instr;
+	bool resend_at_once;		/* the payload size shrank: split anew, now */
 
 	struct held_state received[SSPSH_MAX_RECEIVED_STATES];
 	size_t n_received;
@@ -151,6 +152,7 @@ static void transmit(struct ssp *s, uint64_t now)
 	send_fragments(s);
 	s->last_send_ms = now;
 	s->ack_owed = false;
+	s->resend_at_once = false;
 }
 
 /* The unacknowledged state whose neighbours are closest in number: forgetting
@@ -218,6 +220,8 @@ static uint64_t resend_due(const struct ssp *s)
 {
 	uint64_t due = s->last_send_ms + (uint64_t)s->cfg.pacing.heartbeat_ms;
 
+	if (s->resend_at_once)
+		return 0;
 	if (s->n_sent > 1)
 		due = earliest(due, s->last_send_ms + (uint64_t)s->rto_ms);
 	if (s->ack_owed)
@@ -393,9 +397,21 @@ void ssp_set_rtt(struct ssp *s, int srtt_ms, int rto_ms)
 	s->rto_ms = clamp(rto_ms, SSPSH_RTO_MIN_MS, SSPSH_RTO_MAX_MS);
 }
 
+void ssp_set_max_payload(struct ssp *s, size_t max_payload)
+{
+	if (max_payload == s->cfg.max_payload)
+		return;
+	if (s->instr_id)
+		s->instr_id++;	/* the same bytes, split differently: a new instruction */
+	if (max_payload < s->cfg.max_payload)
+		s->resend_at_once = true;
+	s->cfg.max_payload = max_payload;
+}
+
 void ssp_stats(const struct ssp *s, struct ssp_stats *out)
 {
 	*out = s->stats;
 	out->sent_states_held = s->n_sent;
 	out->received_states_held = s->n_received;
+	out->instruction_bytes_held = ssp_assembler_bytes(&s->assembler);
 }

@@ -24,6 +24,9 @@
 
 #include "core/buf.h"
 
+/* Bytes of the header in front of each piece of an instruction, at most. */
+#define SSP_HEADER_MAX (4 * 10)
+
 struct ssp_state_ops {
 	/* Append to `out` the bytes that turn `from` into `to`. */
 	void (*diff)(const void *from, const void *to, struct buf *out);
@@ -47,7 +50,8 @@ struct ssp_config {
 	const struct ssp_state_ops *local_ops;
 	const struct ssp_state_ops *remote_ops;
 	struct ssp_pacing pacing;
-	/* Largest payload `send` may be given; longer instructions are split. */
+	/* Largest payload `send` may be given (more than SSP_HEADER_MAX);
+	 * longer instructions are split. ssp_set_max_payload changes it. */
 	size_t max_payload;
 	/* The local state as it is now: a new object the engine then owns.
 	 * Called only after ssp_local_changed, when a frame is due. */
@@ -91,6 +95,11 @@ uint64_t ssp_last_heard_ms(const struct ssp *ssp);
 /* The transport measures the RTT; the frame interval and the
  * retransmission timeout follow it. */
 void ssp_set_rtt(struct ssp *ssp, int srtt_ms, int rto_ms);
+/* The transport's largest payload now (more than SSP_HEADER_MAX). When it
+ * changes, the instruction in flight is split anew under a new id (pieces
+ * of the old split never mix with the new); when it shrinks (the path
+ * refused a datagram), the instruction goes out again at the next tick. */
+void ssp_set_max_payload(struct ssp *ssp, size_t max_payload);
 
 /* Counters for tests and benchmarks. */
 struct ssp_stats {
@@ -98,6 +107,7 @@ struct ssp_stats {
 	uint64_t states_sent, states_received;
 	uint64_t retransmissions;
 	size_t sent_states_held, received_states_held;
+	size_t instruction_bytes_held;	/* pieces of a split instruction being collected */
 };
 void ssp_stats(const struct ssp *ssp, struct ssp_stats *out);
 

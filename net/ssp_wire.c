@@ -50,15 +50,14 @@ bool ssp_instruction_parse(const uint8_t *data, size_t len, struct ssp_instructi
 void ssp_assembler_init(struct ssp_assembler *a)
 {
 	memset(a, 0, sizeof *a);
+	buf_init(&a->store);
 	buf_init(&a->whole);
 }
 
 void ssp_assembler_free(struct ssp_assembler *a)
 {
-	for (size_t i = 0; i < a->slots; i++)
-		buf_free(&a->pieces[i]);
 	free(a->pieces);
-	free(a->have);
+	buf_free(&a->store);
 	buf_free(&a->whole);
 	ssp_assembler_init(a);
 }
@@ -68,15 +67,15 @@ static void start_instruction(struct ssp_assembler *a, uint64_t id)
 	a->id = id;
 	a->count = 0;
 	a->received = 0;
-	if (a->have)
-		memset(a->have, 0, a->slots * sizeof *a->have);
+	buf_reset(&a->store);
+	if (a->pieces)
+		memset(a->pieces, 0, a->slots * sizeof *a->pieces);
 }
 
 static bool make_slot(struct ssp_assembler *a, size_t index)
 {
 	size_t slots = a->slots ? a->slots : 8;
-	struct buf *pieces;
-	bool *have;
+	struct ssp_piece *pieces;
 
 	if (index < a->slots)
 		return true;
@@ -85,31 +84,57 @@ static bool make_slot(struct ssp_assembler *a, size_t index)
 	pieces = realloc(a->pieces, slots * sizeof *pieces);
 	if (!pieces)
 		return false;
+	memset(pieces + a->slots, 0, (slots - a->slots) * sizeof *pieces);
 	a->pieces = pieces;
-	have = realloc(a->have, slots * sizeof *have);
-	if (!have)
-		return false;
-	a->have = have;
-	for (size_t i = a->slots; i < slots; i++) {
-		buf_init(&a->pieces[i]);
-		a->have[i] = false;
-	}
 	a->slots = slots;
 	return true;
 }
 
+/* The pieces in index order: the store itself when they arrived in order
+ * (the usual case), else a copy. */
 static bool join_pieces(struct ssp_assembler *a, const uint8_t **data, size_t *data_len)
 {
-	buf_reset(&a->whole);
-	for (size_t i = 0; i < a->count; i++)
-		buf_put(&a->whole, a->pieces[i].data, a->pieces[i].len);
+	size_t offset = 0, i;
+
+	for (i = 0; i < a->count && a->pieces[i].offset == offset; i++)
+		offset += a->pieces[i].len;
+	if (i == a->count) {
+		*data = a->store.data;
+		*data_len = a->store.len;
+	} else {
+		buf_reset(&a->whole);
+		for (i = 0; i < a->count; i++)
+			buf_put(&a->whole, a->store.data + a->pieces[i].offset, a->pieces[i].len);
+		if (a->whole.oom)
+			return false;
+		*data = a->whole.data;
+		*data_len = a->whole.len;
+	}
 	a->id++;	/* done with it: later copies are old news */
-	start_instruction(a, a->id);
-	if (a->whole.oom)
-		return false;
-	*data = a->whole.data;
-	*data_len = a->whole.len;
+	a->count = a->received = 0;
+	memset(a->pieces, 0, a->slots * sizeof *a->pieces);
 	return true;
+}
+
+static bool store_piece(struct ssp_assembler *a, size_t index, const uint8_t *frag, size_t len)
+{
+	if (a->received == 0)
+		buf_reset(&a->store);	/* it may still hold the last instruction joined */
+	if (len > SSPSH_SSP_MAX_INSTRUCTION - a->store.len || !make_slot(a, index) || a->pieces[index].have)
+		return false;
+	a->pieces[index] = (struct ssp_piece){ a->store.len, len, true };
+	buf_put(&a->store, frag, len);
+	if (a->store.oom) {
+		start_instruction(a, a->id);	/* the store is truncated: begin again */
+		return false;
+	}
+	a->received++;
+	return true;
+}
+
+size_t ssp_assembler_bytes(const struct ssp_assembler *a)
+{
+	return a->received ? a->store.len : 0;
 }
 
 bool ssp_assembler_add(struct ssp_assembler *a, const struct ssp_header *h,
@@ -128,20 +153,17 @@ bool ssp_assembler_add(struct ssp_assembler *a, const struct ssp_header *h,
 		*data_len = len;
 		return true;
 	}
-	if ((a->count && index >= a->count) || !make_slot(a, index) || a->have[index])
+	if (a->count && index >= a->count)
 		return false;
 	if (h->last_fragment) {
 		for (size_t i = index + 1; i < a->slots; i++)
-			if (a->have[i])
+			if (a->pieces[i].have)
 				return false;	/* a fragment past the last one: corrupt */
-		a->count = index + 1;
 	}
-	buf_reset(&a->pieces[index]);
-	buf_put(&a->pieces[index], frag, len);
-	if (a->pieces[index].oom)
+	if (!store_piece(a, index, frag, len))
 		return false;
-	a->have[index] = true;
-	a->received++;
+	if (h->last_fragment)
+		a->count = index + 1;
 	if (a->count == 0 || a->received < a->count)
 		return false;
 	return join_pieces(a, data, data_len);

@@ -9,7 +9,8 @@
  * and the fragments of one instruction, concatenated:
  *   varint  old_num, varint new_num, bytes diff (to the end).
  * Keeping acks out of the instruction makes a retransmitted instruction
- * byte-identical, so fragments lost from one copy are filled from another. */
+ * byte-identical, so fragments lost from one copy are filled from another.
+ * The header is at most SSP_HEADER_MAX bytes (four varints of <= 10). */
 #ifndef SSPSH_SSP_WIRE_H
 #define SSPSH_SSP_WIRE_H
 
@@ -18,9 +19,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
-
-/* Bytes of header at most (four varints of <= 10 bytes). */
-#define SSP_HEADER_MAX (4 * 10)
+#include "net/ssp.h"
 
 struct ssp_header {
 	uint64_t ack_num;
@@ -45,19 +44,33 @@ void ssp_instruction_put(struct buf *out, uint64_t old_num, uint64_t new_num,
 			 const uint8_t *diff, size_t diff_len);
 bool ssp_instruction_parse(const uint8_t *data, size_t len, struct ssp_instruction *out);
 
-/* Reassembles the fragments of the newest instruction, in any order. */
+/* Reassembles the fragments of the newest instruction, in any order. The
+ * pieces are stored one after another in arrival order; the store never
+ * holds more than SSPSH_SSP_MAX_INSTRUCTION bytes nor the table more than
+ * SSPSH_SSP_MAX_FRAGMENTS pieces (a fragment past either bound is dropped),
+ * so that is all a peer can make a receiver keep. */
+struct ssp_piece {
+	size_t offset;		/* into the store */
+	size_t len;
+	bool have;
+};
+
 struct ssp_assembler {
 	uint64_t id;		/* instruction being collected (0: none yet) */
-	struct buf *pieces;	/* one per fragment index, storage reused */
-	bool *have;
-	size_t slots;		/* allocated entries of pieces/have */
+	struct ssp_piece *pieces;	/* by fragment index */
+	size_t slots;		/* allocated entries of pieces */
 	size_t count;		/* fragments of this instruction, once the last is seen */
 	size_t received;
-	struct buf whole;
+	struct buf store;	/* the pieces received, in arrival order */
+	struct buf whole;	/* the instruction joined, when they came out of order */
 };
 
 void ssp_assembler_init(struct ssp_assembler *a);
 void ssp_assembler_free(struct ssp_assembler *a);
+/* Bytes of the pieces of the instruction being collected. */
+size_t ssp_assembler_bytes(const struct ssp_assembler *a);
+/* Bytes of the pieces of the instruction being collected. */
+size_t ssp_assembler_bytes(const struct ssp_assembler *a);
 /* Adds one fragment. When it completes an instruction, points *data at its
  * bytes (valid until the next call) and returns true. */
 bool ssp_assembler_add(struct ssp_assembler *a, const struct ssp_header *h,

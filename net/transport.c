@@ -1,6 +1,6 @@
 /* The transport: datagrams (net/datagram.h) over UDP (net/udp.h), with the
- * replay window, RTT estimation, reassembly, roaming, port hopping and the
- * optional link emulator glued together. See net/transport.h. */
+ * replay window, RTT estimation, roaming, port hopping and the optional
+ * link emulator glued together. See net/transport.h. */
 #include "net/transport.h"
 
 #include <stdlib.h>
@@ -17,7 +17,6 @@
 #include "net/datagram.h"
 #include "net/dgram_path.h"
 #include "net/link.h"
-#include "net/reassembly.h"
 #include "net/replay.h"
 #include "net/rtt.h"
 #include "net/transport_internal.h"
@@ -55,7 +54,6 @@ struct transport {
 
 	struct receiver rx;
 	struct receiver rx_old;		/* daemon client: the key before a rekey */
-	struct reassembly reassembly;
 	struct transport_control control;
 	bool has_control;
 	struct rtt rtt;
@@ -116,7 +114,6 @@ static struct transport *transport_alloc(bool is_server, int fd, bool owns_fd)
 	t->fd = fd;
 	t->owns_fd = owns_fd;
 	t->datagram_max = SSPSH_DATAGRAM_MAX;
-	reassembly_init(&t->reassembly);
 	rtt_init(&t->rtt);
 	t->last_round_trip = t->last_port_change = clock_ms();
 	return t;
@@ -220,7 +217,6 @@ void transport_free(struct transport *t)
 	aead_free(&t->send_aead);
 	receiver_free(&t->rx);
 	receiver_free(&t->rx_old);
-	reassembly_free(&t->reassembly);
 	link_free(t->link);
 	dgram_path_free(t->relay);
 	free(t);
@@ -289,23 +285,6 @@ static enum udp_send_result send_datagram(struct transport *t, const uint8_t *da
 	return r;
 }
 
-static size_t fragment_capacity(const struct transport *t, uint32_t index)
-{
-	size_t extra = t->indexed ? DATAGRAM_INDEXED_EXTRA : 0;
-
-	return t->datagram_max - DATAGRAM_FIXED_OVERHEAD - extra - datagram_fragment_header_len(index);
-}
-
-static uint32_t count_fragments(const struct transport *t, size_t len)
-{
-	uint32_t n = 0;
-
-	do
-		len -= len < fragment_capacity(t, n) ? len : fragment_capacity(t, n);
-	while (++n < SSPSH_MAX_FRAGMENTS + 1 && len > 0);
-	return n;
-}
-
 static size_t seal(struct transport *t, const struct datagram *d)
 {
 	if (t->indexed)
@@ -318,74 +297,72 @@ static uint64_t seq_limit(const struct transport *t)
 	return t->indexed ? DATAGRAM_INDEXED_SEQ_LIMIT : DATAGRAM_SEQ_LIMIT;
 }
 
-/* Sends every fragment of msg with consecutive sequence numbers. */
-static enum udp_send_result send_fragments(struct transport *t, const uint8_t *msg, size_t len,
-					   uint32_t fragments)
+/* Bytes of a datagram around its payload. */
+static size_t overhead(const struct transport *t)
+{
+	return t->indexed ? DATAGRAM_INDEXED_OVERHEAD : DATAGRAM_FIXED_OVERHEAD;
+}
+
+size_t transport_max_payload(const struct transport *t)
+{
+	return t->datagram_max - overhead(t);
+}
+
+/* The path refused a datagram of refused_len bytes as too big: step the
+ * datagram size down below it, but not below SSPSH_DATAGRAM_MIN. */
+static void shrink_below(struct transport *t, size_t refused_len)
+{
+	if (t->datagram_max <= SSPSH_DATAGRAM_MIN) {
+		log_error("the path refuses even %zu-byte datagrams", refused_len);
+		return;
+	}
+	while (t->datagram_max >= refused_len && t->datagram_max > SSPSH_DATAGRAM_MIN)
+		t->datagram_max = t->datagram_max - SSPSH_DATAGRAM_MIN > SSPSH_DATAGRAM_SHRINK
+			? t->datagram_max - SSPSH_DATAGRAM_SHRINK : SSPSH_DATAGRAM_MIN;
+	t->counters.shrinks++;
+	log_info("datagram too big for the path; now sending at most %zu bytes", t->datagram_max);
+}
+
+/* Seals payload under the next sequence number and sends it. */
+static enum udp_send_result send_one(struct transport *t, const void *payload, size_t len)
 {
 	uint64_t now = clock_ms();
 	struct datagram d = { .direction = t->sending, .type = DATAGRAM_TYPE_DATA,
-			      .receiver = t->remote_index, .timestamp = timestamp_now(now) };
-	size_t off = 0;
+			      .receiver = t->remote_index, .timestamp = timestamp_now(now),
+			      .payload = payload, .payload_len = len };
+	size_t sealed;
 
-	d.timestamp_reply = take_timestamp_reply(t, now);
-	for (uint32_t i = 0; i < fragments; i++) {
-		size_t cap = fragment_capacity(t, i), sealed;
-		enum udp_send_result r;
-
-		d.seq = t->next_seq++;
-		d.frag_index = i;
-		d.frag_final = i + 1 == fragments;
-		d.payload = msg + off;
-		d.payload_len = len - off < cap ? len - off : cap;
-		off += d.payload_len;
-		sealed = seal(t, &d);
-		if (!sealed) {
-			log_error("cannot seal a datagram");
-			return UDP_FAILED;
-		}
-		r = send_datagram(t, t->send_buf, sealed);
-		if (r == UDP_TOO_BIG || r == UDP_FAILED)
-			return r;
-		d.timestamp_reply = TIMESTAMP_NONE;
+	if (t->next_seq >= seq_limit(t)) {
+		log_error("the session has used up its sequence numbers");
+		return UDP_FAILED;
 	}
-	return UDP_SENT;
+	d.seq = t->next_seq++;
+	d.timestamp_reply = take_timestamp_reply(t, now);
+	sealed = seal(t, &d);
+	if (!sealed) {
+		log_error("cannot seal a datagram");
+		return UDP_FAILED;
+	}
+	return send_datagram(t, t->send_buf, sealed);
 }
 
-bool transport_send(struct transport *t, const void *msg, size_t len)
+bool transport_send(struct transport *t, const void *payload, size_t len)
 {
+	enum udp_send_result r;
+
 	if (!t->has_peer) {
 		log_debug("transport: no peer to send to yet");
 		return false;
 	}
-	if (len > SSPSH_MAX_MESSAGE) {
-		log_error("message of %zu bytes exceeds the %u-byte limit", len, SSPSH_MAX_MESSAGE);
+	if (len > transport_max_payload(t)) {
+		log_debug("transport: a %zu-byte payload exceeds the %zu-byte maximum", len,
+			  transport_max_payload(t));
 		return false;
 	}
-	for (;;) {
-		uint32_t fragments = count_fragments(t, len);
-		enum udp_send_result r;
-
-		if (t->next_seq + fragments >= seq_limit(t)) {
-			log_error("the session has used up its sequence numbers");
-			return false;
-		}
-		r = send_fragments(t, msg, len, fragments);
-		if (r == UDP_FAILED)
-			return false;
-		if (r != UDP_TOO_BIG)
-			break;
-		/* Resend the whole message smaller; the receiver drops the partial
-		 * one when the newer message's fragments arrive. */
-		if (t->datagram_max <= SSPSH_DATAGRAM_MIN) {
-			log_error("the path refuses even %zu-byte datagrams", t->datagram_max);
-			return false;
-		}
-		t->datagram_max = t->datagram_max - SSPSH_DATAGRAM_SHRINK < SSPSH_DATAGRAM_MIN
-			? SSPSH_DATAGRAM_MIN : t->datagram_max - SSPSH_DATAGRAM_SHRINK;
-		log_info("datagram too big for the path; now sending at most %zu bytes", t->datagram_max);
-	}
-	t->counters.messages_sent++;
-	return true;
+	r = send_one(t, payload, len);
+	if (r == UDP_TOO_BIG)
+		shrink_below(t, len + overhead(t));	/* the caller splits smaller */
+	return r == UDP_SENT || r == UDP_LOST;
 }
 
 /* ---- Receiving ---- */
@@ -461,9 +438,6 @@ static bool count_drop(struct transport *t, enum datagram_status status)
 	case DATAGRAM_FORGED:
 		t->counters.dropped_forged++;
 		break;
-	case DATAGRAM_BAD_FRAGMENT:
-		t->counters.dropped_fragment++;
-		break;
 	}
 	return true;
 }
@@ -475,8 +449,8 @@ static void retire_old_key(struct transport *t, struct receiver *rx)
 		receiver_free(&t->rx_old);
 }
 
-/* Authenticates one datagram from `from` and feeds it on. Bad datagrams
- * are counted, never answered. */
+/* Authenticates one datagram from `from` and copies its payload to msg.
+ * Bad datagrams are counted, never answered. */
 static enum transport_recv_result process_datagram(struct transport *t, const uint8_t *data, size_t len,
 						   const struct udp_addr *from, struct buf *msg)
 {
@@ -505,22 +479,8 @@ static enum transport_recv_result process_datagram(struct transport *t, const ui
 	note_timestamps(t, &d, newest && rx == &t->rx, now);
 	if (d.type == DATAGRAM_TYPE_CLOSE)
 		return TRANSPORT_CLOSED;
-	if (rx != &t->rx && !(d.frag_index == 0 && d.frag_final)) {
-		t->counters.dropped_fragment++;	/* the old key's sequence space is gone */
-		return TRANSPORT_NOTHING;
-	}
-	switch (reassembly_add(&t->reassembly, seq, d.frag_index, d.frag_final,
-			       d.payload, d.payload_len, msg)) {
-	case REASSEMBLY_COMPLETE:
-		t->counters.messages_received++;
-		return TRANSPORT_MESSAGE;
-	case REASSEMBLY_DROPPED:
-		t->counters.dropped_fragment++;
-		return TRANSPORT_NOTHING;
-	case REASSEMBLY_PENDING:
-		return TRANSPORT_NOTHING;
-	}
-	return TRANSPORT_NOTHING;
+	buf_put(msg, d.payload, d.payload_len);
+	return msg->oom ? TRANSPORT_NOTHING : TRANSPORT_MESSAGE;
 }
 
 /* A client's socket also carries handshake messages (types 1-3, 6, 7). */
@@ -735,7 +695,6 @@ bool transport_has_rtt(const struct transport *t) { return t->rtt.have_sample; }
 uint64_t transport_last_heard_ms(const struct transport *t) { return t->last_heard; }
 bool transport_has_peer(const struct transport *t) { return t->has_peer; }
 uint16_t transport_local_port(const struct transport *t) { return udp_local_port(t->fd); }
-size_t transport_max_message(void) { return SSPSH_MAX_MESSAGE; }
 
 const struct transport_counters *transport_counters(const struct transport *t)
 {
@@ -776,8 +735,6 @@ bool transport_rekey(struct transport *t, const struct transport_keys *keys)
 	t->rx = rx;
 	t->remote_index = keys->remote_index;
 	t->next_seq = 0;
-	reassembly_free(&t->reassembly);
-	reassembly_init(&t->reassembly);
 	return true;
 }
 
@@ -789,8 +746,7 @@ void transport_inherit_rtt(struct transport *t, const struct transport *old)
 void transport_send_close(struct transport *t)
 {
 	struct datagram d = { .type = DATAGRAM_TYPE_CLOSE, .receiver = t->remote_index,
-			      .timestamp = timestamp_now(clock_ms()), .timestamp_reply = TIMESTAMP_NONE,
-			      .frag_final = true };
+			      .timestamp = timestamp_now(clock_ms()), .timestamp_reply = TIMESTAMP_NONE };
 	size_t sealed;
 
 	if (!t->indexed || !t->has_peer || t->next_seq >= seq_limit(t))

@@ -1,11 +1,12 @@
 /* The encrypted datagram transport under the state-sync protocol.
  *
- * A transport is an UNRELIABLE, ENCRYPTED MESSAGE CHANNEL between a server and
- * one client over UDP. A message of up to SSPSH_MAX_MESSAGE bytes is split into
- * datagrams of at most SSPSH_DATAGRAM_MAX bytes, each sealed with
- * ChaCha20-Poly1305 under the 32-byte session key. Messages may be lost or
- * arrive out of order, but never arrive twice, corrupted, or forged; the
- * transport never retransmits (that is the SSP's job).
+ * A transport is an UNRELIABLE, ENCRYPTED DATAGRAM CHANNEL between a server
+ * and one client over UDP. Each payload goes out as one datagram of at most
+ * SSPSH_DATAGRAM_MAX bytes, sealed with ChaCha20-Poly1305 under the 32-byte
+ * session key; the transport never fragments (the SSP splits what is larger
+ * than transport_max_payload) and never retransmits (that is the SSP's job).
+ * Payloads may be lost or arrive out of order, but never arrive twice,
+ * corrupted, or forged.
  *
  * The server learns its peer from the first authenticated datagram and
  * follows the client when it roams (to the source of the newest datagram).
@@ -16,7 +17,7 @@
  *     fd = transport_fd(t);                 (may change after a port hop)
  *     poll fd for POLLIN, timeout = transport_next_deadline_ms(t) - now
  *     transport_tick(t, clock_ms());
- *     while ((r = transport_recv(t, &msg)) == TRANSPORT_MESSAGE) use(msg);
+ *     while ((r = transport_recv(t, &payload)) == TRANSPORT_MESSAGE) use(payload);
  * Every call is non-blocking. Times are clock_ms() values. */
 #ifndef SSPSH_TRANSPORT_H
 #define SSPSH_TRANSPORT_H
@@ -77,20 +78,27 @@ void transport_free(struct transport *t);
  * hop replaces it. */
 int transport_fd(const struct transport *t);
 
-/* Seals and sends one message (fragmented as needed). A datagram lost to a
- * transient network error still counts as sent. Returns false, with a logged
- * reason, if the message cannot be sent at all: larger than
- * SSPSH_MAX_MESSAGE, a server with no peer yet, the sequence space used up,
- * or a socket error other than a transient one. */
-bool transport_send(struct transport *t, const void *msg, size_t len);
+/* The largest payload transport_send takes now: a datagram of the current
+ * size (SSPSH_DATAGRAM_MAX until the path refuses it) less header,
+ * timestamps and tag. It only ever shrinks. */
+size_t transport_max_payload(const struct transport *t);
+
+/* Seals and sends payload as one datagram. A datagram lost to a transient
+ * network error still counts as sent. Returns false if the payload is not
+ * sent: larger than transport_max_payload, a server with no peer yet, the
+ * sequence space used up or a socket error other than a transient one (the
+ * last two logged), or refused by the path as too big (EMSGSIZE): then the
+ * datagram size steps down (SSPSH_DATAGRAM_SHRINK) below the refused one,
+ * and transport_max_payload with it, for the caller to split smaller. */
+bool transport_send(struct transport *t, const void *payload, size_t len);
 
 enum transport_recv_result {
 	TRANSPORT_ERROR = -1,	/* the socket failed (logged); the transport is unusable */
-	TRANSPORT_NOTHING = 0,	/* no complete message now */
-	TRANSPORT_MESSAGE = 1,	/* msg holds one whole message */
+	TRANSPORT_NOTHING = 0,	/* no payload now */
+	TRANSPORT_MESSAGE = 1,	/* msg holds the payload of one datagram */
 	TRANSPORT_CLOSED = 2,	/* daemon mode: the peer closed this channel */
 };
-/* Reads what the socket has and returns the next complete message, if any.
+/* Reads what the socket has and returns the next payload, if any.
  * msg is reset first. Call until it returns TRANSPORT_NOTHING. Each call
  * reads at most SSPSH_RECV_BATCH datagrams, so after TRANSPORT_NOTHING the
  * socket may still be readable: poll again (a flood cannot starve the loop). */
@@ -119,21 +127,17 @@ bool transport_has_peer(const struct transport *t);
 /* "203.0.113.5:60001" or "[2001:db8::1]:60001"; "" without a peer. */
 void transport_peer_name(const struct transport *t, char *out, size_t out_len);
 uint16_t transport_local_port(const struct transport *t);
-/* The largest message transport_send accepts (SSPSH_MAX_MESSAGE). */
-size_t transport_max_message(void);
 
 struct transport_counters {
 	uint64_t datagrams_sent;	/* handed to the socket (or the emulated link) */
 	uint64_t datagrams_received;	/* authenticated and accepted */
 	uint64_t bytes_sent;		/* UDP payload bytes of datagrams_sent */
 	uint64_t bytes_received;	/* UDP payload bytes of datagrams_received */
-	uint64_t messages_sent;
-	uint64_t messages_received;
-	uint64_t dropped_malformed;	/* truncated, or our own direction reflected back */
+	uint64_t dropped_malformed;	/* truncated, oversized, or our own direction reflected back */
 	uint64_t dropped_forged;	/* failed authentication */
 	uint64_t dropped_replay;	/* duplicate, or older than the replay window */
-	uint64_t dropped_fragment;	/* bad fragment header, or part of a superseded message */
 	uint64_t send_errors;		/* datagrams the socket refused (transiently) */
+	uint64_t shrinks;		/* the path refused a datagram as too big (EMSGSIZE) */
 	uint64_t port_hops;		/* client: local port changes */
 	uint64_t udp_tries;		/* client on a relay: datagrams also offered to UDP */
 	uint64_t udp_returns;		/* client: moves from a relay back to UDP */
@@ -175,7 +179,7 @@ void transport_drop_relay(struct transport *t);
 #define TRANSPORT_POLLFDS (1 + DGRAM_PATH_POLLFDS)
 int transport_pollfds(const struct transport *t, struct pollfd fds[TRANSPORT_POLLFDS]);
 
-/* ---- Daemon mode (SSH-free sessions, net/datagram.h's "SSP2") ----
+/* ---- Daemon mode (SSH-free sessions, net/datagram.h's "SSP4") ----
  *
  * Keys come from a handshake (net/noise.h): one per direction, and each
  * side's receiver index in the clear header so that a daemon finds the
@@ -200,8 +204,8 @@ struct transport *transport_server_shared(const struct transport_keys *keys, int
 struct transport *transport_client_keyed(const struct transport_keys *keys, int fd,
 					 const struct udp_addr *server);
 /* Daemon: one datagram addressed to this transport's local index. Returns
- * TRANSPORT_MESSAGE (msg holds a message), TRANSPORT_CLOSED or
- * TRANSPORT_NOTHING (incomplete, or dropped and counted). */
+ * TRANSPORT_MESSAGE (msg holds its payload), TRANSPORT_CLOSED or
+ * TRANSPORT_NOTHING (dropped and counted). */
 enum transport_recv_result transport_deliver(struct transport *t, const uint8_t *data, size_t len,
 					     const struct udp_addr *from, struct buf *msg);
 /* Daemon: whether transport_deliver would take this datagram as authentic

@@ -121,9 +121,9 @@ static void log_counters(const struct transport *t)
 
 	transport_peer_name(t, peer, sizeof peer);
 	log_info("counters: received %" PRIu64 " sent %" PRIu64 " malformed %" PRIu64
-		 " forged %" PRIu64 " replay %" PRIu64 " fragment %" PRIu64 " roams %" PRIu64
+		 " forged %" PRIu64 " replay %" PRIu64 " roams %" PRIu64
 		 " peer %s", c->datagrams_received, c->datagrams_sent, c->dropped_malformed,
-		 c->dropped_forged, c->dropped_replay, c->dropped_fragment, c->roams,
+		 c->dropped_forged, c->dropped_replay, c->roams,
 		 *peer ? peer : "none");
 }
 

@@ -157,13 +157,18 @@ static void assemble(struct ssp_assembler *a, const uint8_t *data, size_t len)
 	struct reader r;
 	const uint8_t *whole;
 	size_t whole_len;
+	bool complete;
 
 	reader_init(&r, data, len);
 	if (!ssp_header_get(&r, &h))
 		return;
-	if (!ssp_assembler_add(a, &h, r.p + r.off, reader_left(&r), &whole, &whole_len))
+	complete = ssp_assembler_add(a, &h, r.p + r.off, reader_left(&r), &whole, &whole_len);
+
+	if (ssp_assembler_bytes(a) > SSPSH_SSP_MAX_INSTRUCTION || a->slots > SSPSH_SSP_MAX_FRAGMENTS)
+		abort();	/* a peer made it hold more than the bounds */
+	if (!complete)
 		return;
-	if (whole_len > (size_t)SSPSH_SSP_MAX_FRAGMENTS * 65536)
+	if (whole_len > SSPSH_SSP_MAX_INSTRUCTION)
 		abort();
 	if (ssp_instruction_parse(whole, whole_len, &in) &&
 	    (in.new_num < in.old_num || in.diff_len > whole_len))

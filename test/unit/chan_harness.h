@@ -14,10 +14,11 @@
 #include "core/buf.h"
 #include "core/options.h"
 #include "net/channel.h"
+#include "net/datagram.h"
 #include "net/link.h"
 
 #define H_MAX_CHANS 300
-#define H_PAYLOAD SSPSH_SSP_PAYLOAD_MAX
+#define H_PAYLOAD DATAGRAM_PAYLOAD_MAX
 
 /* One channel as one side's application sees it. */
 struct h_chan {

@@ -8,6 +8,7 @@
 #include "core/options.h"
 #include "net/chan_wire.h"
 #include "net/channel.h"
+#include "net/datagram.h"
 #include "test/unit/unit.h"
 
 static struct chan_mux *victim;	/* a server */
@@ -52,7 +53,7 @@ static bool acked(uint64_t pn)
 
 	buf_init(&out);
 	now += 100;
-	while (chan_mux_emit(victim, now, SSPSH_SSP_PAYLOAD_MAX, &out)) {
+	while (chan_mux_emit(victim, now, DATAGRAM_PAYLOAD_MAX, &out)) {
 		reader_init(&r, out.data, out.len);
 		if (!chan_packet_number_get(&r, &their_pn))
 			break;

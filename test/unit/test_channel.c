@@ -183,8 +183,8 @@ TEST(a_transfer_is_paced_not_dumped_at_once)
 		chan_mux_stats(pair.side[0].mux, &st);
 		/* After start-up, with megabytes allowed in flight, a
 		 * millisecond carries a few packets, not a window. */
-		if (ms > 3000 && (st.packets_sent - sent_before) * SSPSH_SSP_PAYLOAD_MAX > most)
-			most = (size_t)(st.packets_sent - sent_before) * SSPSH_SSP_PAYLOAD_MAX;
+		if (ms > 3000 && (st.packets_sent - sent_before) * H_PAYLOAD > most)
+			most = (size_t)(st.packets_sent - sent_before) * H_PAYLOAD;
 		sent_before = st.packets_sent;
 	}
 	EXPECT(st.cwnd > (1u << 20));

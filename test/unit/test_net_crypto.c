@@ -87,8 +87,7 @@ TEST(datagram_round_trip_and_overhead)
 {
 	uint8_t key[32], out[SSPSH_DATAGRAM_MAX], scratch[SSPSH_DATAGRAM_MAX], payload[1000];
 	struct datagram d = { .direction = TO_CLIENT, .seq = 123456789, .timestamp = 4242,
-			      .timestamp_reply = 17, .frag_index = 3, .frag_final = true,
-			      .payload = payload, .payload_len = sizeof payload };
+			      .timestamp_reply = 17, .payload = payload, .payload_len = sizeof payload };
 	struct datagram got;
 	struct aead a;
 	size_t n;
@@ -98,20 +97,15 @@ TEST(datagram_round_trip_and_overhead)
 	test_key(key, 9);
 	EXPECT(aead_init(&a, key));
 	n = datagram_seal(&a, &d, out, sizeof out);
-	EXPECT_INT(n, sizeof payload + 29);
+	/* 8 header + 4 timestamps + 16 tag. */
+	EXPECT_INT(n, sizeof payload + 28);
 	EXPECT_INT(datagram_open(&a, out, n, scratch, &got), DATAGRAM_OK);
 	EXPECT_INT(got.direction, TO_CLIENT);
 	EXPECT_INT(got.seq, 123456789);
 	EXPECT_INT(got.timestamp, 4242);
 	EXPECT_INT(got.timestamp_reply, 17);
-	EXPECT_INT(got.frag_index, 3);
-	EXPECT(got.frag_final);
 	EXPECT_INT(got.payload_len, sizeof payload);
 	EXPECT_MEM(got.payload, payload, sizeof payload);
-	/* Fragment headers stay small: 1 byte below index 64, 2 below 8192. */
-	EXPECT_INT(datagram_fragment_header_len(63), 1);
-	EXPECT_INT(datagram_fragment_header_len(64), 2);
-	EXPECT_INT(datagram_fragment_header_len(8191), 2);
 	aead_free(&a);
 }
 
@@ -119,7 +113,7 @@ TEST(datagram_tampering_any_byte_is_rejected)
 {
 	uint8_t key[32], out[200], scratch[200];
 	const char text[] = "keystrokes";
-	struct datagram d = { .direction = TO_SERVER, .seq = 5, .frag_final = true,
+	struct datagram d = { .direction = TO_SERVER, .seq = 5,
 			      .timestamp_reply = TIMESTAMP_NONE,
 			      .payload = (const uint8_t *)text, .payload_len = sizeof text };
 	struct datagram got;
@@ -149,7 +143,7 @@ TEST(datagram_tampering_any_byte_is_rejected)
 TEST(datagram_wrong_key_is_forged)
 {
 	uint8_t key[32], out[200], scratch[200];
-	struct datagram d = { .seq = 1, .frag_final = true };
+	struct datagram d = { .seq = 1 };
 	struct datagram got;
 	struct aead a, b;
 	size_t n;
@@ -170,7 +164,7 @@ TEST(datagram_wrong_key_is_forged)
 TEST(datagram_refuses_sequence_past_the_limit)
 {
 	uint8_t key[32] = { 0 }, out[100];
-	struct datagram d = { .seq = DATAGRAM_SEQ_LIMIT, .frag_final = true };
+	struct datagram d = { .seq = DATAGRAM_SEQ_LIMIT };
 	struct aead a;
 
 	EXPECT(aead_init(&a, key));
@@ -178,6 +172,27 @@ TEST(datagram_refuses_sequence_past_the_limit)
 	d.seq = DATAGRAM_SEQ_LIMIT - 1;
 	EXPECT(datagram_seal(&a, &d, out, sizeof out) > 0);
 	EXPECT_INT(datagram_seal(&a, &d, out, 20), 0);	/* no room */
+	aead_free(&a);
+}
+
+/* No peer sends more than SSPSH_DATAGRAM_MAX bytes: a longer datagram is
+ * refused before any decryption, even when it is authentic. */
+TEST(datagram_longer_than_the_maximum_is_malformed)
+{
+	static uint8_t payload[SSPSH_DATAGRAM_MAX], out[SSPSH_DATAGRAM_MAX + 64], scratch[sizeof out];
+	struct datagram d = { .seq = 9, .payload = payload,
+			      .payload_len = SSPSH_DATAGRAM_MAX - DATAGRAM_FIXED_OVERHEAD };
+	uint8_t key[32];
+	struct datagram got;
+	struct aead a;
+
+	test_key(key, 3);
+	EXPECT(aead_init(&a, key));
+	EXPECT_INT(datagram_seal(&a, &d, out, sizeof out), SSPSH_DATAGRAM_MAX);
+	EXPECT_INT(datagram_open(&a, out, SSPSH_DATAGRAM_MAX, scratch, &got), DATAGRAM_OK);
+	d.payload_len++;
+	EXPECT_INT(datagram_seal(&a, &d, out, sizeof out), SSPSH_DATAGRAM_MAX + 1);
+	EXPECT_INT(datagram_open(&a, out, SSPSH_DATAGRAM_MAX + 1, scratch, &got), DATAGRAM_MALFORMED);
 	aead_free(&a);
 }
 
@@ -224,6 +239,7 @@ int main(void)
 	RUN(datagram_tampering_any_byte_is_rejected);
 	RUN(datagram_wrong_key_is_forged);
 	RUN(datagram_refuses_sequence_past_the_limit);
+	RUN(datagram_longer_than_the_maximum_is_malformed);
 	RUN(key_generate_format_parse);
 	RUN(key_parse_errors_are_clear);
 	return unit_exit_status();

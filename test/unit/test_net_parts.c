@@ -1,11 +1,10 @@
 /* The transport's parts on their own: replay window, RTT estimator,
- * reassembly, link emulator. */
+ * link emulator. */
 #include <math.h>
 #include <stdlib.h>
 
 #include "core/options.h"
 #include "net/link.h"
-#include "net/reassembly.h"
 #include "net/replay.h"
 #include "net/rtt.h"
 #include "test/unit/unit.h"
@@ -88,93 +87,6 @@ TEST(rtt_follows_rfc6298)
 		rtt_sample(&r, 2);
 	EXPECT(fabs(r.srtt_ms - 2) < 0.01);
 	EXPECT_INT(rtt_rto_ms(&r), SSPSH_RTO_MIN_MS);
-}
-
-static enum reassembly_result add(struct reassembly *r, uint64_t seq, uint32_t index, bool final,
-				  const char *text, struct buf *msg)
-{
-	return reassembly_add(r, seq, index, final, (const uint8_t *)text, strlen(text), msg);
-}
-
-TEST(reassembly_in_any_order)
-{
-	struct reassembly r;
-	struct buf msg;
-
-	reassembly_init(&r);
-	buf_init(&msg);
-	EXPECT_INT(add(&r, 12, 2, true, "baz", &msg), REASSEMBLY_PENDING);
-	EXPECT_INT(add(&r, 10, 0, false, "foo", &msg), REASSEMBLY_PENDING);
-	EXPECT_INT(add(&r, 10, 0, false, "foo", &msg), REASSEMBLY_DROPPED);	/* duplicate */
-	EXPECT_INT(add(&r, 11, 1, false, "bar", &msg), REASSEMBLY_COMPLETE);
-	EXPECT_INT(msg.len, 9);
-	EXPECT_MEM(msg.data, "foobarbaz", 9);
-	/* A single-fragment message is complete at once. */
-	EXPECT_INT(add(&r, 13, 0, true, "solo", &msg), REASSEMBLY_COMPLETE);
-	EXPECT_MEM(msg.data, "solo", 4);
-	reassembly_free(&r);
-	buf_free(&msg);
-}
-
-TEST(reassembly_keeps_only_the_newest_message)
-{
-	struct reassembly r;
-	struct buf msg;
-
-	reassembly_init(&r);
-	buf_init(&msg);
-	EXPECT_INT(add(&r, 20, 0, false, "old", &msg), REASSEMBLY_PENDING);
-	EXPECT_INT(add(&r, 30, 0, false, "new", &msg), REASSEMBLY_PENDING);
-	EXPECT_INT(add(&r, 21, 1, true, "old", &msg), REASSEMBLY_DROPPED);
-	/* An older single-fragment message is still delivered ... */
-	EXPECT_INT(add(&r, 25, 0, true, "single", &msg), REASSEMBLY_COMPLETE);
-	/* ... without disturbing the newer one in progress. */
-	EXPECT_INT(add(&r, 31, 1, true, "est", &msg), REASSEMBLY_COMPLETE);
-	EXPECT_INT(msg.len, 6);
-	EXPECT_MEM(msg.data, "newest", 6);
-	/* Completed: its stragglers (impossible past the replay window) drop. */
-	EXPECT_INT(add(&r, 30, 0, false, "new", &msg), REASSEMBLY_DROPPED);
-	reassembly_free(&r);
-	buf_free(&msg);
-}
-
-TEST(reassembly_rejects_inconsistent_fragments)
-{
-	struct reassembly r;
-	struct buf msg;
-
-	reassembly_init(&r);
-	buf_init(&msg);
-	EXPECT_INT(add(&r, 3, 5, false, "x", &msg), REASSEMBLY_DROPPED);	/* index > seq */
-	EXPECT_INT(add(&r, 100, 3, false, "d", &msg), REASSEMBLY_PENDING);
-	EXPECT_INT(add(&r, 99, 2, true, "c", &msg), REASSEMBLY_DROPPED);	/* final before 3 */
-	EXPECT_INT(add(&r, 200, 1, false, "", &msg), REASSEMBLY_DROPPED);	/* empty middle */
-	EXPECT_INT(add(&r, 300, SSPSH_MAX_FRAGMENTS, true, "z", &msg), REASSEMBLY_DROPPED);
-	/* Two last fragments: the message is corrupt, never complete with a hole. */
-	EXPECT_INT(add(&r, 504, 4, true, "e", &msg), REASSEMBLY_PENDING);
-	EXPECT_INT(add(&r, 502, 2, true, "c", &msg), REASSEMBLY_DROPPED);
-	EXPECT_INT(add(&r, 500, 0, false, "a", &msg), REASSEMBLY_DROPPED);
-	reassembly_free(&r);
-	buf_free(&msg);
-}
-
-TEST(reassembly_bounds_memory)
-{
-	static uint8_t chunk[65536];
-	struct reassembly r;
-	struct buf msg;
-	enum reassembly_result res = REASSEMBLY_PENDING;
-	uint32_t i;
-
-	reassembly_init(&r);
-	buf_init(&msg);
-	for (i = 0; i < 200 && res == REASSEMBLY_PENDING; i++)
-		res = reassembly_add(&r, 1000 + i, i, false, chunk, sizeof chunk, &msg);
-	EXPECT_INT(res, REASSEMBLY_DROPPED);
-	EXPECT_INT(i, SSPSH_MAX_MESSAGE / sizeof chunk + 1);
-	EXPECT(r.store.len <= SSPSH_MAX_MESSAGE);
-	reassembly_free(&r);
-	buf_free(&msg);
 }
 
 TEST(link_parse_accepts_the_documented_spec)
@@ -274,10 +186,6 @@ int main(void)
 	RUN(replay_rejects_duplicates_and_too_old);
 	RUN(replay_matches_a_reference_set_under_random_order);
 	RUN(rtt_follows_rfc6298);
-	RUN(reassembly_in_any_order);
-	RUN(reassembly_keeps_only_the_newest_message);
-	RUN(reassembly_rejects_inconsistent_fragments);
-	RUN(reassembly_bounds_memory);
 	RUN(link_parse_accepts_the_documented_spec);
 	RUN(link_parse_errors_are_clear);
 	RUN(link_emulates_loss_dup_delay_and_repeats_with_a_seed);

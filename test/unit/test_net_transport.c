@@ -132,7 +132,7 @@ static void exchange_hello(const char *server_addr, const char *client_addr)
 	EXPECT_MEM(last.text[1].data, "world", 5);
 	EXPECT(transport_last_heard_ms(c) > 0);
 	EXPECT_INT(transport_counters(s)->datagrams_received, 1);
-	EXPECT_INT(transport_counters(c)->messages_received, 1);
+	EXPECT_INT(transport_counters(c)->datagrams_received, 1);
 	last_free(&last);
 	transport_free(c);
 	transport_free(s);
@@ -158,46 +158,85 @@ TEST(dual_stack_server_takes_ipv4_clients)
 	exchange_hello(NULL, "127.0.0.1");
 }
 
-TEST(large_messages_are_fragmented_and_reassembled)
+/* One payload, one datagram: the largest payload fills SSPSH_DATAGRAM_MAX
+ * exactly, and a larger one is refused without sending anything. */
+TEST(a_payload_goes_as_one_datagram_and_a_larger_one_is_refused)
 {
 	struct transport *s = server_on("127.0.0.1"), *c = client_of(s, "127.0.0.1");
+	const struct transport_counters *cc = transport_counters(c);
+	static uint8_t big[SSPSH_DATAGRAM_MAX + 1];
+	size_t max = transport_max_payload(c);
 	struct last_message last;
-	static uint8_t big[200000];
-	bool intact;
 
 	last_init(&last);
 	for (size_t i = 0; i < sizeof big; i++)
 		big[i] = (uint8_t)(i * 131 + i / 251);
-	EXPECT(transport_send(c, big, sizeof big));
+	EXPECT_INT(max, SSPSH_DATAGRAM_MAX - DATAGRAM_FIXED_OVERHEAD);
+	EXPECT(!transport_send(c, big, max + 1));
+	EXPECT(!transport_send(c, big, sizeof big));
+	EXPECT_INT(cc->datagrams_sent, 0);
+	EXPECT(transport_send(c, big, max));
+	EXPECT_INT(cc->datagrams_sent, 1);
+	EXPECT_INT(cc->bytes_sent, SSPSH_DATAGRAM_MAX);
 	EXPECT(wait_for(s, c, &last, 0, 1));
-	intact = last.text[0].len == sizeof big && memcmp(last.text[0].data, big, sizeof big) == 0;
-	EXPECT(intact);
-	/* Every datagram fits the size limit: 200000 bytes need 171 of them
-	 * (64 carry 1171 payload bytes, the rest 1170). */
-	EXPECT_INT(transport_counters(c)->datagrams_sent, 171);
-	EXPECT(transport_counters(c)->bytes_sent <= 172 * SSPSH_DATAGRAM_MAX);
-	EXPECT(!transport_send(c, big, SSPSH_MAX_MESSAGE + 1));
+	EXPECT_INT(last.text[0].len, max);
+	EXPECT_MEM(last.text[0].data, big, max);
+	EXPECT(transport_send(c, "", 0));	/* an empty payload is a datagram too */
+	EXPECT(wait_for(s, c, &last, 0, 2));
+	EXPECT_INT(last.text[0].len, 0);
 	last_free(&last);
 	transport_free(c);
 	transport_free(s);
 }
 
+/* The emulated link refuses datagrams over 700 bytes as the kernel does
+ * with EMSGSIZE: each refusal steps the datagram size down below the
+ * refused one (1000, 800, 600), the transport reports the smaller maximum
+ * and refuses larger payloads itself. (test_net_pmtu has the kernel's own
+ * EMSGSIZE.) */
 TEST(emsgsize_shrinks_datagrams)
 {
 	struct transport *s = server_on("127.0.0.1"), *c = client_of(s, "127.0.0.1");
 	struct link_params narrow = { .mtu = 700 };
+	const struct transport_counters *sc = transport_counters(s), *cc = transport_counters(c);
+	static uint8_t msg[SSPSH_DATAGRAM_MAX];
 	struct last_message last;
-	static uint8_t msg[5000];
-	const struct transport_counters *sc = transport_counters(s);
+	int refused = 0;
 
 	last_init(&last);
 	memset(msg, 'm', sizeof msg);
 	EXPECT(transport_set_link(c, &narrow));
-	EXPECT(transport_send(c, msg, sizeof msg));
+	while (!transport_send(c, msg, transport_max_payload(c)) && refused < 10)
+		refused++;
+	EXPECT_INT(refused, 3);
+	EXPECT_INT(cc->shrinks, 3);
+	EXPECT_INT(transport_max_payload(c), 600 - DATAGRAM_FIXED_OVERHEAD);
+	EXPECT(!transport_send(c, msg, 600 - DATAGRAM_FIXED_OVERHEAD + 1));	/* fits the path, not the maximum */
+	EXPECT_INT(cc->shrinks, 3);
 	EXPECT(wait_for(s, c, &last, 0, 1));
-	EXPECT_INT(last.text[0].len, sizeof msg);
-	EXPECT(sc->bytes_received <= sc->datagrams_received * 700);
+	EXPECT_INT(last.text[0].len, 600 - DATAGRAM_FIXED_OVERHEAD);
+	EXPECT_INT(sc->datagrams_received, 1);
+	EXPECT_INT(sc->bytes_received, 600);
 	last_free(&last);
+	transport_free(c);
+	transport_free(s);
+}
+
+/* A path that refuses even SSPSH_DATAGRAM_MIN-byte datagrams: the size
+ * stops there and sending fails instead of looping. */
+TEST(emsgsize_stops_at_the_minimum_datagram)
+{
+	struct transport *s = server_on("127.0.0.1"), *c = client_of(s, "127.0.0.1");
+	struct link_params tiny = { .mtu = 100 };
+	static uint8_t msg[200];
+
+	EXPECT(transport_set_link(c, &tiny));
+	EXPECT(!transport_send(c, msg, sizeof msg));
+	EXPECT_INT(transport_max_payload(c), SSPSH_DATAGRAM_MIN - DATAGRAM_FIXED_OVERHEAD);
+	EXPECT(!transport_send(c, msg, sizeof msg));
+	EXPECT_INT(transport_max_payload(c), SSPSH_DATAGRAM_MIN - DATAGRAM_FIXED_OVERHEAD);
+	EXPECT_INT(transport_counters(c)->datagrams_sent, 0);
+	EXPECT(transport_send(c, msg, 50));
 	transport_free(c);
 	transport_free(s);
 }
@@ -242,31 +281,19 @@ struct lossy {
 	struct transport *server;
 };
 
-/* Message k is its header "k attempt" and, for every 7th, 6000 bytes of a
- * pattern (so it spans several datagrams). */
-static bool is_multi(int k)
+/* Message k is its header "k attempt" and, for every 7th, a pattern that
+ * fills the largest payload. */
+static bool is_full(int k)
 {
 	return k % 7 == 0;
 }
 
-/* The transport reassembles only the newest multi-datagram message (the SSP
- * only ever needs its newest state), so like the SSP the test keeps one
- * such message in flight at a time. */
-static bool multi_outstanding(const struct lossy *l, int next)
-{
-	for (int k = 0; k < next; k++)
-		if (is_multi(k) && !l->acked[k])
-			return true;
-	return false;
-}
-
-static void build_message(struct buf *b, int k, int attempt)
+static void build_message(struct buf *b, int k, int attempt, size_t max_payload)
 {
 	buf_reset(b);
 	buf_printf(b, "%d %d|", k, attempt);
-	if (is_multi(k))
-		for (int i = 0; i < 6000; i++)
-			buf_put_u8(b, (uint8_t)(k + i));
+	for (size_t i = 0; is_full(k) && b->len < max_payload; i++)
+		buf_put_u8(b, (uint8_t)(k + (int)i));
 }
 
 static bool message_intact(const struct buf *msg, int k, int attempt)
@@ -275,7 +302,7 @@ static bool message_intact(const struct buf *msg, int k, int attempt)
 	bool same;
 
 	buf_init(&want);
-	build_message(&want, k, attempt);
+	build_message(&want, k, attempt, SSPSH_DATAGRAM_MAX - DATAGRAM_FIXED_OVERHEAD);
 	same = want.len == msg->len && memcmp(want.data, msg->data, msg->len) == 0;
 	buf_free(&want);
 	return same;
@@ -325,14 +352,14 @@ TEST(lossy_link_delivers_everything_once)
 		done = 0;
 		for (int k = 0; k < next; k++)
 			done += l.acked[k];
-		if (next < LOSSY_MESSAGES && next - done < LOSSY_WINDOW &&
-		    !(is_multi(next) && multi_outstanding(&l, next)))
+		if (next < LOSSY_MESSAGES && next - done < LOSSY_WINDOW)
 			l.sent_at[next++] = 0;	/* due at once */
 		for (int k = 0; k < next; k++) {
 			if (l.acked[k] || now < l.sent_at[k] + transport_rto_ms(c) ||
 			    l.attempts[k] >= LOSSY_MAX_ATTEMPTS)
 				continue;
-			build_message(&msg, k, l.attempts[k]++);
+			build_message(&msg, k, l.attempts[k]++, transport_max_payload(c));
+			EXPECT_INT(msg.len, is_full(k) ? SSPSH_DATAGRAM_MAX - DATAGRAM_FIXED_OVERHEAD : msg.len);
 			EXPECT(transport_send(c, msg.data, msg.len));
 			l.sent_at[k] = now;
 		}
@@ -671,8 +698,9 @@ int main(void)
 	RUN(ipv4_hello);
 	RUN(ipv6_hello);
 	RUN(dual_stack_server_takes_ipv4_clients);
-	RUN(large_messages_are_fragmented_and_reassembled);
+	RUN(a_payload_goes_as_one_datagram_and_a_larger_one_is_refused);
 	RUN(emsgsize_shrinks_datagrams);
+	RUN(emsgsize_stops_at_the_minimum_datagram);
 	RUN(outage_drops_everything_until_it_ends);
 	RUN(lossy_link_delivers_everything_once);
 	RUN(rtt_converges_to_the_emulated_rtt);

@@ -5,6 +5,7 @@
 
 #include "applets/session/scrollback.h"
 #include "core/options.h"
+#include "net/datagram.h"
 #include "term/emu.h"
 #include "term/history_line.h"
 #include "unit.h"
@@ -202,7 +203,7 @@ static void carry(struct chan_mux *from, struct chan_mux *to, uint64_t now, unsi
 	struct buf pkt;
 
 	buf_init(&pkt);
-	while (chan_mux_emit(from, now, SSPSH_SSP_PAYLOAD_MAX, &pkt) > 0) {
+	while (chan_mux_emit(from, now, DATAGRAM_PAYLOAD_MAX, &pkt) > 0) {
 		if (++*count % 7 != 3)
 			chan_mux_receive(to, pkt.data, pkt.len, now);
 		buf_reset(&pkt);

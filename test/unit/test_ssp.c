@@ -7,6 +7,7 @@
 
 #include "core/options.h"
 #include "net/ssp.h"
+#include "net/ssp_wire.h"
 #include "test/unit/unit.h"
 
 /* ---- The toy state ---- */
@@ -90,6 +91,7 @@ struct net {
 	size_t n;
 	unsigned seed;
 	int loss_pct, dup_pct, jitter_ms, delay_ms;
+	size_t mtu;		/* 0, or datagrams longer than this are lost */
 	bool down;
 	bool down_to[2];	/* one direction only: datagrams to this side are lost */
 	uint64_t now;
@@ -115,7 +117,8 @@ static void enqueue(struct net *n, int to, const uint8_t *p, size_t len)
 {
 	int copies = 1 + ((int)(rnd(n) % 100) < n->dup_pct);
 
-	if (n->down || n->down_to[to] || (int)(rnd(n) % 100) < n->loss_pct || n->n == 4096 || len > 1500)
+	if (n->down || n->down_to[to] || (int)(rnd(n) % 100) < n->loss_pct || n->n == 4096 || len > 1500 ||
+	    (n->mtu && len > n->mtu))
 		return;
 	while (copies-- && n->n < 4096) {
 		struct packet *q = &n->queue[n->n++];
@@ -421,6 +424,90 @@ TEST(garbage_and_truncated_datagrams_are_dropped)
 	teardown(&a, &b);
 }
 
+/* The path starts refusing the larger datagrams mid-instruction (the
+ * transport saw EMSGSIZE): told the smaller payload, the sender splits the
+ * same instruction anew under a new id at once, without waiting for its
+ * retransmission timeout, and the pieces of the old split that did get
+ * through (the short last one) never mix with the new ones. */
+TEST(a_smaller_payload_splits_the_instruction_anew_at_once)
+{
+	static char big[5000];
+
+	setup(&net, &a, &b, 1000);
+	ssp_set_rtt(a.ssp, 20, SSPSH_RTO_MAX_MS);
+	for (size_t i = 0; i < sizeof big - 1; i++)
+		big[i] = (char)('A' + i % 26);
+	net.mtu = 600;
+	side_set(&a, big, true);
+	run(&net, &a, &b, 100);
+	EXPECT_STR(remote_text(&b), "");
+	EXPECT(a.max_datagram > 600);
+	ssp_set_max_payload(a.ssp, 600);
+	EXPECT_INT(ssp_wait_ms(a.ssp, net.now), 0);
+	a.max_datagram = 0;
+	run(&net, &a, &b, 100);	/* far less than the 1000 ms timeout */
+	EXPECT_STR(remote_text(&b), big);
+	EXPECT(a.max_datagram <= 600);
+	ssp_set_max_payload(a.ssp, 600);	/* unchanged: nothing to resend */
+	run(&net, &a, &b, 100);
+	EXPECT(ssp_wait_ms(a.ssp, net.now) > 0);
+	teardown(&a, &b);
+}
+
+/* One hostile piece of instruction 1: ack 0, throwaway 0, fragment index,
+ * never the last one, then len bytes. */
+static size_t hostile_piece(uint8_t *out, size_t cap, uint64_t index, size_t len)
+{
+	struct ssp_header h = { .instruction_id = 1, .fragment_index = index };
+	struct buf wire;
+	size_t n;
+
+	buf_init(&wire);
+	ssp_header_put(&wire, &h);
+	while (wire.len < cap && len--)
+		buf_put_u8(&wire, (uint8_t)index);
+	n = wire.len <= cap ? wire.len : 0;
+	memcpy(out, wire.data, n);
+	buf_free(&wire);
+	return n;
+}
+
+/* A peer (it has the key: the transport let its datagrams through) sends
+ * pieces of an instruction that never ends. The receiver holds at most
+ * SSPSH_SSP_MAX_INSTRUCTION bytes of them and refuses fragment indices of
+ * SSPSH_SSP_MAX_FRAGMENTS or more; a newer instruction frees the room. */
+TEST(a_hostile_peer_cannot_make_the_assembler_hold_more_than_the_bound)
+{
+	static uint8_t piece[1200];
+	const size_t piece_len = 1100;
+	struct ssp_stats st, after;
+	size_t n, sent = 0;
+
+	setup(&net, &a, &b, 1400);
+	for (uint64_t i = 0; sent <= SSPSH_SSP_MAX_INSTRUCTION + 10 * piece_len; i++) {
+		n = hostile_piece(piece, sizeof piece, i, piece_len);
+		EXPECT(!ssp_receive(b.ssp, piece, n, net.now));
+		sent += piece_len;
+	}
+	ssp_stats(b.ssp, &st);
+	printf("# %zu bytes of pieces sent, %zu held (bound %u)\n", sent, st.instruction_bytes_held,
+	       SSPSH_SSP_MAX_INSTRUCTION);
+	EXPECT(st.instruction_bytes_held <= SSPSH_SSP_MAX_INSTRUCTION);
+	EXPECT(st.instruction_bytes_held > SSPSH_SSP_MAX_INSTRUCTION - piece_len);
+	n = hostile_piece(piece, sizeof piece, SSPSH_SSP_MAX_FRAGMENTS, 10);
+	EXPECT(!ssp_receive(b.ssp, piece, n, net.now));
+	ssp_stats(b.ssp, &after);
+	EXPECT_INT(after.datagrams_received, st.datagrams_received);	/* refused outright */
+	/* The sender's own first instruction, whole in one datagram, ends the
+	 * hostile one and frees its room. */
+	side_set(&a, "honest", true);
+	run(&net, &a, &b, 100);
+	EXPECT_STR(remote_text(&b), "honest");
+	ssp_stats(b.ssp, &st);
+	EXPECT_INT(st.instruction_bytes_held, 0);
+	teardown(&a, &b);
+}
+
 int main(void)
 {
 	RUN(states_flow_both_ways_and_acks_free_old_ones);
@@ -433,5 +520,7 @@ int main(void)
 	RUN(an_outage_heals);
 	RUN(a_long_loss_of_acks_does_not_stall_the_session);
 	RUN(garbage_and_truncated_datagrams_are_dropped);
+	RUN(a_smaller_payload_splits_the_instruction_anew_at_once);
+	RUN(a_hostile_peer_cannot_make_the_assembler_hold_more_than_the_bound);
 	return unit_exit_status();
 }
