@@ -121,16 +121,15 @@ enum datagram_status datagram_open(struct aead *a, const uint8_t *in, size_t len
 	return datagram_parse_body(scratch, body_len, d) ? DATAGRAM_OK : DATAGRAM_MALFORMED;
 }
 
-bool datagram_peek_indexed(const uint8_t *in, size_t len, enum datagram_type *type,
+bool datagram_peek_indexed(const uint8_t *in, size_t len, enum msg_type *type,
 			   uint32_t *receiver, uint64_t *seq)
 {
 	struct reader r;
 
-	if (len < DATAGRAM_INDEXED_MIN_LEN || len > SSPSH_DATAGRAM_MAX ||
-	    (in[0] != DATAGRAM_TYPE_DATA && in[0] != DATAGRAM_TYPE_CLOSE))
+	if (len < DATAGRAM_INDEXED_MIN_LEN || len > SSPSH_DATAGRAM_MAX || !msg_is_session(msg_type_of(in, len)))
 		return false;
 	reader_init(&r, in, len);
-	*type = (enum datagram_type)rd_u8(&r);
+	*type = (enum msg_type)rd_u8(&r);
 	*receiver = rd_be32(&r);
 	*seq = 0;
 	for (int i = 0; i < 7; i++)

@@ -19,15 +19,15 @@
  * Daemon mode (suite "SSP4", keys from the handshake, one UDP port for many
  * sessions) replaces the clear header with 12 bytes
  *
- *   type       1 byte   DATAGRAM_TYPE_DATA, or DATAGRAM_TYPE_CLOSE: the
- *                       sender has ended this channel (body payload empty)
+ *   type       1 byte   MSG_DATA, or MSG_CLOSE: the sender has ended
+ *                       this channel (body payload empty); net/msg_type.h
  *   receiver   4 bytes  big-endian: the index the receiver chose in the
  *                       handshake, so it finds the session without trying keys
  *   seq        7 bytes  big-endian 56-bit sequence number
  *
  * and seals the same body under the sender's own directional key, with the
- * header as additional data and the nonce "SSP4" || be64(seq). Types 1 to 3
- * are handshake messages (net/noise.h), 6 and 7 the server key exchange. */
+ * header as additional data and the nonce "SSP4" || be64(seq). The other
+ * types that share the daemon's port are in net/msg_type.h. */
 #ifndef SSPSH_DATAGRAM_H
 #define SSPSH_DATAGRAM_H
 
@@ -37,6 +37,7 @@
 
 #include "core/options.h"
 #include "net/aead.h"
+#include "net/msg_type.h"
 
 #define DATAGRAM_HEADER_LEN 8
 #define DATAGRAM_TIMESTAMPS_LEN 4
@@ -65,16 +66,11 @@
 _Static_assert(SSPSH_DATAGRAM_MIN > DATAGRAM_INDEXED_OVERHEAD, "SSPSH_DATAGRAM_MIN leaves no payload");
 _Static_assert(SSPSH_DATAGRAM_MIN <= SSPSH_DATAGRAM_MAX, "SSPSH_DATAGRAM_MIN exceeds SSPSH_DATAGRAM_MAX");
 
-enum datagram_type {
-	DATAGRAM_TYPE_DATA = 4,
-	DATAGRAM_TYPE_CLOSE = 5,
-};
-
 enum direction { TO_SERVER = 0, TO_CLIENT = 1 };
 
 struct datagram {
 	enum direction direction;	/* direct format */
-	enum datagram_type type;	/* daemon format */
+	enum msg_type type;		/* daemon format: MSG_DATA or MSG_CLOSE */
 	uint32_t receiver;		/* daemon format */
 	uint64_t seq;
 	uint16_t timestamp;
@@ -105,7 +101,7 @@ enum datagram_status datagram_open(struct aead *a, const uint8_t *in, size_t len
 /* The daemon format: the same with the 12-byte indexed header. */
 size_t datagram_seal_indexed(struct aead *a, const struct datagram *d, uint8_t *out, size_t out_cap);
 /* Reads type, receiver index and seq; false if too short or of another type. */
-bool datagram_peek_indexed(const uint8_t *in, size_t len, enum datagram_type *type,
+bool datagram_peek_indexed(const uint8_t *in, size_t len, enum msg_type *type,
 			   uint32_t *receiver, uint64_t *seq);
 enum datagram_status datagram_open_indexed(struct aead *a, const uint8_t *in, size_t len,
 					   uint8_t *scratch, struct datagram *d);

@@ -60,13 +60,13 @@ static void put_be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-static void put_header(uint8_t *p, enum noise_type type)
+static void put_header(uint8_t *p, enum msg_type type)
 {
 	p[0] = (uint8_t)type;
 	p[1] = p[2] = p[3] = 0;
 }
 
-static bool header_is(const uint8_t *msg, size_t len, enum noise_type type)
+static bool header_is(const uint8_t *msg, size_t len, enum msg_type type)
 {
 	return len >= HEADER_LEN && msg[0] == type && msg[1] == 0 && msg[2] == 0 && msg[3] == 0;
 }
@@ -166,7 +166,7 @@ bool noise_client_initiate(struct noise_client *c, const uint8_t *payload, size_
 	put_be32(plain + NOISE_TIMESTAMP_LEN, c->local_index);
 	if (len)
 		memcpy(plain + NOISE_TIMESTAMP_LEN + 4, payload, len);
-	put_header(msg, NOISE_INITIATION);
+	put_header(msg, MSG_INITIATION);
 	ok = noise_ik_init(&c->ik, true, prologue, sizeof prologue - 1, c->static_priv, c->static_pub,
 			   c->server_pub) &&
 	     noise_ik_write_msg1(&c->ik, plain, NOISE_TIMESTAMP_LEN + 4 + len, msg + HEADER_LEN);
@@ -248,9 +248,9 @@ enum noise_status noise_client_receive(struct noise_client *c, const uint8_t *ms
 				       uint64_t now_ms, struct noise_session *session,
 				       uint8_t *payload, size_t *payload_len)
 {
-	if (header_is(msg, len, NOISE_COOKIE_REPLY))
+	if (header_is(msg, len, MSG_COOKIE_REPLY))
 		return client_take_cookie(c, msg, len, now_ms);
-	if (header_is(msg, len, NOISE_RESPONSE))
+	if (header_is(msg, len, MSG_RESPONSE))
 		return client_take_response(c, msg, len, session, payload, payload_len);
 	return NOISE_DROP;
 }
@@ -307,7 +307,7 @@ static void cookie_reply(struct noise_server *s, const uint8_t *mac1, const uint
 	uint8_t msg[NOISE_COOKIE_REPLY_LEN], key[32];
 	uint8_t *nonce = msg + HEADER_LEN;
 
-	put_header(msg, NOISE_COOKIE_REPLY);
+	put_header(msg, MSG_COOKIE_REPLY);
 	if (!random_bytes(nonce, NOISE_COOKIE_NONCE_LEN))
 		return;
 	if (cookie_seal_key(s->cookie_key, nonce, key) &&
@@ -383,7 +383,7 @@ enum noise_status noise_server_receive(struct noise_server *s, const uint8_t *ms
 				       struct buf *reply)
 {
 	buf_reset(reply);
-	if (!header_is(msg, len, NOISE_INITIATION) || len < NOISE_INITIATION_LEN(0) ||
+	if (!header_is(msg, len, MSG_INITIATION) || len < NOISE_INITIATION_LEN(0) ||
 	    len > NOISE_INITIATION_LEN(SSPSH_HANDSHAKE_PAYLOAD_MAX))
 		return NOISE_DROP;
 	/* Anyone who does not know our public key stops here, for one HMAC. */
@@ -424,7 +424,7 @@ bool noise_server_accept(struct noise_server *s, struct noise_responder *hs, con
 	put_be32(plain, local_index);
 	if (len)
 		memcpy(plain + 4, payload, len);
-	put_header(msg, NOISE_RESPONSE);
+	put_header(msg, MSG_RESPONSE);
 	put_be32(msg + HEADER_LEN, hs->remote_index);
 	ok = noise_ik_write_msg2(&hs->ik, plain, 4 + len, msg + 8);
 	mbedtls_platform_zeroize(plain, sizeof plain);
@@ -456,14 +456,14 @@ void noise_server_wipe(struct noise_server *s)
 /* ---- Learning the server's key ---- */
 
 /* Key requests and answers are one header and one public key. */
-static void put_key_message(enum noise_type type, const uint8_t key[X25519_KEY_LEN],
+static void put_key_message(enum msg_type type, const uint8_t key[X25519_KEY_LEN],
 			    uint8_t out[NOISE_KEY_MESSAGE_LEN])
 {
 	put_header(out, type);
 	memcpy(out + HEADER_LEN, key, X25519_KEY_LEN);
 }
 
-static bool read_key_message(enum noise_type type, const uint8_t *msg, size_t len,
+static bool read_key_message(enum msg_type type, const uint8_t *msg, size_t len,
 			     uint8_t key[X25519_KEY_LEN])
 {
 	if (len != NOISE_KEY_MESSAGE_LEN || !header_is(msg, len, type))
@@ -474,20 +474,20 @@ static bool read_key_message(enum noise_type type, const uint8_t *msg, size_t le
 
 void noise_key_request(const uint8_t client_pub[X25519_KEY_LEN], uint8_t out[NOISE_KEY_MESSAGE_LEN])
 {
-	put_key_message(NOISE_KEY_REQUEST, client_pub, out);
+	put_key_message(MSG_KEY_REQUEST, client_pub, out);
 }
 
 bool noise_read_key_request(const uint8_t *msg, size_t len, uint8_t client_pub[X25519_KEY_LEN])
 {
-	return read_key_message(NOISE_KEY_REQUEST, msg, len, client_pub);
+	return read_key_message(MSG_KEY_REQUEST, msg, len, client_pub);
 }
 
 void noise_key_answer(const uint8_t pub[X25519_KEY_LEN], uint8_t out[NOISE_KEY_MESSAGE_LEN])
 {
-	put_key_message(NOISE_KEY_ANSWER, pub, out);
+	put_key_message(MSG_KEY_ANSWER, pub, out);
 }
 
 bool noise_read_key_answer(const uint8_t *msg, size_t len, uint8_t pub[X25519_KEY_LEN])
 {
-	return read_key_message(NOISE_KEY_ANSWER, msg, len, pub);
+	return read_key_message(MSG_KEY_ANSWER, msg, len, pub);
 }

@@ -16,8 +16,8 @@
  *
  * Each side chooses the random 32-bit index the other puts in the clear
  * header of datagrams to it; indices travel encrypted inside the handshake,
- * so they are authenticated. The transport must start its own datagrams
- * with a type byte other than 1, 2 and 3.
+ * so they are authenticated. Every message starts with its type byte
+ * (net/msg_type.h) and three zero bytes.
  *
  * The timestamp (TAI64N) must grow with every initiation from one client
  * key: the server refuses a replayed initiation. A server that forgot the
@@ -39,17 +39,10 @@
 
 #include "core/gcra.h"
 #include "core/options.h"
+#include "net/msg_type.h"
 #include "net/noise_ik.h"
 
 struct buf;
-
-enum noise_type {
-	NOISE_INITIATION = 1,
-	NOISE_RESPONSE = 2,
-	NOISE_COOKIE_REPLY = 3,
-	NOISE_KEY_REQUEST = 6,
-	NOISE_KEY_ANSWER = 7,
-};
 
 #define NOISE_MAC_LEN 16
 #define NOISE_TIMESTAMP_LEN 12
@@ -151,7 +144,7 @@ struct noise_responder {
 
 bool noise_server_init(struct noise_server *s, const uint8_t static_priv[X25519_KEY_LEN],
 		       const struct noise_server_ops *ops, uint64_t now_ms);
-/* A datagram of type NOISE_INITIATION from the address addr (any bytes that
+/* A datagram of type MSG_INITIATION from the address addr (any bytes that
  * name the source: IP and port). Returns NOISE_DROP, NOISE_SEND_REPLY (a
  * cookie reply in reply) or NOISE_GOT_INITIATION: hs then holds the
  * handshake, hs->peer the client, and payload its *payload_len bytes

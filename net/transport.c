@@ -327,7 +327,7 @@ static void shrink_below(struct transport *t, size_t refused_len)
 static enum udp_send_result send_one(struct transport *t, const void *payload, size_t len)
 {
 	uint64_t now = clock_ms();
-	struct datagram d = { .direction = t->sending, .type = DATAGRAM_TYPE_DATA,
+	struct datagram d = { .direction = t->sending, .type = MSG_DATA,
 			      .receiver = t->remote_index, .timestamp = timestamp_now(now),
 			      .payload = payload, .payload_len = len };
 	size_t sealed;
@@ -401,7 +401,7 @@ static void note_timestamps(struct transport *t, const struct datagram *d, bool 
 /* The receiver for this datagram, or NULL (counted) if it has none. */
 static struct receiver *pick_receiver(struct transport *t, const uint8_t *data, size_t len, uint64_t *seq)
 {
-	enum datagram_type type;
+	enum msg_type type;
 	enum direction direction;
 	uint32_t index;
 
@@ -423,7 +423,7 @@ static enum datagram_status open_datagram(struct transport *t, struct receiver *
 {
 	if (t->indexed)
 		return datagram_open_indexed(&rx->aead, data, len, open_buf, d);
-	d->type = DATAGRAM_TYPE_DATA;
+	d->type = MSG_DATA;
 	return datagram_open(&rx->aead, data, len, open_buf, d);
 }
 
@@ -477,17 +477,16 @@ static enum transport_recv_result process_datagram(struct transport *t, const ui
 	if (newest && t->is_server)
 		follow_peer(t, from);
 	note_timestamps(t, &d, newest && rx == &t->rx, now);
-	if (d.type == DATAGRAM_TYPE_CLOSE)
+	if (d.type == MSG_CLOSE)
 		return TRANSPORT_CLOSED;
 	buf_put(msg, d.payload, d.payload_len);
 	return msg->oom ? TRANSPORT_NOTHING : TRANSPORT_MESSAGE;
 }
 
-/* A client's socket also carries handshake messages (types 1-3, 6, 7). */
+/* A daemon client's socket also carries the handshake's messages. */
 static bool is_control(const struct transport *t, const uint8_t *data, size_t len)
 {
-	return t->indexed && t->has_control && len > 0 &&
-	       data[0] != DATAGRAM_TYPE_DATA && data[0] != DATAGRAM_TYPE_CLOSE;
+	return t->indexed && t->has_control && len > 0 && !msg_is_session(msg_type_of(data, len));
 }
 
 enum transport_recv_result transport_deliver(struct transport *t, const uint8_t *data, size_t len,
@@ -745,7 +744,7 @@ void transport_inherit_rtt(struct transport *t, const struct transport *old)
 
 void transport_send_close(struct transport *t)
 {
-	struct datagram d = { .type = DATAGRAM_TYPE_CLOSE, .receiver = t->remote_index,
+	struct datagram d = { .type = MSG_CLOSE, .receiver = t->remote_index,
 			      .timestamp = timestamp_now(clock_ms()), .timestamp_reply = TIMESTAMP_NONE };
 	size_t sealed;
 

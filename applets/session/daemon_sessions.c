@@ -179,7 +179,7 @@ static void deliver(struct dsession *s, const uint8_t *data, size_t len,
 static void on_data(struct daemon_sessions *d, const uint8_t *data, size_t len,
 		    const struct udp_addr *from, uint64_t now)
 {
-	enum datagram_type type;
+	enum msg_type type;
 	struct dsession *s;
 	uint32_t index;
 	uint64_t seq;
@@ -196,17 +196,15 @@ static void on_data(struct daemon_sessions *d, const uint8_t *data, size_t len,
 void daemon_sessions_datagram(struct daemon_sessions *d, const uint8_t *data, size_t len,
 			      const struct udp_addr *from, uint64_t now)
 {
-	if (len == 0)
-		return;
-	switch (data[0]) {
-	case NOISE_INITIATION:
+	switch (msg_type_of(data, len)) {
+	case MSG_INITIATION:
 		daemon_on_initiation(d, data, len, from, now);
 		break;
-	case DATAGRAM_TYPE_DATA:
-	case DATAGRAM_TYPE_CLOSE:
+	case MSG_DATA:
+	case MSG_CLOSE:
 		on_data(d, data, len, from, now);
 		break;
-	case NOISE_KEY_REQUEST:
+	case MSG_KEY_REQUEST:
 		daemon_on_key_request(d, data, len, from, now);
 		break;
 	default:

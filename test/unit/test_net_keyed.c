@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "core/random.h"
 #include "net/datagram.h"
+#include "net/msg_type.h"
 #include "net/transport.h"
 #include "net/udp.h"
 #include "test/unit/unit.h"
@@ -102,7 +103,7 @@ TEST(messages_cross_with_directional_keys_and_indices)
 	/* Datagrams name the receiver's index in the clear, after type 4. */
 	EXPECT(transport_send(p.client, "x", 1));
 	EXPECT_INT(recv(p.daemon_fd, data, sizeof data, 0) > 12, 1);
-	EXPECT_INT(data[0], DATAGRAM_TYPE_DATA);
+	EXPECT_INT(data[0], MSG_DATA);
 	EXPECT_INT((uint32_t)data[1] << 24 | (uint32_t)data[2] << 16 | (uint32_t)data[3] << 8 | data[4],
 		   p.server_keys.local_index);
 	pair_close(&p);
@@ -213,8 +214,30 @@ TEST(rekey_switches_keys_and_retires_the_old_one)
 	pair_close(&p);
 }
 
+/* One table of first bytes: each type the daemon's port carries reads back
+ * as itself, and every other byte (or no byte) as MSG_UNKNOWN. */
+TEST(first_bytes_map_to_one_type_each)
+{
+	const enum msg_type known[] = { MSG_INITIATION, MSG_RESPONSE, MSG_COOKIE_REPLY, MSG_DATA,
+					MSG_CLOSE, MSG_KEY_REQUEST, MSG_KEY_ANSWER };
+	int unknown = 0;
+
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+		uint8_t byte = (uint8_t)known[i];
+		EXPECT_INT(msg_type_of(&byte, 1), known[i]);
+	}
+	for (int b = 0; b < 256; b++) {
+		uint8_t byte = (uint8_t)b;
+		unknown += msg_type_of(&byte, 1) == MSG_UNKNOWN;
+	}
+	EXPECT_INT(unknown, 256 - (int)(sizeof known / sizeof known[0]));
+	EXPECT_INT(msg_type_of(NULL, 0), MSG_UNKNOWN);
+	EXPECT(msg_is_session(MSG_DATA) && msg_is_session(MSG_CLOSE) && !msg_is_session(MSG_INITIATION));
+}
+
 int main(void)
 {
+	RUN(first_bytes_map_to_one_type_each);
 	RUN(messages_cross_with_directional_keys_and_indices);
 	RUN(a_datagram_for_another_index_or_key_is_dropped);
 	RUN(checking_a_datagram_consumes_nothing);

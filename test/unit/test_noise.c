@@ -316,7 +316,7 @@ TEST(noise_bad_mac1_rejected_before_dh)
 	EXPECT(random_bytes(junk, sizeof junk));
 	ops = x25519_operations();
 	for (size_t len = 0; len <= sizeof junk; len += 7) {
-		junk[0] = NOISE_INITIATION;
+		junk[0] = MSG_INITIATION;
 		junk[1] = junk[2] = junk[3] = 0;
 		EXPECT_INT(server_gets(&w, junk, len, addr_a, 1000), NOISE_DROP);
 	}
@@ -426,7 +426,7 @@ TEST(noise_key_request_names_the_client_key)
 
 	EXPECT(random_bytes(client_pub, sizeof client_pub) && random_bytes(server_pub, sizeof server_pub));
 	noise_key_request(client_pub, request);
-	EXPECT_INT(request[0], NOISE_KEY_REQUEST);
+	EXPECT_INT(request[0], MSG_KEY_REQUEST);
 	EXPECT(request[1] == 0 && request[2] == 0 && request[3] == 0);
 	EXPECT_MEM(request + 4, client_pub, 32);
 	EXPECT(noise_read_key_request(request, sizeof request, got));
@@ -451,7 +451,7 @@ TEST(noise_malformed_key_request_rejected)
 	request[2] = 1;
 	EXPECT(!noise_read_key_request(request, NOISE_KEY_MESSAGE_LEN, got));
 	request[2] = 0;
-	request[0] = NOISE_KEY_ANSWER;
+	request[0] = MSG_KEY_ANSWER;
 	EXPECT(!noise_read_key_request(request, NOISE_KEY_MESSAGE_LEN, got));
 }
 
