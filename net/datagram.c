@@ -137,6 +137,14 @@ bool datagram_peek_indexed(const uint8_t *in, size_t len, enum msg_type *type,
 	return !r.failed;
 }
 
+bool datagram_receiver(const uint8_t *in, size_t len, uint32_t *receiver)
+{
+	enum msg_type type;
+	uint64_t seq;
+
+	return datagram_peek_indexed(in, len, &type, receiver, &seq);
+}
+
 enum datagram_status datagram_open_indexed(struct aead *a, const uint8_t *in, size_t len,
 					   uint8_t *scratch, struct datagram *d)
 {

@@ -103,6 +103,9 @@ size_t datagram_seal_indexed(struct aead *a, const struct datagram *d, uint8_t *
 /* Reads type, receiver index and seq; false if too short or of another type. */
 bool datagram_peek_indexed(const uint8_t *in, size_t len, enum msg_type *type,
 			   uint32_t *receiver, uint64_t *seq);
+/* The receiver index of a daemon-format datagram, which names the session
+ * (or pending handshake) it is for; false if in is not one. */
+bool datagram_receiver(const uint8_t *in, size_t len, uint32_t *receiver);
 enum datagram_status datagram_open_indexed(struct aead *a, const uint8_t *in, size_t len,
 					   uint8_t *scratch, struct datagram *d);
 /* Parses the decrypted body (timestamps, payload) into d; false if it is

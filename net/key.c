@@ -1,4 +1,5 @@
-/* The session key helpers declared in net/transport.h. */
+/* The key helpers declared in net/transport.h: the session key of a direct
+ * session, and the keys a daemon session's handshake gives. */
 #include <ctype.h>
 #include <string.h>
 
@@ -6,6 +7,7 @@
 
 #include "core/base64.h"
 #include "core/random.h"
+#include "net/noise.h"
 #include "net/transport.h"
 
 bool transport_key_generate(struct transport_key *key)
@@ -50,4 +52,14 @@ bool transport_key_parse(struct transport_key *key, const char *text, const char
 void transport_key_zero(struct transport_key *key)
 {
 	mbedtls_platform_zeroize(key->bytes, sizeof key->bytes);
+}
+
+void transport_keys_from_noise(struct transport_keys *keys, const struct noise_session *ns)
+{
+	_Static_assert(sizeof keys->send == sizeof ns->send_key && sizeof keys->recv == sizeof ns->recv_key,
+		       "handshake keys are transport keys");
+	memcpy(keys->send, ns->send_key, sizeof keys->send);
+	memcpy(keys->recv, ns->recv_key, sizeof keys->recv);
+	keys->local_index = ns->local_index;
+	keys->remote_index = ns->remote_index;
 }

@@ -31,6 +31,7 @@
 
 struct buf;
 struct link_params;
+struct noise_session;
 struct udp_addr;
 
 /* ---- Session key ---- */
@@ -195,6 +196,9 @@ struct transport_keys {
 	uint32_t local_index;	/* the receiver index of datagrams to us */
 	uint32_t remote_index;	/* the receiver index of datagrams we send */
 };
+
+/* The keys and indices a finished handshake (net/noise.h) gives this side. */
+void transport_keys_from_noise(struct transport_keys *keys, const struct noise_session *ns);
 
 /* A daemon's session with a client at peer: sends through fd, which it
  * does not own (transport_free leaves it open). NULL (logged) on failure. */

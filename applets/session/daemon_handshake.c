@@ -289,10 +289,7 @@ static struct pending *new_pending(const struct session_request *req, const stru
 
 	if (!p)
 		return NULL;
-	memcpy(keys.send, ns->send_key, sizeof keys.send);
-	memcpy(keys.recv, ns->recv_key, sizeof keys.recv);
-	keys.local_index = ns->local_index;
-	keys.remote_index = ns->remote_index;
+	transport_keys_from_noise(&keys, ns);
 	p->t = transport_server_shared(&keys, fd, from);
 	p->index = keys.local_index;
 	mbedtls_platform_zeroize(&keys, sizeof keys);

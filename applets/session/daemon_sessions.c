@@ -179,12 +179,10 @@ static void deliver(struct dsession *s, const uint8_t *data, size_t len,
 static void on_data(struct daemon_sessions *d, const uint8_t *data, size_t len,
 		    const struct udp_addr *from, uint64_t now)
 {
-	enum msg_type type;
 	struct dsession *s;
 	uint32_t index;
-	uint64_t seq;
 
-	if (!datagram_peek_indexed(data, len, &type, &index, &seq))
+	if (!datagram_receiver(data, len, &index))
 		return;
 	s = u32map_get(&d->by_index, index);
 	if (!s)

@@ -10,14 +10,6 @@
 #include "core/log.h"
 #include "core/options.h"
 
-void transport_keys_from_noise(struct transport_keys *keys, const struct noise_session *ns)
-{
-	memcpy(keys->send, ns->send_key, sizeof keys->send);
-	memcpy(keys->recv, ns->recv_key, sizeof keys->recv);
-	keys->local_index = ns->local_index;
-	keys->remote_index = ns->remote_index;
-}
-
 /* Waits up to wait_ms for a datagram from the server; its length, or -1. */
 static long receive_from_server(int fd, const struct udp_addr *server, uint8_t *data, size_t cap, int wait_ms)
 {

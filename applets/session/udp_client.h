@@ -53,6 +53,4 @@ struct rekeyer {
 void rekeyer_start(struct rekeyer *r, struct noise_client *nc, struct transport *t, uint64_t session_id);
 void rekeyer_stop(struct rekeyer *r);
 
-void transport_keys_from_noise(struct transport_keys *keys, const struct noise_session *ns);
-
 #endif

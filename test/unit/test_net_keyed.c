@@ -9,6 +9,7 @@
 #include "core/random.h"
 #include "net/datagram.h"
 #include "net/msg_type.h"
+#include "net/noise.h"
 #include "net/transport.h"
 #include "net/udp.h"
 #include "test/unit/unit.h"
@@ -35,7 +36,8 @@ static void make_keys(struct transport_keys *client, struct transport_keys *serv
 	server->remote_index = client->local_index;
 }
 
-static bool pair_open(struct pair *p)
+static bool pair_open_with(struct pair *p, const struct transport_keys *client,
+			   const struct transport_keys *server)
 {
 	struct udp_addr client_addr;
 
@@ -44,13 +46,22 @@ static bool pair_open(struct pair *p)
 	p->daemon_fd = udp_bind_range("127.0.0.1", 61500, 61999);
 	if (p->daemon_fd < 0 || !udp_addr_parse("127.0.0.1", udp_local_port(p->daemon_fd), &p->daemon_addr))
 		return false;
-	make_keys(&p->client_keys, &p->server_keys);
+	p->client_keys = *client;
+	p->server_keys = *server;
 	p->client = transport_client_keyed(&p->client_keys, udp_bind_ephemeral(AF_INET), &p->daemon_addr);
 	if (!p->client)
 		return false;
 	udp_addr_parse("127.0.0.1", transport_local_port(p->client), &client_addr);
 	p->server = transport_server_shared(&p->server_keys, p->daemon_fd, &client_addr);
 	return p->server != NULL;
+}
+
+static bool pair_open(struct pair *p)
+{
+	struct transport_keys client, server;
+
+	make_keys(&client, &server);
+	return pair_open_with(p, &client, &server);
 }
 
 static void pair_close(struct pair *p)
@@ -107,6 +118,59 @@ TEST(messages_cross_with_directional_keys_and_indices)
 	EXPECT_INT((uint32_t)data[1] << 24 | (uint32_t)data[2] << 16 | (uint32_t)data[3] << 8 | data[4],
 		   p.server_keys.local_index);
 	pair_close(&p);
+}
+
+static struct noise_peer *the_client(void *ctx, const uint8_t key[32])
+{
+	struct noise_peer *client = ctx;
+
+	return memcmp(client->static_pub, key, 32) == 0 ? client : NULL;
+}
+
+/* A real handshake's keys and indices, as transport_keys_from_noise puts
+ * them, give each side a transport the other understands. */
+TEST(keys_from_a_handshake_make_a_working_pair)
+{
+	uint8_t server_priv[32], server_pub[32], client_priv[32], payload[SSPSH_HANDSHAKE_PAYLOAD_MAX];
+	struct noise_peer client_peer = { 0 };
+	struct noise_server_ops ops = { the_client, NULL, &client_peer };
+	struct noise_server ns;
+	struct noise_client nc;
+	struct noise_responder hs;
+	struct noise_session cs, ss;
+	struct transport_keys client, server;
+	struct buf msg, reply;
+	size_t payload_len = 0;
+	struct pair p;
+
+	buf_init(&msg);
+	buf_init(&reply);
+	EXPECT(x25519_keypair(server_priv, server_pub) && x25519_keypair(client_priv, client_peer.static_pub));
+	EXPECT(noise_server_init(&ns, server_priv, &ops, 1000) && noise_client_init(&nc, client_priv, server_pub));
+	EXPECT(noise_client_initiate(&nc, (const uint8_t *)"", 0, 1000, &msg));
+	EXPECT_INT(noise_server_receive(&ns, msg.data, msg.len, "a", 1, 1000, &hs, payload, &payload_len, &reply),
+		   NOISE_GOT_INITIATION);
+	EXPECT(noise_server_accept(&ns, &hs, (const uint8_t *)"", 0, &ss, &reply));
+	EXPECT_INT(noise_client_receive(&nc, reply.data, reply.len, 1001, &cs, payload, &payload_len),
+		   NOISE_ESTABLISHED);
+	transport_keys_from_noise(&client, &cs);
+	transport_keys_from_noise(&server, &ss);
+	EXPECT_INT(client.local_index, cs.local_index);
+	EXPECT_INT(client.remote_index, server.local_index);
+	EXPECT(pair_open_with(&p, &client, &server));
+	EXPECT(transport_send(p.client, "up", 2));
+	EXPECT_INT(daemon_receive(&p, p.server), TRANSPORT_MESSAGE);
+	EXPECT_MEM(p.msg.data, "up", 2);
+	EXPECT(transport_send(p.server, "down", 4));
+	EXPECT_INT(client_receive(&p), TRANSPORT_MESSAGE);
+	EXPECT_MEM(p.msg.data, "down", 4);
+	pair_close(&p);
+	noise_session_wipe(&cs);
+	noise_session_wipe(&ss);
+	noise_server_wipe(&ns);
+	noise_client_wipe(&nc);
+	buf_free(&msg);
+	buf_free(&reply);
 }
 
 TEST(a_datagram_for_another_index_or_key_is_dropped)
@@ -239,6 +303,7 @@ int main(void)
 {
 	RUN(first_bytes_map_to_one_type_each);
 	RUN(messages_cross_with_directional_keys_and_indices);
+	RUN(keys_from_a_handshake_make_a_working_pair);
 	RUN(a_datagram_for_another_index_or_key_is_dropped);
 	RUN(checking_a_datagram_consumes_nothing);
 	RUN(close_reaches_the_peer_as_closed);
