@@ -184,9 +184,14 @@
 #ifndef SSPSH_SHUTDOWN_LINGER_MS
 #define SSPSH_SHUTDOWN_LINGER_MS 3000
 #endif
-/* Bytes read from the pty per read() (the emulator eats them at once). */
+/* Bytes read from the pty per read() (the emulator eats them at once), and
+ * per loop turn before the network is looked at again (the emulator keeps
+ * up with any flood either way). */
 #ifndef SSPSH_PTY_READ_SIZE
 #define SSPSH_PTY_READ_SIZE 65536
+#endif
+#ifndef SSPSH_PTY_READ_BUDGET
+#define SSPSH_PTY_READ_BUDGET (1u << 20)
 #endif
 
 /* ---- Channels: reliable byte streams inside a session (net/channel.h) ----
@@ -363,9 +368,12 @@
 #define SSPSH_HANDSHAKE_SOURCE_SLOTS 1024
 #endif
 /* The secret behind cookies is replaced this often; a client uses a cookie
- * for a little less than that. */
+ * for that long less SSPSH_COOKIE_MARGIN_MS, so it never offers a stale one. */
 #ifndef SSPSH_COOKIE_SECRET_MS
 #define SSPSH_COOKIE_SECRET_MS 120000
+#endif
+#ifndef SSPSH_COOKIE_MARGIN_MS
+#define SSPSH_COOKIE_MARGIN_MS 10000
 #endif
 /* Largest application payload carried in a handshake message. */
 #ifndef SSPSH_HANDSHAKE_PAYLOAD_MAX
@@ -400,6 +408,23 @@
 #endif
 #ifndef SSPSH_PENDING_HANDSHAKES_MAX
 #define SSPSH_PENDING_HANDSHAKES_MAX 256
+#endif
+/* What the daemon's session messages (net/session_msg.h) carry at most:
+ * words of the command of a new session, sessions in one --list reply (the
+ * client asks page by page), characters of a command --list shows (longer
+ * ones are cut) and of the reason for a refusal. A full reply fits
+ * SSPSH_HANDSHAKE_PAYLOAD_MAX (asserted there). */
+#ifndef SSPSH_SESSION_MAX_ARGS
+#define SSPSH_SESSION_MAX_ARGS 64
+#endif
+#ifndef SSPSH_SESSION_LIST_PAGE
+#define SSPSH_SESSION_LIST_PAGE 12
+#endif
+#ifndef SSPSH_SESSION_COMMAND_SHOWN
+#define SSPSH_SESSION_COMMAND_SHOWN 40
+#endif
+#ifndef SSPSH_SESSION_ERROR_MAX
+#define SSPSH_SESSION_ERROR_MAX 200
 #endif
 /* Sessions one daemon serves at most. */
 #ifndef SSPSH_DAEMON_MAX_SESSIONS
@@ -521,7 +546,8 @@
 
 /* ---- Transport (net/) ---- */
 /* Largest UDP payload sent: small enough that no IPv4 or IPv6 path
- * fragments it at the IP layer (IPv6's minimum MTU is 1280). */
+ * fragments it at the IP layer (IPv6's minimum MTU is 1280). Nothing longer
+ * is read (handshakes included), so both ends must be built with the same. */
 #ifndef SSPSH_DATAGRAM_MAX
 #define SSPSH_DATAGRAM_MAX 1200
 #endif
@@ -579,5 +605,42 @@
 #ifndef SSPSH_LINK_REORDER_MS
 #define SSPSH_LINK_REORDER_MS 20
 #endif
+/* Bounds of --link: delay and jitter, the length of the whole spec, and the
+ * smallest emulated MTU (the largest is what UDP over IPv4 carries). */
+#ifndef SSPSH_LINK_MAX_DELAY_MS
+#define SSPSH_LINK_MAX_DELAY_MS 60000
+#endif
+#ifndef SSPSH_LINK_SPEC_MAX
+#define SSPSH_LINK_SPEC_MAX 255
+#endif
+#ifndef SSPSH_LINK_MTU_MIN
+#define SSPSH_LINK_MTU_MIN 64
+#endif
+
+/* ---- How the knobs must relate ----
+ * Sums that involve a wire format are asserted beside it: net/datagram.h
+ * (a payload fits the smallest datagram), net/pump.c (SSP pieces and the
+ * largest instruction), net/noise.h (a handshake fits a datagram),
+ * net/session_msg.h (a session reply fits a handshake). */
+_Static_assert(SSPSH_PORT_LOW <= SSPSH_PORT_HIGH, "empty default port range");
+_Static_assert(SSPSH_DEFAULT_COLS <= SSPSH_MAX_COLS && SSPSH_DEFAULT_ROWS <= SSPSH_MAX_ROWS,
+	       "the default window exceeds the largest");
+_Static_assert(SSPSH_MAX_COLS <= 65535 && SSPSH_MAX_ROWS <= 65535, "window sizes travel as 16 bits");
+_Static_assert(SSPSH_SEND_INTERVAL_MIN_MS <= SSPSH_SEND_INTERVAL_MAX_MS, "frame interval bounds are swapped");
+_Static_assert(SSPSH_RTO_MIN_MS <= SSPSH_RTO_MAX_MS, "retransmission timeout bounds are swapped");
+_Static_assert(SSPSH_MAX_SENT_STATES >= 2 && SSPSH_MAX_RECEIVED_STATES >= 2,
+	       "the SSP keeps at least the acknowledged and the newest state");
+_Static_assert(SSPSH_PTY_READ_SIZE <= SSPSH_PTY_READ_BUDGET, "one read exceeds the per-turn budget");
+_Static_assert(SSPSH_PREDICT_SHOW_LOW_MS < SSPSH_PREDICT_SHOW_HIGH_MS &&
+	       SSPSH_PREDICT_FLAG_LOW_MS < SSPSH_PREDICT_FLAG_HIGH_MS, "prediction thresholds need a gap");
+_Static_assert(SSPSH_COOKIE_MARGIN_MS < SSPSH_COOKIE_SECRET_MS, "a cookie would never be used");
+_Static_assert(SSPSH_DATAGRAM_MIN <= SSPSH_DATAGRAM_MAX && SSPSH_DATAGRAM_SHRINK > 0,
+	       "datagram sizes cannot step down from SSPSH_DATAGRAM_MAX to SSPSH_DATAGRAM_MIN");
+_Static_assert(SSPSH_REPLAY_WINDOW % 64 == 0 && SSPSH_REPLAY_WINDOW >= 128,
+	       "the replay window is whole 64-bit blocks, at least two");
+_Static_assert(SSPSH_TIMESTAMP_HOLD_MAX_MS > SSPSH_HEARTBEAT_MS, "idle heartbeats would prove no round trip");
+_Static_assert(SSPSH_PORT_HOP_MS > SSPSH_HEARTBEAT_MS, "an idle client would hop ports between heartbeats");
+_Static_assert(SSPSH_RTT_SAMPLE_MAX_MS < 65536, "RTT samples come from 16-bit timestamps");
+_Static_assert(SSPSH_PARSER_MAX_PARAMS <= 32, "sub-parameters are marked in a 32-bit mask");
 
 #endif

@@ -6,8 +6,11 @@
 #include <string.h>
 
 #include "core/options.h"
+#include "net/udp.h"
 
-#define LINK_MAX_DELAY_MS 60000
+/* A knob's value as text, for the messages that state a range. */
+#define TEXT(x) #x
+#define VALUE_TEXT(x) TEXT(x)
 
 struct link_queue {
 	struct link_datagram *heap;	/* min-heap on (due_ms, order) */
@@ -33,7 +36,7 @@ static bool parse_ms(const char *value, uint32_t *out)
 		return false;
 	errno = 0;
 	v = strtoul(value, &end, 10);
-	if (errno || *end || v > LINK_MAX_DELAY_MS)
+	if (errno || *end || v > SSPSH_LINK_MAX_DELAY_MS)
 		return false;
 	*out = (uint32_t)v;
 	return true;
@@ -75,7 +78,7 @@ static bool parse_mtu(const char *value, uint32_t *out)
 {
 	uint64_t v;
 
-	if (!parse_u64(value, &v) || (v != 0 && (v < 64 || v > 65507)))
+	if (!parse_u64(value, &v) || (v != 0 && (v < SSPSH_LINK_MTU_MIN || v > UDP_IPV4_PAYLOAD_MAX)))
 		return false;
 	*out = (uint32_t)v;
 	return true;
@@ -89,10 +92,10 @@ static bool parse_setting(const char *name, const char *value, struct link_param
 
 	if (strcmp(name, "delay") == 0) {
 		ok = parse_ms(value, &p->delay_ms);
-		expect = "milliseconds, 0..60000";
+		expect = "milliseconds, 0.." VALUE_TEXT(SSPSH_LINK_MAX_DELAY_MS);
 	} else if (strcmp(name, "jitter") == 0) {
 		ok = parse_ms(value, &p->jitter_ms);
-		expect = "milliseconds, 0..60000";
+		expect = "milliseconds, 0.." VALUE_TEXT(SSPSH_LINK_MAX_DELAY_MS);
 	} else if (strcmp(name, "loss") == 0 || strcmp(name, "dup") == 0 ||
 		   strcmp(name, "reorder") == 0) {
 		double *field = name[0] == 'l' ? &p->loss : name[0] == 'd' ? &p->dup : &p->reorder;
@@ -100,7 +103,8 @@ static bool parse_setting(const char *name, const char *value, struct link_param
 		expect = "a probability, 0..1 or 0%..100%";
 	} else if (strcmp(name, "mtu") == 0) {
 		ok = parse_mtu(value, &p->mtu);
-		expect = "bytes, 64..65507, or 0 for none";
+		expect = "bytes, " VALUE_TEXT(SSPSH_LINK_MTU_MIN) ".." VALUE_TEXT(UDP_IPV4_PAYLOAD_MAX)
+			 ", or 0 for none";
 	} else if (strcmp(name, "seed") == 0) {
 		ok = parse_u64(value, &p->seed);
 		expect = "an unsigned integer";
@@ -116,7 +120,7 @@ static bool parse_setting(const char *name, const char *value, struct link_param
 
 bool link_parse(const char *spec, struct link_params *out, char *err, size_t err_len)
 {
-	char copy[256], *item, *save = NULL;
+	char copy[SSPSH_LINK_SPEC_MAX + 1], *item, *save = NULL;
 
 	memset(out, 0, sizeof *out);
 	if (!*spec) {

@@ -14,8 +14,6 @@
 /* Binds both sides to this protocol and version. */
 static const char prologue[] = "sspsh handshake 1";
 #define HEADER_LEN 4
-/* A client stops using a cookie this long before the server may drop it. */
-#define COOKIE_MARGIN_MS 10000
 
 /* ---- Shared helpers ---- */
 
@@ -147,7 +145,7 @@ bool noise_client_init(struct noise_client *c, const uint8_t static_priv[X25519_
 
 static bool cookie_fresh(const struct noise_client *c, uint64_t now_ms)
 {
-	return c->has_cookie && now_ms - c->cookie_ms < SSPSH_COOKIE_SECRET_MS - COOKIE_MARGIN_MS;
+	return c->has_cookie && now_ms - c->cookie_ms < SSPSH_COOKIE_SECRET_MS - SSPSH_COOKIE_MARGIN_MS;
 }
 
 bool noise_client_initiate(struct noise_client *c, const uint8_t *payload, size_t len,

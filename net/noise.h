@@ -51,8 +51,10 @@ struct buf;
 	(4 + NOISE_IK_MSG1_LEN(NOISE_TIMESTAMP_LEN + 4 + (n)) + 2 * NOISE_MAC_LEN)
 #define NOISE_RESPONSE_LEN(n) (8 + NOISE_IK_MSG2_LEN(4 + (n)) + NOISE_MAC_LEN)
 #define NOISE_COOKIE_REPLY_LEN (4 + NOISE_COOKIE_NONCE_LEN + NOISE_MAC_LEN + NOISE_TAG_LEN)
-/* The largest handshake datagram. */
+/* The largest handshake datagram; no datagram is read longer than
+ * SSPSH_DATAGRAM_MAX. */
 #define NOISE_MAX_MESSAGE NOISE_INITIATION_LEN(SSPSH_HANDSHAKE_PAYLOAD_MAX)
+_Static_assert(NOISE_MAX_MESSAGE <= SSPSH_DATAGRAM_MAX, "SSPSH_HANDSHAKE_PAYLOAD_MAX makes handshakes too long");
 
 /* What a finished handshake gives each side. */
 struct noise_session {

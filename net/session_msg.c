@@ -25,7 +25,7 @@ bool session_request_encode(const struct session_request *req, char *const *argv
 		buf_put_be16(out, req->rows);
 		while (argv && argv[argc])
 			argc++;
-		if (argc > SESSION_MAX_ARGS)
+		if (argc > SSPSH_SESSION_MAX_ARGS)
 			return false;
 		buf_put_u8(out, (uint8_t)argc);
 		for (int i = 0; i < argc; i++) {
@@ -57,7 +57,7 @@ static bool read_command(struct reader *r, struct session_request *req)
 	size_t used = 0;
 
 	req->argc = rd_u8(r);
-	if (req->argc > SESSION_MAX_ARGS)
+	if (req->argc > SSPSH_SESSION_MAX_ARGS)
 		return false;
 	for (int i = 0; i < req->argc; i++) {
 		size_t len = rd_be16(r);
@@ -123,17 +123,17 @@ bool session_reply_encode(enum session_kind kind, const struct session_reply *re
 	buf_put_u8(out, VERSION);
 	buf_put_u8(out, reply->ok ? 0 : 1);
 	if (!reply->ok) {
-		put_text(out, reply->error, SESSION_ERROR_MAX);
+		put_text(out, reply->error, SSPSH_SESSION_ERROR_MAX);
 	} else if (kind == SESSION_LIST) {
 		buf_put_be32(out, reply->total);
 		buf_put_u8(out, (uint8_t)reply->count);
-		for (int i = 0; i < reply->count && i < SESSION_LIST_PAGE; i++) {
+		for (int i = 0; i < reply->count && i < SSPSH_SESSION_LIST_PAGE; i++) {
 			const struct session_info *s = &reply->sessions[i];
 			buf_put_be64(out, s->id);
 			buf_put_be32(out, s->age_s);
 			buf_put_be32(out, s->idle_s);
 			buf_put_u8(out, s->attached);
-			put_text(out, s->command, SESSION_COMMAND_SHOWN);
+			put_text(out, s->command, SSPSH_SESSION_COMMAND_SHOWN);
 		}
 	} else {
 		buf_put_be64(out, reply->id);
@@ -160,7 +160,7 @@ static bool read_list(struct reader *r, struct session_reply *reply)
 {
 	reply->total = rd_be32(r);
 	reply->count = rd_u8(r);
-	if (reply->count > SESSION_LIST_PAGE)
+	if (reply->count > SSPSH_SESSION_LIST_PAGE)
 		return false;
 	for (int i = 0; i < reply->count; i++) {
 		struct session_info *s = &reply->sessions[i];
@@ -168,7 +168,7 @@ static bool read_list(struct reader *r, struct session_reply *reply)
 		s->age_s = rd_be32(r);
 		s->idle_s = rd_be32(r);
 		s->attached = rd_u8(r) != 0;
-		if (!read_text(r, s->command, SESSION_COMMAND_SHOWN))
+		if (!read_text(r, s->command, SSPSH_SESSION_COMMAND_SHOWN))
 			return false;
 	}
 	return true;
@@ -188,7 +188,7 @@ bool session_reply_decode(enum session_kind kind, const uint8_t *data, size_t le
 	if (status > 1 || (reply->protocol != VERSION && reply->ok))
 		return false;	/* only a refusal reads the same in every version */
 	if (!reply->ok) {
-		if (!read_text(&r, reply->error, SESSION_ERROR_MAX))
+		if (!read_text(&r, reply->error, SSPSH_SESSION_ERROR_MAX))
 			return false;
 	} else if (kind == SESSION_LIST) {
 		if (!read_list(&r, reply))

@@ -16,7 +16,7 @@
  *     LIST    be32 total, u8 n, n x (be64 id, be32 age s, be32 idle s,
  *             u8 attached, u8 len, command text)
  *
- * A LIST reply holds at most SESSION_LIST_PAGE sessions; the client asks
+ * A LIST reply holds at most SSPSH_SESSION_LIST_PAGE sessions; the client asks
  * again from the next index until it has `total`. */
 #ifndef SSPSH_SESSION_MSG_H
 #define SSPSH_SESSION_MSG_H
@@ -36,11 +36,15 @@ enum session_kind {
 	SESSION_REKEY = 4,
 };
 
-#define SESSION_MAX_ARGS 64
-#define SESSION_LIST_PAGE 12
-/* Characters of a command shown by --list (longer ones are cut). */
-#define SESSION_COMMAND_SHOWN 40
-#define SESSION_ERROR_MAX 200
+/* Counts and lengths travel in one byte, and the largest reply (a full LIST
+ * page, or a refusal) fits a handshake payload. */
+_Static_assert(SSPSH_SESSION_MAX_ARGS <= 255 && SSPSH_SESSION_LIST_PAGE <= 255 &&
+	       SSPSH_SESSION_COMMAND_SHOWN <= 255 && SSPSH_SESSION_ERROR_MAX <= 255,
+	       "a session message count or text length exceeds its one-byte field");
+_Static_assert(2 + 4 + 1 + SSPSH_SESSION_LIST_PAGE * (8 + 4 + 4 + 1 + 1 + SSPSH_SESSION_COMMAND_SHOWN) <=
+	       SSPSH_HANDSHAKE_PAYLOAD_MAX, "a full LIST reply does not fit a handshake payload");
+_Static_assert(2 + 1 + SSPSH_SESSION_ERROR_MAX <= SSPSH_HANDSHAKE_PAYLOAD_MAX,
+	       "a refusal does not fit a handshake payload");
 
 struct session_request {
 	enum session_kind kind;
@@ -48,7 +52,7 @@ struct session_request {
 	uint16_t cols, rows;
 	uint32_t list_from;
 	int argc;
-	char *argv[SESSION_MAX_ARGS + 1];	/* point into args; NULL-terminated */
+	char *argv[SSPSH_SESSION_MAX_ARGS + 1];	/* point into args; NULL-terminated */
 	char args[SSPSH_HANDSHAKE_PAYLOAD_MAX];
 };
 
@@ -56,17 +60,17 @@ struct session_info {
 	uint64_t id;
 	uint32_t age_s, idle_s;
 	bool attached;
-	char command[SESSION_COMMAND_SHOWN + 1];
+	char command[SSPSH_SESSION_COMMAND_SHOWN + 1];
 };
 
 struct session_reply {
 	unsigned protocol;	/* the daemon's */
 	bool ok;
-	char error[SESSION_ERROR_MAX + 1];
+	char error[SSPSH_SESSION_ERROR_MAX + 1];
 	uint64_t id;
 	uint32_t total;
 	int count;
-	struct session_info sessions[SESSION_LIST_PAGE];
+	struct session_info sessions[SSPSH_SESSION_LIST_PAGE];
 };
 
 /* Encoders write into out (reset first); false if it does not fit

@@ -22,13 +22,12 @@
 #include "net/transport_internal.h"
 #include "net/udp.h"
 
-/* Room for any UDP payload, so that no datagram is silently truncated. */
-#define RECEIVE_CAP 65536
-
 /* Shared by every transport of the process (a daemon has thousands): a
- * datagram is read, opened and copied out before the next one. */
-static uint8_t receive_buf[RECEIVE_CAP];
-static uint8_t open_buf[RECEIVE_CAP];
+ * datagram is read, opened and copied out before the next one. A longer
+ * datagram than any peer sends arrives truncated, as length 0, and is
+ * dropped as malformed. */
+static uint8_t receive_buf[SSPSH_DATAGRAM_MAX];
+static uint8_t open_buf[SSPSH_DATAGRAM_MAX];
 
 /* A receiving key with its replay window. */
 struct receiver {
@@ -545,7 +544,7 @@ static enum transport_recv_result receive_from_relay(struct transport *t, struct
 
 	(void)dgram_path_flush(t->relay);
 	for (int batch = 0; batch < SSPSH_RECV_BATCH && r == TRANSPORT_NOTHING; batch++) {
-		if ((n = dgram_path_receive(t->relay, receive_buf, RECEIVE_CAP, &from)) < 0)
+		if ((n = dgram_path_receive(t->relay, receive_buf, sizeof receive_buf, &from)) < 0)
 			break;
 		r = take_datagram(t, n, &from, msg);
 	}
@@ -577,7 +576,7 @@ enum transport_recv_result transport_recv(struct transport *t, struct buf *msg)
 	for (int batch = 0; batch < SSPSH_RECV_BATCH; batch++) {
 		uint64_t authentic = t->counters.datagrams_received;
 
-		n = udp_receive(t->fd, receive_buf, RECEIVE_CAP, &from);
+		n = udp_receive(t->fd, receive_buf, sizeof receive_buf, &from);
 		if (n < 0)
 			break;
 		if (t->link) {

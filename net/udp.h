@@ -11,6 +11,9 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+/* The most a UDP datagram over IPv4 carries (65,535 less 28 bytes of headers). */
+#define UDP_IPV4_PAYLOAD_MAX 65507
+
 struct udp_addr {
 	struct sockaddr_storage ss;
 	socklen_t len;

@@ -233,7 +233,7 @@ static void list_sessions(struct daemon_sessions *d, const uint8_t owner[KEY_LEN
 
 		if (memcmp(s->owner, owner, KEY_LEN) != 0 || server_session_ended(s->core))
 			continue;
-		if (n++ < from || reply->count == SESSION_LIST_PAGE)
+		if (n++ < from || reply->count == SSPSH_SESSION_LIST_PAGE)
 			continue;
 		info = &reply->sessions[reply->count++];
 		info->id = s->id;

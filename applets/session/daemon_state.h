@@ -26,7 +26,7 @@ struct dsession {
 	uint64_t id;
 	struct server_session *core;
 	uint8_t owner[KEY_LEN];
-	char command[SESSION_COMMAND_SHOWN + 1];
+	char command[SSPSH_SESSION_COMMAND_SHOWN + 1];
 	uint64_t created_ms;
 	uint32_t index;		/* its transport's, in the index map */
 	bool said_goodbye;	/* its client quit (a close datagram) */

@@ -16,10 +16,6 @@
 #include "applets/session/ssp_input.h"
 #include "term/emu.h"
 
-/* Bytes of program output taken per loop turn before the network is
- * looked at again (the emulator keeps up with any flood either way). */
-#define PTY_READ_BUDGET (1u << 20)
-
 struct server_session {
 	struct pump *pump;
 	struct ssp *ssp;		/* the pump's */
@@ -164,7 +160,7 @@ static void read_pty(struct server_session *s, uint64_t now)
 	size_t total = 0;
 	ssize_t n = 0;
 
-	while (total < PTY_READ_BUDGET) {
+	while (total < SSPSH_PTY_READ_BUDGET) {
 		n = read(s->child.master, chunk, sizeof chunk);
 		if (n <= 0)
 			break;

@@ -28,7 +28,7 @@ static long receive_from_server(int fd, const struct udp_addr *server, uint8_t *
 bool udp_fetch_server_key(int fd, const struct udp_addr *server, const uint8_t client_pub[X25519_KEY_LEN],
 			  uint8_t pub[X25519_KEY_LEN], int timeout_ms)
 {
-	uint8_t request[NOISE_KEY_MESSAGE_LEN], data[2048];
+	uint8_t request[NOISE_KEY_MESSAGE_LEN], data[SSPSH_DATAGRAM_MAX];
 	uint64_t start = clock_ms(), sent = 0;
 
 	noise_key_request(client_pub, request);
@@ -60,7 +60,7 @@ bool udp_handshake(int fd, const struct udp_addr *server, struct noise_client *n
 		   const struct session_request *req, char *const *argv, int timeout_ms,
 		   struct transport_keys *keys, struct session_reply *reply)
 {
-	uint8_t data[2048], payload[SSPSH_HANDSHAKE_PAYLOAD_MAX];
+	uint8_t data[SSPSH_DATAGRAM_MAX], payload[SSPSH_HANDSHAKE_PAYLOAD_MAX];
 	uint64_t start = clock_ms(), sent = 0;
 	struct buf request, out;
 	struct noise_session ns;

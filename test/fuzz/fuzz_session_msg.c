@@ -32,11 +32,11 @@ static void check_request_round_trip(const struct session_request *req)
 
 static void check_reply_bounds(const struct session_reply *reply)
 {
-	if (strlen(reply->error) > SESSION_ERROR_MAX || reply->count < 0 ||
-	    reply->count > SESSION_LIST_PAGE)
+	if (strlen(reply->error) > SSPSH_SESSION_ERROR_MAX || reply->count < 0 ||
+	    reply->count > SSPSH_SESSION_LIST_PAGE)
 		abort();
 	for (int i = 0; i < reply->count; i++)
-		if (strlen(reply->sessions[i].command) > SESSION_COMMAND_SHOWN)
+		if (strlen(reply->sessions[i].command) > SSPSH_SESSION_COMMAND_SHOWN)
 			abort();
 }
 
@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	log_set_stream(NULL);
 	if (session_request_decode(data, size, &req)) {
-		if (req.argc < 0 || req.argc > SESSION_MAX_ARGS || req.argv[req.argc] != NULL)
+		if (req.argc < 0 || req.argc > SSPSH_SESSION_MAX_ARGS || req.argv[req.argc] != NULL)
 			abort();
 		check_request_round_trip(&req);
 	}

@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/options.h"
+#include "net/aead.h"
 #include "net/datagram.h"
 #include "net/link.h"
 #include "net/transport.h"
@@ -670,6 +671,37 @@ TEST(garbage_never_gives_a_server_a_peer)
 	transport_free(s);
 }
 
+/* No peer sends a datagram longer than SSPSH_DATAGRAM_MAX: one that is
+ * longer is dropped unopened even when it carries the right key, and one
+ * of exactly that length is taken. */
+TEST(a_datagram_longer_than_any_peer_sends_is_dropped)
+{
+	static uint8_t payload[SSPSH_DATAGRAM_MAX], wire[SSPSH_DATAGRAM_MAX + 100];
+	struct transport *s = server_on("127.0.0.1");
+	int sender = udp_socket_on_loopback();
+	struct datagram d = { .direction = TO_SERVER, .seq = 1, .timestamp_reply = TIMESTAMP_NONE,
+			      .payload = payload, .payload_len = SSPSH_DATAGRAM_MAX - DATAGRAM_FIXED_OVERHEAD + 1 };
+	struct aead a;
+	size_t n;
+
+	EXPECT(aead_init(&a, key.bytes));
+	n = datagram_seal(&a, &d, wire, sizeof wire);
+	EXPECT_INT(n, SSPSH_DATAGRAM_MAX + 1);
+	send_to_port(sender, wire, n, transport_local_port(s));
+	EXPECT_INT(settle(s), 0);
+	EXPECT(!transport_has_peer(s));
+	EXPECT_INT(transport_counters(s)->dropped_malformed, 1);
+	d.seq = 2;
+	d.payload_len--;
+	n = datagram_seal(&a, &d, wire, sizeof wire);
+	send_to_port(sender, wire, n, transport_local_port(s));
+	EXPECT_INT(settle(s), 1);
+	EXPECT(transport_has_peer(s));
+	aead_free(&a);
+	close(sender);
+	transport_free(s);
+}
+
 TEST(a_flood_cannot_hold_recv_forever)
 {
 	struct transport *s = server_on("127.0.0.1");
@@ -710,6 +742,7 @@ int main(void)
 	RUN(replayed_and_forged_datagrams_never_move_the_server);
 	RUN(a_second_client_with_the_same_key_reuses_no_nonce);
 	RUN(garbage_never_gives_a_server_a_peer);
+	RUN(a_datagram_longer_than_any_peer_sends_is_dropped);
 	RUN(a_flood_cannot_hold_recv_forever);
 	return unit_exit_status();
 }

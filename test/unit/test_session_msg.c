@@ -64,11 +64,11 @@ TEST(list_reply_round_trips_and_cleans_control_characters)
 
 TEST(a_full_page_of_long_commands_fits_a_handshake)
 {
-	struct session_reply reply = { .ok = true, .total = SESSION_LIST_PAGE, .count = SESSION_LIST_PAGE };
+	struct session_reply reply = { .ok = true, .total = SSPSH_SESSION_LIST_PAGE, .count = SSPSH_SESSION_LIST_PAGE };
 	struct buf b;
 
-	for (int i = 0; i < SESSION_LIST_PAGE; i++) {
-		memset(reply.sessions[i].command, 'c', SESSION_COMMAND_SHOWN);
+	for (int i = 0; i < SSPSH_SESSION_LIST_PAGE; i++) {
+		memset(reply.sessions[i].command, 'c', SSPSH_SESSION_COMMAND_SHOWN);
 		reply.sessions[i].id = UINT64_MAX;
 	}
 	buf_init(&b);
