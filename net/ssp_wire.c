@@ -62,14 +62,18 @@ void ssp_assembler_free(struct ssp_assembler *a)
 	ssp_assembler_init(a);
 }
 
+static void forget_pieces(struct ssp_assembler *a)
+{
+	if (a->used)
+		memset(a->pieces, 0, a->used * sizeof *a->pieces);
+	a->used = a->count = a->received = 0;
+}
+
 static void start_instruction(struct ssp_assembler *a, uint64_t id)
 {
 	a->id = id;
-	a->count = 0;
-	a->received = 0;
+	forget_pieces(a);
 	buf_reset(&a->store);
-	if (a->pieces)
-		memset(a->pieces, 0, a->slots * sizeof *a->pieces);
 }
 
 static bool make_slot(struct ssp_assembler *a, size_t index)
@@ -111,8 +115,7 @@ static bool join_pieces(struct ssp_assembler *a, const uint8_t **data, size_t *d
 		*data_len = a->whole.len;
 	}
 	a->id++;	/* done with it: later copies are old news */
-	a->count = a->received = 0;
-	memset(a->pieces, 0, a->slots * sizeof *a->pieces);
+	forget_pieces(a);	/* the store stays intact until the next piece */
 	return true;
 }
 
@@ -123,6 +126,8 @@ static bool store_piece(struct ssp_assembler *a, size_t index, const uint8_t *fr
 	if (len > SSPSH_SSP_MAX_INSTRUCTION - a->store.len || !make_slot(a, index) || a->pieces[index].have)
 		return false;
 	a->pieces[index] = (struct ssp_piece){ a->store.len, len, true };
+	if (index >= a->used)
+		a->used = index + 1;
 	buf_put(&a->store, frag, len);
 	if (a->store.oom) {
 		start_instruction(a, a->id);	/* the store is truncated: begin again */
@@ -156,7 +161,7 @@ bool ssp_assembler_add(struct ssp_assembler *a, const struct ssp_header *h,
 	if (a->count && index >= a->count)
 		return false;
 	if (h->last_fragment) {
-		for (size_t i = index + 1; i < a->slots; i++)
+		for (size_t i = index + 1; i < a->used; i++)
 			if (a->pieces[i].have)
 				return false;	/* a fragment past the last one: corrupt */
 	}

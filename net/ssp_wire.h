@@ -59,6 +59,7 @@ struct ssp_assembler {
 	uint64_t id;		/* instruction being collected (0: none yet) */
 	struct ssp_piece *pieces;	/* by fragment index */
 	size_t slots;		/* allocated entries of pieces */
+	size_t used;		/* entries that may be set: the highest index stored + 1 */
 	size_t count;		/* fragments of this instruction, once the last is seen */
 	size_t received;
 	struct buf store;	/* the pieces received, in arrival order */
