@@ -641,6 +641,7 @@ _Static_assert(SSPSH_REPLAY_WINDOW % 64 == 0 && SSPSH_REPLAY_WINDOW >= 128,
 _Static_assert(SSPSH_TIMESTAMP_HOLD_MAX_MS > SSPSH_HEARTBEAT_MS, "idle heartbeats would prove no round trip");
 _Static_assert(SSPSH_PORT_HOP_MS > SSPSH_HEARTBEAT_MS, "an idle client would hop ports between heartbeats");
 _Static_assert(SSPSH_RTT_SAMPLE_MAX_MS < 65536, "RTT samples come from 16-bit timestamps");
+_Static_assert(SSPSH_RELAY_FRAME_MAX >= SSPSH_DATAGRAM_MAX, "a relay must carry the largest datagram");
 _Static_assert(SSPSH_PARSER_MAX_PARAMS <= 32, "sub-parameters are marked in a 32-bit mask");
 
 #endif
