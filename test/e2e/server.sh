@@ -56,14 +56,15 @@ start_server "$E2E_TMP/line3" -p "$chosen" --timeout 2 -- sleep 100
 check "-p chooses the port" grep -q "^SSPSH CONNECT $chosen " "$E2E_TMP/line3"
 check "--timeout ends a server no client reaches" wait_until 6 sh -c "! kill -0 $server 2>/dev/null"
 
-# Detaching: the command returns at once; the daemon keeps the port.
+# Detaching: the command returns at once, long before the server's
+# --timeout (a loaded machine may take a few seconds); the daemon keeps the port.
 start=$SECONDS
-line=$("$SSPSH" server -i 127.0.0.1 --timeout 3 -- sleep 100 < /dev/null)
+line=$("$SSPSH" server -i 127.0.0.1 --timeout 30 -- sleep 100 < /dev/null)
 port=$(echo "$line" | cut -d' ' -f3)
 daemon=$(ss -H -uanp "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
 [ -n "$daemon" ] && e2e_pids+=("$daemon")
 check "without --foreground the server detaches and keeps serving" \
-	test $((SECONDS - start)) -le 2 -a -n "$daemon"
+	test $((SECONDS - start)) -le 10 -a -n "$daemon"
 check "the detached server is a session leader" \
 	sh -c "[ -n '$daemon' ] && [ \$(ps -o sid= -p $daemon) -eq $daemon ]"
 
