@@ -35,6 +35,24 @@ static void write_elf(const char *path, unsigned machine, const char *code)
 	write_file(path, file, sizeof file);
 }
 
+/* This executable as the process sees it (under qemu-user, /proc/self/exe
+ * is the emulated program, where /proc/PID/exe seen from outside is qemu). */
+static bool copy_self(const char *to)
+{
+	char chunk[65536];
+	int in = open("/proc/self/exe", O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	ssize_t n;
+	bool ok = in >= 0 && out >= 0;
+
+	while (ok && (n = read(in, chunk, sizeof chunk)) > 0)
+		ok = write(out, chunk, (size_t)n) == n;
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out) != 0)
+		ok = false;
+	return ok;
+}
+
 static void path_in(char *out, size_t cap, const char *rel)
 {
 	snprintf(out, cap, "%s/%s", root, rel);
@@ -130,9 +148,9 @@ static void make_layout(struct layout *l, const char *name)
 	snprintf(l->self, sizeof l->self, "%s/sspsh", l->bin);
 	snprintf(l->share, sizeof l->share, "%s/.local/share/sspsh", l->home);
 	snprintf(l->from, sizeof l->from, "%s/from", l->home);
-	snprintf(cmd, sizeof cmd, "mkdir -p '%s' '%s' '%s' && cp /proc/%d/exe '%s'", l->bin, l->share,
-		 l->from, (int)getpid(), l->self);
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s' '%s' '%s'", l->bin, l->share, l->from);
 	EXPECT(system(cmd) == 0);
+	EXPECT(copy_self(l->self));
 	if (strcmp(machine_self(), "x86_64") == 0) {
 		l->other = "aarch64";
 		l->other_elf = 183;
