@@ -26,8 +26,12 @@ const char connect_usage[] =
 "                      (default: ssh; split into words here, not by a shell)\n"
 "  --server=COMMAND    remote sspsh path or command (default: sspsh on PATH,\n"
 "                      else ~/.local/bin/sspsh)\n"
-"  --install           if HOST has no sspsh, copy this one to ~/.local/bin/sspsh\n"
-"                      over the same ssh login (same system and machine type)\n"
+"  --install           if HOST has no sspsh (or an older one in ~/.local/bin that\n"
+"                      speaks another protocol), copy one for its machine type to\n"
+"                      ~/.local/bin/sspsh over the same ssh login: this one, or\n"
+"                      sspsh-MACHINE beside it or in ~/.local/share/sspsh/\n"
+"  --install-from DIR  --install, taking sspsh-MACHINE from DIR (e.g. make dist's\n"
+"                      dist/, checked against its SHA256SUMS)\n"
 "  -p PORT|LOW:HIGH    server UDP port, or a range to pick a free one from\n"
 "  --remote-ip=WHERE   server address: remote (default: the address ssh reached,\n"
 "                      as the server saw it), local (resolve HOST here, e.g.\n"
@@ -64,6 +68,7 @@ const char connect_usage[] =
 enum {
 	OPT_LOCAL = 256, OPT_DIRECT, OPT_UDP, OPT_SSH, OPT_SERVER, OPT_INSTALL,
 	OPT_REMOTE_IP, OPT_PREDICT, OPT_LINK, OPT_SERVER_KEY, OPT_LIST, OPT_ATTACH, OPT_TRANSPORT,
+	OPT_INSTALL_FROM,
 };
 
 static const struct option long_options[] = {
@@ -73,6 +78,7 @@ static const struct option long_options[] = {
 	{ "ssh",        required_argument, NULL, OPT_SSH },
 	{ "server",     required_argument, NULL, OPT_SERVER },
 	{ "install",    no_argument,       NULL, OPT_INSTALL },
+	{ "install-from", required_argument, NULL, OPT_INSTALL_FROM },
 	{ "remote-ip",  required_argument, NULL, OPT_REMOTE_IP },
 	{ "predict",    required_argument, NULL, OPT_PREDICT },
 	{ "link",       required_argument, NULL, OPT_LINK },
@@ -103,6 +109,7 @@ static const struct option_use option_modes[] = {
 	{ OPT_LOCAL, LOCAL }, { OPT_DIRECT, DIRECT }, { OPT_UDP, UDP },
 	{ '4', OVER_SSH }, { '6', OVER_SSH }, { 'p', OVER_SSH }, { 'v', EVERY_MODE },
 	{ 'i', UDP }, { OPT_SSH, OVER_SSH }, { OPT_SERVER, OVER_SSH }, { OPT_INSTALL, OVER_SSH },
+	{ OPT_INSTALL_FROM, OVER_SSH },
 	{ OPT_REMOTE_IP, OVER_SSH }, { OPT_TRANSPORT, OVER_SSH }, { OPT_PREDICT, EVERY_MODE },
 	{ OPT_LINK, OVER_SSH | LOCAL | DIRECT }, { OPT_SERVER_KEY, UDP }, { OPT_LIST, UDP },
 	{ OPT_ATTACH, UDP },
@@ -189,6 +196,7 @@ static int take_option(struct parse *p, int code, int argc, char **argv)
 	case OPT_SSH: s->ssh.ssh_command = optarg; break;
 	case OPT_SERVER: s->ssh.server = optarg; break;
 	case OPT_INSTALL: s->ssh.install = true; break;
+	case OPT_INSTALL_FROM: s->ssh.install = true; s->ssh.install_from = optarg; break;
 	case OPT_REMOTE_IP: p->remote_ip = optarg; break;
 	case OPT_TRANSPORT: p->route = optarg; break;
 	case OPT_PREDICT: p->predict = optarg; break;

@@ -88,7 +88,7 @@ void remote_cmd_relay(struct buf *out, const char *server, const char *target)
 	buf_free(&args);
 }
 
-void remote_cmd_install(struct buf *out, size_t size)
+void remote_cmd_install(struct buf *out, size_t size, const char *sha256_hex)
 {
 	struct buf script;
 
@@ -100,9 +100,13 @@ void remote_cmd_install(struct buf *out, size_t size)
 		"cat >\"$t\" || exit 1\n"
 		"n=$(wc -c <\"$t\")\n"
 		"if [ $n -ne %zu ]; then echo \"sspsh: install: received $n of %zu bytes\" >&2; exit 1; fi\n"
+		"h=$( (sha256sum \"$t\" || shasum -a 256 \"$t\" || openssl dgst -sha256 -r \"$t\") 2>/dev/null)\n"
+		"h=${h%%%% *}\n"
+		"if [ -z \"$h\" ]; then echo \"sspsh: install: no sha256sum, shasum or openssl to check the copy\" >&2; exit 1; fi\n"
+		"if [ \"$h\" != %s ]; then echo \"sspsh: install: the copy's SHA-256 is $h, not %s\" >&2; exit 1; fi\n"
 		"chmod 0755 \"$t\" && mv -f \"$t\" \"$d/sspsh\" || exit 1\n"
 		"trap - EXIT\n",
-		size, size);
+		size, size, sha256_hex, sha256_hex);
 	put_sh_c(out, &script);
 	buf_free(&script);
 }

@@ -38,8 +38,10 @@ void remote_cmd_start_server(struct buf *out, const struct remote_server_args *a
 void remote_cmd_relay(struct buf *out, const char *server, const char *target);
 
 /* Reads exactly `size` bytes from stdin into ~/.local/bin/sspsh (mode 0755),
- * through a temporary file renamed into place, so a broken transfer never
- * leaves a half-written sspsh. Exits non-zero, with a message, on failure. */
-void remote_cmd_install(struct buf *out, size_t size);
+ * through a temporary file renamed into place only once its size and its
+ * SHA-256 (sha256sum, shasum or openssl there) are the expected ones, so a
+ * broken or altered transfer never leaves a sspsh to run. sha256_hex: 64
+ * lowercase hex digits. Exits non-zero, with a message, on failure. */
+void remote_cmd_install(struct buf *out, size_t size, const char *sha256_hex);
 
 #endif

@@ -34,6 +34,7 @@ struct ssh_settings {
 	const char *remote_addr;	/* REMOTE_IP_GIVEN */
 	int family;			/* AF_UNSPEC, AF_INET or AF_INET6 */
 	bool install;
+	const char *install_from;	/* --install-from DIR, or NULL */
 	enum route_mode route;		/* --transport */
 };
 

@@ -9,13 +9,13 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <mbedtls/platform_util.h>
@@ -26,10 +26,12 @@
 #include "applets/session/ssh_spawn.h"
 #include "core/bootstrap.h"
 #include "core/exit_status.h"
+#include "core/install_source.h"
 #include "core/log.h"
 #include "core/options.h"
 #include "core/remote_cmd.h"
 #include "core/shell_words.h"
+#include "core/version_skew.h"
 #include "net/transport.h"
 
 #define MAX_LOCALE_VARS 24
@@ -45,6 +47,7 @@ struct ssh_ctx {
 	char control_path[96];	/* "ControlPath=DIR/master" */
 	char control_persist[40];	/* "ControlPersist=SECONDS" */
 	bool install_failed;	/* and said why */
+	bool skew_refused;	/* the server speaks another protocol, and we said so */
 	char config_host[256];	/* --remote-ip=local: HostName from ssh -G */
 };
 
@@ -185,25 +188,6 @@ static int run_start(const struct ssh_ctx *ctx, enum remote_server_where where,
 
 /* ---- --install ---- */
 
-/* "Linux x86_64", as `uname -sm` would say for the machine this binary is for. */
-static void this_binary_platform(char *out, size_t cap)
-{
-	struct utsname u;
-	const char *machine;
-
-	if (uname(&u) != 0) {
-		snprintf(out, cap, "unknown");
-		return;
-	}
-	machine = u.machine;
-#if defined(__x86_64__)
-	machine = "x86_64";
-#elif defined(__aarch64__)
-	machine = "aarch64";
-#endif
-	snprintf(out, cap, "%s %s", u.sysname, machine);
-}
-
 static bool make_control_dir(struct ssh_ctx *ctx)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -251,27 +235,32 @@ static void close_master(struct ssh_ctx *ctx)
 	ctx->control_dir[0] = '\0';
 }
 
-/* Copies /proc/self/exe to the remote ~/.local/bin/sspsh. Returns 0 or an
- * exit status. */
-static int install_self(const struct ssh_ctx *ctx, const char *remote_platform)
+/* Copies the executable for the server's machine (core/install_source.h)
+ * to its ~/.local/bin/sspsh, which the copy replaces only once its size
+ * and SHA-256 are right. Returns 0 or an exit status. */
+static int install_binary(const struct ssh_ctx *ctx, const char *machine)
 {
-	char mine[128];
+	struct install_search search = {
+		.machine = machine, .home = getenv("HOME"), .from_dir = ctx->o->install_from,
+	};
+	struct install_source src;
+	char self[PATH_MAX], why[1024];
 	struct argv_list a;
 	struct buf remote;
-	struct stat st;
 	int fd, status;
 
-	this_binary_platform(mine, sizeof mine);
-	if (strcmp(mine, remote_platform) != 0) {
-		log_error("connect: cannot install: %s is '%s', this sspsh is for '%s'",
-			  ctx->o->dest, remote_platform, mine);
+	if (!self_exe_path(self, sizeof self)) {
+		log_error("connect: cannot find this executable: %s", strerror(errno));
 		return 1;
 	}
-	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		log_error("connect: cannot read this executable: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	search.self_path = self;
+	if (!install_source_find(&search, &src, why, sizeof why)) {
+		log_error("connect: %s: %s", ctx->o->dest, why);
+		return 1;
+	}
+	fd = open(src.path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		log_error("connect: cannot read %s: %s", src.path, strerror(errno));
 		return 1;
 	}
 	if (!argv_start(&a, ctx)) {
@@ -279,13 +268,14 @@ static int install_self(const struct ssh_ctx *ctx, const char *remote_platform)
 		return 1;
 	}
 	buf_init(&remote);
-	remote_cmd_install(&remote, (size_t)st.st_size);
+	remote_cmd_install(&remote, (size_t)src.size, src.sha256_hex);
 	buf_put_u8(&remote, '\0');
 	add_remote_command(&a, ctx, "-T", false, &remote);
-	log_warn("installing sspsh (%lld bytes) on %s as ~/" REMOTE_INSTALL_DIR "/sspsh",
-		 (long long)st.st_size, ctx->o->dest);
+	log_warn("installing %s (%s, %llu bytes%s) on %s as ~/" REMOTE_INSTALL_DIR "/sspsh", src.path,
+		 machine, (unsigned long long)src.size, src.listed_in_sums ? ", as in SHA256SUMS" : "",
+		 ctx->o->dest);
 	argv_log(&a);
-	status = ssh_spawn_feed((char *const *)a.v, fd, false);
+	status = remote.oom ? SSH_SPAWN_FAILED : ssh_spawn_feed((char *const *)a.v, fd, false);
 	close(fd);
 	buf_free(&remote);
 	free(a.v);
@@ -306,7 +296,7 @@ static int report_failure(const struct ssh_ctx *ctx, const struct bootstrap_scan
 
 	if (status == SSH_SPAWN_FAILED)
 		return 255;
-	if (ctx->install_failed)
+	if (ctx->install_failed || ctx->skew_refused)
 		return status;
 	if (scan->have_notfound) {
 		if (ctx->o->server)
@@ -443,14 +433,73 @@ static int open_session(const struct ssh_ctx *ctx, const char *host, uint16_t po
 	return client_session_run(t, &settings);
 }
 
-/* Starts the server, installing it first if it is missing and --install. */
+/* The machine to install for: the server's CONNECT line says it, the
+ * NOTFOUND line's `uname -sm` otherwise. False (and said why) if neither. */
+static bool server_machine(const struct ssh_ctx *ctx, const struct bootstrap_scan *scan,
+			   char machine[MACHINE_NAME_MAX])
+{
+	if (scan->have_connect && scan->connect.machine[0]) {
+		snprintf(machine, MACHINE_NAME_MAX, "%s", scan->connect.machine);
+		return true;
+	}
+	if (scan->have_connect) {
+		snprintf(machine, MACHINE_NAME_MAX, "%s", machine_self());
+		return true;
+	}
+	if (machine_from_uname(scan->platform, machine))
+		return true;
+	log_error("connect: cannot install: %s is '%s', not Linux on a machine sspsh knows",
+		  ctx->o->dest, scan->platform);
+	return false;
+}
+
+/* A server of another protocol: false (and said why) unless it is to be
+ * replaced by an install, which this decides. */
+static bool protocol_ok_or_replace(struct ssh_ctx *ctx, const struct bootstrap_scan *scan,
+				   bool *replace)
+{
+	char message[1024];
+
+	*replace = false;
+	switch (skew_judge(&scan->connect, ctx->o->dest, ctx->o->install, message, sizeof message)) {
+	case SKEW_NONE:
+		return true;
+	case SKEW_REPLACE:
+		log_warn("connect: %s", message);
+		*replace = true;
+		return true;
+	case SKEW_REFUSE:
+	default:
+		log_error("connect: %s", message);
+		ctx->skew_refused = true;
+		return false;
+	}
+}
+
+/* Starts the server, installing it first if it is missing or an older
+ * ~/.local/bin copy of another protocol, and --install. The server of the
+ * other protocol, if one was started, gives up unreached after
+ * SSPSH_FIRST_CONTACT_TIMEOUT_MS. */
 static int start_server(struct ssh_ctx *ctx, struct bootstrap_scan *scan)
 {
+	char machine[MACHINE_NAME_MAX];
+	bool replace = false;
 	int status = run_start(ctx, REMOTE_SERVER_FIND, scan);
 
-	if (scan->have_connect || !scan->have_notfound || !ctx->o->install)
+	if (scan->have_connect && !protocol_ok_or_replace(ctx, scan, &replace)) {
+		bootstrap_scan_wipe(scan);
+		return 1;
+	}
+	if (scan->have_connect && !replace)
 		return status;
-	status = install_self(ctx, scan->platform);
+	if (!scan->have_connect && (!scan->have_notfound || !ctx->o->install))
+		return status;
+	if (!server_machine(ctx, scan, machine)) {
+		ctx->install_failed = true;
+		return 1;
+	}
+	bootstrap_scan_wipe(scan);
+	status = install_binary(ctx, machine);
 	if (status != 0) {
 		ctx->install_failed = true;
 		return status;

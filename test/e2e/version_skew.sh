@@ -81,4 +81,67 @@ if daemon "$SKEW"; then
 else
 	fail "the protocol 99 daemon starts" "$(cat "$E2E_TMP/daemon.log")"
 fi
+
+# ---- connect over ssh ----
+# A stand-in for ssh: runs the remote command here, with the "remote" home
+# and PATH (REMOTE_HOME, REMOTE_PATH), as a login would; control-master
+# requests (-O) have nothing to do.
+cat > "$E2E_TMP/fake_ssh" <<'FAKE'
+#!/bin/sh
+while [ $# -gt 0 ]; do
+	case $1 in
+	-O) exit 0 ;;
+	-o | -p | -i | -l | -F) shift 2 ;;
+	--) shift 2; break ;;
+	*) shift ;;
+	esac
+done
+exec env HOME="$REMOTE_HOME" PATH="$REMOTE_PATH" sh -c "$1"
+FAKE
+chmod 755 "$E2E_TMP/fake_ssh"
+export REMOTE_HOME=$E2E_TMP/remote REMOTE_PATH=/usr/bin:/bin
+mkdir -p "$REMOTE_HOME/.local/bin" "$E2E_TMP/remote-path"
+ours=$("$SSPSH" --version | cut -d' ' -f2)
+# The servers of the other protocol wait for a client that never comes.
+stop_remote_servers() {
+	local p exe
+	for p in /proc/[0-9]*; do
+		exe=$(readlink "$p/exe" 2>/dev/null) || continue
+		case $exe in "$E2E_TMP"/*) kill -TERM "${p#/proc/}" 2>/dev/null ;; esac
+	done
+}
+skew_cleanup_all() { stop_remote_servers; skew_cleanup; }
+trap skew_cleanup_all EXIT
+
+# one_line_says TEXT OUTPUT: OUTPUT has exactly one line, holding TEXT.
+one_line_says() { [ "$(printf '%s\n' "$2" | wc -l)" -eq 1 ] && grep -qF -- "$1" <<<"$2"; }
+
+cp "$SKEW" "$REMOTE_HOME/.local/bin/sspsh"
+out=$("$SSPSH" connect --ssh="$E2E_TMP/fake_ssh" localhost 2>&1 < /dev/null); rc=$?
+check "an older ~/.local/bin/sspsh of another protocol: connect fails" test "$rc" -ne 0
+check "and says so in one line with both versions and the fix" one_line_says \
+	"localhost's ~/.local/bin/sspsh is sspsh 0.0.9 (protocol 99), this client sspsh $ours (protocol 1): --install replaces it with this one" "$out"
+check "and leaves it alone" cmp -s "$SKEW" "$REMOTE_HOME/.local/bin/sspsh"
+
+if need tmux; then
+	start_tmux 80 24 "$SSPSH connect --install --ssh=$E2E_TMP/fake_ssh localhost -- ${E2E_SHELL[*]@Q} 2>$E2E_TMP/install.err; echo CONNECT-EXIT:\$?; sleep 600"
+	expect "with --install it replaces that copy and the session starts" wait_for '$' 20
+	check "the copy is now this client's sspsh" cmp -s "$SSPSH" "$REMOTE_HOME/.local/bin/sspsh"
+	check "and it said what it replaced" grep -q "replacing it with this one" "$E2E_TMP/install.err"
+	type_text 'echo skew-$((6 * 7))-fixed'; press Enter
+	expect "the session works" wait_for 'skew-42-fixed' 10
+	type_text exit; press Enter
+	expect "and ends with status 0" wait_for 'CONNECT-EXIT:0' 10
+else
+	skip "--install replacing an older copy" "tmux is not installed"
+fi
+
+rm -f "$REMOTE_HOME/.local/bin/sspsh"
+cp "$SKEW" "$E2E_TMP/remote-path/sspsh"
+REMOTE_PATH=$E2E_TMP/remote-path:/usr/bin:/bin
+out=$("$SSPSH" connect --install --ssh="$E2E_TMP/fake_ssh" localhost 2>&1 < /dev/null); rc=$?
+check "an old sspsh elsewhere on PATH: connect --install fails" test "$rc" -ne 0
+check "and says in one line what to do instead" one_line_says \
+	"localhost's $E2E_TMP/remote-path/sspsh is sspsh 0.0.9 (protocol 99), this client sspsh $ours (protocol 1): update it there, or run this one from ~/.local/bin with --install --server=.local/bin/sspsh" "$out"
+check "and replaces nothing" sh -c "cmp -s '$SKEW' '$E2E_TMP/remote-path/sspsh' && [ ! -e '$REMOTE_HOME/.local/bin/sspsh' ]"
 finish

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/install_source.h"
 #include "core/remote_cmd.h"
 #include "test/unit/unit.h"
 
@@ -152,9 +153,11 @@ TEST(relay_finds_sspsh_or_says_it_is_missing)
 	buf_free(&cmd);
 }
 
-TEST(install_writes_exactly_the_bytes_or_nothing)
+TEST(install_writes_exactly_the_checked_bytes_or_nothing)
 {
-	char src[128], dst[128], out[512];
+	char src[128], dst[128], out[512], hex[SHA256_HEX_LEN + 1];
+	const char *wrong = "0000000000000000000000000000000000000000000000000000000000000000";
+	uint64_t size;
 	struct buf cmd;
 	struct stat st;
 	FILE *f;
@@ -167,12 +170,18 @@ TEST(install_writes_exactly_the_bytes_or_nothing)
 	snprintf(dst, sizeof dst, "%s/.local/bin/sspsh", home);
 	unlink(dst);
 	buf_init(&cmd);
-	remote_cmd_install(&cmd, 70001);	/* one byte short: refused */
+	EXPECT(file_sha256_hex(src, hex, &size));
+	remote_cmd_install(&cmd, 70001, hex);	/* one byte short: refused */
 	EXPECT(run_remote(&cmd, src, out, sizeof out) != 0);
 	EXPECT(strstr(out, "received 70000 of 70001") != NULL);
 	EXPECT(stat(dst, &st) != 0);
 	buf_reset(&cmd);
-	remote_cmd_install(&cmd, 70000);
+	remote_cmd_install(&cmd, 70000, wrong);	/* the right size, other bytes */
+	EXPECT(run_remote(&cmd, src, out, sizeof out) != 0);
+	EXPECT(strstr(out, "the copy's SHA-256 is") != NULL);
+	EXPECT(stat(dst, &st) != 0);
+	buf_reset(&cmd);
+	remote_cmd_install(&cmd, 70000, hex);
 	EXPECT_INT(run_remote(&cmd, src, out, sizeof out), 0);
 	EXPECT_STR(out, "");
 	EXPECT(stat(dst, &st) == 0);
@@ -190,7 +199,7 @@ int main(void)
 	RUN(start_server_finds_sspsh_in_local_bin_and_quotes_arguments);
 	RUN(start_server_runs_a_custom_server_command);
 	RUN(relay_finds_sspsh_or_says_it_is_missing);
-	RUN(install_writes_exactly_the_bytes_or_nothing);
+	RUN(install_writes_exactly_the_checked_bytes_or_nothing);
 	remove_home();
 	return unit_exit_status();
 }
