@@ -76,7 +76,7 @@ complete_words() {
 }
 check "completion: applets" test "$(complete_words sspsh co)" = connect
 check "completion: options of an applet, from its --help" \
-	test "$(complete_words sspsh connect --ins)" = --install
+	test "$(complete_words sspsh connect --ins)" = "--install --install-from"
 check "completion: server options" test "$(complete_words sspsh server --lis)" = --listen
 check "completion: option values" \
 	test "$(complete_words sspsh connect --predict=al)" = --predict=always
