@@ -168,11 +168,14 @@ check-aarch64:
 check-cross: $(BUILD)/sspsh $(UNIT_BIN)
 	TEST_WRAPPER="$(QEMU)" SSPSH_TARGET_RUN="$(QEMU)" test/run.sh --cross $(BUILD) $(TESTS)
 
-# Release files: each architecture built, stripped and checked static, then
-# their checksums. An architecture whose toolchain is missing fails the target.
+# Release files: each architecture built afresh (build-dist-ARCH, so no
+# object of other flags slips in), stripped and checked static, then their
+# checksums. An architecture whose toolchain is missing fails the target.
 dist:
-	rm -rf dist
-	for a in $(DIST_ARCHES); do $(MAKE) --no-print-directory ARCH=$$a dist-one || exit 1; done
+	rm -rf dist build-dist-*
+	for a in $(DIST_ARCHES); do \
+		$(MAKE) --no-print-directory ARCH=$$a BUILD=build-dist-$$a dist-one || exit 1; \
+	done
 	cd dist && sha256sum sspsh-$(VERSION)-* > SHA256SUMS
 	@cat dist/SHA256SUMS
 
@@ -245,7 +248,7 @@ deps:
 	$(if $(CROSS),@tools/cross_unibilium.sh $(ARCH) $(DEB_ARCH))
 
 clean:
-	rm -rf build build-asan build-valgrind build-fuzz build-aarch64 build-x86_64 dist sspsh sspsh-aarch64 sspsh-x86_64
+	rm -rf build build-asan build-valgrind build-fuzz build-aarch64 build-x86_64 build-dist-* dist sspsh sspsh-aarch64 sspsh-x86_64
 
 build-fuzz/gen/unicode_tables.c: $(BUILD)/gen/gen_unicode
 	@mkdir -p $(dir $@)

@@ -120,7 +120,7 @@ cp "$SKEW" "$REMOTE_HOME/.local/bin/sspsh"
 out=$("$SSPSH" connect --ssh="$E2E_TMP/fake_ssh" localhost 2>&1 < /dev/null); rc=$?
 check "an older ~/.local/bin/sspsh of another protocol: connect fails" test "$rc" -ne 0
 check "and says so in one line with both versions and the fix" one_line_says \
-	"localhost's ~/.local/bin/sspsh is sspsh 0.0.9 (protocol 99), this client sspsh $ours (protocol 1): --install replaces it with this one" "$out"
+	"localhost's ~/.local/bin/sspsh is sspsh 0.0.9 (protocol 99), this client sspsh $ours (protocol $PROTOCOL): --install replaces it with this one" "$out"
 check "and leaves it alone" cmp -s "$SKEW" "$REMOTE_HOME/.local/bin/sspsh"
 
 if need tmux; then
@@ -142,6 +142,6 @@ REMOTE_PATH=$E2E_TMP/remote-path:/usr/bin:/bin
 out=$("$SSPSH" connect --install --ssh="$E2E_TMP/fake_ssh" localhost 2>&1 < /dev/null); rc=$?
 check "an old sspsh elsewhere on PATH: connect --install fails" test "$rc" -ne 0
 check "and says in one line what to do instead" one_line_says \
-	"localhost's $E2E_TMP/remote-path/sspsh is sspsh 0.0.9 (protocol 99), this client sspsh $ours (protocol 1): update it there, or run this one from ~/.local/bin with --install --server=.local/bin/sspsh" "$out"
+	"localhost's $E2E_TMP/remote-path/sspsh is sspsh 0.0.9 (protocol 99), this client sspsh $ours (protocol $PROTOCOL): update it there, or run this one from ~/.local/bin with --install --server=.local/bin/sspsh" "$out"
 check "and replaces nothing" sh -c "cmp -s '$SKEW' '$E2E_TMP/remote-path/sspsh' && [ ! -e '$REMOTE_HOME/.local/bin/sspsh' ]"
 finish
