@@ -264,9 +264,14 @@ void emu_carriage_return(struct emu *e)
 	e->wrap_pending = false;
 }
 
+/* At the last column HT has nowhere to go and keeps a pending wrap, as
+ * xterm and the VT510 do: the next character still goes to the next line. */
 static void horizontal_tab(struct emu *e)
 {
 	int col = e->col + 1;
+
+	if (e->col >= e->cols - 1)
+		return;
 
 	while (col < e->cols - 1 && !emu_tab_is_set(e, col))
 		col++;

@@ -284,9 +284,8 @@ static void dec_mode(struct emu *e, int mode, bool on)
 		e->origin = on;
 		emu_move(e, on ? e->top : 0, 0);
 		break;
-	case 7:		/* DECAWM */
+	case 7:		/* DECAWM: a pending wrap survives; printing checks autowrap */
 		e->autowrap = on;
-		e->wrap_pending = false;
 		break;
 	case 25:	/* DECTCEM */
 		e->modes.cursor_visible = on;
