@@ -28,6 +28,9 @@ struct painter {
 	bool no_history;	/* display_options.no_history */
 	struct scroll scroll;	/* what the terminal did to the old rows */
 	struct term_state t;
+	/* Cells before (joined_row, joined_cols) in reading order are
+	 * written, soft wraps included: join_next_row got there by autowraps. */
+	int joined_row, joined_cols;
 };
 
 static const struct fb_cell blank_cell = { ' ', 1, 0, { 0, 0, 0 } };
@@ -63,12 +66,29 @@ static bool cells_same(const struct painter *p, int r, const struct fb_cell *sho
 	return strcmp(ta, tb) == 0;
 }
 
+/* Whether the terminal has row r marked as continuing on the next. */
+static bool shown_wrapped(const struct painter *p, int r)
+{
+	int src = shown_source(p, r);
+
+	return src >= 0 && fb_row_wrapped(p->old, src);
+}
+
+/* Whether `now` has row r continuing on the next one in a way the terminal
+ * can be made to show: by its own autowrap, so never from the last row. */
+static bool wraps_to_next(const struct painter *p, int r)
+{
+	return r + 1 < p->rows && fb_row_wrapped(p->now, r);
+}
+
 static bool row_same(const struct painter *p, int r)
 {
 	const struct fb_cell *shown = shown_row(p, r);
 
 	if (shown)
 		return fb_row_equal(p->now, r, p->old, shown_source(p, r));
+	if (wraps_to_next(p, r))
+		return false;
 	for (int c = 0; c < p->cols; c++)
 		if (!cells_same(p, r, NULL, c))
 			return false;
@@ -140,6 +160,75 @@ static void erase(struct painter *p, int r, int c, fb_color bg, const char *seq)
 	buf_put_str(p->out, seq);
 }
 
+/* The column of the cell that covers row r's last column. */
+static int last_cell_col(const struct painter *p, int r)
+{
+	int c = p->cols - 1;
+
+	return c > 0 && fb_cell(p->now, r, c)->width == 0 ? c - 1 : c;
+}
+
+/* Write row r's last cell unless it was the last thing written: the
+ * terminal then has a pending wrap at the end of row r, and its soft-wrap
+ * mark on the row is cleared until the next autowrap. */
+static void rewrite_last_cell(struct painter *p, int r)
+{
+	int c = last_cell_col(p, r);
+
+	if (p->t.cursor_known && p->t.wrap_pending && p->t.row == r)
+		return;
+	go_to(p, r, c, &fb_cell(p->now, r, c)->pen);
+	put_cell(p, r, c);
+}
+
+/* Recreate the soft wrap at the end of row r: from the pending wrap after
+ * its last cell, write the first cell of row r + 1 so that the terminal
+ * wraps by itself and joins the two rows, as the program's own output did.
+ * When that cell fills row r + 1 (one column, or a wide cell in two), its
+ * own soft wrap follows the same way. After a cell of uncertain width the
+ * terminal's column is unknown, and the wrap is not recreated. */
+static void join_next_row(struct painter *p, int r)
+{
+	rewrite_last_cell(p, r);
+	while (p->t.cursor_known && p->t.wrap_pending && p->t.row == r && wraps_to_next(p, r)) {
+		p->t.row = ++r;
+		p->t.col = 0;
+		p->t.wrap_pending = false;
+		put_cell(p, r, 0);
+		p->joined_row = r;
+		p->joined_cols = p->t.col;
+	}
+}
+
+/* Row r's soft-wrap mark as `now` has it, once the row's cells are painted:
+ * a wrapped row whose end was rewritten, or which the terminal shows
+ * unwrapped, is joined again; a row the terminal shows wrapped but `now`
+ * does not gets its last cell rewritten, which clears the mark. */
+static void paint_row_wrap(struct painter *p, int r)
+{
+	bool end_rewritten = p->t.cursor_known && p->t.wrap_pending && p->t.row == r;
+
+	if (r < p->joined_row)
+		return;	/* written whole by join_next_row */
+	if (wraps_to_next(p, r)) {
+		if (end_rewritten || !shown_wrapped(p, r))
+			join_next_row(p, r);
+	} else if (shown_wrapped(p, r)) {
+		rewrite_last_cell(p, r);
+	}
+}
+
+/* Whether cell c of row r needs writing. */
+static bool cell_needs_paint(const struct painter *p, int r, const struct fb_cell *shown, int c)
+{
+	const struct fb_cell *cells = fb_cell(p->now, r, 0);
+
+	if (r < p->joined_row || (r == p->joined_row && c < p->joined_cols))
+		return false;
+	return !cells_same(p, r, shown, c) ||
+	       (cells[c].width == 2 && !cells_same(p, r, shown, c + 1));
+}
+
 /* Repaint cells [0, limit) of row r that the terminal shows wrong. */
 static void paint_row(struct painter *p, int r, int limit)
 {
@@ -149,10 +238,14 @@ static void paint_row(struct painter *p, int r, int limit)
 
 	while (last >= 0 && cells_same(p, r, shown, last))
 		last--;
-	if (last < 0)
+	if (last < 0) {
+		paint_row_wrap(p, r);
 		return;
+	}
 	end = last + 1;
-	if (limit == p->cols && is_erased(&cells[p->cols - 1], cells[p->cols - 1].pen.bg)) {
+	/* An erased tail would not write the last column a soft wrap needs. */
+	if (limit == p->cols && !wraps_to_next(p, r) &&
+	    is_erased(&cells[p->cols - 1], cells[p->cols - 1].pen.bg)) {
 		fb_color bg = cells[p->cols - 1].pen.bg;
 		int tail = p->cols - 1;
 		while (tail > 0 && is_erased(&cells[tail - 1], bg))
@@ -167,14 +260,15 @@ static void paint_row(struct painter *p, int r, int limit)
 	for (int c = 0; c < end; c += cells[c].width ? cells[c].width : 1) {
 		if (cells[c].width == 0)
 			continue;	/* a stray right half: its owner wrote it */
-		if (cells_same(p, r, shown, c) &&
-		    (cells[c].width != 2 || cells_same(p, r, shown, c + 1)))
+		if (!cell_needs_paint(p, r, shown, c))
 			continue;
 		go_to(p, r, c, &cells[c].pen);
 		put_cell(p, r, c);
 	}
 	if (erase_from >= 0)
 		erase(p, r, erase_from, cells[p->cols - 1].pen.bg, "\033[K");
+	if (limit == p->cols)
+		paint_row_wrap(p, r);
 }
 
 /* Where the blank end of the screen begins: every cell from (row, col) on,
@@ -191,6 +285,8 @@ static void blank_screen_tail(const struct painter *p, int *row, int *col, fb_co
 		return;
 	for (;;) {
 		const struct fb_cell *cells = fb_cell(p->now, r, 0);
+		if (wraps_to_next(p, r))
+			break;	/* its end must be written: the tail starts below */
 		while (c >= 0 && is_erased(&cells[c], *bg))
 			c--;
 		if (c >= 0 || r == 0)
@@ -325,7 +421,7 @@ void display_diff_with(const struct fb *old, const struct fb *now,
 {
 	struct painter p = { .out = out, .old = old, .now = now,
 			     .cols = fb_cols(now), .rows = fb_rows(now),
-			     .no_history = opts && opts->no_history };
+			     .no_history = opts && opts->no_history, .joined_row = -1 };
 	struct scroll choice[3];
 	size_t start, best_len;
 	int n;

@@ -78,13 +78,28 @@ static void append_to_last(struct emu *e, uint32_t cp)
 	e->last_code_point = cp;
 }
 
+/* Autowrap: on to the next line's start, the row left marked as
+ * continuing there: where it now is after a scroll, unless it scrolled out
+ * of the region; not at all when the cursor could not leave it (the last
+ * row outside the scrolling region). */
+static void wrap_to_next_line(struct emu *e)
+{
+	int row = e->row;
+	bool scrolls = row == e->bottom - 1;
+
+	emu_carriage_return(e);
+	emu_index(e);
+	if (scrolls && row > e->top)
+		fb_set_row_wrapped(e->fb, row - 1, true);
+	else if (!scrolls && e->row != row)
+		fb_set_row_wrapped(e->fb, row, true);
+}
+
 /* Before a character: a pending wrap moves to the next line's start. */
 static void wrap_if_pending(struct emu *e)
 {
-	if (e->wrap_pending && e->autowrap) {
-		emu_carriage_return(e);
-		emu_index(e);
-	}
+	if (e->wrap_pending && e->autowrap)
+		wrap_to_next_line(e);
 	e->wrap_pending = false;
 }
 
@@ -107,8 +122,7 @@ static void put_cell(struct emu *e, uint32_t cp, int width)
 	if (width == 2 && e->col == e->cols - 1) {
 		/* A wide character does not fit in the last column. */
 		if (e->autowrap) {
-			emu_carriage_return(e);
-			emu_index(e);
+			wrap_to_next_line(e);
 		} else {
 			e->col = e->cols - 2;
 		}

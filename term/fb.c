@@ -16,6 +16,7 @@ _Static_assert(sizeof(struct fb_cell) == 16, "a cell is 16 bytes");
 
 struct fb_row {
 	unsigned refs;
+	bool wrapped;	/* autowrap carried this row's text on to the next */
 	struct cluster_store *store;	/* NULL until a cell needs it */
 	struct fb_cell cells[];
 };
@@ -57,6 +58,7 @@ static struct fb_row *row_new(int cols, const struct fb_pen *pen)
 	if (!row)
 		return NULL;
 	row->refs = 1;
+	row->wrapped = false;
 	row->store = NULL;
 	for (int i = 0; i < cols; i++)
 		row->cells[i] = blank;
@@ -78,6 +80,7 @@ static struct fb_row *row_copy(const struct fb_row *src, int cols)
 	if (!row)
 		return NULL;
 	row->refs = 1;
+	row->wrapped = src->wrapped;
 	row->store = NULL;
 	memcpy(row->cells, src->cells, (size_t)cols * sizeof row->cells[0]);
 	if (cluster_store_used(src->store) && !(row->store = cluster_store_copy(src->store))) {
@@ -303,6 +306,7 @@ bool fb_resize(struct fb *fb, int cols, int rows)
 		if (r >= fb->rows)
 			continue;
 		const struct fb_row *old = fb->row[r];
+		row->wrapped = old->wrapped && cols == fb->cols;
 		for (int c = 0; c < keep_cols; c++) {
 			struct fb_cell cell = old->cells[c];
 			if (cell.cluster) {
@@ -322,6 +326,7 @@ bool fb_resize(struct fb *fb, int cols, int rows)
 	fb->row = grid;
 	fb->cols = cols;
 	fb->rows = rows;
+	grid[rows - 1]->wrapped = false;	/* none below it */
 	fb_set_cursor(fb, fb->cursor_row, fb->cursor_col);
 	return true;
 fail:
@@ -390,6 +395,8 @@ bool fb_row_equal(const struct fb *a, int row_a, const struct fb *b, int row_b)
 	rb = b->row[row_b];
 	if (ra == rb)
 		return true;
+	if (ra->wrapped != rb->wrapped)
+		return false;
 	for (int c = 0; c < a->cols; c++)
 		if (!cell_same(ra, &ra->cells[c], rb, &rb->cells[c]))
 			return false;
@@ -474,6 +481,8 @@ bool fb_set_char(struct fb *fb, int row, int col, uint32_t ch, int width,
 	r = row_for_cell(fb, row, col, width);
 	if (!r)
 		return false;
+	if (col + width == fb->cols)
+		r->wrapped = false;
 	cell_put(&r->cells[col], ch, width, 0, pen);
 	if (width == 2)
 		cell_put(&r->cells[col + 1], ' ', 0, 0, pen);
@@ -501,6 +510,8 @@ bool fb_set_cell(struct fb *fb, int row, int col, const char *text, size_t len,
 	r = row_for_cell(fb, row, col, width);
 	if (!r)
 		return false;
+	if (col + width == fb->cols)
+		r->wrapped = false;
 	cluster = cluster_put(&r->store, text + first, fit - first);
 	cell_put(&r->cells[col], ch, width, cluster, pen);
 	if (width == 2)
@@ -526,6 +537,8 @@ bool fb_set_ascii(struct fb *fb, int row, int col, const char *text, size_t len,
 		return false;
 	unsplit_wide(r, fb->cols, col);
 	unsplit_wide(r, fb->cols, end);
+	if (end == fb->cols)
+		r->wrapped = false;
 	if (row_has_clusters(r))
 		for (int i = col; i < end; i++)
 			cluster_drop(r->store, r->cells[i].cluster);
@@ -559,6 +572,8 @@ void fb_erase(struct fb *fb, int row, int col_from, int col_to, const struct fb_
 	unsplit_wide(r, fb->cols, col_from);
 	unsplit_wide(r, fb->cols, col_to);
 	row_fill(r, col_from, col_to, pen);
+	if (col_to == fb->cols)
+		r->wrapped = false;
 }
 
 void fb_scroll(struct fb *fb, int top, int bottom, int n, const struct fb_pen *pen)
@@ -586,6 +601,7 @@ void fb_scroll(struct fb *fb, int top, int bottom, int n, const struct fb_pen *p
 			blank = fb->row[r];
 	if (blank) {
 		row_fill(blank, 0, fb->cols, pen);
+		blank->wrapped = false;
 		blank->refs++;
 	} else if (!(blank = row_new(fb->cols, pen))) {
 		return;
@@ -603,6 +619,7 @@ void fb_scroll(struct fb *fb, int top, int bottom, int n, const struct fb_pen *p
 		blank->refs++;
 	}
 	row_release(blank);
+	fb_set_row_wrapped(fb, fb->rows - 1, false);	/* none below it */
 }
 
 void fb_shift_cells(struct fb *fb, int row, int col, int n, const struct fb_pen *pen)
@@ -634,6 +651,26 @@ void fb_shift_cells(struct fb *fb, int row, int col, int n, const struct fb_pen 
 		for (int i = cols - count; i < cols; i++)
 			r->cells[i] = blank_cell(pen);
 	}
+}
+
+bool fb_row_wrapped(const struct fb *fb, int row)
+{
+	return row >= 0 && row < fb->rows && fb->row[row]->wrapped;
+}
+
+bool fb_set_row_wrapped(struct fb *fb, int row, bool wrapped)
+{
+	struct fb_row *r;
+
+	if (row < 0 || row >= fb->rows || fb->row[row]->wrapped == wrapped)
+		return true;
+	if (wrapped && row == fb->rows - 1)
+		return true;	/* no row below to continue on */
+	r = row_writable(fb, row);
+	if (!r)
+		return false;
+	r->wrapped = wrapped;
+	return true;
 }
 
 void fb_cursor(const struct fb *fb, int *row, int *col)

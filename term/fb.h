@@ -121,6 +121,14 @@ void fb_scroll(struct fb *fb, int top, int bottom, int n, const struct fb_pen *p
 /* Insert (n > 0) or delete (n < 0) |n| cells at col, shifting the rest of the row. */
 void fb_shift_cells(struct fb *fb, int row, int col, int n, const struct fb_pen *pen);
 
+/* Soft wrap: autowrap carried the row's text on to the next row, so the
+ * two are one line to copy. Writing the row's last column or erasing to
+ * its end clears the flag (the autowrap that follows sets it again);
+ * rows scrolled in start without it, and the screen's last row never has
+ * it (no row below to continue on). */
+bool fb_row_wrapped(const struct fb *fb, int row);
+bool fb_set_row_wrapped(struct fb *fb, int row, bool wrapped);
+
 /* Cursor, modes and the other state that travels with a frame. */
 void fb_cursor(const struct fb *fb, int *row, int *col);
 void fb_set_cursor(struct fb *fb, int row, int col);

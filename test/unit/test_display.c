@@ -402,6 +402,8 @@ static void scribble(struct fb *fb, int writes)
 			EXPECT(fb_set_cell(fb, r, c, text, len, width, &pen));
 			c += width;
 		}
+		if (rnd(4) == 0)
+			EXPECT(fb_set_row_wrapped(fb, r, rnd(3) != 0));
 	}
 }
 
@@ -513,6 +515,12 @@ static void show_failure(const char *what, int iteration, const struct fb *want,
 				       tg, g->width, g->pen.fg, g->pen.bg, g->pen.attrs);
 				return;
 			}
+		}
+	for (int r = 0; r < fb_rows(want); r++)
+		if (fb_row_wrapped(want, r) != fb_row_wrapped(got, r)) {
+			printf("  row %d: wrapped want %d got %d\n", r, fb_row_wrapped(want, r),
+			       fb_row_wrapped(got, r));
+			return;
 		}
 	int wr, wc, gr, gc;
 	fb_cursor(want, &wr, &wc);

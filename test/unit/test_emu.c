@@ -25,6 +25,9 @@
  *   title BYTES              expected window title
  *   clipboard BYTES          expected OSC 52 payload
  *   bells N                  bells rung
+ *   wrapped ROW,ROW…         the rows marked as soft-wrapped onto the next
+ *                            (fb_row_wrapped), all of them; "wrapped" alone:
+ *                            none
  *   reply BYTES              everything emu_take_replies gives, in full
  *   replay FILE              the bytes of FILE (relative to test/term), as
  *                            one emu_write (like `in`)
@@ -352,6 +355,21 @@ static void replay(struct run *r, const char *name, bool bytewise)
 	buf_free(&input);
 }
 
+/* The wrapped rows as a comma-separated list against `expected`. */
+static void check_wrapped(struct run *r, const char *expected)
+{
+	const struct fb *fb = emu_fb(r->emu);
+	char got[LINE_MAX_LEN] = "";
+	size_t len = 0;
+
+	for (int row = 0; row < fb_rows(fb); row++)
+		if (fb_row_wrapped(fb, row) && len + 16 < sizeof got)
+			len += (size_t)snprintf(got + len, sizeof got - len, "%s%d",
+						len ? "," : "", row);
+	if (strcmp(got, expected) != 0)
+		fail(r, "wrapped rows are '%s', expected '%s'", got, expected);
+}
+
 static void check_screen(struct run *r, const char *name)
 {
 	char path[2048];
@@ -428,6 +446,8 @@ static void run_case(const struct test_case *tc, bool bytewise, struct run *r)
 			const char *clip = fb_clipboard(fb, &serial);
 
 			check_string(r, "clipboard", clip ? clip : "", line[9] ? line + 10 : "");
+		} else if (strncmp(line, "wrapped ", 8) == 0 || strcmp(line, "wrapped") == 0) {
+			check_wrapped(r, line[7] ? line + 8 : "");
 		} else if (strncmp(line, "bells ", 6) == 0) {
 			if (fb_bells(fb) != strtoul(line + 6, NULL, 10))
 				fail(r, "bells: %u, expected %s", (unsigned)fb_bells(fb), line + 6);
