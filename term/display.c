@@ -456,26 +456,62 @@ void display_diff_with(const struct fb *old, const struct fb *now,
 	}
 }
 
-void display_close(const struct fb *last, struct buf *out)
+static bool is_blank_from(const struct fb *fb, int row, int col)
+{
+	for (; col < fb_cols(fb); col++)
+		if (!is_erased(fb_cell(fb, row, col), FB_COLOR_DEFAULT))
+			return false;
+	return true;
+}
+
+/* The first row after everything on the screen: the cursor's row when the
+ * cursor is at the start of a blank line (after a program's last newline),
+ * else the row below it, or below the last row with anything on it. */
+static int row_below_content(const struct fb *fb)
+{
+	int row, col, below;
+
+	fb_cursor(fb, &row, &col);
+	below = col == 0 && is_blank_from(fb, row, 0) ? row : row + 1;
+	for (int r = fb_rows(fb) - 1; r >= below; r--)
+		if (!is_blank_from(fb, r, 0))
+			return r + 1;
+	return below;
+}
+
+/* The message on its own line below the content: the screen scrolls only
+ * when there is no room below. */
+static void put_message_below(const struct fb *last, const char *message, struct buf *out)
+{
+	int below = row_below_content(last);
+
+	if (below < fb_rows(last)) {
+		buf_printf(out, "\033[%dH", below + 1);
+	} else {
+		buf_printf(out, "\033[%dH\r\n", fb_rows(last));
+	}
+	buf_printf(out, "%s\r\n", message);
+}
+
+void display_close(const struct fb *last, const char *message, struct buf *out)
 {
 	struct fb_modes shown, restored;
 
 	buf_put_str(out, "\033[m");
-	if (last) {
-		/* Cursor shown whatever the frame says: cheap, and never wrong. */
-		shown = *fb_modes(last);
-		shown.cursor_visible = false;
-		restored = shown;
-		restored.app_cursor = restored.app_keypad = false;
-		restored.bracketed_paste = restored.focus_events = false;
-		restored.reverse_video = false;
-		restored.cursor_visible = true;
-		restored.mouse_mode = FB_MOUSE_OFF;
-		restored.mouse_encoding = FB_MOUSE_ENC_DEFAULT;
-		seq_modes(out, &shown, &restored);
-		buf_printf(out, "\033[%dH", fb_rows(last));
-	} else {
-		buf_put_str(out, "\033[?25h");
+	if (!last) {
+		buf_printf(out, "\033[?25h\r\n%s\r\n", message);
+		return;
 	}
-	buf_put_str(out, "\r\n");
+	/* Cursor shown whatever the frame says: cheap, and never wrong. */
+	shown = *fb_modes(last);
+	shown.cursor_visible = false;
+	restored = shown;
+	restored.app_cursor = restored.app_keypad = false;
+	restored.bracketed_paste = restored.focus_events = false;
+	restored.reverse_video = false;
+	restored.cursor_visible = true;
+	restored.mouse_mode = FB_MOUSE_OFF;
+	restored.mouse_encoding = FB_MOUSE_ENC_DEFAULT;
+	seq_modes(out, &shown, &restored);
+	put_message_below(last, message, out);
 }

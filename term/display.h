@@ -34,8 +34,11 @@ struct display_options {
 void display_diff_with(const struct fb *old, const struct fb *new_frame,
 		       const struct display_options *opts, struct buf *out);
 
-/* Bytes that give back the user's terminal after a session: default pen,
- * modes the session turned on turned off, cursor visible, below the content. */
-void display_close(const struct fb *last, struct buf *out);
+/* Bytes that give back the user's terminal after a session (last: the frame
+ * it shows, NULL if none): default pen, modes the session turned on turned
+ * off, cursor visible, and `message` on a line of its own below the content
+ * (at the cursor when the program left it at the start of a blank line).
+ * The screen scrolls only when there is no room below the content. */
+void display_close(const struct fb *last, const char *message, struct buf *out);
 
 #endif

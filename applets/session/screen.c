@@ -86,9 +86,7 @@ void screen_invalidate(struct screen *s)
 
 void screen_release(struct screen *s, const char *message)
 {
-	if (s->shown)
-		display_close(s->shown, &s->out);
-	buf_printf(&s->out, "\r\n%s\r\n", message);
+	display_close(s->shown, message, &s->out);
 	flush(s);
 	screen_invalidate(s);
 }

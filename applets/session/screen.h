@@ -23,9 +23,9 @@ void screen_free(struct screen *s);
 void screen_paint(struct screen *s, const struct fb *frame, const char *notice, uint64_t now_ms);
 /* The terminal's contents are unknown (resized, resumed): repaint fully. */
 void screen_invalidate(struct screen *s);
-/* Gives the terminal back (default pen, the session's modes off, cursor
- * below the content) and prints `message` on a line of its own, for an exit
- * or a suspension. The next paint is a full repaint. */
+/* Gives the terminal back (default pen, the session's modes off) with the
+ * screen as it is, and prints `message` on a line of its own below the
+ * content, for an exit or a suspension. The next paint is a full repaint. */
 void screen_release(struct screen *s, const char *message);
 
 #endif

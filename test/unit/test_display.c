@@ -315,13 +315,39 @@ TEST(close_turns_off_what_the_session_turned_on)
 	m.cursor_visible = false;
 	fb_set_modes(fb, &m);
 	buf_init(&out);
-	display_close(fb, &out);
+	fb_set_cursor(fb, 3, 7);
+	display_close(fb, "bye", &out);
 	buf_put_u8(&out, 0);
-	EXPECT_STR((const char *)out.data, "\033[m\033[?2004;1003;1006l\033[?25h\033>\033[24H\r\n");
+	EXPECT_STR((const char *)out.data, "\033[m\033[?2004;1003;1006l\033[?25h\033>\033[5Hbye\r\n");
 	buf_reset(&out);
-	display_close(NULL, &out);	/* nothing painted yet */
+	display_close(NULL, "bye", &out);	/* nothing painted yet */
 	buf_put_u8(&out, 0);
-	EXPECT_STR((const char *)out.data, "\033[m\033[?25h\r\n");
+	EXPECT_STR((const char *)out.data, "\033[m\033[?25h\r\nbye\r\n");
+	buf_free(&out);
+	fb_free(fb);
+}
+
+TEST(close_message_goes_below_the_content_without_scrolling_it_away)
+{
+	struct fb *fb = fb_new(20, 5);
+	struct buf out;
+
+	buf_init(&out);
+	put_text(fb, 2, 0, "last line", &plain);
+	fb_set_cursor(fb, 0, 4);
+	display_close(fb, "bye", &out);
+	buf_put_u8(&out, 0);
+	EXPECT_STR((const char *)out.data, "\033[m\033[?25h\033[4Hbye\r\n");
+	buf_reset(&out);
+	fb_set_cursor(fb, 3, 0);	/* after the program's last newline */
+	display_close(fb, "bye", &out);
+	buf_put_u8(&out, 0);
+	EXPECT_STR((const char *)out.data, "\033[m\033[?25h\033[4Hbye\r\n");
+	buf_reset(&out);
+	put_text(fb, 4, 0, "bottom", &plain);
+	display_close(fb, "bye", &out);	/* no room: one line scrolls */
+	buf_put_u8(&out, 0);
+	EXPECT_STR((const char *)out.data, "\033[m\033[?25h\033[5H\r\nbye\r\n");
 	buf_free(&out);
 	fb_free(fb);
 }
@@ -697,6 +723,7 @@ int main(void)
 	RUN(modes_title_clipboard_bell_when_they_change);
 	RUN(full_repaint_resets_and_sets_everything);
 	RUN(close_turns_off_what_the_session_turned_on);
+	RUN(close_message_goes_below_the_content_without_scrolling_it_away);
 	RUN(diff_is_smaller_than_repaint_when_little_changes);
 	RUN(diff_round_trips_through_the_emulator);
 	RUN(full_repaint_round_trips_through_the_emulator);
