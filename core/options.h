@@ -551,7 +551,8 @@
 #ifndef SSPSH_DATAGRAM_MAX
 #define SSPSH_DATAGRAM_MAX 1200
 #endif
-/* When a send fails with EMSGSIZE (the path's MTU is smaller), the
+/* When a send fails with EMSGSIZE (the link emulator's mtu; sockets ignore
+ * learnt path MTUs, net/udp.c, so the kernel itself does not refuse), the
  * datagram size shrinks by this much, down to SSPSH_DATAGRAM_MIN (IPv4's
  * 576-byte minimum less 28 of headers): 1200, 1000, 800, 600, 548. The
  * transport then refuses larger payloads and the SSP, told the new maximum

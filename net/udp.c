@@ -77,14 +77,18 @@ void udp_addr_format(const struct udp_addr *a, char *out, size_t out_len)
 	}
 }
 
-/* Path-MTU discovery "do": the DF bit is set and nothing is fragmented
- * locally; a datagram over the known path MTU fails with EMSGSIZE. */
-static void forbid_fragmentation(int fd, int family)
+/* Path-MTU discovery "omit": the kernel ignores the path MTU it has learnt
+ * (from ICMP "fragmentation needed", which anyone on the path can forge, or
+ * a route's locked mtu), sends without the DF bit and fragments only above
+ * the interface's MTU. A forged ICMP that lowers the path MTU to 552 would
+ * otherwise make every datagram above it fail with EMSGSIZE for minutes
+ * while small heartbeats still pass: the screen would freeze silently. */
+static void ignore_learnt_path_mtu(int fd, int family)
 {
-	int v4 = IP_PMTUDISC_DO, v6 = IPV6_PMTUDISC_DO;
+	int v4 = IP_PMTUDISC_OMIT, v6 = IPV6_PMTUDISC_OMIT;
 
-	/* On an IPv6 socket the IPv4 option governs IPv4-mapped peers; failure
-	 * only means the kernel may fragment, which costs speed, not safety. */
+	/* On an IPv6 socket the IPv4 option governs IPv4-mapped peers. A kernel
+	 * without "omit" (before 3.15) keeps its default, learnt-MTU discovery. */
 	(void)setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v4, sizeof v4);
 	if (family == AF_INET6)
 		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &v6, sizeof v6);
@@ -97,7 +101,7 @@ static int open_socket(int family)
 
 	if (fd < 0)
 		return -1;
-	forbid_fragmentation(fd, family);
+	ignore_learnt_path_mtu(fd, family);
 	/* Room for the burst of a fragmented message; the kernel caps it at
 	 * net.core.[rw]mem_max, which is fine. */
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);

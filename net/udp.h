@@ -1,8 +1,8 @@
 /* UDP sockets and addresses for the transport: numeric address parsing,
  * binding to the first free port of a range, non-blocking send and receive
- * with errors sorted into "lost" (transient) and "failed". Sockets never
- * let the IP layer fragment (path-MTU discovery "do"), so an oversized
- * datagram fails with EMSGSIZE instead. */
+ * with errors sorted into "lost" (transient) and "failed". Sockets ignore
+ * any learnt path MTU (path-MTU discovery "omit"): a forged ICMP cannot make
+ * datagrams fail; the kernel fragments only above the interface's MTU. */
 #ifndef SSPSH_UDP_H
 #define SSPSH_UDP_H
 
