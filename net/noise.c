@@ -10,6 +10,7 @@
 
 #include "core/buf.h"
 #include "core/random.h"
+#include "net/udp.h"
 
 /* Binds both sides to this protocol and version. */
 static const char prologue[] = "sspsh handshake 1";
@@ -392,6 +393,21 @@ enum noise_status noise_server_receive(struct noise_server *s, const uint8_t *ms
 	if (!read_initiation(s, msg, len, hs, payload, payload_len))
 		return NOISE_DROP;
 	return NOISE_GOT_INITIATION;
+}
+
+enum noise_status noise_server_receive_from(struct noise_server *s, const uint8_t *msg, size_t len,
+					    const struct udp_addr *from, uint64_t now_ms,
+					    struct noise_responder *hs, uint8_t *payload, size_t *payload_len,
+					    struct buf *reply)
+{
+	uint8_t host[UDP_HOST_KEY_MAX];
+	size_t host_len = udp_addr_host(from, host);
+
+	if (!host_len) {
+		buf_reset(reply);
+		return NOISE_DROP;
+	}
+	return noise_server_receive(s, msg, len, host, host_len, now_ms, hs, payload, payload_len, reply);
 }
 
 static bool fresh_index(struct noise_server *s, uint32_t *index)

@@ -43,6 +43,7 @@
 #include "net/noise_ik.h"
 
 struct buf;
+struct udp_addr;
 
 #define NOISE_MAC_LEN 16
 #define NOISE_TIMESTAMP_LEN 12
@@ -146,8 +147,8 @@ struct noise_responder {
 
 bool noise_server_init(struct noise_server *s, const uint8_t static_priv[X25519_KEY_LEN],
 		       const struct noise_server_ops *ops, uint64_t now_ms);
-/* A datagram of type MSG_INITIATION from the address addr (any bytes that
- * name the source: IP and port). Returns NOISE_DROP, NOISE_SEND_REPLY (a
+/* A datagram of type MSG_INITIATION from the source addr (any bytes that
+ * name it; cookies and the per-source rate limit are keyed by them). Returns NOISE_DROP, NOISE_SEND_REPLY (a
  * cookie reply in reply) or NOISE_GOT_INITIATION: hs then holds the
  * handshake, hs->peer the client, and payload its *payload_len bytes
  * (payload must hold SSPSH_HANDSHAKE_PAYLOAD_MAX). */
@@ -155,6 +156,13 @@ enum noise_status noise_server_receive(struct noise_server *s, const uint8_t *ms
 				       const void *addr, size_t addr_len, uint64_t now_ms,
 				       struct noise_responder *hs, uint8_t *payload, size_t *payload_len,
 				       struct buf *reply);
+/* noise_server_receive for a datagram from the UDP address from: the
+ * cookie and the rate limit under load name its host (udp_addr_host: IPv4
+ * /32, IPv6 /64), so one host's many source ports share one budget. */
+enum noise_status noise_server_receive_from(struct noise_server *s, const uint8_t *msg, size_t len,
+					    const struct udp_addr *from, uint64_t now_ms,
+					    struct noise_responder *hs, uint8_t *payload, size_t *payload_len,
+					    struct buf *reply);
 /* Answers an initiation (call it before hs->peer can go away): the
  * response (with payload) into reply, the new session into session.
  * Records the timestamp so that a replay is refused. */

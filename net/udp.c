@@ -77,6 +77,28 @@ void udp_addr_format(const struct udp_addr *a, char *out, size_t out_len)
 	}
 }
 
+size_t udp_addr_host(const struct udp_addr *a, uint8_t out[UDP_HOST_KEY_MAX])
+{
+	if (a->ss.ss_family == AF_INET) {
+		const struct sockaddr_in *v4 = (const void *)&a->ss;
+		out[0] = 4;
+		memcpy(out + 1, &v4->sin_addr, 4);
+		return 5;
+	}
+	if (a->ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *v6 = (const void *)&a->ss;
+		if (IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr)) {
+			out[0] = 4;
+			memcpy(out + 1, &v6->sin6_addr.s6_addr[12], 4);
+			return 5;
+		}
+		out[0] = 6;
+		memcpy(out + 1, v6->sin6_addr.s6_addr, 8);
+		return 9;
+	}
+	return 0;
+}
+
 /* Path-MTU discovery "omit": the kernel ignores the path MTU it has learnt
  * (from ICMP "fragmentation needed", which anyone on the path can forge, or
  * a route's locked mtu), sends without the DF bit and fragments only above

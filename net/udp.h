@@ -25,6 +25,12 @@ bool udp_addr_parse(const char *host, uint16_t port, struct udp_addr *out);
  * logs why not. */
 bool udp_addr_resolve(const char *host, const char *port, struct udp_addr *out);
 bool udp_addr_equal(const struct udp_addr *a, const struct udp_addr *b);
+/* The part of an address that names one host for rate limits, port left
+ * out: a family tag and the IPv4 address (IPv4-mapped IPv6 included) or the
+ * IPv6 /64 (a host is commonly given a whole /64). Returns its length, 0
+ * for an address of another family. */
+#define UDP_HOST_KEY_MAX 9
+size_t udp_addr_host(const struct udp_addr *a, uint8_t out[UDP_HOST_KEY_MAX]);
 /* "192.0.2.1:60001" or "[2001:db8::1]:60001" (IPv4-mapped IPv6 as IPv4). */
 void udp_addr_format(const struct udp_addr *a, char *out, size_t out_len);
 

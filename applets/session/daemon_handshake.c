@@ -319,8 +319,8 @@ void daemon_on_initiation(struct daemon_sessions *d, const uint8_t *data, size_t
 	struct noise_session ns;
 	size_t payload_len = 0;
 
-	switch (noise_server_receive(&d->noise, data, len, &from->ss, from->len, now, &hs, payload,
-				     &payload_len, &d->reply)) {
+	switch (noise_server_receive_from(&d->noise, data, len, from, now, &hs, payload, &payload_len,
+					  &d->reply)) {
 	case NOISE_SEND_REPLY:
 		(void)udp_send(d->udp_fd, d->reply.data, d->reply.len, from);
 		return;

@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "core/random.h"
 #include "net/noise.h"
+#include "net/udp.h"
 #include "test/unit/unit.h"
 
 struct keys {
@@ -398,6 +399,89 @@ TEST(noise_cookie_under_load)
 	free_world(&w);
 }
 
+/* One initiation from `from`; a cookie reply is taken and the initiation
+ * sent again, as a client (or an attacker) does. Adds the server's X25519
+ * multiplications to *server_ops; whether it was answered. */
+static bool initiate_from(struct world *w, const struct udp_addr *from, uint64_t now, uint64_t *server_ops)
+{
+	struct noise_session cs;
+	uint8_t got[SSPSH_HANDSHAKE_PAYLOAD_MAX];
+	size_t got_len;
+	enum noise_status status = NOISE_SEND_REPLY;
+
+	for (int tries = 0; tries < 2 && status == NOISE_SEND_REPLY; tries++) {
+		uint64_t before;
+
+		if (tries && noise_client_receive(&w->client, w->reply.data, w->reply.len, now, &cs, got,
+						  &got_len) != NOISE_GOT_COOKIE)
+			return false;
+		EXPECT(noise_client_initiate(&w->client, NULL, 0, now, &w->msg));
+		before = x25519_operations();
+		status = noise_server_receive_from(&w->server, w->msg.data, w->msg.len, from, now, &w->hs,
+						   w->payload, &w->payload_len, &w->reply);
+		*server_ops += x25519_operations() - before;
+	}
+	if (status == NOISE_GOT_INITIATION)
+		noise_responder_wipe(&w->hs);
+	return status == NOISE_GOT_INITIATION;
+}
+
+/* Initiations from `ports` source ports of one host under load, each
+ * fetching a cookie when told to: how many the server answers. */
+static int answered_from_ports(struct world *w, const char *host, int ports, uint64_t now, uint64_t *server_ops)
+{
+	struct udp_addr from;
+	int answered = 0;
+
+	*server_ops = 0;
+	for (int port = 1024; port < 1024 + ports; port++) {
+		EXPECT(udp_addr_parse(host, (uint16_t)port, &from));
+		answered += initiate_from(w, &from, now, server_ops);
+	}
+	return answered;
+}
+
+/* Issue 13: the limiter counted each source port apart, so one host with
+ * 2,048 ports made the server run thousands of X25519 operations a second. */
+TEST(noise_many_ports_of_one_host_share_one_budget)
+{
+	const char *hosts[] = { "192.0.2.7", "2001:db8::7", "::ffff:192.0.2.8" };
+
+	for (size_t i = 0; i < sizeof hosts / sizeof *hosts; i++) {
+		struct world w;
+		uint64_t server_ops, now = 5000;
+
+		EXPECT(make_world(&w, true));
+		overload(&w, now);
+		EXPECT_INT(answered_from_ports(&w, hosts[i], 2048, now, &server_ops), SSPSH_HANDSHAKE_SOURCE_BURST);
+		/* Reading an initiation costs two multiplications (es, ss). */
+		EXPECT_INT(server_ops, 2 * SSPSH_HANDSHAKE_SOURCE_BURST);
+		free_world(&w);
+	}
+}
+
+TEST(udp_host_key_leaves_out_the_port_and_the_ipv6_interface_id)
+{
+	uint8_t a[UDP_HOST_KEY_MAX], b[UDP_HOST_KEY_MAX];
+	struct udp_addr x, y;
+	size_t la, lb;
+
+	EXPECT(udp_addr_parse("192.0.2.1", 1, &x) && udp_addr_parse("::ffff:192.0.2.1", 2, &y));
+	la = udp_addr_host(&x, a);
+	lb = udp_addr_host(&y, b);
+	EXPECT(la == 5 && la == lb && memcmp(a, b, la) == 0);
+	EXPECT(udp_addr_parse("192.0.2.2", 1, &y));
+	lb = udp_addr_host(&y, b);
+	EXPECT(la == lb && memcmp(a, b, la) != 0);
+	EXPECT(udp_addr_parse("2001:db8:0:1::1", 1, &x) && udp_addr_parse("2001:db8:0:1:ffff::9", 2, &y));
+	la = udp_addr_host(&x, a);
+	lb = udp_addr_host(&y, b);
+	EXPECT(la == 9 && la == lb && memcmp(a, b, la) == 0);
+	EXPECT(udp_addr_parse("2001:db8:0:2::1", 1, &y));
+	lb = udp_addr_host(&y, b);
+	EXPECT(la == lb && memcmp(a, b, la) != 0);
+}
+
 static bool every_index_taken(void *ctx, uint32_t index)
 {
 	(void)ctx;
@@ -467,6 +551,8 @@ int main(void)
 	RUN(noise_unanswered_initiation_does_not_record_timestamp);
 	RUN(noise_bad_mac1_rejected_before_dh);
 	RUN(noise_cookie_under_load);
+	RUN(noise_many_ports_of_one_host_share_one_budget);
+	RUN(udp_host_key_leaves_out_the_port_and_the_ipv6_interface_id);
 	RUN(noise_accept_needs_a_free_index);
 	RUN(noise_key_request_names_the_client_key);
 	RUN(noise_malformed_key_request_rejected);
