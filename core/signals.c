@@ -59,10 +59,12 @@ int signals_fd(void)
 
 bool signals_take(int sig)
 {
-	char drain[64];
+	char drain[512];
 
-	while (read(wake_pipe[0], drain, sizeof drain) > 0)
-		;
+	/* One byte per signal: one read drains it; bytes left over keep the
+	 * pipe readable, so the next turn drains them. */
+	if (read(wake_pipe[0], drain, sizeof drain) < 0 && errno != EAGAIN)
+		log_error("signal pipe: %s", strerror(errno));
 	if (!arrived[sig])
 		return false;
 	arrived[sig] = 0;

@@ -88,28 +88,43 @@ struct single {
 	bool quit;
 };
 
-static bool should_stop(const struct single *one, uint64_t now)
+/* When silence alone ends the session: no first contact in time, or no
+ * datagram for the idle timeout; UINT64_MAX when nothing will. */
+static uint64_t silence_deadline(const struct single *one)
 {
 	uint64_t heard = transport_last_heard_ms(server_session_transport(one->s));
 
+	uint64_t due = UINT64_MAX;
+
+	if (!heard) {
+		heard = one->started_at;
+		due = heard + SSPSH_FIRST_CONTACT_TIMEOUT_MS;
+	}
+	if (one->idle_timeout_ms > 0 && heard + (uint64_t)one->idle_timeout_ms < due)
+		due = heard + (uint64_t)one->idle_timeout_ms;
+	return due;
+}
+
+static bool should_stop(const struct single *one, uint64_t now)
+{
 	if (one->quit)
 		return true;
 	if (server_session_ended(one->s))
 		return server_session_done(one->s, now);
-	if (!heard) {
-		heard = one->started_at;
-		if (now >= heard + SSPSH_FIRST_CONTACT_TIMEOUT_MS)
-			return true;
-	}
-	return one->idle_timeout_ms > 0 && now >= heard + (uint64_t)one->idle_timeout_ms;
+	return now >= silence_deadline(one);
 }
 
+/* Sleeps until the next thing that is due: nothing wakes the idle server
+ * but its heartbeats (and the timeouts, when they are set). */
 static int poll_timeout(const struct single *one, uint64_t now)
 {
-	uint64_t due = server_session_deadline(one->s, now);
-	uint64_t wait = due > now ? due - now : 0;
+	uint64_t due = server_session_deadline(one->s, now), stop = silence_deadline(one);
 
-	return wait > 1000 ? 1000 : (int)wait;	/* re-check the timeouts now and then */
+	if (stop < due)
+		due = stop;
+	if (due <= now)
+		return 0;
+	return due - now > INT_MAX ? INT_MAX : (int)(due - now);
 }
 
 /* One line with what the transport accepted and refused (on SIGUSR1 and at
