@@ -1,6 +1,7 @@
 #include "applets/session/daemon_loop.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -99,7 +100,7 @@ static int serve(struct daemon_sessions *d, int epoll_fd, int udp_fd)
 
 	while (running) {
 		uint64_t now = clock_ms(), due = daemon_sessions_step(d, now);
-		int wait = due <= now ? 0 : due - now > 1000 ? 1000 : (int)(due - now);
+		int wait = due <= now ? 0 : due - now > INT_MAX ? INT_MAX : (int)(due - now);
 		int n = epoll_wait(epoll_fd, events, EVENTS_PER_WAIT, wait);
 
 		if (n < 0 && errno != EINTR) {
