@@ -10,6 +10,9 @@
 
 static int wake_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t arrived[NSIG];
+/* Set while the pipe holds the one byte that wakes the loop: a burst of
+ * signals writes one byte, and taking them reads one. */
+static volatile sig_atomic_t wake_pending;
 
 static void on_signal(int sig)
 {
@@ -17,8 +20,11 @@ static void on_signal(int sig)
 	char byte = 0;
 
 	arrived[sig] = 1;
-	if (write(wake_pipe[1], &byte, 1) < 0) {
-		/* full pipe: a wake-up is already pending */
+	if (!wake_pending) {
+		wake_pending = 1;
+		if (write(wake_pipe[1], &byte, 1) < 0) {
+			/* cannot fail: the pipe holds at most two bytes */
+		}
 	}
 	errno = saved;
 }
@@ -59,12 +65,15 @@ int signals_fd(void)
 
 bool signals_take(int sig)
 {
-	char drain[512];
+	char byte;
 
-	/* One byte per signal: one read drains it; bytes left over keep the
-	 * pipe readable, so the next turn drains them. */
-	if (read(wake_pipe[0], drain, sizeof drain) < 0 && errno != EAGAIN)
-		log_error("signal pipe: %s", strerror(errno));
+	/* Cleared before the read: a signal landing in between writes a second
+	 * byte, which the one-byte read leaves to wake the next turn. */
+	if (wake_pending) {
+		wake_pending = 0;
+		if (read(wake_pipe[0], &byte, 1) < 0 && errno != EAGAIN)
+			log_error("signal pipe: %s", strerror(errno));
+	}
 	if (!arrived[sig])
 		return false;
 	arrived[sig] = 0;
