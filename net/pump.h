@@ -12,7 +12,13 @@
  * transport has a peer), passes the transport's RTT estimate and largest
  * payload to the SSP (which splits its instructions to fit, smaller after
  * the path refused a datagram as too big), and opens what arrives. It owns
- * both objects. */
+ * both objects.
+ *
+ * With channels (pump_config.channels), it also carries a channel mux
+ * (net/channel.h) next to the SSP: each transport payload starts with a
+ * byte saying which of the two it is for, and channel payloads go out only
+ * after the SSP has sent what it had due, so a bulk stream never delays
+ * the screen or an echo. */
 #ifndef SSPSH_PUMP_H
 #define SSPSH_PUMP_H
 
@@ -20,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "net/channel.h"
 #include "net/ssp.h"
 #include "net/transport.h"
 
@@ -32,6 +39,9 @@ struct pump_config {
 	/* The application's local state as it is now (see ssp_config). */
 	void *(*snapshot)(void *app);
 	void *app;
+	/* Carry channels too, as this role (net/channel.h). */
+	bool channels;
+	enum chan_role role;
 };
 
 struct pump;
@@ -44,6 +54,8 @@ struct pump *pump_new(struct transport *t, const struct pump_config *config,
 void pump_free(struct pump *p);
 
 struct ssp *pump_ssp(const struct pump *p);
+/* The channel mux; NULL without channels. */
+struct chan_mux *pump_channels(const struct pump *p);
 struct transport *pump_transport(const struct pump *p);
 
 /* What pump_receive and pump_deliver saw (bit flags). */
@@ -51,6 +63,7 @@ enum {
 	PUMP_NEWS = 1,		/* a newer remote state is available */
 	PUMP_CLOSED = 2,	/* daemon mode: the peer closed this channel */
 	PUMP_FAILED = 4,	/* the socket failed; the transport is unusable */
+	PUMP_CHANNELS = 8,	/* channel payloads arrived: look at the mux's events */
 };
 
 /* Opens every message the socket has ready (a bounded batch; poll again)
@@ -59,6 +72,10 @@ unsigned pump_receive(struct pump *p, uint64_t now);
 /* Daemon: one datagram from the shared socket addressed to this pump. */
 unsigned pump_deliver(struct pump *p, const uint8_t *data, size_t len,
 		      const struct udp_addr *from, uint64_t now);
+
+/* A message the caller's transport opened itself (a daemon's): to the SSP
+ * or the channels. */
+unsigned pump_dispatch(struct pump *p, const uint8_t *data, size_t len, uint64_t now);
 
 /* Runs the transport's timers, tells the SSP the RTT and the largest
  * payload, and sends whatever the SSP has due. */
