@@ -61,6 +61,9 @@ const char connect_usage[] =
 "  --predict=MODE      local echo: adaptive (default), always or never; the\n"
 "                      environment variable SSPSH_PREDICTION_DISPLAY sets it too\n"
 "  -v                  say what is going on\n"
+"Over ssh and --local:\n"
+"  --scrollback N      lines the server keeps for your terminal's own history\n"
+"                      (default 10000; 0: none)\n"
 "All but --udp:\n"
 "  --link SPEC         send traffic through the link emulator, SPEC being\n"
 "                      delay=MS,jitter=MS,loss=P,dup=P,reorder=P\n";
@@ -69,6 +72,7 @@ enum {
 	OPT_LOCAL = 256, OPT_DIRECT, OPT_UDP, OPT_SSH, OPT_SERVER, OPT_INSTALL,
 	OPT_REMOTE_IP, OPT_PREDICT, OPT_LINK, OPT_SERVER_KEY, OPT_LIST, OPT_ATTACH, OPT_TRANSPORT,
 	OPT_INSTALL_FROM,
+	OPT_SCROLLBACK,
 };
 
 static const struct option long_options[] = {
@@ -86,6 +90,7 @@ static const struct option long_options[] = {
 	{ "list",       no_argument,       NULL, OPT_LIST },
 	{ "attach",     no_argument,       NULL, OPT_ATTACH },	/* [ID]: see take_attach_id */
 	{ "transport",  required_argument, NULL, OPT_TRANSPORT },
+	{ "scrollback", required_argument, NULL, OPT_SCROLLBACK },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -112,7 +117,7 @@ static const struct option_use option_modes[] = {
 	{ OPT_INSTALL_FROM, OVER_SSH },
 	{ OPT_REMOTE_IP, OVER_SSH }, { OPT_TRANSPORT, OVER_SSH }, { OPT_PREDICT, EVERY_MODE },
 	{ OPT_LINK, OVER_SSH | LOCAL | DIRECT }, { OPT_SERVER_KEY, UDP }, { OPT_LIST, UDP },
-	{ OPT_ATTACH, UDP },
+	{ OPT_ATTACH, UDP }, { OPT_SCROLLBACK, OVER_SSH | LOCAL },
 };
 
 #define MAX_USED_OPTIONS 64
@@ -199,6 +204,7 @@ static int take_option(struct parse *p, int code, int argc, char **argv)
 	case OPT_INSTALL_FROM: s->ssh.install = true; s->ssh.install_from = optarg; break;
 	case OPT_REMOTE_IP: p->remote_ip = optarg; break;
 	case OPT_TRANSPORT: p->route = optarg; break;
+	case OPT_SCROLLBACK: s->scrollback = optarg; break;
 	case OPT_PREDICT: p->predict = optarg; break;
 	case OPT_LINK: p->link = optarg; break;
 	case OPT_SERVER_KEY: s->udp.server_key = optarg; break;
@@ -421,6 +427,20 @@ static int parse_mode_settings(const struct parse *p)
 	return rc;
 }
 
+/* --scrollback N goes to the server as given, once it is a count. */
+static int check_scrollback(const struct connect_settings *s)
+{
+	const char *text = s->scrollback;
+	size_t len = text ? strlen(text) : 0;
+
+	if (!text)
+		return 0;
+	if (len == 0 || len > 7 || strspn(text, "0123456789") != len || atol(text) > SSPSH_SCROLLBACK_MAX)
+		return cli_usage_error("connect", "--scrollback wants a number of lines (0-%d), not '%s'",
+				       SSPSH_SCROLLBACK_MAX, text);
+	return 0;
+}
+
 static int parse_command_line(int argc, char **argv, struct connect_settings *s)
 {
 	struct parse p = { .s = s };
@@ -430,7 +450,8 @@ static int parse_command_line(int argc, char **argv, struct connect_settings *s)
 	s->ssh.ssh_command = "ssh";
 	s->ssh.family = AF_UNSPEC;
 	if ((rc = scan_words(&p, argc, argv)) || (rc = choose_mode(&p)) || (rc = check_options_fit_mode(&p)) ||
-	    (rc = parse_mode_settings(&p)) || (rc = parse_predict(&p)) || (rc = parse_link(&p)))
+	    (rc = parse_mode_settings(&p)) || (rc = parse_predict(&p)) || (rc = parse_link(&p)) ||
+	    (rc = check_scrollback(s)))
 		return rc;
 	return 0;
 }

@@ -5,10 +5,12 @@
  * struct daemon_settings for the engine, applets/session/daemon_loop.c. */
 #include "applets/daemon.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "applets/cli.h"
 #include "applets/session/daemon_loop.h"
+#include "core/options.h"
 
 /* "PORT", "ADDR:PORT" or "[IPV6]:PORT". */
 static bool parse_listen(const char *text, struct daemon_settings *o)
@@ -34,9 +36,20 @@ static bool parse_listen(const char *text, struct daemon_settings *o)
 	return cli_parse_port(colon + 1, &o->port);
 }
 
+static bool parse_scrollback(const char *text, long *out)
+{
+	size_t len = strlen(text);
+
+	if (len == 0 || len > 7 || strspn(text, "0123456789") != len || atol(text) > SSPSH_SCROLLBACK_MAX)
+		return false;
+	*out = atol(text);
+	return true;
+}
+
 static int parse_options(int argc, char **argv, struct daemon_settings *o)
 {
 	memset(o, 0, sizeof *o);
+	o->scrollback = SSPSH_SCROLLBACK_DEFAULT;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -44,13 +57,18 @@ static int parse_options(int argc, char **argv, struct daemon_settings *o)
 			o->foreground = true;
 			continue;
 		}
-		if (strcmp(arg, "--listen") && strcmp(arg, "--user"))
+		if (strcmp(arg, "--listen") && strcmp(arg, "--user") && strcmp(arg, "--scrollback"))
 			return cli_usage_error("server", "'%s' does not go with --listen", arg);
 		if (!value)
 			return cli_usage_error("server", "option '%s' needs a value", arg);
 		i++;
 		if (strcmp(arg, "--user") == 0)
 			o->user = value;
+		else if (strcmp(arg, "--scrollback") == 0 && !parse_scrollback(value, &o->scrollback))
+			return cli_usage_error("server", "bad --scrollback '%s' (lines, 0-%d)", value,
+					       SSPSH_SCROLLBACK_MAX);
+		else if (strcmp(arg, "--scrollback") == 0)
+			continue;
 		else if (!parse_listen(value, o))
 			return cli_usage_error("server", "bad --listen '%s' ([ADDR:]PORT; an IPv6 ADDR in brackets)", value);
 	}

@@ -14,7 +14,9 @@
 "  --user NAME           started as root: bind, then run as NAME for good.\n" \
 "                        The daemon refuses to run as root without it\n" \
 "                        (--user root insists on root)\n" \
-"  --foreground          stay in the foreground and log to stderr\n"
+"  --foreground          stay in the foreground and log to stderr\n" \
+"  --scrollback N        lines each session keeps for its clients' own history\n" \
+"                        (default 10000; 0: none)\n"
 
 int daemon_main(int argc, char **argv);
 

@@ -25,6 +25,9 @@ const char server_usage[] =
 "  --foreground      stay in the foreground and log to stderr\n"
 "  --timeout SECONDS exit after this long without contact from the client\n"
 "  -l NAME=VALUE     set an environment variable for COMMAND\n"
+"  --scrollback N    keep the newest N lines that scroll off the screen (default\n"
+"                    10000, 0: none) and send them into the client terminal's own\n"
+"                    history; a client that attaches later gets them all\n"
 "With --foreground, SIGUSR1 logs the transport's counters (datagrams received,\n"
 "sent and refused, roams, the client's address); so does the exit.\n"
 "\n"
@@ -41,6 +44,17 @@ static bool parse_seconds(const char *text, long *out)
 	return true;
 }
 
+static bool parse_count(const char *text, long max, long *out)
+{
+	char *end;
+	long v = strtol(text, &end, 10);
+
+	if (*text < '0' || *text > '9' || *end || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
 /* One option at argv[*i]; returns 0, or the exit status of a usage error. */
 static int parse_option(int argc, char **argv, int *i, struct server_settings *o)
 {
@@ -50,7 +64,8 @@ static int parse_option(int argc, char **argv, int *i, struct server_settings *o
 		o->foreground = true;
 		return 0;
 	}
-	if (strcmp(arg, "-i") && strcmp(arg, "-p") && strcmp(arg, "--timeout") && strcmp(arg, "-l"))
+	if (strcmp(arg, "-i") && strcmp(arg, "-p") && strcmp(arg, "--timeout") && strcmp(arg, "-l") &&
+	    strcmp(arg, "--scrollback"))
 		return cli_usage_error("server", "unknown option '%s'", arg);
 	if (!value)
 		return cli_usage_error("server", "option '%s' needs a value", arg);
@@ -65,6 +80,8 @@ static int parse_option(int argc, char **argv, int *i, struct server_settings *o
 		return cli_usage_error("server", "bad port or range '%s' (PORT or LOW:HIGH, 1-65535)", value);
 	else if (strcmp(arg, "--timeout") == 0 && !parse_seconds(value, &o->timeout_s))
 		return cli_usage_error("server", "bad --timeout '%s' (whole seconds > 0)", value);
+	else if (strcmp(arg, "--scrollback") == 0 && !parse_count(value, SSPSH_SCROLLBACK_MAX, &o->scrollback))
+		return cli_usage_error("server", "bad --scrollback '%s' (lines, 0-%d)", value, SSPSH_SCROLLBACK_MAX);
 	else if (strcmp(arg, "-l") == 0) {
 		if (!strchr(value, '=') || value[0] == '=')
 			return cli_usage_error("server", "bad -l '%s' (NAME=VALUE)", value);
@@ -80,6 +97,7 @@ static int parse_options(int argc, char **argv, struct server_settings *o)
 	memset(o, 0, sizeof *o);
 	o->port_low = SSPSH_PORT_LOW;
 	o->port_high = SSPSH_PORT_HIGH;
+	o->scrollback = SSPSH_SCROLLBACK_DEFAULT;
 	for (int i = 1; i < argc; i++) {
 		int rc;
 

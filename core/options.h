@@ -12,9 +12,11 @@
  * a server of different protocol versions refuse each other in one line
  * that names both. Raise it with any change the other side would misread.
  * 2: frame diffs may travel deflated (FRAME_DEFLATED).
- * 3: one datagram per payload, no fragment header (suites "SSP3", "SSP4"). */
+ * 3: one datagram per payload, no fragment header (suites "SSP3", "SSP4").
+ * 4: each transport payload starts with a byte naming the SSP or the
+ *    channels (net/pump.h), which carry the scrollback stream. */
 #ifndef SSPSH_PROTOCOL_VERSION
-#define SSPSH_PROTOCOL_VERSION 3
+#define SSPSH_PROTOCOL_VERSION 4
 #endif
 
 /* ---- Server ---- */
@@ -538,6 +540,12 @@
 #define SSPSH_HISTORY_LINE_MAX 4096
 #endif
 #define SSPSH_HISTORY_LINE_OVERHEAD 32
+/* While a client has been heard from within this long, the program's
+ * output waits for the scrollback stream once it is half the log behind;
+ * a client quiet for longer (an outage) gets a gap marker instead. */
+#ifndef SSPSH_SCROLLBACK_STALL_MS
+#define SSPSH_SCROLLBACK_STALL_MS 2000
+#endif
 /* Bytes of scrollback a client reads ahead of writing them into the
  * terminal; the rest waits in the channel, whose window stops the server. */
 #ifndef SSPSH_SCROLLBACK_HELD_MAX

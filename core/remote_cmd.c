@@ -5,13 +5,18 @@
 #define INSTALLED "\"$HOME/" REMOTE_INSTALL_DIR "/sspsh\""
 #define REPORT_NOT_FOUND "echo \"SSPSH NOTFOUND $(uname -sm)\""
 
-/* " server -p PORT -l NAME=VALUE... -- COMMAND...", every word quoted. */
+/* " server -p PORT --scrollback N -l NAME=VALUE... -- COMMAND...", every
+ * word quoted. */
 static void put_server_args(struct buf *s, const struct remote_server_args *a)
 {
 	buf_put_str(s, " server");
 	if (a->port) {
 		buf_put_str(s, " -p ");
 		shell_quote(s, a->port);
+	}
+	if (a->scrollback) {
+		buf_put_str(s, " --scrollback ");
+		shell_quote(s, a->scrollback);
 	}
 	for (const char *const *e = a->env; e && *e; e++) {
 		buf_put_str(s, " -l ");

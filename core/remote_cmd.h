@@ -18,6 +18,7 @@ struct remote_server_args {
 	 * NULL: sspsh from PATH, else ~/.local/bin/sspsh. */
 	const char *server;
 	const char *port;		/* -p PORT|LOW:HIGH, or NULL */
+	const char *scrollback;		/* --scrollback N, or NULL */
 	const char *const *env;		/* NAME=VALUE for -l, NULL-terminated; may be NULL */
 	const char *const *command;	/* after --, NULL-terminated; NULL: login shell */
 };

@@ -11,6 +11,7 @@
 #include "applets/session/client_sync.h"
 #include "applets/session/local_echo.h"
 #include "applets/session/screen.h"
+#include "applets/session/scrollback.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/exit_status.h"
@@ -24,9 +25,11 @@ struct client {
 	struct client_sync *sync;
 	struct screen *screen;
 	struct local_echo *echo;	/* predictions, drawn over each frame */
+	struct scrollback_client scrollback;	/* lines for the terminal's history */
 	bool escape_armed;		/* Ctrl-^ seen, waiting for the next key */
 	bool quit;
 	bool server_ended;
+	uint64_t ended_at;
 	bool taken_over;		/* daemon mode: another client has the session */
 	bool notice_shown;
 	uint64_t started_at;
@@ -57,6 +60,19 @@ static struct fb *blank_screen(void)
 	return fb_new(cols, rows);
 }
 
+/* Lines that arrived for the terminal's history go in above the screen,
+ * as they come: the screen shown is the newest either way. */
+static void paint_history(struct client *c, const struct fb *fb, const char *notice, uint64_t now)
+{
+	struct scrollback_batch batch;
+
+	while (scrollback_rx_batch(&c->scrollback.rx, &batch)) {
+		if (screen_paint_history(c->screen, fb, notice, now, batch.lost, batch.entries, batch.n))
+			log_warn("scrollback lines that do not decode were left out");
+		scrollback_rx_done(&c->scrollback.rx);
+	}
+}
+
 static void paint(struct client *c, uint64_t now)
 {
 	const struct fb *fb = client_sync_screen(c->sync);
@@ -75,6 +91,7 @@ static void paint(struct client *c, uint64_t now)
 			 (unsigned long long)(quiet / 1000));
 	else if (c->notice_shown)
 		snprintf(notice, sizeof notice, "%s", c->route_notice);
+	paint_history(c, fb, c->notice_shown ? notice : NULL, now);
 	screen_paint(c->screen, fb, c->notice_shown ? notice : NULL, now);
 	fb_free(blank);
 }
@@ -158,6 +175,20 @@ static void read_keyboard(struct client *c, uint64_t now)
 
 /* ---- Network ---- */
 
+/* Read the scrollback channel and write what it held into the terminal,
+ * a few rounds of SSPSH_SCROLLBACK_HELD_MAX bytes at most per turn (reading
+ * opens the channel's window again, so the server sends more). */
+static void take_scrollback(struct client *c, uint64_t now)
+{
+	for (int round = 0; round < 4; round++) {
+		if (!scrollback_client_poll(&c->scrollback, client_sync_channels(c->sync)))
+			log_warn("the server's scrollback stream broke its format; no more scrollback");
+		if (!scrollback_rx_held(&c->scrollback.rx))
+			return;
+		paint(c, now);
+	}
+}
+
 static void receive_network(struct client *c, uint64_t now)
 {
 	unsigned flags = client_sync_receive(c->sync, now);
@@ -173,10 +204,21 @@ static void receive_network(struct client *c, uint64_t now)
 				 (int)transport_srtt_ms(client_sync_transport(c->sync)), now);
 	if (news || c->notice_shown)
 		paint(c, now);
+	take_scrollback(c, now);
 	if (client_sync_ended(c->sync) && !c->server_ended) {
 		c->server_ended = true;
+		c->ended_at = now;
 		client_sync_send_now(c->sync, now);	/* acknowledge the goodbye */
 	}
+}
+
+/* The program has exited, and the lines it left are in the terminal's
+ * history (or the server has had its chance to send them). */
+static bool finished(const struct client *c, uint64_t now)
+{
+	return c->server_ended &&
+	       (scrollback_client_done(&c->scrollback, client_sync_channels(c->sync)) ||
+		now >= c->ended_at + SSPSH_SHUTDOWN_LINGER_MS);
 }
 
 /* The relay through ssh: started, restarted or stopped as needed. */
@@ -270,6 +312,7 @@ static bool client_init(struct client *c, struct transport *t, enum predict_mode
 	c->sync = client_sync_new(t);
 	c->echo = local_echo_new(mode);
 	c->screen = c->echo ? screen_new(STDOUT_FILENO, local_echo_draw, c->echo) : NULL;
+	scrollback_client_init(&c->scrollback);
 	if (relay && relay->mode != ROUTE_UDP && !(c->relay = relay_link_new(relay)))
 		return false;
 	return c->sync && c->screen;
@@ -279,6 +322,7 @@ static void client_free(struct client *c)
 {
 	client_sync_free(c->sync);	/* closes the pipe to the relay first */
 	relay_link_free(c->relay);
+	scrollback_client_free(&c->scrollback);
 	screen_free(c->screen);
 	local_echo_free(c->echo);
 }
@@ -301,7 +345,7 @@ int client_session_run(struct transport *t, const struct client_settings *settin
 	window_changed(&c, clock_ms());
 	steer_route(&c, clock_ms());	/* --transport=ssh: the first datagram goes by the relay */
 	client_sync_send_now(c.sync, clock_ms());
-	while (!c.quit && !c.server_ended)
+	while (!c.quit && !finished(&c, clock_ms()))
 		turn(&c);
 	if (c.server_ended)
 		paint(&c, clock_ms());

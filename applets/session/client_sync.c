@@ -29,6 +29,8 @@ struct client_sync *client_sync_new(struct transport *t)
 		.pacing = { 0, 0, SSPSH_ACK_DELAY_MS, SSPSH_HEARTBEAT_MS },
 		.snapshot = snapshot_input,
 		.app = cs,
+		.channels = true,
+		.role = CHAN_ROLE_CLIENT,
 	};
 
 	if (!cs || !(cs->input = input_new())) {
@@ -130,4 +132,9 @@ uint64_t client_sync_echo_ack(const struct client_sync *cs)
 bool client_sync_ended(const struct client_sync *cs)
 {
 	return ssp_frame_ended(ssp_remote(pump_ssp(cs->pump)));
+}
+
+struct chan_mux *client_sync_channels(const struct client_sync *cs)
+{
+	return pump_channels(cs->pump);
 }

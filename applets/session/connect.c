@@ -59,7 +59,7 @@ int connect_local(const struct connect_settings *s)
 	struct transport *t;
 	int rc = 1;
 
-	if (!local_server_start(s->command, &server))
+	if (!local_server_start(s->command, s->scrollback, &server))
 		return 1;
 	t = transport_client(&server.key, "127.0.0.1", server.port);
 	transport_key_zero(&server.key);

@@ -146,6 +146,7 @@ static int run(const struct daemon_settings *o, int udp_fd)
 	mbedtls_platform_zeroize(host_priv, sizeof host_priv);
 	if (!d)
 		return 1;
+	daemon_sessions_set_scrollback(d, (uint32_t)o->scrollback);
 	rc = serve(d, epoll_fd, udp_fd);
 	daemon_sessions_stop(d);
 	daemon_sessions_free(d);

@@ -14,6 +14,7 @@ struct daemon_settings {
 	unsigned port;			/* 0: SSPSH_DAEMON_PORT */
 	const char *user;		/* started as root: whom to become */
 	bool foreground;		/* stay attached (it logs to stderr either way) */
+	long scrollback;		/* lines each session keeps for its clients' history */
 };
 
 /* Binds the port, becomes the user, loads the keys, detaches unless

@@ -13,6 +13,11 @@
 #include "net/pump.h"
 #include "net/transport.h"
 
+void daemon_sessions_set_scrollback(struct daemon_sessions *d, uint32_t lines)
+{
+	d->scrollback_lines = lines;
+}
+
 struct daemon_sessions *daemon_sessions_new(int udp_fd, int epoll_fd, const uint8_t host_priv[KEY_LEN],
 					    struct key_list *authorized, uint64_t now)
 {
@@ -22,6 +27,7 @@ struct daemon_sessions *daemon_sessions_new(int udp_fd, int epoll_fd, const uint
 		key_list_free(authorized);
 		return NULL;
 	}
+	d->scrollback_lines = SSPSH_SCROLLBACK_DEFAULT;
 	d->udp_fd = udp_fd;
 	d->epoll_fd = epoll_fd;
 	d->next_id = 1;
@@ -39,10 +45,10 @@ struct daemon_sessions *daemon_sessions_new(int udp_fd, int epoll_fd, const uint
 
 /* ---- Sessions ---- */
 
-static void pty_sync(struct daemon_sessions *d, struct dsession *s)
+static void pty_sync(struct daemon_sessions *d, struct dsession *s, uint64_t now)
 {
 	int fd = server_session_pty_fd(s->core);
-	uint32_t events = (uint32_t)server_session_pty_events(s->core);	/* POLLIN/POLLOUT = EPOLLIN/EPOLLOUT */
+	uint32_t events = (uint32_t)server_session_pty_events(s->core, now);	/* POLLIN/POLLOUT = EPOLLIN/EPOLLOUT */
 	struct epoll_event ev = { .events = events, .data.ptr = s };
 
 	if (fd != s->pty_fd) {
@@ -109,6 +115,8 @@ struct dsession *daemon_spawn_session(struct daemon_sessions *d, uint64_t id, co
 		free(s);
 		return NULL;
 	}
+	if (!server_session_set_scrollback(s->core, d->scrollback_lines))
+		log_warn("out of memory for a session's scrollback log; going on without");
 	s->id = id;
 	memcpy(s->owner, owner, KEY_LEN);
 	describe_command(s->command, sizeof s->command, req->argc ? req->argv : NULL, &d->login);
@@ -116,7 +124,7 @@ struct dsession *daemon_spawn_session(struct daemon_sessions *d, uint64_t id, co
 	s->pty_fd = -1;
 	s->touched = true;
 	d->sessions[d->n_sessions++] = s;
-	pty_sync(d, s);
+	pty_sync(d, s, now);
 	log_info("session %llu started: %s", (unsigned long long)s->id, s->command);
 	return s;
 }
@@ -239,7 +247,7 @@ uint64_t daemon_sessions_step(struct daemon_sessions *d, uint64_t now)
 				drop_session(d, i, now);
 				continue;
 			}
-			pty_sync(d, s);
+			pty_sync(d, s, now);
 			s->due = server_session_deadline(s->core, now);
 			s->touched = false;
 		}

@@ -28,6 +28,9 @@ void daemon_sessions_stop(struct daemon_sessions *d);
 void daemon_sessions_free(struct daemon_sessions *d);
 /* A new list of authorized keys (SIGHUP); sessions of removed keys stay. */
 void daemon_sessions_set_authorized(struct daemon_sessions *d, struct key_list *authorized);
+/* Lines each new session keeps for its clients' history (default
+ * SSPSH_SCROLLBACK_DEFAULT; 0: none). */
+void daemon_sessions_set_scrollback(struct daemon_sessions *d, uint32_t lines);
 
 /* One datagram from the shared socket. */
 void daemon_sessions_datagram(struct daemon_sessions *d, const uint8_t *data, size_t len,

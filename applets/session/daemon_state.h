@@ -54,6 +54,7 @@ struct daemon_sessions {
 	struct noise_peer *peers;
 	size_t n_peers;
 	struct login login;
+	uint32_t scrollback_lines;	/* each session's log (server_session_set_scrollback) */
 
 	struct dsession **sessions;
 	size_t n_sessions, cap_sessions;

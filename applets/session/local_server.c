@@ -47,11 +47,15 @@ static const char *self_path(void)
 	return path;
 }
 
-static void exec_server(int out_fd, char *const *command)
+static void exec_server(int out_fd, char *const *command, const char *scrollback)
 {
 	char *argv[64] = { "sspsh", "server", "-i", "127.0.0.1", "--foreground" };
 	int argc = 5, null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 
+	if (scrollback) {
+		argv[argc++] = "--scrollback";
+		argv[argc++] = (char *)scrollback;
+	}
 	if (command) {
 		argv[argc++] = "--";
 		for (; *command && argc < 63; command++)
@@ -93,7 +97,7 @@ static bool read_line(int fd, char *line, size_t cap)
 	return true;
 }
 
-bool local_server_start(char *const *command, struct local_server *out)
+bool local_server_start(char *const *command, const char *scrollback, struct local_server *out)
 {
 	char line[256];
 	int fds[2];
@@ -112,7 +116,7 @@ bool local_server_start(char *const *command, struct local_server *out)
 	}
 	if (out->pid == 0) {
 		close(fds[0]);
-		exec_server(fds[1], command);
+		exec_server(fds[1], command, scrollback);
 	}
 	close(fds[1]);
 	ok = read_line(fds[0], line, sizeof line) && connect_line_parse(line, &out->port, &out->key);

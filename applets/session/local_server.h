@@ -14,9 +14,10 @@ struct local_server {
 	struct transport_key key;
 };
 
-/* Starts `<this executable> server -i 127.0.0.1 --foreground [-- command]`
- * and reads its CONNECT line from a pipe. false (logged) on failure. */
-bool local_server_start(char *const *command, struct local_server *out);
+/* Starts `<this executable> server -i 127.0.0.1 --foreground
+ * [--scrollback N] [-- command]` and reads its CONNECT line from a pipe.
+ * scrollback NULL: the server's default. false (logged) on failure. */
+bool local_server_start(char *const *command, const char *scrollback, struct local_server *out);
 /* Hangs the server up and collects it, SIGKILLed if it is still there
  * after SSPSH_HANGUP_GRACE_MS (core/dying.h). */
 void local_server_stop(struct local_server *s);

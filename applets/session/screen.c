@@ -7,6 +7,7 @@
 #include "core/fdio.h"
 #include "core/log.h"
 #include "term/display.h"
+#include "term/display_history.h"
 
 struct screen {
 	int fd;
@@ -14,6 +15,7 @@ struct screen {
 	screen_overlay_fn overlay;
 	void *overlay_ctx;
 	struct buf out;
+	bool painted;		/* the session has been on the terminal */
 };
 
 struct screen *screen_new(int out_fd, screen_overlay_fn overlay, void *overlay_ctx)
@@ -58,24 +60,64 @@ static void draw_notice(struct fb *frame, const char *notice)
 	}
 }
 
-void screen_paint(struct screen *s, const struct fb *frame, const char *notice, uint64_t now_ms)
+/* The frame as the terminal should show it: overlay and notice drawn. */
+static struct fb *frame_to_show(struct screen *s, const struct fb *frame, const char *notice,
+				uint64_t now_ms)
 {
 	struct fb *next = fb_clone(frame);
 
 	if (!next)
-		return;
+		return NULL;
 	if (s->overlay)
 		s->overlay(s->overlay_ctx, next, now_ms);
 	if (notice)
 		draw_notice(next, notice);
+	return next;
+}
+
+static void shown_now(struct screen *s, struct fb *next)
+{
+	flush(s);
+	fb_free(s->shown);
+	s->shown = next;
+}
+
+void screen_paint(struct screen *s, const struct fb *frame, const char *notice, uint64_t now_ms)
+{
+	/* The terminal's history holds only what screen_paint_history puts
+	 * there: rows the screen scrolls are not lines that scrolled off. The
+	 * first paint alone clears the plain way, which leaves what the
+	 * terminal showed before the session in its history where terminals
+	 * do that (tmux, VTE). */
+	static const struct display_options no_history = { .no_history = true };
+	struct fb *next = frame_to_show(s, frame, notice, now_ms);
+
+	if (!next)
+		return;
 	if (s->shown && fb_equal(s->shown, next)) {
 		fb_free(next);
 		return;
 	}
-	display_diff(s->shown, next, &s->out);
-	flush(s);
-	fb_free(s->shown);
-	s->shown = next;
+	display_diff_with(s->shown, next, s->painted ? &no_history : NULL, &s->out);
+	s->painted = true;
+	shown_now(s, next);
+}
+
+size_t screen_paint_history(struct screen *s, const struct fb *frame, const char *notice,
+			    uint64_t now_ms, uint64_t lost, const struct history_span *entries,
+			    size_t n)
+{
+	struct fb *next;
+	size_t bad;
+
+	if (!s->painted)
+		screen_paint(s, frame, notice, now_ms);
+	next = frame_to_show(s, frame, notice, now_ms);
+	if (!next)
+		return n;
+	bad = display_history(s->shown, next, lost, entries, n, &s->out);
+	shown_now(s, next);
+	return bad;
 }
 
 void screen_invalidate(struct screen *s)

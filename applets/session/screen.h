@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "term/display_history.h"
 #include "term/fb.h"
 
 struct screen;
@@ -21,6 +22,13 @@ void screen_free(struct screen *s);
 /* Makes the terminal show `frame` (with the overlay and, if `notice` is not
  * NULL, that line at the top). Writes only what changed. */
 void screen_paint(struct screen *s, const struct fb *frame, const char *notice, uint64_t now_ms);
+/* The same, after writing history entries (term/history_line.h) into the
+ * terminal's own history above the screen, with a line for `lost` lines
+ * before them (term/display_history.h). Returns the entries that did not
+ * decode (left out). */
+size_t screen_paint_history(struct screen *s, const struct fb *frame, const char *notice,
+			    uint64_t now_ms, uint64_t lost, const struct history_span *entries,
+			    size_t n);
 /* The terminal's contents are unknown (resized, resumed): repaint fully. */
 void screen_invalidate(struct screen *s);
 /* Gives the terminal back (default pen, the session's modes off) with the

@@ -208,3 +208,60 @@ void scrollback_rx_done(struct scrollback_rx *rx)
 	buf_consume(&rx->held, rx->batch_bytes);
 	rx->batch_bytes = 0;
 }
+
+/* ---- The client's channel ---- */
+
+void scrollback_client_init(struct scrollback_client *c)
+{
+	scrollback_rx_init(&c->rx);
+	c->id = 0;
+	c->open = false;
+}
+
+void scrollback_client_free(struct scrollback_client *c)
+{
+	scrollback_rx_free(&c->rx);
+}
+
+static bool is_scrollback_request(const struct chan_event *ev)
+{
+	return ev->len == strlen(SCROLLBACK_CHANNEL_REQUEST) &&
+	       memcmp(ev->bytes, SCROLLBACK_CHANNEL_REQUEST, ev->len) == 0;
+}
+
+static void channel_event(struct scrollback_client *c, struct chan_mux *m,
+			  const struct chan_event *ev)
+{
+	if (ev->type == CHAN_EV_OPEN) {
+		if (!c->open && is_scrollback_request(ev) && chan_accept(m, ev->id)) {
+			c->id = ev->id;
+			c->open = true;
+		} else {
+			chan_refuse(m, ev->id, 1, "not wanted");
+			chan_release(m, ev->id);
+		}
+	} else if (ev->type == CHAN_EV_RESET && c->open && ev->id == c->id) {
+		chan_release(m, c->id);
+		c->open = false;
+	}
+}
+
+bool scrollback_client_poll(struct scrollback_client *c, struct chan_mux *m)
+{
+	struct chan_event ev;
+
+	while (m && chan_mux_next_event(m, &ev))
+		channel_event(c, m, &ev);
+	if (!c->open)
+		return true;
+	if (scrollback_rx_read(&c->rx, m, c->id))
+		return true;
+	chan_reset(m, c->id, 2);
+	c->open = false;
+	return false;
+}
+
+bool scrollback_client_done(const struct scrollback_client *c, const struct chan_mux *m)
+{
+	return (!c->open || chan_at_eof(m, c->id)) && !scrollback_rx_held(&c->rx);
+}

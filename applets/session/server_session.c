@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,9 +13,11 @@
 #include "core/options.h"
 #include "net/pump.h"
 #include "net/ssp.h"
+#include "applets/session/scrollback.h"
 #include "applets/session/ssp_frame.h"
 #include "applets/session/ssp_input.h"
 #include "term/emu.h"
+#include "term/history.h"
 
 struct server_session {
 	struct pump *pump;
@@ -33,6 +36,17 @@ struct server_session {
 
 	bool ended;			/* the program is gone; telling the client */
 	uint64_t ended_at;
+
+	/* Scrollback: the log the emulator keeps (NULL: off), and what of
+	 * it the current client's channel has carried. */
+	struct history *history;
+	uint32_t scrollback_lines;
+	struct buf held_output;		/* program output the emulator has not taken */
+	struct scrollback_tx scrollback;
+	uint32_t scrollback_id;
+	bool scrollback_open;
+	bool scrollback_accepted;	/* the client takes the stream: it may wait for it */
+	bool scrollback_shut;		/* the program is gone and every line written */
 };
 
 /* ---- SSP callbacks ---- */
@@ -54,6 +68,8 @@ static struct pump *new_pump(struct server_session *s, struct transport *t)
 			    SSPSH_ACK_DELAY_MS, SSPSH_HEARTBEAT_MS },
 		.snapshot = snapshot_frame,
 		.app = s,
+		.channels = true,
+		.role = CHAN_ROLE_SERVER,
 	};
 
 	return pump_new(t, &c, ssp_frame_new(NULL, 0, false), input_new());
@@ -72,7 +88,9 @@ static void destroy(struct server_session *s)
 	pump_free(s->pump);
 	if (s->emu)
 		emu_free(s->emu);
+	history_free(s->history);
 	buf_free(&s->to_pty);
+	buf_free(&s->held_output);
 	free(s);
 }
 
@@ -87,6 +105,7 @@ struct server_session *server_session_new(const struct pty_spec *spec, struct tr
 	}
 	s->child.master = -1;
 	buf_init(&s->to_pty);
+	buf_init(&s->held_output);
 	s->emu = emu_new(spec->cols, spec->rows);
 	if (!s->emu) {
 		transport_free(t);
@@ -113,6 +132,116 @@ void server_session_close(struct server_session *s, struct dying *dying, uint64_
 	if (!s->child_gone && s->child.pid > 0)
 		dying_add(dying, s->child.pid, now);
 	destroy(s);
+}
+
+/* ---- Scrollback ---- */
+
+/* A client's channel for the log, starting with every line it holds (a
+ * new client's terminal gets the session's history back). */
+static void open_scrollback(struct server_session *s)
+{
+	struct chan_mux *m = pump_channels(s->pump);
+
+	s->scrollback_open = s->scrollback_accepted = false;
+	if (!s->history || !m)
+		return;
+	if (!chan_open(m, SCROLLBACK_CHANNEL_REQUEST, strlen(SCROLLBACK_CHANNEL_REQUEST),
+		       &s->scrollback_id)) {
+		log_warn("no channel for the scrollback");
+		return;
+	}
+	scrollback_tx_start(&s->scrollback, s->history, UINT32_MAX);
+	s->scrollback_open = true;
+	s->scrollback_accepted = false;
+	s->scrollback_shut = false;
+}
+
+/* What the client did with the channels: the scrollback one refused or
+ * reset ends it; the client opens none. */
+static void channel_events(struct server_session *s)
+{
+	struct chan_mux *m = pump_channels(s->pump);
+	struct chan_event ev;
+
+	while (m && chan_mux_next_event(m, &ev)) {
+		if (ev.type == CHAN_EV_OPEN) {
+			chan_refuse(m, ev.id, 1, "not offered");
+			chan_release(m, ev.id);
+		} else if (ev.id == s->scrollback_id && s->scrollback_open && ev.type == CHAN_EV_ACCEPTED) {
+			s->scrollback_accepted = true;
+		} else if (ev.id == s->scrollback_id && s->scrollback_open &&
+			   (ev.type == CHAN_EV_REFUSED || ev.type == CHAN_EV_RESET)) {
+			chan_release(m, ev.id);
+			s->scrollback_open = s->scrollback_accepted = false;
+		}
+	}
+}
+
+/* Lines for the client while the channel has room; once the program is
+ * gone and its last line sent, the stream ends (the client then knows it
+ * has every line). */
+static void send_scrollback(struct server_session *s)
+{
+	struct chan_mux *m = pump_channels(s->pump);
+
+	if (!s->scrollback_accepted || s->scrollback_shut)
+		return;
+	scrollback_tx_send(&s->scrollback, s->history, m, s->scrollback_id);
+	if (s->ended && !s->held_output.len && !scrollback_tx_backlog(&s->scrollback, s->history)) {
+		chan_shutdown(m, s->scrollback_id);
+		s->scrollback_shut = true;
+	}
+}
+
+/* Output fed to the emulator at a time: at most an eighth of the log's
+ * lines even if every byte were a line feed. */
+static size_t scrollback_slice(const struct server_session *s)
+{
+	size_t slice = s->scrollback_lines / 8;
+
+	if (!s->history || slice > SSPSH_PTY_READ_SIZE)
+		return SSPSH_PTY_READ_SIZE;
+	return slice < 64 ? 64 : slice;
+}
+
+/* The client's stream is more than half the log behind while the client
+ * is there to take it: the program waits (its output stays in the pty, as
+ * over ssh) rather than have lines fall out of the log. Right after the
+ * user typed, the answer (an echo, the prompt after Ctrl-C) may use most
+ * of the other half. A client that went quiet gets a gap marker instead,
+ * so the program never waits on it. */
+static bool scrollback_behind(const struct server_session *s, uint64_t now)
+{
+	uint64_t heard = transport_last_heard_ms(transport_of(s));
+	uint64_t limit = s->scrollback_lines / 2;
+
+	if (now < s->answer_window_end && 4 * scrollback_slice(s) < s->scrollback_lines)
+		limit = s->scrollback_lines - 2 * scrollback_slice(s);
+	return s->scrollback_accepted && heard + SSPSH_SCROLLBACK_STALL_MS > now &&
+	       scrollback_tx_backlog(&s->scrollback, s->history) >= limit;
+}
+
+/* Lines wait and the channel would take some. */
+static bool scrollback_due(const struct server_session *s)
+{
+	return s->scrollback_accepted && scrollback_tx_backlog(&s->scrollback, s->history) > 0 &&
+	       chan_write_room(pump_channels(s->pump), s->scrollback_id) > 0;
+}
+
+bool server_session_set_scrollback(struct server_session *s, uint32_t lines)
+{
+	history_free(s->history);
+	s->history = NULL;
+	emu_set_history(s->emu, NULL);
+	if (lines == 0)
+		return true;
+	s->history = history_new(lines);
+	if (!s->history)
+		return false;
+	s->scrollback_lines = lines;
+	emu_set_history(s->emu, s->history);
+	open_scrollback(s);
+	return true;
 }
 
 /* ---- The program's side ---- */
@@ -154,17 +283,43 @@ static void program_output(struct server_session *s, uint64_t now)
 	ssp_local_changed(s->ssp, now, answered);
 }
 
+/* Feed output to the emulator in slices small enough that one cannot
+ * overflow the scrollback log, until the stream falls behind; returns the
+ * bytes taken. */
+static size_t feed_emulator(struct server_session *s, const uint8_t *data, size_t len,
+			    uint64_t now)
+{
+	size_t slice = scrollback_slice(s), done = 0;
+
+	while (done < len && !scrollback_behind(s, now)) {
+		size_t n = len - done < slice ? len - done : slice;
+		emu_write(s->emu, data + done, n);
+		done += n;
+	}
+	return done;
+}
+
+/* Output held back while the scrollback stream caught up. */
+static size_t feed_held_output(struct server_session *s, uint64_t now)
+{
+	size_t done = feed_emulator(s, s->held_output.data, s->held_output.len, now);
+
+	buf_consume(&s->held_output, done);
+	return done;
+}
+
 static void read_pty(struct server_session *s, uint64_t now)
 {
 	uint8_t chunk[SSPSH_PTY_READ_SIZE];
-	size_t total = 0;
+	size_t total = feed_held_output(s, now), used;
 	ssize_t n = 0;
 
-	while (total < SSPSH_PTY_READ_BUDGET) {
+	while (total < SSPSH_PTY_READ_BUDGET && !s->held_output.len && !scrollback_behind(s, now)) {
 		n = read(s->child.master, chunk, sizeof chunk);
 		if (n <= 0)
 			break;
-		emu_write(s->emu, chunk, (size_t)n);
+		used = feed_emulator(s, chunk, (size_t)n, now);
+		buf_put(&s->held_output, chunk + used, (size_t)n - used);
 		total += (size_t)n;
 	}
 	if (total)
@@ -256,9 +411,11 @@ int server_session_pty_fd(const struct server_session *s)
 	return s->child.master;
 }
 
-short server_session_pty_events(const struct server_session *s)
+short server_session_pty_events(const struct server_session *s, uint64_t now)
 {
-	return (short)(POLLIN | (s->to_pty.len ? POLLOUT : 0));
+	bool take = !s->held_output.len && !scrollback_behind(s, now);
+
+	return (short)((take ? POLLIN : 0) | (s->to_pty.len ? POLLOUT : 0));
 }
 
 void server_session_pty_ready(struct server_session *s, short revents, uint64_t now)
@@ -277,12 +434,18 @@ uint64_t server_session_deadline(const struct server_session *s, uint64_t now)
 		due = s->echo_pending_since + SSPSH_ECHO_ACK_TIMEOUT_MS;
 	if (s->ended && s->ended_at + SSPSH_SHUTDOWN_LINGER_MS < due)
 		due = s->ended_at + SSPSH_SHUTDOWN_LINGER_MS;
+	if (scrollback_due(s) || (s->held_output.len && !scrollback_behind(s, now)))
+		due = now;
 	return due;
 }
 
 void server_session_tick(struct server_session *s, uint64_t now)
 {
 	age_echo_ack(s, now);
+	channel_events(s);
+	send_scrollback(s);
+	if (s->held_output.len && feed_held_output(s, now))
+		program_output(s, now);
 	pump_tick(s->pump, now);
 }
 
@@ -291,9 +454,17 @@ bool server_session_ended(const struct server_session *s)
 	return s->ended;
 }
 
+/* Every line the program left has reached the client. */
+static bool scrollback_drained(const struct server_session *s)
+{
+	return !s->scrollback_accepted ||
+	       (s->scrollback_shut && chan_all_acked(pump_channels(s->pump), s->scrollback_id));
+}
+
 bool server_session_done(const struct server_session *s, uint64_t now)
 {
-	return s->ended && (ssp_all_acked(s->ssp) || now >= s->ended_at + SSPSH_SHUTDOWN_LINGER_MS ||
+	return s->ended && ((ssp_all_acked(s->ssp) && scrollback_drained(s)) ||
+			    now >= s->ended_at + SSPSH_SHUTDOWN_LINGER_MS ||
 			    !transport_has_peer(transport_of(s)));
 }
 
@@ -315,6 +486,7 @@ bool server_session_attach(struct server_session *s, struct transport *t, uint64
 	/* The new client's input stream starts from nothing. */
 	s->input_cursor = s->written_pos = s->echo_ack = 0;
 	s->echo_pending = false;
+	open_scrollback(s);
 	if (s->ended)
 		s->ended_at = now;
 	ssp_local_changed(s->ssp, now, true);

@@ -19,14 +19,18 @@ struct server_session;
 /* Starts the program; takes ownership of t (freed on failure too). NULL
  * (logged) on failure. */
 struct server_session *server_session_new(const struct pty_spec *spec, struct transport *t);
+/* Keep the newest `lines` lines that scroll off the screen and send them
+ * to each client for its terminal's own history (0: none, the default).
+ * Call it before the session runs. false if out of memory. */
+bool server_session_set_scrollback(struct server_session *s, uint32_t lines);
 /* Frees the session. A program still running is hung up and handed to
  * dying, whose owner's event loop finishes it (core/dying.h). NULL is fine. */
 void server_session_close(struct server_session *s, struct dying *dying, uint64_t now);
 
-/* The pty to watch (-1 once the program is gone) and for what (POLLIN,
- * and POLLOUT while typed keys wait). */
+/* The pty to watch (-1 once the program is gone) and for what (POLLIN
+ * unless the scrollback stream is behind, POLLOUT while typed keys wait). */
 int server_session_pty_fd(const struct server_session *s);
-short server_session_pty_events(const struct server_session *s);
+short server_session_pty_events(const struct server_session *s, uint64_t now);
 void server_session_pty_ready(struct server_session *s, short revents, uint64_t now);
 /* What the client sent, through the pump (net/pump.h); both return the
  * pump's flags (PUMP_CLOSED: the client quit; PUMP_FAILED: the socket).

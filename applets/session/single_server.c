@@ -137,8 +137,8 @@ static void log_counters(const struct transport *t)
 	transport_peer_name(t, peer, sizeof peer);
 	log_info("counters: received %" PRIu64 " sent %" PRIu64 " malformed %" PRIu64
 		 " forged %" PRIu64 " replay %" PRIu64 " roams %" PRIu64
-		 " peer %s", c->datagrams_received, c->datagrams_sent, c->dropped_malformed,
-		 c->dropped_forged, c->dropped_replay, c->roams,
+		 " bytes sent %" PRIu64 " peer %s", c->datagrams_received, c->datagrams_sent,
+		 c->dropped_malformed, c->dropped_forged, c->dropped_replay, c->roams, c->bytes_sent,
 		 *peer ? peer : "none");
 }
 
@@ -167,7 +167,7 @@ static void turn(struct single *one)
 	struct pollfd p[3] = {
 		{ signals_fd(), POLLIN, 0 },
 		{ transport_fd(server_session_transport(s)), POLLIN, 0 },
-		{ pty, server_session_pty_events(s), 0 },
+		{ pty, server_session_pty_events(s, clock_ms()), 0 },
 	};
 	uint64_t now = clock_ms();
 
@@ -184,7 +184,8 @@ static void turn(struct single *one)
 	server_session_tick(s, now);
 }
 
-static int serve(struct transport *t, const struct pty_spec *spec, long idle_timeout_ms)
+static int serve(struct transport *t, const struct pty_spec *spec, long idle_timeout_ms,
+		 long scrollback)
 {
 	static const int caught[] = { SIGTERM, SIGHUP, SIGINT, SIGCHLD, SIGUSR1, 0 };
 	struct single one = { .idle_timeout_ms = idle_timeout_ms, .started_at = clock_ms() };
@@ -199,6 +200,8 @@ static int serve(struct transport *t, const struct pty_spec *spec, long idle_tim
 	one.s = server_session_new(spec, t);
 	if (!one.s)
 		return 1;
+	if (!server_session_set_scrollback(one.s, (uint32_t)scrollback))
+		log_warn("out of memory for the scrollback log; going on without");
 	while (!should_stop(&one, clock_ms()))
 		turn(&one);
 	if (server_session_ended(one.s) && !one.quit)
@@ -249,5 +252,5 @@ int single_server_run(struct server_settings *settings)
 		.cols = SSPSH_DEFAULT_COLS,
 		.rows = SSPSH_DEFAULT_ROWS,
 	};
-	return serve(t, &spec, settings->timeout_s * 1000);
+	return serve(t, &spec, settings->timeout_s * 1000, settings->scrollback);
 }

@@ -13,6 +13,7 @@ struct server_settings {
 	unsigned port_low, port_high;
 	bool foreground;		/* stay attached, log to stderr */
 	long timeout_s;			/* without client contact; 0: never */
+	long scrollback;		/* lines kept for the client's history; 0: none */
 	/* NAME=VALUE settings for the program, then room for TERM and NULL. */
 	char *env[SERVER_ENV_SETTINGS_MAX + 2];
 	int n_env;

@@ -166,6 +166,7 @@ static int run_start(const struct ssh_ctx *ctx, enum remote_server_where where,
 {
 	struct remote_server_args args = {
 		.server = ctx->o->server, .port = ctx->port_range[0] ? ctx->port_range : NULL,
+		.scrollback = ctx->s->scrollback,
 		.env = ctx->locale, .command = (const char *const *)ctx->s->command,
 	};
 	struct argv_list a;

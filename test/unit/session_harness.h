@@ -30,7 +30,7 @@
 /* ---- The server process ---- */
 
 struct server_counters {
-	uint64_t received, sent, malformed, forged, replay, roams;
+	uint64_t received, sent, malformed, forged, replay, roams, bytes_sent;
 	char peer[80];
 };
 
@@ -137,9 +137,9 @@ static inline bool parse_counters(const char *line, struct server_counters *c)
 {
 	return sscanf(line, "sspsh: counters: received %" SCNu64 " sent %" SCNu64
 		      " malformed %" SCNu64 " forged %" SCNu64 " replay %" SCNu64
-		      " roams %" SCNu64 " peer %79s",
+		      " roams %" SCNu64 " bytes sent %" SCNu64 " peer %79s",
 		      &c->received, &c->sent, &c->malformed, &c->forged, &c->replay,
-		      &c->roams, c->peer) == 7;
+		      &c->roams, &c->bytes_sent, c->peer) == 8;
 }
 
 /* Sends SIGUSR1 and parses the counters line it logs. */
