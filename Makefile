@@ -155,6 +155,7 @@ bench-e2e: $(BUILD)/sspsh
 	test/bench/relay.sh $(BUILD)/sspsh
 	test/bench/wire.sh $(BUILD)/sspsh
 	test/bench/echo.sh $(BUILD)/sspsh
+	test/bench/scrollback.sh $(BUILD)/sspsh
 
 # The aarch64 unit programs under qemu-user, then the sessions between this
 # machine's client and an aarch64 server (test/cross/). Without the cross

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Scrollback benchmark (part of make bench-e2e), in an 80x24 tmux terminal
+# whose history holds every line:
+#   - lines per second into the local history for `seq 1 N` (default
+#     1,000,000), over loopback and over a 200 ms RTT link;
+#   - Ctrl-C in `seq 1 100000000` while the backlog streams, against the
+#     same with --scrollback 0 (no stream at all);
+#   - bytes on the wire per scrolled line, against --scrollback 0 and the
+#     line's own bytes (text and escape sequences);
+#   - the server's memory with the default log full of 80-column coloured
+#     lines;
+#   - mosh (when installed): how many of `seq 1 100000` reach the history.
+# usage: test/bench/scrollback.sh path/to/sspsh [LINES]
+set -u
+here=$(cd "$(dirname "$0")/../.." && pwd)
+export SSPSH=$(realpath "${1:?usage: test/bench/scrollback.sh SSPSH [LINES]}")
+lines=${2:-1000000}
+. "$here/test/e2e/lib.sh"
+
+if ! need tmux; then echo "bench-e2e: tmux is not installed"; exit 1; fi
+printf 'set -g history-limit %d\n' $((lines + 1000)) > "$E2E_TMP/tmux.conf"
+tmx() { tmux -L "$TMUX_SOCKET" -f "$E2E_TMP/tmux.conf" "$@"; }
+PROMPT='bench-ready$ '
+BENCH_SHELL=(env "PS1=$PROMPT" HISTFILE=/dev/null bash --norc --noprofile)
+
+now_ms() { date +%s%3N; }
+history_size() { tmx display -p -t t '#{history_size}'; }
+history_at_least() { test "$(history_size)" -ge "$1"; }
+counter_lines() { grep -c 'counters:' "$E2E_TMP/server.log"; }
+counter_lines_over() { test "$(counter_lines)" -gt "$1"; }
+prompt_back() { screen | grep -q "^bench-ready\\$ *$"; }
+wait_prompt() { wait_until 30 prompt_back; }
+
+# session SCROLLBACK [CONNECT OPTIONS]: a server started here (its log in
+# server.log; SIGUSR1 makes it log its counters) and a client in tmux.
+session() {
+	local scrollback=$1; shift
+	tmx kill-server 2>/dev/null
+	sleep 0.3
+	cat > "$E2E_TMP/session.sh" <<-EOF
+	"$SSPSH" server -i 127.0.0.1 --foreground --scrollback $scrollback -- ${BENCH_SHELL[*]@Q} \
+		> "$E2E_TMP/connect.line" 2> "$E2E_TMP/server.log" &
+	echo \$! > "$E2E_TMP/server.pid"
+	for i in \$(seq 1 100); do [ -s "$E2E_TMP/connect.line" ] && break; sleep 0.05; done
+	set -- \$(cat "$E2E_TMP/connect.line")
+	SSPSH_KEY=\$4 "$SSPSH" connect --direct 127.0.0.1 \$3 $*
+	sleep 600
+	EOF
+	start_tmux 80 24 "bash $E2E_TMP/session.sh"
+	wait_prompt
+	e2e_pids+=("$(server_of_session)")
+}
+
+server_of_session() { cat "$E2E_TMP/server.pid"; }
+sent_bytes() {
+	local pid=$1 before
+	before=$(counter_lines)
+	kill -USR1 "$pid"
+	wait_until 5 counter_lines_over "$before"
+	grep 'counters:' "$E2E_TMP/server.log" | tail -1 | grep -o 'bytes sent [0-9]*' | awk '{ print $3 }'
+}
+
+# lines_per_second NAME: seq 1 $lines, timed until the history holds it.
+lines_per_second() {
+	local t0 t1
+	type_text "clear; seq 1 $lines"; press Enter
+	t0=$(now_ms)
+	wait_until 600 history_at_least $((lines - 23)) || { echo "$1: the history never filled"; return; }
+	t1=$(now_ms)
+	printf 'sspsh   seq 1 %d into the local history (%s): %d ms, %d lines/s\n' "$lines" "$1" \
+		$((t1 - t0)) $((lines * 1000 / (t1 - t0 + 1)))
+}
+
+ctrl_c() {
+	local best=999999 total=0 i t0 t1 ms
+	for i in 1 2 3; do
+		type_text 'clear'; press Enter; wait_prompt
+		type_text 'seq 1 100000000'; press Enter
+		sleep 1
+		t0=$(now_ms)
+		press C-c
+		wait_prompt || { echo "$1: Ctrl-C did not bring the prompt back"; return 1; }
+		t1=$(now_ms)
+		ms=$((t1 - t0)); total=$((total + ms))
+		[ "$ms" -lt "$best" ] && best=$ms
+	done
+	printf 'sspsh   Ctrl-C in `seq` (%s): prompt back after %d ms (best of 3), %d ms mean\n' \
+		"$1" "$best" $((total / 3))
+}
+
+# wire_bytes SCROLLBACK: bytes the server sent for seq 1 200000 (in $bytes).
+wire_bytes() {
+	local server b0 b1
+	session "$1"
+	server=$(server_of_session)
+	b0=$(sent_bytes "$server")
+	type_text "seq 1 200000; echo END-OF-''SEQ"; press Enter
+	wait_for 'END-OF-SEQ' 120
+	[ "$1" = 0 ] || wait_until 120 history_at_least 199977
+	sleep 1
+	b1=$(sent_bytes "$server")
+	bytes=$((b1 - b0))
+}
+
+session 10000
+lines_per_second loopback
+ctrl_c "loopback, backlog streaming"
+session 10000 --link delay=100
+lines_per_second "200 ms RTT link"
+session 0
+ctrl_c "loopback, --scrollback 0"
+
+wire_bytes 10000
+with=$bytes
+wire_bytes 0
+without=$bytes
+text=$(seq 1 200000 | wc -c)
+printf 'sspsh   wire bytes for seq 1 200000: %d with scrollback, %d without: %.2f B per line for %.2f B of text (%.2fx)\n' \
+	"$with" "$without" "$(echo "($with - $without) / 200000" | bc -l)" "$(echo "($text + 200000) / 200000" | bc -l)" \
+	"$(echo "($with - $without) / ($text + 200000)" | bc -l)"
+
+# rss_after_colours SCROLLBACK: the server's RSS (in $rss) once 12,000
+# coloured 80-column lines went through it.
+rss_after_colours() {
+	session "$1"
+	cat > "$E2E_TMP/colours.sh" <<-'EOF'
+	for i in $(seq 1 12000); do
+		printf "\033[3%dm%07d the quick brown fox \033[1;44mjumps over\033[0m the lazy dog, coloured %05d\n" $((i % 8)) $i $i
+	done
+	EOF
+	type_text "bash $E2E_TMP/colours.sh; echo END-OF-''COL"
+	press Enter
+	wait_for_regex '^END-OF-COL' 120
+	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$(server_of_session)/status")
+}
+rss_after_colours 10000
+rss_full=$rss
+rss_after_colours 0
+rss_none=$rss
+printf 'sspsh   server RSS after 12,000 coloured 80-column lines: %d kB with the default log (10,000 lines), %d kB with --scrollback 0\n' \
+	"$rss_full" "$rss_none"
+tmx kill-server
+
+if need mosh-server && need mosh-client; then
+	line=$(mosh-server new -i 127.0.0.1 -p 60990:60999 -- "${BENCH_SHELL[@]}" 2>/dev/null | grep '^MOSH CONNECT')
+	read -r _ _ port key <<< "$line"
+	mosh=$(ss -H -uanp "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+	[ -n "$mosh" ] && e2e_pids+=("$mosh")
+	printf 'export MOSH_KEY=%q\nexec mosh-client 127.0.0.1 %q\n' "$key" "$port" > "$E2E_TMP/mosh.sh"
+	start_tmux 80 24 "bash $E2E_TMP/mosh.sh"
+	wait_prompt
+	type_text "seq 1 100000; echo END-OF-''SEQ"; press Enter
+	wait_for 'END-OF-SEQ' 120
+	sleep 1
+	printf 'mosh    seq 1 100000: %d of the lines in the local history and screen\n' \
+		"$(tmx capture-pane -p -t t -S - | grep -cxE '[0-9]+')"
+	tmx kill-server
+	[ -n "$mosh" ] && kill "$mosh" 2>/dev/null
+fi
