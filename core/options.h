@@ -546,10 +546,23 @@
 #ifndef SSPSH_SCROLLBACK_STALL_MS
 #define SSPSH_SCROLLBACK_STALL_MS 2000
 #endif
+/* Bytes of scrollback lines a client writes into the terminal per turn of
+ * its loop: the terminal takes them at its own pace, and a newer screen or
+ * an echo should not wait behind more. */
+#ifndef SSPSH_SCROLLBACK_WRITE_MAX
+#define SSPSH_SCROLLBACK_WRITE_MAX (16u << 10)
+#endif
 /* Bytes of scrollback a client reads ahead of writing them into the
  * terminal; the rest waits in the channel, whose window stops the server. */
 #ifndef SSPSH_SCROLLBACK_HELD_MAX
-#define SSPSH_SCROLLBACK_HELD_MAX (1u << 20)
+#define SSPSH_SCROLLBACK_HELD_MAX (64u << 10)
+#endif
+/* Bytes of scrollback the server has written into the channel and not had
+ * acknowledged, at most: enough for a 200 ms round trip at the rate a
+ * terminal takes lines, little enough that what follows an interrupted
+ * flood is over quickly. */
+#ifndef SSPSH_SCROLLBACK_QUEUED_MAX
+#define SSPSH_SCROLLBACK_QUEUED_MAX (256u << 10)
 #endif
 
 /* ---- Transport (net/) ---- */

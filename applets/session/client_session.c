@@ -61,16 +61,18 @@ static struct fb *blank_screen(void)
 }
 
 /* Lines that arrived for the terminal's history go in above the screen,
- * as they come: the screen shown is the newest either way. */
+ * SSPSH_SCROLLBACK_WRITE_MAX bytes of them per turn of the loop, so that
+ * the terminal is never busy with history for long while a newer screen
+ * or an echo waits. */
 static void paint_history(struct client *c, const struct fb *fb, const char *notice, uint64_t now)
 {
 	struct scrollback_batch batch;
 
-	while (scrollback_rx_batch(&c->scrollback.rx, &batch)) {
-		if (screen_paint_history(c->screen, fb, notice, now, batch.lost, batch.entries, batch.n))
-			log_warn("scrollback lines that do not decode were left out");
-		scrollback_rx_done(&c->scrollback.rx);
-	}
+	if (!scrollback_rx_batch(&c->scrollback.rx, SSPSH_SCROLLBACK_WRITE_MAX, &batch))
+		return;
+	if (screen_paint_history(c->screen, fb, notice, now, batch.lost, batch.entries, batch.n))
+		log_warn("scrollback lines that do not decode were left out");
+	scrollback_rx_done(&c->scrollback.rx);
 }
 
 static void paint(struct client *c, uint64_t now)
@@ -175,18 +177,21 @@ static void read_keyboard(struct client *c, uint64_t now)
 
 /* ---- Network ---- */
 
-/* Read the scrollback channel and write what it held into the terminal,
- * a few rounds of SSPSH_SCROLLBACK_HELD_MAX bytes at most per turn (reading
- * opens the channel's window again, so the server sends more). */
+/* Read the scrollback channel (which opens its window again, so the
+ * server sends more) and write one share of what it held into the
+ * terminal; the loop comes back at once for the rest. */
 static void take_scrollback(struct client *c, uint64_t now)
 {
-	for (int round = 0; round < 4; round++) {
-		if (!scrollback_client_poll(&c->scrollback, client_sync_channels(c->sync)))
-			log_warn("the server's scrollback stream broke its format; no more scrollback");
-		if (!scrollback_rx_held(&c->scrollback.rx))
-			return;
+	if (!scrollback_client_poll(&c->scrollback, client_sync_channels(c->sync)))
+		log_warn("the server's scrollback stream broke its format; no more scrollback");
+	if (scrollback_rx_ready(&c->scrollback.rx))
 		paint(c, now);
-	}
+}
+
+/* Lines are ready for the terminal, which has a screen to put them above. */
+static bool history_waits(const struct client *c)
+{
+	return scrollback_rx_ready(&c->scrollback.rx) && client_sync_screen(c->sync);
 }
 
 static void receive_network(struct client *c, uint64_t now)
@@ -245,6 +250,9 @@ static int poll_timeout(const struct client *c, uint64_t now)
 	uint64_t deadline = client_sync_deadline(c->sync, now), quiet = silence_ms(c, now);
 	int wait = deadline <= now ? 0 : deadline - now > INT32_MAX ? INT32_MAX : (int)(deadline - now);
 	int echo_wait = local_echo_wait_ms(c->echo, now);
+
+	if (history_waits(c))
+		return 0;	/* lines wait for the terminal */
 
 	/* The notice appears on time, then counts seconds. */
 	if (quiet < SSPSH_SILENCE_NOTICE_MS) {

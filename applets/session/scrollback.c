@@ -59,6 +59,18 @@ size_t scrollback_tx_fill(struct scrollback_tx *tx, const struct history *log, s
 	return out->len - before;
 }
 
+/* Room in the channel, held to SSPSH_SCROLLBACK_QUEUED_MAX bytes written
+ * and not yet acknowledged. */
+static size_t stream_room(const struct chan_mux *m, uint32_t id)
+{
+	size_t room = chan_write_room(m, id);
+	size_t queued = room < SSPSH_CHAN_SEND_BUFFER ? SSPSH_CHAN_SEND_BUFFER - room : 0;
+
+	if (queued >= SSPSH_SCROLLBACK_QUEUED_MAX)
+		return 0;
+	return room < SSPSH_SCROLLBACK_QUEUED_MAX - queued ? room : SSPSH_SCROLLBACK_QUEUED_MAX - queued;
+}
+
 void scrollback_tx_send(struct scrollback_tx *tx, const struct history *log, struct chan_mux *m,
 			uint32_t id)
 {
@@ -66,7 +78,7 @@ void scrollback_tx_send(struct scrollback_tx *tx, const struct history *log, str
 	size_t room;
 
 	buf_init(&records);
-	while ((room = chan_write_room(m, id)) > 0 && scrollback_tx_backlog(tx, log) > 0) {
+	while ((room = stream_room(m, id)) > 0 && scrollback_tx_backlog(tx, log) > 0) {
 		struct scrollback_tx before = *tx;
 		buf_reset(&records);
 		if (scrollback_tx_fill(tx, log, room, &records) == 0 || records.oom ||
@@ -147,6 +159,11 @@ bool scrollback_rx_feed(struct scrollback_rx *rx, const uint8_t *data, size_t le
 	return !rx->failed;
 }
 
+bool scrollback_rx_ready(const struct scrollback_rx *rx)
+{
+	return rx->held.len > 0;
+}
+
 size_t scrollback_rx_held(const struct scrollback_rx *rx)
 {
 	return rx->held.len + rx->partial.len;
@@ -178,14 +195,14 @@ static bool add_span(struct scrollback_rx *rx, size_t n, const uint8_t *data, si
 	return true;
 }
 
-bool scrollback_rx_batch(struct scrollback_rx *rx, struct scrollback_batch *batch)
+bool scrollback_rx_batch(struct scrollback_rx *rx, size_t max_bytes, struct scrollback_batch *batch)
 {
 	struct reader r;
 
 	memset(batch, 0, sizeof *batch);
 	reader_init(&r, rx->held.data, rx->held.len);
 	rx->batch_bytes = 0;
-	while (reader_left(&r)) {
+	while (reader_left(&r) && (!batch->n || r.off < max_bytes)) {
 		uint8_t tag = rd_u8(&r);
 		uint64_t value = rd_varint(&r);
 		if (tag == RECORD_GAP) {

@@ -71,15 +71,18 @@ void scrollback_rx_free(struct scrollback_rx *rx);
 /* Take stream bytes as they arrived (in any pieces). false once the
  * stream broke a rule or memory ran out: nothing more is taken. */
 bool scrollback_rx_feed(struct scrollback_rx *rx, const uint8_t *data, size_t len);
+/* Whole records wait to be taken as a batch. */
+bool scrollback_rx_ready(const struct scrollback_rx *rx);
 /* Bytes held, for pausing reads while the terminal catches up. */
 size_t scrollback_rx_held(const struct scrollback_rx *rx);
 /* Read channel id into rx until it holds SSPSH_SCROLLBACK_HELD_MAX bytes
  * (the rest waits in the channel, whose window then stops the server).
  * false once the stream broke a rule. */
 bool scrollback_rx_read(struct scrollback_rx *rx, struct chan_mux *m, uint32_t id);
-/* The oldest batch held: a gap and the entries up to the next gap. false
- * when nothing is held. Valid until the next call on rx. */
-bool scrollback_rx_batch(struct scrollback_rx *rx, struct scrollback_batch *batch);
+/* The oldest batch held: a gap and the entries up to the next gap, as
+ * many as fit in max_bytes of records (one at least). false when nothing
+ * is held. Valid until the next call on rx. */
+bool scrollback_rx_batch(struct scrollback_rx *rx, size_t max_bytes, struct scrollback_batch *batch);
 /* The batch last returned has been written: forget it. */
 void scrollback_rx_done(struct scrollback_rx *rx);
 

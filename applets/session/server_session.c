@@ -152,7 +152,6 @@ static void open_scrollback(struct server_session *s)
 	}
 	scrollback_tx_start(&s->scrollback, s->history, UINT32_MAX);
 	s->scrollback_open = true;
-	s->scrollback_accepted = false;
 	s->scrollback_shut = false;
 }
 

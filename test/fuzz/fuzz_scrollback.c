@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t at = 0; at < size; at += piece)
 		if (!scrollback_rx_feed(&rx, data + at, size - at < piece ? size - at : piece))
 			break;
-	while (scrollback_rx_batch(&rx, &batch)) {
+	while (scrollback_rx_batch(&rx, 1 + size % 4096, &batch)) {
 		buf_reset(&out);
 		display_history(emu_fb(term), emu_fb(term), batch.lost, batch.entries, batch.n, &out);
 		emu_write(term, out.data, out.len);

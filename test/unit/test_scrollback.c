@@ -57,7 +57,7 @@ static int pass(struct scrollback_tx *tx, const struct history *log, struct scro
 		size_t len = wire.len - at < piece ? wire.len - at : piece;
 		EXPECT(scrollback_rx_feed(rx, wire.data + at, len));
 	}
-	while (scrollback_rx_batch(rx, &batch)) {
+	while (scrollback_rx_batch(rx, SIZE_MAX, &batch)) {
 		if (batch.lost && n < cap)
 			got[n++] = -(int)batch.lost;
 		for (size_t i = 0; i < batch.n && n < cap; i++)
@@ -150,16 +150,16 @@ TEST(a_gap_starts_a_new_batch)
 
 	scrollback_rx_init(&rx);
 	EXPECT(scrollback_rx_feed(&rx, stream, sizeof stream));
-	EXPECT(scrollback_rx_batch(&rx, &batch));
+	EXPECT(scrollback_rx_batch(&rx, SIZE_MAX, &batch));
 	EXPECT_INT(batch.lost, 0);
 	EXPECT_INT(batch.n, 1);
 	scrollback_rx_done(&rx);
-	EXPECT(scrollback_rx_batch(&rx, &batch));
+	EXPECT(scrollback_rx_batch(&rx, SIZE_MAX, &batch));
 	EXPECT_INT(batch.lost, 5);
 	EXPECT_INT(batch.n, 1);
 	EXPECT_INT(batch.entries[0].len, 2);
 	scrollback_rx_done(&rx);
-	EXPECT(!scrollback_rx_batch(&rx, &batch));
+	EXPECT(!scrollback_rx_batch(&rx, SIZE_MAX, &batch));
 	scrollback_rx_free(&rx);
 }
 
@@ -228,7 +228,7 @@ static void client_turn(struct chan_mux *m, uint32_t *id, struct scrollback_rx *
 	}
 	if (*id != UINT32_MAX)
 		EXPECT(scrollback_rx_read(rx, m, *id));
-	while (scrollback_rx_batch(rx, &batch)) {
+	while (scrollback_rx_batch(rx, SIZE_MAX, &batch)) {
 		for (size_t i = 0; i < batch.n && *n < 5000; i++)
 			got[(*n)++] = line_number(&batch.entries[i]);
 		scrollback_rx_done(rx);
