@@ -244,17 +244,23 @@ static uint16_t take_timestamp_reply(struct transport *t, uint64_t now)
 	return reply == TIMESTAMP_NONE ? 0 : reply;
 }
 
-/* Through the relay, and over UDP too when a try is due. A broken relay
- * loses datagrams (as a dead link would) until the caller runs a new one. */
+/* Through the relay, or over UDP alone when a try is due: if that datagram
+ * arrives, the server follows it to UDP and answers there, which brings us
+ * back (a copy sent by the relay too could arrive first and hide that UDP
+ * passes). While UDP is still blocked the try is lost, and the SSP sends
+ * again. A broken relay loses datagrams (as a dead link would) until the
+ * caller runs a new one. */
 static enum udp_send_result send_by_relay(struct transport *t, const uint8_t *data, size_t len)
 {
 	uint64_t now = clock_ms();
-	enum udp_send_result r = dgram_path_send(t->relay, data, len, &t->peer);
+	enum udp_send_result r;
 
 	if (t->next_udp_try && now >= t->next_udp_try) {
 		t->next_udp_try = now + SSPSH_UDP_RETRY_MS;
 		t->counters.udp_tries++;
-		(void)udp_send(t->fd, data, len, &t->peer);	/* the same sealed bytes: no new nonce */
+		r = udp_send(t->fd, data, len, &t->peer);
+	} else {
+		r = dgram_path_send(t->relay, data, len, &t->peer);
 	}
 	return r == UDP_FAILED ? UDP_LOST : r;
 }

@@ -140,7 +140,7 @@ struct transport_counters {
 	uint64_t send_errors;		/* datagrams the socket refused (transiently) */
 	uint64_t shrinks;		/* the path refused a datagram as too big (EMSGSIZE) */
 	uint64_t port_hops;		/* client: local port changes */
-	uint64_t udp_tries;		/* client on a relay: datagrams also offered to UDP */
+	uint64_t udp_tries;		/* client on a relay: datagrams sent over UDP to try it */
 	uint64_t udp_returns;		/* client: moves from a relay back to UDP */
 	uint64_t roams;			/* server: the peer address changed */
 };
@@ -161,10 +161,10 @@ bool transport_change_port(struct transport *t);
  * The same sealed datagrams travel through a framed pipe instead
  * (net/dgram_path.h), to `ssh HOST sspsh relay ADDR:PORT` on the server's
  * machine; the server follows them there as it follows any roaming client.
- * The UDP socket stays open and is read too, and every SSPSH_UDP_RETRY_MS a
- * datagram is offered to UDP as well (the same bytes, so the server keeps
- * whichever copy comes first); the first authentic datagram that arrives
- * over UDP ends the relay and the client is back on UDP. */
+ * The UDP socket stays open and is read too, and every SSPSH_UDP_RETRY_MS
+ * one datagram goes over UDP instead (lost while UDP is blocked; the SSP
+ * sends again); the first authentic datagram that arrives over UDP ends the
+ * relay and the client is back on UDP. */
 
 /* From now on datagrams go through relay, which the transport takes (and
  * frees when UDP passes again, or for the next relay). Without try_udp, UDP
