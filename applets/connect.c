@@ -52,6 +52,8 @@ const char connect_usage[] =
 "  --list              show this key's sessions: ID, age, idle time, state, command\n"
 "  --attach [ID]       take over session ID (default: the most recently detached);\n"
 "                      a client still attached to it is told and exits\n"
+"  --transport=ssh     through `ssh [USER@]HOST sspsh relay 127.0.0.1:PORT`\n"
+"                      (with --ssh and --server as above) where only ssh passes\n"
 "\n"
 "--local starts a server on loopback and connects to it; --direct HOST PORT\n"
 "joins a running `sspsh server`, the session key read from the environment\n"
@@ -113,9 +115,9 @@ struct option_use {
 static const struct option_use option_modes[] = {
 	{ OPT_LOCAL, LOCAL }, { OPT_DIRECT, DIRECT }, { OPT_UDP, UDP },
 	{ '4', OVER_SSH }, { '6', OVER_SSH }, { 'p', OVER_SSH }, { 'v', EVERY_MODE },
-	{ 'i', UDP }, { OPT_SSH, OVER_SSH }, { OPT_SERVER, OVER_SSH }, { OPT_INSTALL, OVER_SSH },
+	{ 'i', UDP }, { OPT_SSH, OVER_SSH | UDP }, { OPT_SERVER, OVER_SSH | UDP }, { OPT_INSTALL, OVER_SSH },
 	{ OPT_INSTALL_FROM, OVER_SSH },
-	{ OPT_REMOTE_IP, OVER_SSH }, { OPT_TRANSPORT, OVER_SSH }, { OPT_PREDICT, EVERY_MODE },
+	{ OPT_REMOTE_IP, OVER_SSH }, { OPT_TRANSPORT, OVER_SSH | UDP }, { OPT_PREDICT, EVERY_MODE },
 	{ OPT_LINK, OVER_SSH | LOCAL | DIRECT }, { OPT_SERVER_KEY, UDP }, { OPT_LIST, UDP },
 	{ OPT_ATTACH, UDP }, { OPT_SCROLLBACK, OVER_SSH | LOCAL },
 };
@@ -382,14 +384,30 @@ static bool parse_udp_target(const char *text, struct udp_settings *udp)
 	return true;
 }
 
+/* --udp's ssh destination for the relay: [USER@]HOST without the port;
+ * false if it does not fit. */
+static bool udp_ssh_dest(const char *target, struct udp_settings *udp)
+{
+	const char *at = strchr(target, '@');
+	int user_len = at ? (int)(at - target + 1) : 0;
+	int n = snprintf(udp->ssh_dest, sizeof udp->ssh_dest, "%.*s%s", user_len, target, udp->host);
+
+	return n >= 0 && (size_t)n < sizeof udp->ssh_dest;
+}
+
 static int parse_udp_settings(const struct parse *p)
 {
-	const struct udp_settings *udp = &p->s->udp;
+	struct udp_settings *udp = &p->s->udp;
 
 	if (p->n_positional == 0)
 		return cli_usage_error("connect", "%s", "--udp needs [USER@]HOST[:PORT]");
 	if (!parse_udp_target(p->positional[0], &p->s->udp))
 		return cli_usage_error("connect", "bad --udp '%s' ([USER@]HOST[:PORT])", p->positional[0]);
+	udp->route = ROUTE_UDP;
+	if (p->route && (!parse_route(p->route, &udp->route) || udp->route == ROUTE_AUTO))
+		return cli_usage_error("connect", "--udp takes --transport=udp or ssh, not '%s'", p->route);
+	if (!udp_ssh_dest(p->positional[0], udp))
+		return cli_usage_error("connect", "%s", "the user name in --udp's target is too long");
 	if (udp->list + udp->attach + (p->s->command != NULL) > 1)
 		return cli_usage_error("connect", "%s", "give at most one of --list, --attach and a COMMAND");
 	return 0;

@@ -313,15 +313,16 @@ static void turn(struct client *c)
 }
 
 static bool client_init(struct client *c, struct transport *t, enum predict_mode mode,
-			const struct relay_link_settings *relay)
+			const struct relay_link_settings *relay, struct relay_link *running)
 {
 	memset(c, 0, sizeof *c);
+	c->relay = running;
 	c->started_at = clock_ms();
 	c->sync = client_sync_new(t);
 	c->echo = local_echo_new(mode);
 	c->screen = c->echo ? screen_new(STDOUT_FILENO, local_echo_draw, c->echo) : NULL;
 	scrollback_client_init(&c->scrollback);
-	if (relay && relay->mode != ROUTE_UDP && !(c->relay = relay_link_new(relay)))
+	if (!running && relay && relay->mode != ROUTE_UDP && !(c->relay = relay_link_new(relay)))
 		return false;
 	return c->sync && c->screen;
 }
@@ -343,10 +344,12 @@ int client_session_run(struct transport *t, const struct client_settings *settin
 
 	if (settings->link && !transport_set_link(t, settings->link)) {
 		transport_free(t);
+		relay_link_free(settings->relay_link);
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	if (!client_init(&c, t, settings->predict, settings->relay) || !signals_catch(caught) || !tty_raw(STDIN_FILENO)) {
+	if (!client_init(&c, t, settings->predict, settings->relay, settings->relay_link) ||
+	    !signals_catch(caught) || !tty_raw(STDIN_FILENO)) {
 		client_free(&c);
 		return 1;
 	}

@@ -17,6 +17,9 @@ struct client_settings {
 	/* How to run the relay through ssh where UDP cannot pass (copied);
 	 * NULL: UDP only. */
 	const struct relay_link_settings *relay;
+	/* Or a relay already running (the SSH-free handshake went through it),
+	 * taken; it wins over relay. */
+	struct relay_link *relay_link;
 };
 
 /* Runs the session on the terminal at stdin/stdout until the server ends

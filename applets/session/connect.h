@@ -46,6 +46,8 @@ struct udp_settings {
 	bool list;
 	bool attach;
 	uint64_t attach_id;		/* 0: the most recently detached */
+	enum route_mode route;		/* --transport: udp (default) or ssh */
+	char ssh_dest[300];		/* [USER@]HOST for ssh, with --transport=ssh */
 };
 
 struct connect_settings {

@@ -271,6 +271,18 @@ bool relay_link_step(struct relay_link *l, struct transport *t, uint64_t quiet_m
 	return start(l, t, ever_heard, now, notice);
 }
 
+struct dgram_path *relay_link_open(struct relay_link *l)
+{
+	struct dgram_path *path = spawn(l);
+
+	l->counters.starts++;
+	if (path) {
+		l->relaying = true;
+		log_info("relaying through ssh: %s %s sspsh relay", l->argv[0], l->argv[l->argc - 2]);
+	}
+	return path;
+}
+
 uint64_t relay_link_deadline(const struct relay_link *l, uint64_t now)
 {
 	uint64_t due = now + 1000;	/* ssh's exit is noticed within a second */

@@ -46,6 +46,11 @@ void relay_link_free(struct relay_link *l);
  * UDP got no answer at all, else NULL. */
 bool relay_link_step(struct relay_link *l, struct transport *t, uint64_t quiet_ms, bool ever_heard,
 		     uint64_t now, const char **notice);
+/* Starts the relay now, before there is a transport (the SSH-free
+ * handshake goes through it): the framed pipe to it, for the handshake and
+ * then transport_use_relay, which relay_link_step then watches as its own.
+ * NULL (logged) if ssh could not be started. */
+struct dgram_path *relay_link_open(struct relay_link *l);
 /* The earliest time relay_link_step has something to do. */
 uint64_t relay_link_deadline(const struct relay_link *l, uint64_t now);
 /* ssh's stderr, to poll for reading (-1 while none runs). */

@@ -10,22 +10,41 @@
 #include "core/log.h"
 #include "core/options.h"
 
-/* Waits up to wait_ms for a datagram from the server; its length, or -1. */
-static long receive_from_server(int fd, const struct udp_addr *server, uint8_t *data, size_t cap, int wait_ms)
+/* Waits up to wait_ms for a datagram from the server (by the relay when
+ * there is one); its length, or -1. */
+static long receive_from_server(int fd, const struct udp_addr *server, struct dgram_path *relay,
+				uint8_t *data, size_t cap, int wait_ms)
 {
-	struct pollfd p = { fd, POLLIN, 0 };
+	struct pollfd p[DGRAM_PATH_POLLFDS] = { { fd, POLLIN, 0 } };
+	int n_fds = relay ? dgram_path_pollfds(relay, p) : 1;
 	struct udp_addr from;
 	long n;
 
-	if (poll(&p, 1, wait_ms < 0 ? 0 : wait_ms) <= 0)
+	if (relay && (n = dgram_path_receive(relay, data, cap, &from)) >= 0)
+		return n;
+	if (n_fds == 0 || poll(p, (nfds_t)n_fds, wait_ms < 0 ? 0 : wait_ms) <= 0)
 		return -1;
+	if (relay) {
+		(void)dgram_path_flush(relay);
+		return dgram_path_receive(relay, data, cap, &from);
+	}
 	n = udp_receive(fd, data, cap, &from);
 	if (n < 0 || !udp_addr_equal(&from, server))
 		return -1;
 	return n;
 }
 
-bool udp_fetch_server_key(int fd, const struct udp_addr *server, const uint8_t client_pub[X25519_KEY_LEN],
+static void send_to_server(int fd, const struct udp_addr *server, struct dgram_path *relay,
+			   const void *data, size_t len)
+{
+	if (relay)
+		(void)dgram_path_send(relay, data, len, server);
+	else
+		(void)udp_send(fd, data, len, server);
+}
+
+bool udp_fetch_server_key(int fd, const struct udp_addr *server, struct dgram_path *relay,
+			  const uint8_t client_pub[X25519_KEY_LEN],
 			  uint8_t pub[X25519_KEY_LEN], int timeout_ms)
 {
 	uint8_t request[NOISE_KEY_MESSAGE_LEN], data[SSPSH_DATAGRAM_MAX];
@@ -37,26 +56,27 @@ bool udp_fetch_server_key(int fd, const struct udp_addr *server, const uint8_t c
 		long n;
 
 		if (!sent || now - sent >= SSPSH_HANDSHAKE_RETRY_MS) {
-			(void)udp_send(fd, request, sizeof request, server);
+			send_to_server(fd, server, relay, request, sizeof request);
 			sent = now;
 		}
-		n = receive_from_server(fd, server, data, sizeof data, (int)(sent + SSPSH_HANDSHAKE_RETRY_MS - now));
+		n = receive_from_server(fd, server, relay, data, sizeof data,
+					(int)(sent + SSPSH_HANDSHAKE_RETRY_MS - now));
 		if (n > 0 && noise_read_key_answer(data, (size_t)n, pub))
 			return true;
 	}
 	return false;
 }
 
-static bool send_initiation(int fd, const struct udp_addr *server, struct noise_client *nc,
-			    const struct buf *payload, struct buf *out)
+static bool send_initiation(int fd, const struct udp_addr *server, struct dgram_path *relay,
+			    struct noise_client *nc, const struct buf *payload, struct buf *out)
 {
 	if (!noise_client_initiate(nc, payload->data, payload->len, clock_ms(), out))
 		return false;
-	(void)udp_send(fd, out->data, out->len, server);
+	send_to_server(fd, server, relay, out->data, out->len);
 	return true;
 }
 
-bool udp_handshake(int fd, const struct udp_addr *server, struct noise_client *nc,
+bool udp_handshake(int fd, const struct udp_addr *server, struct dgram_path *relay, struct noise_client *nc,
 		   const struct session_request *req, char *const *argv, int timeout_ms,
 		   struct transport_keys *keys, struct session_reply *reply)
 {
@@ -78,11 +98,12 @@ bool udp_handshake(int fd, const struct udp_addr *server, struct noise_client *n
 		long n;
 
 		if (!sent || now - sent >= SSPSH_HANDSHAKE_RETRY_MS) {
-			if (!send_initiation(fd, server, nc, &request, &out))
+			if (!send_initiation(fd, server, relay, nc, &request, &out))
 				goto out;
 			sent = now;
 		}
-		n = receive_from_server(fd, server, data, sizeof data, (int)(sent + SSPSH_HANDSHAKE_RETRY_MS - now));
+		n = receive_from_server(fd, server, relay, data, sizeof data,
+					(int)(sent + SSPSH_HANDSHAKE_RETRY_MS - now));
 		if (n <= 0)
 			continue;
 		switch (noise_client_receive(nc, data, (size_t)n, clock_ms(), &ns, payload, &payload_len)) {
@@ -109,23 +130,29 @@ out:
 	return ok;
 }
 
-struct transport *udp_open_session(int fd, const struct udp_addr *server, struct noise_client *nc,
+struct transport *udp_open_session(int fd, const struct udp_addr *server, struct dgram_path *relay,
+				   struct noise_client *nc,
 				   const struct session_request *req, char *const *argv,
 				   struct session_reply *reply, bool *answered)
 {
 	struct transport_keys keys;
 	struct transport *t;
 
-	*answered = udp_handshake(fd, server, nc, req, argv, SSPSH_CONNECT_TIMEOUT_MS, &keys, reply);
+	*answered = udp_handshake(fd, server, relay, nc, req, argv, SSPSH_CONNECT_TIMEOUT_MS, &keys, reply);
 	if (!*answered || !reply->ok) {
 		if (*answered)
 			log_error("the server refused: %s", reply->error);
 		mbedtls_platform_zeroize(&keys, sizeof keys);
 		close(fd);
+		dgram_path_free(relay);
 		return NULL;
 	}
 	t = transport_client_keyed(&keys, fd, server);
 	mbedtls_platform_zeroize(&keys, sizeof keys);
+	if (t && relay)
+		transport_use_relay(t, relay, false);
+	else
+		dgram_path_free(relay);
 	return t;
 }
 

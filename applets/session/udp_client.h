@@ -1,7 +1,8 @@
 /* The client's side of the SSH-free handshake (net/noise.h) on its own UDP
- * socket: learning the server's key, one blocking handshake that carries a
- * session request (net/session_msg.h), and rekeying an open session from
- * the transport's control hooks. */
+ * socket, or through a relay (relay: the framed pipe to `ssh HOST sspsh
+ * relay`, net/dgram_path.h; NULL: UDP): learning the server's key, one
+ * blocking handshake that carries a session request (net/session_msg.h),
+ * and rekeying an open session from the transport's control hooks. */
 #ifndef SSPSH_UDP_CLIENT_H
 #define SSPSH_UDP_CLIENT_H
 
@@ -16,22 +17,25 @@
 
 /* Asks the server for its key, naming ours (client_pub), until it answers
  * or timeout_ms pass. A server that does not know our key never answers. */
-bool udp_fetch_server_key(int fd, const struct udp_addr *server, const uint8_t client_pub[X25519_KEY_LEN],
+bool udp_fetch_server_key(int fd, const struct udp_addr *server, struct dgram_path *relay,
+			  const uint8_t client_pub[X25519_KEY_LEN],
 			  uint8_t pub[X25519_KEY_LEN], int timeout_ms);
 
 /* Sends the request in a handshake (again every SSPSH_HANDSHAKE_RETRY_MS)
  * until the server answers or timeout_ms pass. On success keys hold the
  * session's keys and reply the server's answer (which may be a refusal).
  * False (logged) on silence or a malformed answer. */
-bool udp_handshake(int fd, const struct udp_addr *server, struct noise_client *nc,
+bool udp_handshake(int fd, const struct udp_addr *server, struct dgram_path *relay, struct noise_client *nc,
 		   const struct session_request *req, char *const *argv, int timeout_ms,
 		   struct transport_keys *keys, struct session_reply *reply);
 
 /* A session opened: the handshake for req (argv: the command of a new
- * session), then the session's transport on fd. Takes fd (closed unless the
- * transport has it). NULL, logged, on silence or a refusal; *answered says
- * whether the server answered at all (which proves it holds its key). */
-struct transport *udp_open_session(int fd, const struct udp_addr *server, struct noise_client *nc,
+ * session), then the session's transport on fd, and on the relay if there
+ * is one. Takes fd and relay (freed unless the transport has them). NULL,
+ * logged, on silence or a refusal; *answered says whether the server
+ * answered at all (which proves it holds its key). */
+struct transport *udp_open_session(int fd, const struct udp_addr *server, struct dgram_path *relay,
+				   struct noise_client *nc,
 				   const struct session_request *req, char *const *argv,
 				   struct session_reply *reply, bool *answered);
 

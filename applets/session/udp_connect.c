@@ -2,6 +2,7 @@
  * daemon of `sspsh server --listen`: our key, the server's key checked
  * against --server-key and known_hosts, the handshake, then a new session,
  * an attached one, or the list of them. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,19 @@
 #include "core/keyfile.h"
 #include "core/log.h"
 #include "core/options.h"
+#include "core/shell_words.h"
+#include "core/signals.h"
 #include "core/tty.h"
+
+/* How the handshakes and the session reach the daemon: over UDP, or with
+ * --transport=ssh through the relay (the same datagrams, framed, through
+ * `ssh [USER@]HOST sspsh relay 127.0.0.1:PORT`). */
+struct way {
+	int fd;				/* the UDP socket (the transport's) */
+	const struct udp_addr *server;
+	struct relay_link *link;	/* NULL: UDP */
+	struct dgram_path *relay;	/* the pipe to the relay, until the transport takes it */
+};
 
 /* ---- Keys ---- */
 
@@ -130,7 +143,7 @@ static void print_duration(uint32_t s, char *out, size_t cap)
 		snprintf(out, cap, "%ud", s / 86400);
 }
 
-static int list_sessions(int fd, const struct udp_addr *server, struct noise_client *nc, struct pin *pin)
+static int list_sessions(const struct way *way, struct noise_client *nc, struct pin *pin)
 {
 	struct session_request req = { .kind = SESSION_LIST };
 	struct session_reply reply;
@@ -139,7 +152,8 @@ static int list_sessions(int fd, const struct udp_addr *server, struct noise_cli
 
 	do {
 		req.list_from = shown;
-		if (!udp_handshake(fd, server, nc, &req, NULL, SSPSH_CONNECT_TIMEOUT_MS, &keys, &reply))
+		if (!udp_handshake(way->fd, way->server, way->relay, nc, &req, NULL, SSPSH_CONNECT_TIMEOUT_MS,
+				   &keys, &reply))
 			return 1;
 		mbedtls_platform_zeroize(&keys, sizeof keys);
 		pin_once(pin);
@@ -164,9 +178,9 @@ static int list_sessions(int fd, const struct udp_addr *server, struct noise_cli
 	return 0;
 }
 
-/* Takes fd. */
-static int run_session(const struct connect_settings *s, int fd, const struct udp_addr *server,
-		       struct noise_client *nc, struct pin *pin)
+/* The session takes the way's fd, relay and link (they are cleared). */
+static int run_session(const struct connect_settings *s, struct way *way, struct noise_client *nc,
+		       struct pin *pin)
 {
 	const struct udp_settings *o = &s->udp;
 	struct session_request req = { .kind = o->attach ? SESSION_ATTACH : SESSION_NEW, .id = o->attach_id };
@@ -179,11 +193,15 @@ static int run_session(const struct connect_settings *s, int fd, const struct ud
 	int rc;
 
 	window_size(&req.cols, &req.rows);
-	t = udp_open_session(fd, server, nc, &req, s->command, &reply, &answered);
+	t = udp_open_session(way->fd, way->server, way->relay, nc, &req, s->command, &reply, &answered);
+	way->fd = -1;		/* udp_open_session took both */
+	way->relay = NULL;
 	if (answered)
 		pin_once(pin);
 	if (!t)
 		return 1;
+	settings.relay_link = way->link;	/* client_session_run takes it */
+	way->link = NULL;
 	snprintf(hint, sizeof hint, "[sspsh: detached from session %llu; `sspsh connect --udp %s:%u --attach %llu` resumes it.]",
 		 (unsigned long long)reply.id, o->host, o->port, (unsigned long long)reply.id);
 	settings.detach_notice = hint;
@@ -195,8 +213,8 @@ static int run_session(const struct connect_settings *s, int fd, const struct ud
 
 /* ---- Main ---- */
 
-static int connect_to(const struct connect_settings *s, int fd, const struct udp_addr *server,
-		      const uint8_t priv[KEY_LEN])
+/* What a session does not take of the way stays the caller's. */
+static int connect_to(const struct connect_settings *s, struct way *way, const uint8_t priv[KEY_LEN])
 {
 	const struct udp_settings *o = &s->udp;
 	char known_hosts[1024], name[300];
@@ -207,28 +225,43 @@ static int connect_to(const struct connect_settings *s, int fd, const struct udp
 
 	known_host_name(o, name, sizeof name);
 	if (!keyfile_default_path("known_hosts", true, known_hosts, sizeof known_hosts) ||
-	    !x25519_public(our_key, priv)) {
-		close(fd);
+	    !x25519_public(our_key, priv))
 		return 1;
-	}
-	if (!udp_fetch_server_key(fd, server, our_key, server_key, SSPSH_CONNECT_TIMEOUT_MS)) {
+	if (!udp_fetch_server_key(way->fd, way->server, way->relay, our_key, server_key,
+				  SSPSH_CONNECT_TIMEOUT_MS)) {
 		log_error("no answer from %s:%u (is `sspsh server --listen` running there, "
 			  "with our key in its authorized_keys?)", o->host, o->port);
-		close(fd);
 		return 1;
 	}
-	if (!check_server_key(o, known_hosts, name, server_key) || !noise_client_init(&nc, priv, server_key)) {
-		close(fd);
+	if (!check_server_key(o, known_hosts, name, server_key) || !noise_client_init(&nc, priv, server_key))
 		return 1;
-	}
-	if (o->list) {
-		rc = list_sessions(fd, server, &nc, &pin);
-		close(fd);
-	} else {
-		rc = run_session(s, fd, server, &nc, &pin);
-	}
+	if (o->list)
+		rc = list_sessions(way, &nc, &pin);
+	else
+		rc = run_session(s, way, &nc, &pin);
 	noise_client_wipe(&nc);
 	return rc;
+}
+
+/* With --transport=ssh: ssh runs the relay to the daemon's port. */
+static bool open_relay(const struct connect_settings *s, struct shell_words *words, struct way *way)
+{
+	const char *why = NULL;
+	char target[32];
+	struct relay_link_settings relay = {
+		.destination = s->udp.ssh_dest, .server = s->ssh.server, .target = target, .mode = ROUTE_SSH,
+	};
+
+	if (!shell_words_split(s->ssh.ssh_command ? s->ssh.ssh_command : "ssh", words, &why) ||
+	    words->argc == 0) {
+		log_error("connect: --ssh: %s", why ? why : "no command given");
+		return false;
+	}
+	snprintf(target, sizeof target, "127.0.0.1:%u", s->udp.port);
+	relay.ssh = words->argv;
+	way->link = relay_link_new(&relay);
+	way->relay = way->link ? relay_link_open(way->link) : NULL;
+	return way->relay != NULL;
 }
 
 int connect_udp(const struct connect_settings *s)
@@ -245,7 +278,19 @@ int connect_udp(const struct connect_settings *s)
 		mbedtls_platform_zeroize(priv, sizeof priv);
 		return 1;
 	}
-	rc = connect_to(s, fd, &server, priv);
+	struct way way = { .fd = fd, .server = &server };
+	struct shell_words words = { 0 };
+	static const int child_exits[] = { SIGCHLD, 0 };	/* a stopped relay is collected at once */
+
+	if (s->udp.route != ROUTE_SSH || (signals_catch(child_exits) && open_relay(s, &words, &way)))
+		rc = connect_to(s, &way, priv);
+	else
+		rc = 1;
 	mbedtls_platform_zeroize(priv, sizeof priv);
+	if (way.fd >= 0)
+		close(way.fd);
+	dgram_path_free(way.relay);
+	relay_link_free(way.link);	/* after the pipe: ssh has seen its end */
+	shell_words_free(&words);	/* the link pointed into it */
 	return rc;
 }
