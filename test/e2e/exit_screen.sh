@@ -15,8 +15,7 @@ start_tmux 80 24 "bash $E2E_TMP/run.sh"
 expect "the client exits when the program does" wait_for 'STATUS=' 15
 expect "the program's last output is still on the screen" row_is 0 'OUTPUT-LINE'
 expect "the message is on the line after it" row_is 1 '[sspsh is exiting.]'
-tmx kill-server 2>/dev/null
-sleep 0.3
+tmux_stop
 
 start_tmux 80 24 "${SSPSH@Q} connect --local -- ${E2E_SHELL[*]@Q}; echo STATUS=\$?; sleep 600"
 expect "a prompt appears" wait_for_regex '^\$ ?$' 10

@@ -21,17 +21,38 @@ descendants() {
 	done
 }
 
-e2e_cleanup() {
-	local pane_pids=() p
+# tmux_stop: ends the tmux server and every process its panes started, and
+# waits until the server is gone: a new session started while the old
+# server is still exiting can land in the dying server and vanish with it.
+tmux_stop() {
+	local pane_pids=() p server
+	server=$(tmx display -p '#{pid}' 2>/dev/null)
 	for p in $(tmx list-panes -a -F '#{pane_pid}' 2>/dev/null); do
 		pane_pids+=("$p" $(descendants "$p"))
 	done
 	tmx kill-server 2>/dev/null
-	for p in "${pane_pids[@]}" "${e2e_pids[@]}"; do
+	for p in "${pane_pids[@]}"; do
+		kill -TERM "$p" 2>/dev/null && kill -CONT "$p" 2>/dev/null
+	done
+	[ -n "$server" ] && wait_until 5 none_alive "$server"
+	wait_until 1 none_alive "${pane_pids[@]}"
+	for p in "${pane_pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
+}
+
+none_alive() {
+	local p
+	for p; do kill -0 "$p" 2>/dev/null && return 1; done
+	return 0
+}
+
+e2e_cleanup() {
+	local p
+	tmux_stop
+	for p in "${e2e_pids[@]}"; do
 		kill -TERM "$p" 2>/dev/null && kill -CONT "$p" 2>/dev/null
 	done
 	sleep 0.2
-	for p in "${pane_pids[@]}" "${e2e_pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	for p in "${e2e_pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
 	rm -rf "$E2E_TMP"
 }
 trap e2e_cleanup EXIT
@@ -47,6 +68,7 @@ E2E_SHELL=(env PS1='$ ' HISTFILE=/dev/null bash --norc --noprofile)
 # shell string) in a terminal of that size.
 start_tmux() {
 	local cols=$1 rows=$2; shift 2
+	tmux_stop
 	tmx new-session -d -s t -x "$cols" -y "$rows" "$*"
 	tmx set-option -t t remain-on-exit on >/dev/null
 }

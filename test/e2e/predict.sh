@@ -78,8 +78,7 @@ expect "nothing is underlined after the echo-off input" not_underlined
 
 type_text 'exit'; press Enter
 wait_for '[sspsh is exiting.]' 10
-tmx kill-server 2>/dev/null
-sleep 0.3
+tmux_stop
 
 # ---- Prediction off through the environment: text waits for the echo.
 export SSPSH_PREDICTION_DISPLAY=never

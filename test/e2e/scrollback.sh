@@ -22,7 +22,7 @@ numbers() { everything | grep -xE '[0-9]+'; }
 
 # run_local NAME [CONNECT OPTIONS]: a session in a fresh pane.
 run_local() {
-	tmx kill-session -t t 2>/dev/null
+	tmux_stop
 	start_local "$@"
 	wait_for '$' 10
 }
@@ -57,7 +57,7 @@ else fail "seq 1 100000 in the local history"; describe 100000; fi
 
 # ---- a program that exits right after its flood ----
 
-tmx kill-session -t t 2>/dev/null
+tmux_stop
 start_tmux 80 24 "$SSPSH connect --local -- seq 1 50000; echo CLIENT-DONE; sleep 600"
 wait_for 'CLIENT-DONE' 30
 if exact 50000; then pass "seq 1 50000 as the session's command: every line reaches the history before the client exits"

@@ -24,8 +24,7 @@ else
 fi
 type_text 'exit'; press Enter
 wait_for '[sspsh is exiting.]' 20
-tmx kill-server 2>/dev/null
-sleep 0.3
+tmux_stop
 
 # ---- An outage of 30 s: keys typed meanwhile arrive, the screen heals, the
 # client has hopped to a new UDP port and the server followed it.
