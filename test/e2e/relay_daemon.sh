@@ -8,9 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/sshd_lib.sh"
 
-reason=$(sshd_skip_reason)
-[ -z "$reason" ] && ! need tmux && reason="no tmux (make deps)"
-[ -z "$reason" ] && ! need runuser && reason="no runuser"
+reason=$(sshd_skip_reason tmux runuser)
 if [ -n "$reason" ]; then skip "relay_daemon" "$reason"; finish; fi
 trap 'sshd_stop; e2e_cleanup' EXIT
 sshd_start || { fail "relay_daemon: sshd does not start"; finish; }

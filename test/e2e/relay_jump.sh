@@ -8,9 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/sshd_lib.sh"
 
-reason=$(sshd_skip_reason)
-[ -z "$reason" ] && ! need tmux && reason="no tmux (make deps)"
-[ -z "$reason" ] && ! need ip && reason="no ip (make deps installs iproute2)"
+reason=$(sshd_skip_reason tmux ip)
 if [ -n "$reason" ]; then skip "relay_jump" "$reason"; finish; fi
 
 jump=sspshjp$$

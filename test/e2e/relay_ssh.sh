@@ -10,10 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/sshd_lib.sh"
 
-reason=$(sshd_skip_reason)
-[ -z "$reason" ] && ! need tmux && reason="no tmux (make deps)"
-[ -z "$reason" ] && ! need nft && reason="no nft (apt-get install nftables)"
-[ -z "$reason" ] && ! need ip && reason="no ip (make deps installs iproute2)"
+reason=$(sshd_skip_reason tmux nft ip)
 if [ -n "$reason" ]; then skip "relay_ssh" "$reason"; finish; fi
 
 ns=sspshrl$$

@@ -7,8 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/sshd_lib.sh"
 SSPSH=${SSPSH:-$here/../../build/sspsh}
 
-reason=$(sshd_skip_reason)
-[ -z "$reason" ] && ! command -v tmux >/dev/null 2>&1 && reason="no tmux (make deps)"
+reason=$(sshd_skip_reason tmux)
 # The tests of a host without sspsh need a login PATH (sshd's default) without one.
 system_sspsh=$(env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/games sh -c 'command -v sspsh')
 [ -z "$reason" ] && [ -n "$system_sspsh" ] && reason="$system_sspsh would stand in for the sspsh under test"

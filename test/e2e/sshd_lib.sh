@@ -5,7 +5,8 @@
 #                       Sets SSHD_PORT, SSHD_USER, SSHD_HOME, SSHD_DIR, SSHD_KEY
 #                       and SSHD_SSH (an ssh command line, for `sspsh connect --ssh=`).
 #   sshd_stop           stop sshd and remove the user and every file made here.
-#   sshd_skip_reason    prints why sshd tests cannot run here (empty if they can).
+#   sshd_skip_reason [TOOL...]  prints why sshd tests (that also need each TOOL)
+#                       cannot run here (empty if they can).
 #
 # SSHD_ADDR (default 127.0.0.1) is the address sshd listens on; with
 # SSHD_NETNS set, sshd runs inside that network namespace.
@@ -18,9 +19,10 @@ SSHD_BIN=${SSHD_BIN:-/usr/sbin/sshd}
 SSHD_ADDR=${SSHD_ADDR:-127.0.0.1}
 
 sshd_skip_reason() {
+	local tool
 	if [ "$(id -u)" != 0 ]; then echo "needs root (sshd logs in a test user)"; return; fi
 	if [ ! -x "$SSHD_BIN" ]; then echo "no $SSHD_BIN (make deps installs openssh-server)"; return; fi
-	for tool in ssh ssh-keygen useradd userdel usermod; do
+	for tool in ssh ssh-keygen useradd userdel usermod "$@"; do
 		command -v "$tool" >/dev/null 2>&1 || { echo "no $tool (make deps)"; return; }
 	done
 }
