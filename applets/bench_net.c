@@ -71,7 +71,7 @@ static bool bench_crypto(void)
 		return false;
 	b.d = (struct datagram){ .direction = TO_CLIENT, .payload = b.payload,
 				 .timestamp_reply = TIMESTAMP_NONE,
-				 .payload_len = SSPSH_DATAGRAM_MAX - DATAGRAM_FIXED_OVERHEAD };
+				 .payload_len = SSPSH_DATAGRAM_MAX - DATAGRAM_TO_CLIENT_OVERHEAD };
 	both = crypto_rate(&b, SEAL_AND_OPEN);
 	seal = crypto_rate(&b, SEAL_ONLY);
 	open = crypto_rate(&b, OPEN_ONLY);
@@ -83,8 +83,9 @@ static bool bench_crypto(void)
 	       both, both * (double)b.d.payload_len / 1e6);
 	printf("seal:      %.0f datagrams/s\n", seal);
 	printf("open:      %.0f datagrams/s\n", open);
-	printf("overhead:  %d bytes per datagram (%d header + %d timestamps + %d tag)\n",
-	       DATAGRAM_FIXED_OVERHEAD, DATAGRAM_HEADER_LEN, DATAGRAM_TIMESTAMPS_LEN, AEAD_TAG_LEN);
+	printf("overhead:  %d bytes per datagram to the client (%d header + %d timestamps + %d tag), "
+	       "%d to the server (+%d client id)\n", DATAGRAM_TO_CLIENT_OVERHEAD, DATAGRAM_HEADER_LEN,
+	       DATAGRAM_TIMESTAMPS_LEN, AEAD_TAG_LEN, DATAGRAM_FIXED_OVERHEAD, DATAGRAM_CLIENT_ID_LEN);
 	return true;
 }
 

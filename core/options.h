@@ -14,9 +14,11 @@
  * 2: frame diffs may travel deflated (FRAME_DEFLATED).
  * 3: one datagram per payload, no fragment header (suites "SSP3", "SSP4").
  * 4: each transport payload starts with a byte naming the SSP or the
- *    channels (net/pump.h), which carry the scrollback stream. */
+ *    channels (net/pump.h), which carry the scrollback stream.
+ * 5: direct sessions seal under per-client, per-direction keys (suite
+ *    "SSP5": a client id in the header to the server, net/datagram.h). */
 #ifndef SSPSH_PROTOCOL_VERSION
-#define SSPSH_PROTOCOL_VERSION 4
+#define SSPSH_PROTOCOL_VERSION 5
 #endif
 
 /* ---- Server ---- */

@@ -2,11 +2,31 @@
 
 #include <string.h>
 
+#include <mbedtls/hkdf.h>
+
 #include "core/buf.h"
+#include "core/log.h"
 #include "core/options.h"
 
-static const uint8_t suite_tag[4] = { 'S', 'S', 'P', '3' };
+static const uint8_t suite_tag[4] = { 'S', 'S', 'P', '5' };
 static const uint8_t indexed_suite_tag[4] = { 'S', 'S', 'P', '4' };
+
+bool datagram_direct_key(const uint8_t session_key[AEAD_KEY_LEN], uint64_t client_id,
+			 enum direction direction, uint8_t out[AEAD_KEY_LEN])
+{
+	static const uint8_t salt[] = "sspsh SSP5 direct";
+	uint8_t info[3 + 8];
+	int err;
+
+	memcpy(info, direction == TO_SERVER ? "c2s" : "s2c", 3);
+	for (int i = 0; i < 8; i++)
+		info[3 + i] = (uint8_t)(client_id >> (56 - 8 * i));
+	err = mbedtls_hkdf(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), salt, sizeof salt - 1,
+			   session_key, AEAD_KEY_LEN, info, sizeof info, out, AEAD_KEY_LEN);
+	if (err)
+		log_error("cannot derive a datagram key (mbedTLS error -0x%04x)", (unsigned)-err);
+	return err == 0;
+}
 
 static void make_nonce(uint8_t nonce[AEAD_NONCE_LEN], const uint8_t header[DATAGRAM_HEADER_LEN])
 {
@@ -20,9 +40,14 @@ static void put_be16(uint8_t *out, uint16_t v)
 	out[1] = (uint8_t)v;
 }
 
+size_t datagram_header_len(enum direction direction)
+{
+	return direction == TO_SERVER ? DATAGRAM_TO_SERVER_HEADER_LEN : DATAGRAM_HEADER_LEN;
+}
+
 size_t datagram_sealed_len(const struct datagram *d)
 {
-	return DATAGRAM_FIXED_OVERHEAD + d->payload_len;
+	return datagram_header_len(d->direction) + DATAGRAM_TIMESTAMPS_LEN + d->payload_len + AEAD_TAG_LEN;
 }
 
 /* Writes the body after a header of header_len bytes already in out and
@@ -46,13 +71,16 @@ size_t datagram_seal(struct aead *a, const struct datagram *d, uint8_t *out, siz
 {
 	uint8_t nonce[AEAD_NONCE_LEN];
 	uint64_t header = (uint64_t)d->direction << 63 | d->seq;
+	size_t header_len = datagram_header_len(d->direction);
 
 	if (d->seq >= DATAGRAM_SEQ_LIMIT || datagram_sealed_len(d) > out_cap)
 		return 0;
 	for (int i = 0; i < DATAGRAM_HEADER_LEN; i++)
 		out[i] = (uint8_t)(header >> (56 - 8 * i));
+	for (size_t i = DATAGRAM_HEADER_LEN; i < header_len; i++)
+		out[i] = (uint8_t)(d->client_id >> (56 - 8 * (i - DATAGRAM_HEADER_LEN)));
 	make_nonce(nonce, out);
-	return seal_body(a, d, nonce, out, DATAGRAM_HEADER_LEN, 0);
+	return seal_body(a, d, nonce, out, header_len, header_len);
 }
 
 static void make_indexed_nonce(uint8_t nonce[AEAD_NONCE_LEN], uint64_t seq)
@@ -78,7 +106,7 @@ size_t datagram_seal_indexed(struct aead *a, const struct datagram *d, uint8_t *
 	return seal_body(a, d, nonce, out, DATAGRAM_INDEXED_HEADER_LEN, DATAGRAM_INDEXED_HEADER_LEN);
 }
 
-bool datagram_peek(const uint8_t *in, size_t len, enum direction *direction, uint64_t *seq)
+bool datagram_peek(const uint8_t *in, size_t len, struct datagram *d)
 {
 	struct reader r;
 	uint64_t header;
@@ -87,9 +115,10 @@ bool datagram_peek(const uint8_t *in, size_t len, enum direction *direction, uin
 		return false;
 	reader_init(&r, in, len);
 	header = rd_be64(&r);
-	*direction = (enum direction)(header >> 63);
-	*seq = header & (DATAGRAM_SEQ_LIMIT - 1);
-	return true;
+	d->direction = (enum direction)(header >> 63);
+	d->seq = header & (DATAGRAM_SEQ_LIMIT - 1);
+	d->client_id = d->direction == TO_SERVER ? rd_be64(&r) : 0;
+	return len >= datagram_header_len(d->direction) + DATAGRAM_TIMESTAMPS_LEN + AEAD_TAG_LEN;
 }
 
 bool datagram_parse_body(const uint8_t *body, size_t len, struct datagram *d)
@@ -110,15 +139,15 @@ enum datagram_status datagram_open(struct aead *a, const uint8_t *in, size_t len
 				   uint8_t *scratch, struct datagram *d)
 {
 	uint8_t nonce[AEAD_NONCE_LEN];
-	size_t body_len;
+	size_t header_len;
 
-	if (!datagram_peek(in, len, &d->direction, &d->seq))
+	if (!datagram_peek(in, len, d))
 		return DATAGRAM_MALFORMED;
+	header_len = datagram_header_len(d->direction);
 	make_nonce(nonce, in);
-	body_len = len - DATAGRAM_HEADER_LEN - AEAD_TAG_LEN;
-	if (!aead_open(a, nonce, NULL, 0, in + DATAGRAM_HEADER_LEN, len - DATAGRAM_HEADER_LEN, scratch))
+	if (!aead_open(a, nonce, in, header_len, in + header_len, len - header_len, scratch))
 		return DATAGRAM_FORGED;
-	return datagram_parse_body(scratch, body_len, d) ? DATAGRAM_OK : DATAGRAM_MALFORMED;
+	return datagram_parse_body(scratch, len - header_len - AEAD_TAG_LEN, d) ? DATAGRAM_OK : DATAGRAM_MALFORMED;
 }
 
 bool datagram_peek_indexed(const uint8_t *in, size_t len, enum msg_type *type,

@@ -1,7 +1,7 @@
 /* The first byte of every datagram on a daemon's UDP port (and on a daemon
  * client's socket), which tells what the rest is: all the types in one
  * place, so that no two formats can claim the same byte. Direct sessions
- * (ssh or --local, net/datagram.h's "SSP3") have no type byte: their socket
+ * (ssh or --local, net/datagram.h's "SSP5") have no type byte: their socket
  * carries nothing but their own datagrams. */
 #ifndef SSPSH_MSG_TYPE_H
 #define SSPSH_MSG_TYPE_H

@@ -11,7 +11,7 @@
  * path may force (less the type byte of a pump with channels), and the
  * largest instruction a receiver collects fits in SSPSH_SSP_MAX_FRAGMENTS
  * pieces even then. */
-#define SMALLEST_PAYLOAD (SSPSH_DATAGRAM_MIN - DATAGRAM_INDEXED_OVERHEAD - 1)
+#define SMALLEST_PAYLOAD (SSPSH_DATAGRAM_MIN - DATAGRAM_OVERHEAD_MAX - 1)
 _Static_assert(SMALLEST_PAYLOAD > SSP_HEADER_MAX, "SSPSH_DATAGRAM_MIN leaves no room for an SSP piece");
 _Static_assert((unsigned long long)SSPSH_SSP_MAX_FRAGMENTS * (SMALLEST_PAYLOAD - SSP_HEADER_MAX) >=
 	       SSPSH_SSP_MAX_INSTRUCTION, "SSPSH_SSP_MAX_FRAGMENTS pieces cannot carry the largest instruction");

@@ -9,10 +9,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <mbedtls/platform_util.h>
+
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/options.h"
+#include "core/random.h"
 #include "net/aead.h"
 #include "net/datagram.h"
 #include "net/dgram_path.h"
@@ -29,10 +32,13 @@
 static uint8_t receive_buf[SSPSH_DATAGRAM_MAX];
 static uint8_t open_buf[SSPSH_DATAGRAM_MAX];
 
-/* A receiving key with its replay window. */
+/* A receiving key with its replay window. In direct mode the server's
+ * window (in rx) covers every client of the session key, whose sequence
+ * numbers share one space (first_client_seq). */
 struct receiver {
 	bool live;
 	uint32_t index;			/* daemon mode: ours, in the header */
+	uint64_t client_id;		/* direct mode: the client whose key this is */
 	struct aead aead;
 	struct replay replay;
 };
@@ -51,8 +57,14 @@ struct transport {
 	bool has_peer;
 	struct udp_addr peer;
 
-	struct receiver rx;
+	struct receiver rx;		/* direct server: the followed client's key */
 	struct receiver rx_old;		/* daemon client: the key before a rekey */
+	/* Direct mode: keys come from the session key and a client id
+	 * (datagram_direct_key). A direct server keeps the last other client's
+	 * receiving key here and takes it, with a sending key to match, when
+	 * that client's datagram is the newest. */
+	struct transport_key session_key;
+	struct receiver other_client;
 	struct transport_control control;
 	bool has_control;
 	struct rtt rtt;
@@ -118,11 +130,49 @@ static struct transport *transport_alloc(bool is_server, int fd, bool owns_fd)
 	return t;
 }
 
+/* The direct format's key of one direction for client_id into a. */
+static bool direct_aead(struct aead *a, const struct transport_key *key, uint64_t client_id,
+			enum direction direction)
+{
+	uint8_t subkey[AEAD_KEY_LEN];
+	bool ok = datagram_direct_key(key->bytes, client_id, direction, subkey) && aead_init(a, subkey);
+
+	mbedtls_platform_zeroize(subkey, sizeof subkey);
+	return ok;
+}
+
+static bool direct_receiver_init(struct receiver *r, const struct transport_key *key, uint64_t client_id)
+{
+	if (!direct_aead(&r->aead, key, client_id, TO_SERVER))
+		return false;
+	r->client_id = client_id;
+	r->live = true;
+	return true;
+}
+
+/* A client draws its id and seals and opens under that id's keys alone. */
+static bool client_keys_init(struct transport *t)
+{
+	uint64_t id;
+
+	if (!random_bytes(&id, sizeof id) || !direct_aead(&t->send_aead, &t->session_key, id, TO_SERVER) ||
+	    !direct_aead(&t->rx.aead, &t->session_key, id, TO_CLIENT))
+		return false;
+	t->rx.client_id = id;
+	t->rx.live = true;
+	return true;
+}
+
+/* A server has no keys until a client's datagram proves itself. */
 static struct transport *transport_new(const struct transport_key *key, bool is_server, int fd)
 {
 	struct transport *t = transport_alloc(is_server, fd, true);
 
-	if (t && (!aead_init(&t->send_aead, key->bytes) || !receiver_init(&t->rx, key->bytes, 0))) {
+	if (!t)
+		return NULL;
+	t->session_key = *key;
+	replay_init(&t->rx.replay);
+	if (!is_server && !client_keys_init(t)) {
 		log_error("cannot set the session key");
 		transport_free(t);
 		return NULL;
@@ -168,11 +218,13 @@ struct transport *transport_server(const struct transport_key *key, const char *
 }
 
 /* A session key may reach a second client process (the same SSPSH_KEY given
- * to `connect --direct` twice, a client restarted). Each client therefore
- * numbers its datagrams from the wall clock in nanoseconds: a later process
- * starts above every number an earlier one can have used (one datagram a
- * nanosecond is out of reach), so no nonce repeats across processes, and the
- * server, which follows the newest sequence, follows the newest client.
+ * to `connect --direct` twice, a client restarted). Their nonces never meet:
+ * each client seals under keys of its own random id. The server's replay
+ * window is one for all of them, so each client numbers its datagrams from
+ * the wall clock in nanoseconds: a later process starts above every number
+ * an earlier one can have used (one datagram a nanosecond is out of reach),
+ * and the server, which follows the newest sequence, follows the newest
+ * client; an older client's datagrams replayed later stay refused.
  * 2^63 ns is in the year 2262. */
 static uint64_t first_client_seq(void)
 {
@@ -216,6 +268,8 @@ void transport_free(struct transport *t)
 	aead_free(&t->send_aead);
 	receiver_free(&t->rx);
 	receiver_free(&t->rx_old);
+	receiver_free(&t->other_client);
+	transport_key_zero(&t->session_key);
 	link_free(t->link);
 	dgram_path_free(t->relay);
 	free(t);
@@ -305,7 +359,9 @@ static uint64_t seq_limit(const struct transport *t)
 /* Bytes of a datagram around its payload. */
 static size_t overhead(const struct transport *t)
 {
-	return t->indexed ? DATAGRAM_INDEXED_OVERHEAD : DATAGRAM_FIXED_OVERHEAD;
+	if (t->indexed)
+		return DATAGRAM_INDEXED_OVERHEAD;
+	return t->is_server ? DATAGRAM_TO_CLIENT_OVERHEAD : DATAGRAM_FIXED_OVERHEAD;
 }
 
 size_t transport_max_payload(const struct transport *t)
@@ -332,7 +388,7 @@ static void shrink_below(struct transport *t, size_t refused_len)
 static enum udp_send_result send_one(struct transport *t, const void *payload, size_t len)
 {
 	uint64_t now = clock_ms();
-	struct datagram d = { .direction = t->sending, .type = MSG_DATA,
+	struct datagram d = { .direction = t->sending, .client_id = t->rx.client_id, .type = MSG_DATA,
 			      .receiver = t->remote_index, .timestamp = timestamp_now(now),
 			      .payload = payload, .payload_len = len };
 	size_t sealed;
@@ -403,16 +459,57 @@ static void note_timestamps(struct transport *t, const struct datagram *d, bool 
 	}
 }
 
+/* A direct server's receiving key for a datagram of client_id: the
+ * followed client's, or one derived for another (the same key as last
+ * time, or a new one). NULL (logged) if mbedTLS fails. */
+static struct receiver *client_receiver(struct transport *t, uint64_t client_id)
+{
+	struct receiver *other = &t->other_client;
+
+	if (t->rx.live && t->rx.client_id == client_id)
+		return &t->rx;
+	if (other->live && other->client_id == client_id)
+		return other;
+	receiver_free(other);
+	return direct_receiver_init(other, &t->session_key, client_id) ? other : NULL;
+}
+
+/* A direct server follows the client of the newest datagram: its keys
+ * become the server's (the key they replace stays at hand for the other). */
+static void follow_client(struct transport *t)
+{
+	struct receiver *other = &t->other_client;
+	struct aead send_aead;
+	struct aead rx_aead = t->rx.aead;
+	uint64_t rx_id = t->rx.client_id;
+	bool rx_live = t->rx.live;
+
+	if (!direct_aead(&send_aead, &t->session_key, other->client_id, TO_CLIENT)) {
+		log_error("cannot set the keys of a new client");
+		return;
+	}
+	aead_free(&t->send_aead);
+	t->send_aead = send_aead;
+	t->rx.aead = other->aead;
+	t->rx.client_id = other->client_id;
+	t->rx.live = true;
+	other->aead = rx_aead;
+	other->client_id = rx_id;
+	other->live = rx_live;
+}
+
 /* The receiver for this datagram, or NULL (counted) if it has none. */
 static struct receiver *pick_receiver(struct transport *t, const uint8_t *data, size_t len, uint64_t *seq)
 {
+	struct datagram header;
 	enum msg_type type;
-	enum direction direction;
 	uint32_t index;
 
 	if (!t->indexed) {
-		if (datagram_peek(data, len, &direction, seq) && direction != t->sending)
-			return &t->rx;
+		if (datagram_peek(data, len, &header) && header.direction != t->sending) {
+			*seq = header.seq;
+			return t->is_server ? client_receiver(t, header.client_id) : &t->rx;
+		}
 	} else if (datagram_peek_indexed(data, len, &type, &index, seq)) {
 		if (index == t->rx.index)
 			return &t->rx;
@@ -447,6 +544,12 @@ static bool count_drop(struct transport *t, enum datagram_status status)
 	return true;
 }
 
+/* The window a receiver's sequence numbers go by. */
+static struct replay *window_of(struct transport *t, struct receiver *rx)
+{
+	return t->indexed ? &rx->replay : &t->rx.replay;
+}
+
 /* The first datagram under a new key proves the peer has switched too. */
 static void retire_old_key(struct transport *t, struct receiver *rx)
 {
@@ -466,25 +569,28 @@ static enum transport_recv_result process_datagram(struct transport *t, const ui
 
 	if (!(rx = pick_receiver(t, data, len, &seq)))
 		return TRANSPORT_NOTHING;
-	if (replay_check(&rx->replay, seq) != REPLAY_FRESH) {
+	if (replay_check(window_of(t, rx), seq) != REPLAY_FRESH) {
 		t->counters.dropped_replay++;
 		return TRANSPORT_NOTHING;
 	}
 	if (count_drop(t, open_datagram(t, rx, data, len, &d)))
 		return TRANSPORT_NOTHING;
-	newest = replay_is_newest(&rx->replay, seq);
-	replay_accept(&rx->replay, seq);
+	newest = replay_is_newest(window_of(t, rx), seq);
+	replay_accept(window_of(t, rx), seq);
 	retire_old_key(t, rx);
+	if (newest && rx == &t->other_client)
+		follow_client(t);
 	now = clock_ms();
 	t->last_heard = now;
 	t->counters.datagrams_received++;
 	t->counters.bytes_received += len;
 	if (newest && t->is_server)
 		follow_peer(t, from);
-	note_timestamps(t, &d, newest && rx == &t->rx, now);
+	note_timestamps(t, &d, newest && (rx == &t->rx || !t->indexed), now);
 	if (d.type == MSG_CLOSE)
 		return TRANSPORT_CLOSED;
 	buf_put(msg, d.payload, d.payload_len);
+	mbedtls_platform_zeroize(open_buf, d.payload_len + DATAGRAM_TIMESTAMPS_LEN);
 	return msg->oom ? TRANSPORT_NOTHING : TRANSPORT_MESSAGE;
 }
 
@@ -507,9 +613,13 @@ bool transport_authentic(struct transport *t, const uint8_t *data, size_t len)
 	struct datagram d;
 	uint64_t seq;
 
-	if (!(rx = pick_receiver(t, data, len, &seq)) || replay_check(&rx->replay, seq) != REPLAY_FRESH)
+	bool ok;
+
+	if (!(rx = pick_receiver(t, data, len, &seq)) || replay_check(window_of(t, rx), seq) != REPLAY_FRESH)
 		return false;
-	return open_datagram(t, rx, data, len, &d) == DATAGRAM_OK;
+	ok = open_datagram(t, rx, data, len, &d) == DATAGRAM_OK;
+	mbedtls_platform_zeroize(open_buf, len);
+	return ok;
 }
 
 /* Datagrams the emulated link has delivered by now. */

@@ -36,18 +36,16 @@ static void check_payload(const struct datagram *d)
 
 static void receive_datagram(struct receiver *r, const uint8_t *in, size_t len)
 {
-	enum direction direction;
 	struct datagram d;
-	uint64_t seq;
 
-	if (!datagram_peek(in, len, &direction, &seq) || direction != TO_SERVER)
+	if (!datagram_peek(in, len, &d) || d.direction != TO_SERVER)
 		return;
-	if (replay_check(&r->replay, seq) != REPLAY_FRESH)
+	if (replay_check(&r->replay, d.seq) != REPLAY_FRESH)
 		return;
 	if (datagram_open(&r->aead, in, len, scratch, &d) != DATAGRAM_OK)
 		return;
-	replay_accept(&r->replay, seq);
-	if (replay_check(&r->replay, seq) == REPLAY_FRESH)
+	replay_accept(&r->replay, d.seq);
+	if (replay_check(&r->replay, d.seq) == REPLAY_FRESH)
 		abort();	/* an accepted datagram must never be fresh again */
 	check_payload(&d);
 }
@@ -61,7 +59,7 @@ static void round_trip(struct receiver *r, const struct datagram *d)
 	if (!n)
 		return;
 	if (datagram_open(&r->aead, resealed, n, scratch, &back) != DATAGRAM_OK ||
-	    back.seq != d->seq || back.direction != d->direction ||
+	    back.seq != d->seq || back.direction != d->direction || back.client_id != d->client_id ||
 	    back.timestamp != d->timestamp || back.timestamp_reply != d->timestamp_reply ||
 	    back.payload_len != d->payload_len || memcmp(back.payload, d->payload, d->payload_len) != 0)
 		abort();
@@ -83,7 +81,8 @@ static void receive_body(struct receiver *r, const uint8_t *in, size_t len)
 		return;
 	d.seq = seq;
 	d.direction = TO_SERVER;
-	if (DATAGRAM_HEADER_LEN + len - 8 + AEAD_TAG_LEN <= SSPSH_DATAGRAM_MAX)
+	d.client_id = seq * 0x9e3779b97f4a7c15u;
+	if (DATAGRAM_TO_SERVER_HEADER_LEN + len - 8 + AEAD_TAG_LEN <= SSPSH_DATAGRAM_MAX)
 		round_trip(r, &d);	/* a longer one no peer sends, nor opens */
 }
 

@@ -101,12 +101,40 @@ TEST(datagram_round_trip_and_overhead)
 	EXPECT_INT(n, sizeof payload + 28);
 	EXPECT_INT(datagram_open(&a, out, n, scratch, &got), DATAGRAM_OK);
 	EXPECT_INT(got.direction, TO_CLIENT);
+	EXPECT_INT(got.client_id, 0);
 	EXPECT_INT(got.seq, 123456789);
 	EXPECT_INT(got.timestamp, 4242);
 	EXPECT_INT(got.timestamp_reply, 17);
 	EXPECT_INT(got.payload_len, sizeof payload);
 	EXPECT_MEM(got.payload, payload, sizeof payload);
+	/* To the server the header also names the client: 8 bytes more. */
+	d.direction = TO_SERVER;
+	d.client_id = 0x0123456789abcdefu;
+	n = datagram_seal(&a, &d, out, sizeof out);
+	EXPECT_INT(n, sizeof payload + 36);
+	EXPECT_INT(n, sizeof payload + DATAGRAM_FIXED_OVERHEAD);
+	EXPECT_INT(datagram_open(&a, out, n, scratch, &got), DATAGRAM_OK);
+	EXPECT_INT(got.direction, TO_SERVER);
+	EXPECT(got.client_id == 0x0123456789abcdefu);
+	EXPECT_MEM(got.payload, payload, sizeof payload);
 	aead_free(&a);
+}
+
+/* Each client's keys are its own: another id or the other direction gives
+ * another key, the same inputs the same key. */
+TEST(datagram_direct_keys_differ_by_client_and_direction)
+{
+	uint8_t session[32], k1[32], k2[32], k3[32], again[32];
+
+	test_key(session, 4);
+	EXPECT(datagram_direct_key(session, 1, TO_SERVER, k1));
+	EXPECT(datagram_direct_key(session, 2, TO_SERVER, k2));
+	EXPECT(datagram_direct_key(session, 1, TO_CLIENT, k3));
+	EXPECT(datagram_direct_key(session, 1, TO_SERVER, again));
+	EXPECT(memcmp(k1, k2, 32) != 0);
+	EXPECT(memcmp(k1, k3, 32) != 0);
+	EXPECT(memcmp(k1, session, 32) != 0);
+	EXPECT_MEM(k1, again, 32);
 }
 
 TEST(datagram_tampering_any_byte_is_rejected)
@@ -143,7 +171,7 @@ TEST(datagram_tampering_any_byte_is_rejected)
 TEST(datagram_wrong_key_is_forged)
 {
 	uint8_t key[32], out[200], scratch[200];
-	struct datagram d = { .seq = 1 };
+	struct datagram d = { .direction = TO_CLIENT, .seq = 1 };
 	struct datagram got;
 	struct aead a, b;
 	size_t n;
@@ -236,6 +264,7 @@ int main(void)
 	RUN(aead_rfc8439_known_answer);
 	RUN(aead_opens_the_rfc_vector_and_rejects_tampering);
 	RUN(datagram_round_trip_and_overhead);
+	RUN(datagram_direct_keys_differ_by_client_and_direction);
 	RUN(datagram_tampering_any_byte_is_rejected);
 	RUN(datagram_wrong_key_is_forged);
 	RUN(datagram_refuses_sequence_past_the_limit);

@@ -617,16 +617,15 @@ TEST(replayed_and_forged_datagrams_never_move_the_server)
 static uint64_t relay_one(struct transport *client, int tap, struct transport *server)
 {
 	uint8_t wire[2048];
-	enum direction dir;
-	uint64_t seq = 0;
+	struct datagram header = { .seq = 0 };
 	ssize_t n;
 
 	EXPECT(transport_send(client, "x", 1));
 	n = recv(tap, wire, sizeof wire, 0);
-	EXPECT(n > 0 && datagram_peek(wire, (size_t)n, &dir, &seq));
+	EXPECT(n > 0 && datagram_peek(wire, (size_t)n, &header));
 	if (n > 0)
 		send_to_port(tap, wire, (size_t)n, transport_local_port(server));
-	return seq;
+	return header.seq;
 }
 
 TEST(a_second_client_with_the_same_key_reuses_no_nonce)
@@ -679,12 +678,14 @@ TEST(a_datagram_longer_than_any_peer_sends_is_dropped)
 	static uint8_t payload[SSPSH_DATAGRAM_MAX], wire[SSPSH_DATAGRAM_MAX + 100];
 	struct transport *s = server_on("127.0.0.1");
 	int sender = udp_socket_on_loopback();
-	struct datagram d = { .direction = TO_SERVER, .seq = 1, .timestamp_reply = TIMESTAMP_NONE,
+	struct datagram d = { .direction = TO_SERVER, .client_id = 77, .seq = 1, .timestamp_reply = TIMESTAMP_NONE,
 			      .payload = payload, .payload_len = SSPSH_DATAGRAM_MAX - DATAGRAM_FIXED_OVERHEAD + 1 };
+	uint8_t client_key[AEAD_KEY_LEN];
 	struct aead a;
 	size_t n;
 
-	EXPECT(aead_init(&a, key.bytes));
+	EXPECT(datagram_direct_key(key.bytes, d.client_id, TO_SERVER, client_key));
+	EXPECT(aead_init(&a, client_key));
 	n = datagram_seal(&a, &d, wire, sizeof wire);
 	EXPECT_INT(n, SSPSH_DATAGRAM_MAX + 1);
 	send_to_port(sender, wire, n, transport_local_port(s));
