@@ -455,7 +455,8 @@ void key_list_free(struct key_list *list)
 struct host_lookup {
 	const char *name;
 	const char *host;
-	const uint8_t *key;
+	const uint8_t *key;		/* NULL: take the first key listed into found */
+	uint8_t *found;
 	struct known_host_result result;
 };
 
@@ -490,6 +491,11 @@ static bool match_known_host(void *ctx, size_t lineno, const char *p, const char
 	if (!host_listed(names, hl->host))
 		return true;
 	hl->result.line = lineno;
+	if (!hl->key) {
+		memcpy(hl->found, key, KEY_LEN);
+		hl->result.status = KNOWN_HOST_MATCH;
+		return false;
+	}
 	if (memcmp(key, hl->key, KEY_LEN) == 0) {
 		hl->result.status = KNOWN_HOST_MATCH;
 		return false;
@@ -502,30 +508,43 @@ static bool match_known_host(void *ctx, size_t lineno, const char *p, const char
 struct known_host_result known_hosts_check_text(const char *name, const char *text, size_t len,
 						const char *host, const uint8_t key[KEY_LEN])
 {
-	struct host_lookup hl = { name, host, key, { KNOWN_HOST_UNKNOWN, 0 } };
+	struct host_lookup hl = { name, host, key, NULL, { KNOWN_HOST_UNKNOWN, 0 } };
 
 	each_line(text, len, match_known_host, &hl);
 	return hl.result;
 }
 
-bool known_hosts_check(const char *path, const char *host, const uint8_t key[KEY_LEN],
-		       struct known_host_result *result)
+/* Checks host against key, or with key NULL finds its first key. */
+static bool known_hosts_read(const char *path, const char *host, const uint8_t *key, uint8_t *found,
+			     struct known_host_result *result)
 {
+	struct host_lookup hl = { path, host, key, found, { KNOWN_HOST_UNKNOWN, 0 } };
 	struct buf text;
 	struct stat st;
 	bool ok = true;
 
 	buf_init(&text);
-	result->status = KNOWN_HOST_UNKNOWN;
-	result->line = 0;
+	*result = hl.result;
 	if (read_file(path, &text, &st)) {
-		*result = known_hosts_check_text(path, (const char *)text.data, text.len, host, key);
+		each_line((const char *)text.data, text.len, match_known_host, &hl);
+		*result = hl.result;
 	} else if (errno != ENOENT) {
 		log_error("cannot read %s: %s", path, strerror(errno));
 		ok = false;
 	}
 	buf_free(&text);
 	return ok;
+}
+
+bool known_hosts_check(const char *path, const char *host, const uint8_t key[KEY_LEN],
+		       struct known_host_result *result)
+{
+	return known_hosts_read(path, host, key, NULL, result);
+}
+
+bool known_hosts_lookup(const char *path, const char *host, uint8_t key[KEY_LEN], struct known_host_result *result)
+{
+	return known_hosts_read(path, host, NULL, key, result);
 }
 
 static bool host_name_ok(const char *host)

@@ -88,6 +88,10 @@ struct known_host_result known_hosts_check_text(const char *name, const char *te
 /* The same on a file; a missing file knows no host. */
 bool known_hosts_check(const char *path, const char *host, const uint8_t key[KEY_LEN],
 		       struct known_host_result *result);
+/* The key pinned for host: status KNOWN_HOST_MATCH with key and line set
+ * (the first line listing it), or KNOWN_HOST_UNKNOWN. False if the file
+ * exists but cannot be read. */
+bool known_hosts_lookup(const char *path, const char *host, uint8_t key[KEY_LEN], struct known_host_result *result);
 /* Appends "host sspsh-x25519 <base64>" to the file (created 0600). */
 bool known_hosts_add(const char *path, const char *host, const uint8_t key[KEY_LEN]);
 /* Trust on first use, like ssh with StrictHostKeyChecking=accept-new: a

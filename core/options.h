@@ -440,11 +440,24 @@
 #define SSPSH_DETACHED_AFTER_MS 10000
 #endif
 /* The daemon tells its public key to a client that names an authorized key
- * (so a client can pin it on first use, as with ssh), at most this often a
- * second: the answer is no bigger than the question, so it cannot amplify a
- * flood. */
+ * (so a client can pin it on first use, as with ssh): to one source host
+ * (IPv4 address, IPv6 /64) at most SSPSH_KEY_ANSWERS_PER_HOST_PER_SEC a
+ * second in bursts of SSPSH_KEY_ANSWERS_HOST_BURST, and to all of them at
+ * most SSPSH_KEY_ANSWERS_PER_SEC, so one source cannot starve the others
+ * (net/host_limit.h). The answer is no bigger than the question, so it
+ * cannot amplify a flood. */
 #ifndef SSPSH_KEY_ANSWERS_PER_SEC
 #define SSPSH_KEY_ANSWERS_PER_SEC 100
+#endif
+#ifndef SSPSH_KEY_ANSWERS_PER_HOST_PER_SEC
+#define SSPSH_KEY_ANSWERS_PER_HOST_PER_SEC 2
+#endif
+#ifndef SSPSH_KEY_ANSWERS_HOST_BURST
+#define SSPSH_KEY_ANSWERS_HOST_BURST 5
+#endif
+/* Limiters a per-host table holds (8 bytes each); hosts beyond it share. */
+#ifndef SSPSH_HOST_LIMIT_SLOTS
+#define SSPSH_HOST_LIMIT_SLOTS 1024
 #endif
 
 /* ---- Relay through ssh (sspsh relay, net/frame.h, net/dgram_path.h) ---- */

@@ -68,7 +68,8 @@ bool daemon_handshake_init(struct daemon_sessions *d, const uint8_t host_priv[KE
 		log_error("cannot set up the handshake");
 		return false;
 	}
-	return true;
+	return host_limit_init(&d->key_answers, SSPSH_KEY_ANSWERS_PER_HOST_PER_SEC, SSPSH_KEY_ANSWERS_HOST_BURST,
+			       SSPSH_KEY_ANSWERS_PER_SEC, SSPSH_KEY_ANSWERS_PER_SEC);
 }
 
 /* ---- Pending handshakes ---- */
@@ -174,6 +175,7 @@ void daemon_handshake_free(struct daemon_sessions *d)
 	free(d->peers);
 	u32map_free(&d->pending_by_index);
 	noise_server_wipe(&d->noise);
+	host_limit_wipe(&d->key_answers);
 	buf_free(&d->reply);
 	buf_free(&d->payload);
 }
@@ -362,7 +364,7 @@ void daemon_on_key_request(struct daemon_sessions *d, const uint8_t *data, size_
 	uint8_t client_pub[X25519_KEY_LEN], answer[NOISE_KEY_MESSAGE_LEN];
 
 	if (!noise_read_key_request(data, len, client_pub) || !find_peer(d, client_pub) ||
-	    !gcra_allow(&d->key_answers, now, SSPSH_KEY_ANSWERS_PER_SEC, SSPSH_KEY_ANSWERS_PER_SEC))
+	    !host_limit_allow(&d->key_answers, from, now))
 		return;
 	noise_key_answer(d->noise.static_pub, answer);
 	(void)udp_send(d->udp_fd, answer, sizeof answer, from);

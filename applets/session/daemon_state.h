@@ -16,6 +16,7 @@
 #include "core/keyfile.h"
 #include "core/options.h"
 #include "core/u32map.h"
+#include "net/host_limit.h"
 #include "net/noise.h"
 #include "net/session_msg.h"
 
@@ -64,7 +65,7 @@ struct daemon_sessions {
 	struct u32map pending_by_index;
 	uint64_t next_id;
 
-	struct gcra key_answers;
+	struct host_limit key_answers;	/* per source host, with a global cap */
 	struct buf reply, payload;
 
 	struct dying dying;		/* programs of ended sessions */

@@ -7,6 +7,7 @@
 #include <mbedtls/platform_util.h>
 
 #include "core/clock.h"
+#include "core/keyfile.h"
 #include "core/log.h"
 #include "core/options.h"
 
@@ -122,8 +123,13 @@ bool udp_handshake(int fd, const struct udp_addr *server, struct dgram_path *rel
 			break;
 		}
 	}
-	if (!done)
-		log_error("no answer from the server (is the key in its authorized_keys?)");
+	if (!done) {
+		char fp[KEY_FINGERPRINT_SIZE];
+
+		key_fingerprint(nc->server_pub, fp);
+		log_error("no answer from the server: it is not running, does not list our key in its "
+			  "authorized_keys, or its own key is not %s, the one we hold for it", fp);
+	}
 out:
 	buf_free(&request);
 	buf_free(&out);

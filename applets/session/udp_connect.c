@@ -105,6 +105,24 @@ static bool check_server_key(const struct udp_settings *o, const char *known_hos
 	return true;
 }
 
+/* The server's key without asking the server: --server-key, else the key
+ * pinned in known_hosts. Only a server known by neither is asked, in a
+ * request that names our public key in clear; a pinned connection shows
+ * nothing but a Noise initiation, which hides who we are. */
+static bool known_server_key(const struct udp_settings *o, const char *known_hosts, const char *name,
+			     uint8_t key[KEY_LEN], bool *known)
+{
+	struct known_host_result pinned;
+
+	*known = o->server_key != NULL;
+	if (o->server_key)
+		return parse_key_text(o->server_key, key);
+	if (!known_hosts_lookup(known_hosts, name, key, &pinned))
+		return false;
+	*known = pinned.status == KNOWN_HOST_MATCH;
+	return true;
+}
+
 /* Pins the server's key after the first handshake it finished (which
  * proves it holds the key), once. */
 struct pin {
@@ -221,14 +239,15 @@ static int connect_to(const struct connect_settings *s, struct way *way, const u
 	uint8_t server_key[KEY_LEN], our_key[KEY_LEN];
 	struct pin pin = { known_hosts, name, server_key, false };
 	struct noise_client nc;
+	bool known;
 	int rc;
 
 	known_host_name(o, name, sizeof name);
 	if (!keyfile_default_path("known_hosts", true, known_hosts, sizeof known_hosts) ||
-	    !x25519_public(our_key, priv))
+	    !x25519_public(our_key, priv) || !known_server_key(o, known_hosts, name, server_key, &known))
 		return 1;
-	if (!udp_fetch_server_key(way->fd, way->server, way->relay, our_key, server_key,
-				  SSPSH_CONNECT_TIMEOUT_MS)) {
+	if (!known && !udp_fetch_server_key(way->fd, way->server, way->relay, our_key, server_key,
+					    SSPSH_CONNECT_TIMEOUT_MS)) {
 		log_error("no answer from %s:%u (is `sspsh server --listen` running there, "
 			  "with our key in its authorized_keys?)", o->host, o->port);
 		return 1;

@@ -10,10 +10,14 @@
   replay FILE TARGET_PORT
       Sends FILE's bytes as one datagram from a fresh socket and prints
       "reply" if anything comes back within two seconds, else "silence".
-  keyreq TARGET_PORT KEY
-      Sends a key request naming KEY (base64, "zero" or "random") and prints
-      the daemon's key (base64) if an answer comes within two seconds, else
-      "silence"; any other reply prints "reply".
+  keyreq TARGET_PORT KEY [SOURCE]
+      Sends a key request naming KEY (base64, "zero" or "random") from
+      SOURCE (a loopback address, default 127.0.0.1) and prints the daemon's
+      key (base64) if an answer comes within two seconds, else "silence";
+      any other reply prints "reply".
+  keyflood TARGET_PORT KEY COUNT SOURCE
+      Sends COUNT key requests naming KEY from SOURCE, spread over 64 source
+      ports, and prints how many were answered within a second.
   junk TARGET_PORT COUNT
       Sends COUNT junk datagrams shaped like handshake and data messages.
 """
@@ -75,15 +79,25 @@ def replay(path, target_port):
     print("reply" if ready else "silence")
 
 
-def keyreq(target_port, key):
+def key_request(key):
     if key == "zero":
         client_key = bytes(32)
     elif key == "random":
         client_key = os.urandom(32)
     else:
         client_key = base64.b64decode(key)
+    return bytes([6, 0, 0, 0]) + client_key
+
+
+def socket_from(source):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.sendto(bytes([6, 0, 0, 0]) + client_key, (LOOPBACK, target_port))
+    s.bind((source, 0))
+    return s
+
+
+def keyreq(target_port, key, source=LOOPBACK):
+    s = socket_from(source)
+    s.sendto(key_request(key), (LOOPBACK, target_port))
     ready, _, _ = select.select([s], [], [], 2.0)
     if not ready:
         print("silence")
@@ -93,6 +107,22 @@ def keyreq(target_port, key):
         print(base64.b64encode(data[4:]).decode())
     else:
         print("reply")
+
+
+def keyflood(target_port, key, count, source):
+    sockets = [socket_from(source) for _ in range(64)]
+    request = key_request(key)
+    for i in range(count):
+        sockets[i % len(sockets)].sendto(request, (LOOPBACK, target_port))
+    answers = 0
+    while True:
+        ready, _, _ = select.select(sockets, [], [], 1.0)
+        if not ready:
+            break
+        for s in ready:
+            if s.recv(65536)[:1] == bytes([7]):
+                answers += 1
+    print(answers)
 
 
 def junk(target_port, count):
@@ -121,7 +151,9 @@ def main():
     elif cmd == "replay":
         replay(sys.argv[2], int(sys.argv[3]))
     elif cmd == "keyreq":
-        keyreq(int(sys.argv[2]), sys.argv[3])
+        keyreq(int(sys.argv[2]), sys.argv[3], *sys.argv[4:5])
+    elif cmd == "keyflood":
+        keyflood(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5])
     elif cmd == "junk":
         junk(int(sys.argv[2]), int(sys.argv[3]))
     else:
