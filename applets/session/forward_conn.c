@@ -184,7 +184,7 @@ static bool write_socket(struct forward *f, struct conn *c)
 	if (!c->to_fd.len && c->state == CONN_OPEN && buf_reserve(&c->to_fd, IO_CHUNK))
 		c->to_fd.len = chan_read(f->mux, c->id, c->to_fd.data, IO_CHUNK);
 	while (c->to_fd.len) {
-		n = write(c->fd, c->to_fd.data, c->to_fd.len);
+		n = send(c->fd, c->to_fd.data, c->to_fd.len, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
