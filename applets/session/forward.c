@@ -317,7 +317,7 @@ static void accept_on(struct forward *f, struct listener *l)
 
 /* "WORD", "WORD PORT" or "WORD ARG PORT", split in place; false if
  * malformed. */
-static bool split_request(char *text, char **word, char **arg, uint16_t *port)
+bool forward_split_request(char *text, char **word, char **arg, uint16_t *port)
 {
 	char *last = strrchr(text, ' '), *end;
 	unsigned long p;
@@ -420,7 +420,7 @@ static void on_open(struct forward *f, const struct chan_event *ev)
 
 	memcpy(text, ev->bytes, ev->len);
 	text[ev->len] = '\0';
-	if (strlen(text) != ev->len || !split_request(text, &word, &arg, &port)) {
+	if (strlen(text) != ev->len || !forward_split_request(text, &word, &arg, &port)) {
 		refuse_request(f, ev->id, FORWARD_BAD_REQUEST, "bad request");
 		return;
 	}

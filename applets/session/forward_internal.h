@@ -69,6 +69,9 @@ struct forward {
 /* forward.c */
 void forward_say(struct forward *f, const struct forward_spec *spec, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* An open request, "WORD", "WORD PORT" or "WORD ARG PORT", split in place;
+ * false if malformed. */
+bool forward_split_request(char *text, char **word, char **arg, uint16_t *port);
 struct conn *conn_add(struct forward *f, int fd, enum conn_state state);
 /* Closes the socket (with a reset if `abort`), forgets the connection. */
 void conn_remove(struct forward *f, struct conn *c, bool abort);
