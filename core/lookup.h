@@ -1,5 +1,6 @@
-/* A host name lookup in the background (glibc's getaddrinfo_a), so the
- * event loop never waits for DNS: start it, look at it when convenient. */
+/* A host name lookup in the background (getaddrinfo in a thread of its
+ * own), so the event loop never waits for DNS: start it, look at it when
+ * convenient. */
 #ifndef SSPSH_LOOKUP_H
 #define SSPSH_LOOKUP_H
 
@@ -15,8 +16,7 @@ enum lookup_state { LOOKUP_RUNNING, LOOKUP_DONE, LOOKUP_FAILED };
 struct lookup *lookup_start(const char *host, uint16_t port);
 /* LOOKUP_DONE: *result is the address list (the lookup's; freed with it). */
 enum lookup_state lookup_state(struct lookup *l, const struct addrinfo **result);
-/* Cancels and frees; false if the lookup is still running and could not
- * be cancelled: then call again later (it must outlive the lookup). */
-bool lookup_free(struct lookup *l);
+/* Gives the lookup up; a running one frees itself when it ends. */
+void lookup_free(struct lookup *l);
 
 #endif

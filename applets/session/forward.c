@@ -41,8 +41,6 @@ void forward_free(struct forward *f)
 		conn_remove(f, f->conns[f->n_conns - 1], true);
 	for (size_t i = 0; i < f->n_listeners; i++)
 		close(f->listeners[i].fd);
-	for (size_t i = 0; i < f->n_orphans; i++)
-		lookup_free(f->orphans[i]);	/* exiting: one still running is left behind */
 	if (f->agent_path[0])
 		unlink(f->agent_path);
 	if (f->agent_dir[0])
@@ -50,7 +48,6 @@ void forward_free(struct forward *f)
 	free(f->conns);
 	free(f->listeners);
 	free(f->remotes);
-	free(f->orphans);
 	free(f);
 }
 
@@ -117,15 +114,6 @@ struct conn *conn_add(struct forward *f, int fd, enum conn_state state)
 	return c;
 }
 
-static void park_lookup(struct forward *f, struct lookup *l)
-{
-	if (lookup_free(l))
-		return;
-	if (grow((void **)&f->orphans, &f->cap_orphans, f->n_orphans + 1, sizeof *f->orphans))
-		f->orphans[f->n_orphans++] = l;
-	/* else it stays allocated for good: it may still be written to */
-}
-
 void conn_remove(struct forward *f, struct conn *c, bool abort)
 {
 	for (size_t i = 0; i < f->n_conns; i++) {
@@ -140,8 +128,7 @@ void conn_remove(struct forward *f, struct conn *c, bool abort)
 		else
 			close(c->fd);
 	}
-	if (c->lookup)
-		park_lookup(f, c->lookup);
+	lookup_free(c->lookup);
 	free(c->socks);
 	buf_free(&c->to_fd);
 	free(c);
@@ -555,16 +542,6 @@ static void socket_event(struct forward *f, const struct pollfd *p)
 	}
 }
 
-static void reap_orphans(struct forward *f)
-{
-	for (size_t i = 0; i < f->n_orphans;) {
-		if (lookup_free(f->orphans[i]))
-			f->orphans[i] = f->orphans[--f->n_orphans];
-		else
-			i++;
-	}
-}
-
 void forward_step(struct forward *f, const struct pollfd *fds, size_t n, uint64_t now)
 {
 	struct chan_event ev;
@@ -580,7 +557,6 @@ void forward_step(struct forward *f, const struct pollfd *fds, size_t n, uint64_
 	for (size_t i = f->n_conns; i-- > 0;)
 		if (i < f->n_conns)
 			conn_io(f, f->conns[i], 0);
-	reap_orphans(f);
 }
 
 uint64_t forward_deadline(const struct forward *f, uint64_t now)
@@ -588,5 +564,5 @@ uint64_t forward_deadline(const struct forward *f, uint64_t now)
 	for (size_t i = 0; i < f->n_conns; i++)
 		if (f->conns[i]->state == CONN_LOOKUP)
 			return now + LOOKUP_POLL_MS;
-	return f->n_orphans ? now + LOOKUP_POLL_MS * 20 : UINT64_MAX;
+	return UINT64_MAX;
 }

@@ -61,8 +61,6 @@ struct forward {
 	size_t n_listeners, cap_listeners;
 	struct remote *remotes;
 	size_t n_remotes;
-	struct lookup **orphans;	/* lookups that outlived their connection */
-	size_t n_orphans, cap_orphans;
 	char agent_dir[PATH_MAX], agent_path[PATH_MAX];
 };
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -136,13 +137,17 @@ static uint16_t free_port(void)
 	return port;
 }
 
+/* A connection whose reads give up after a while, so a test that goes
+ * wrong fails instead of hanging. */
 static int connect_to(uint16_t port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct timeval patience = { .tv_sec = 90 };
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+	if (fd >= 0 && (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience) != 0 ||
+			connect(fd, (struct sockaddr *)&a, sizeof a) != 0)) {
 		close(fd);
 		return -1;
 	}
@@ -378,7 +383,7 @@ TEST(local_forward_carries_both_ways)
 	s = spec(FORWARD_LOCAL, text);
 	sides_start(&s, 1, true, NULL);
 	jobs[0].port = port;
-	run_jobs(jobs, 1, 20000);
+	run_jobs(jobs, 1, 120000);
 	EXPECT(jobs[0].ok);
 	EXPECT_INT(forward_connections(server_side.fwd), 0);
 	EXPECT_INT(forward_connections(client_side.fwd), 1);	/* the listener */
@@ -398,7 +403,7 @@ TEST(many_connections_at_once)
 	sides_start(&s, 1, true, NULL);
 	for (int i = 0; i < 20; i++)
 		jobs[i] = (struct job){ .port = port, .up = 1000, .down = 50000 };
-	run_jobs(jobs, 20, 30000);
+	run_jobs(jobs, 20, 120000);
 	for (int i = 0; i < 20; i++)
 		EXPECT(jobs[i].ok);
 	sides_stop();
@@ -475,7 +480,7 @@ TEST(socks5_connects_by_name_and_refuses_unknown_hosts)
 				.up = 1, .down = 1 };
 	jobs[2] = (struct job){ .port = port, .socks_host = "no-such-host.invalid",
 				.socks_port = 80, .up = 1, .down = 1 };
-	run_jobs(jobs, 3, 20000);
+	run_jobs(jobs, 3, 120000);
 	EXPECT(jobs[0].ok);
 	EXPECT(jobs[1].ok);
 	EXPECT(!jobs[2].ok);
@@ -497,7 +502,7 @@ TEST(remote_forward_listens_on_the_server)
 	sides_start(&s, 1, true, NULL);
 	run_until(&(int){ 0 }, 200);	/* the server starts listening */
 	jobs[0].port = port;
-	run_jobs(jobs, 1, 20000);
+	run_jobs(jobs, 1, 120000);
 	EXPECT(jobs[0].ok);
 	EXPECT_INT(client_side.n_notices, 0);
 	sides_stop();
