@@ -309,6 +309,14 @@
 #define SSPSH_CHAN_MIN_RTT_WINDOW_MS 10000
 #endif
 
+/* ---- Forwarding (applets/session/forward.h) ---- */
+/* Forwarded connections one side holds at most (each has a channel once
+ * it is answered; SOCKS clients still talking hold none); beyond it the
+ * listeners wait. */
+#ifndef SSPSH_FORWARD_CONNS_MAX
+#define SSPSH_FORWARD_CONNS_MAX 512
+#endif
+
 /* ---- Predictive local echo (term/predict.h) ---- */
 /* Adaptive mode shows predictions once the smoothed RTT rises above
  * SHOW_HIGH and hides them again when it falls below SHOW_LOW; unconfirmed

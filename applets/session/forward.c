@@ -107,6 +107,7 @@ struct conn *conn_add(struct forward *f, int fd, enum conn_state state)
 		log_error("out of memory for a forwarded connection");
 		return NULL;
 	}
+	c->serial = ++f->next_serial;
 	c->fd = fd;
 	c->state = state;
 	buf_init(&c->to_fd);
@@ -270,7 +271,7 @@ static void accept_on(struct forward *f, struct listener *l)
 	struct conn *c;
 	int fd;
 
-	while ((fd = sock_accept(l->fd)) >= 0) {
+	while (f->n_conns < SSPSH_FORWARD_CONNS_MAX && (fd = sock_accept(l->fd)) >= 0) {
 		c = conn_add(f, fd, CONN_OPENING);
 		if (!c) {
 			close(fd);
@@ -516,7 +517,7 @@ size_t forward_pollfds(const struct forward *f, struct pollfd *fds, size_t max)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < f->n_listeners && n < max; i++)
+	for (size_t i = 0; i < f->n_listeners && n < max && f->n_conns < SSPSH_FORWARD_CONNS_MAX; i++)
 		fds[n++] = (struct pollfd){ .fd = f->listeners[i].fd, .events = POLLIN };
 	for (size_t i = 0; i < f->n_conns && n < max; i++) {
 		short events = conn_events(f, f->conns[i]);
@@ -526,17 +527,45 @@ size_t forward_pollfds(const struct forward *f, struct pollfd *fds, size_t max)
 	return n;
 }
 
-static void socket_event(struct forward *f, const struct pollfd *p)
+/* What a reported descriptor belonged to when poll looked at it. */
+struct polled {
+	const struct pollfd *p;
+	bool listener;
+	uint64_t serial;	/* a connection's */
+};
+
+static bool owner_of(const struct forward *f, const struct pollfd *p, struct polled *out)
 {
+	out->p = p;
 	for (size_t i = 0; i < f->n_listeners; i++) {
 		if (f->listeners[i].fd == p->fd) {
-			accept_on(f, &f->listeners[i]);
-			return;
+			out->listener = true;
+			return true;
 		}
 	}
 	for (size_t i = 0; i < f->n_conns; i++) {
 		if (f->conns[i]->fd == p->fd) {
-			conn_io(f, f->conns[i], p->revents);
+			out->listener = false;
+			out->serial = f->conns[i]->serial;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Connections come and go while events are handled, and a new one may get
+ * a closed one's descriptor: an event goes only to the owner poll saw. */
+static void socket_event(struct forward *f, const struct polled *e)
+{
+	for (size_t i = 0; e->listener && i < f->n_listeners; i++) {
+		if (f->listeners[i].fd == e->p->fd) {
+			accept_on(f, &f->listeners[i]);
+			return;
+		}
+	}
+	for (size_t i = 0; !e->listener && i < f->n_conns; i++) {
+		if (f->conns[i]->serial == e->serial) {
+			conn_io(f, f->conns[i], e->p->revents);
 			return;
 		}
 	}
@@ -546,10 +575,15 @@ void forward_step(struct forward *f, const struct pollfd *fds, size_t n, uint64_
 {
 	struct chan_event ev;
 
+	struct polled events[SSPSH_FORWARD_CONNS_MAX + 64];
+	size_t n_events = 0;
+
 	(void)now;
-	for (size_t i = 0; i < n; i++)
-		if (fds[i].revents)
-			socket_event(f, &fds[i]);
+	for (size_t i = 0; i < n && n_events < sizeof events / sizeof events[0]; i++)
+		if (fds[i].revents && owner_of(f, &fds[i], &events[n_events]))
+			n_events++;
+	for (size_t i = 0; i < n_events; i++)
+		socket_event(f, &events[i]);
 	while (chan_mux_next_event(f->mux, &ev))
 		on_channel_event(f, &ev);
 	/* Channel bytes may have come for any connection, and lookups end

@@ -21,6 +21,7 @@ enum conn_state {
 };
 
 struct conn {
+	uint64_t serial;	/* tells it from a later connection on the same fd */
 	int fd;			/* -1 while looking up */
 	uint32_t id;		/* its channel */
 	enum conn_state state;
@@ -61,6 +62,7 @@ struct forward {
 	size_t n_listeners, cap_listeners;
 	struct remote *remotes;
 	size_t n_remotes;
+	uint64_t next_serial;
 	char agent_dir[PATH_MAX], agent_path[PATH_MAX];
 };
 

@@ -7,6 +7,8 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,13 +92,13 @@ static void carry(struct chan_mux *from, struct chan_mux *to, uint64_t now)
 	}
 }
 
-/* Runs both forwarders until *done or ms passed. */
-static void run_until(volatile int *done, int ms)
+/* Runs both forwarders until *done reaches `target` or ms passed. */
+static void run_until(atomic_int *done, int target, int ms)
 {
 	uint64_t end = clock_ms() + (uint64_t)ms;
 	struct pollfd fds[MAX_FDS];
 
-	while (!*done && clock_ms() < end) {
+	while ((!done || atomic_load(done) < target) && clock_ms() < end) {
 		size_t nc = forward_pollfds(client_side.fwd, fds, MAX_FDS / 2);
 		size_t ns = forward_pollfds(server_side.fwd, fds + nc, MAX_FDS / 2);
 		uint64_t now;
@@ -174,47 +176,56 @@ static bool write_all(int fd, const void *data, size_t len)
 }
 
 /* The target: reads "<download size>\n" and an upload to the end, answers
- * "<upload bytes> <upload sum>\n" and the download. One connection at a
- * time, until the listener is shut down. */
+ * "<upload bytes> <upload sum>\n" and the download. */
+static void *serve_one(void *arg)
+{
+	int fd = (int)(intptr_t)arg;
+	char line[64];
+	size_t got = 0, down = 0, sum = 0, at = 0;
+	uint8_t chunk[16384];
+	ssize_t n;
+	bool in_line = true;
+
+	while ((n = read(fd, chunk, sizeof chunk)) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (in_line) {
+				if (chunk[i] == '\n') {
+					line[at] = 0;
+					down = strtoul(line, NULL, 10);
+					in_line = false;
+				} else if (at < sizeof line - 1) {
+					line[at++] = (char)chunk[i];
+				}
+			} else {
+				got++;
+				sum += chunk[i];
+			}
+		}
+	}
+	snprintf(line, sizeof line, "%zu %zu\n", got, sum);
+	write_all(fd, line, strlen(line));
+	for (size_t off = 0; off < down;) {
+		size_t k = down - off < sizeof chunk ? down - off : sizeof chunk;
+		for (size_t i = 0; i < k; i++)
+			chunk[i] = pattern(off + i);
+		if (!write_all(fd, chunk, k))
+			break;
+		off += k;
+	}
+	close(fd);
+	return NULL;
+}
+
+/* Serves each connection in a thread of its own until the listener is
+ * shut down. */
 static void *target_thread(void *arg)
 {
 	int lfd = *(int *)arg, fd;
+	pthread_t t;
 
-	while ((fd = accept(lfd, NULL, NULL)) >= 0) {
-		char line[64];
-		size_t got = 0, down = 0, sum = 0, at = 0;
-		uint8_t chunk[16384];
-		ssize_t n;
-		bool in_line = true;
-
-		while ((n = read(fd, chunk, sizeof chunk)) > 0) {
-			for (ssize_t i = 0; i < n; i++) {
-				if (in_line) {
-					if (chunk[i] == '\n') {
-						line[at] = 0;
-						down = strtoul(line, NULL, 10);
-						in_line = false;
-					} else if (at < sizeof line - 1) {
-						line[at++] = (char)chunk[i];
-					}
-				} else {
-					got++;
-					sum += chunk[i];
-				}
-			}
-		}
-		snprintf(line, sizeof line, "%zu %zu\n", got, sum);
-		write_all(fd, line, strlen(line));
-		for (size_t off = 0; off < down;) {
-			size_t k = down - off < sizeof chunk ? down - off : sizeof chunk;
-			for (size_t i = 0; i < k; i++)
-				chunk[i] = pattern(off + i);
-			if (!write_all(fd, chunk, k))
-				break;
-			off += k;
-		}
-		close(fd);
-	}
+	while ((fd = accept(lfd, NULL, NULL)) >= 0)
+		if (pthread_create(&t, NULL, serve_one, (void *)(intptr_t)fd) != 0 || pthread_detach(t) != 0)
+			close(fd);
 	return NULL;
 }
 
@@ -226,7 +237,7 @@ struct job {
 	int socks_reply;	/* what the SOCKS server answered */
 	bool ok;		/* the whole exchange came back intact */
 	bool closed_at_once;	/* the connection ended with nothing read */
-	volatile int *done;
+	atomic_int *done;
 };
 
 static bool socks_handshake(int fd, struct job *j)
@@ -298,7 +309,7 @@ static void *client_thread(void *arg)
 out:
 	if (fd >= 0)
 		close(fd);
-	*j->done += 1;
+	atomic_fetch_add(j->done, 1);
 	return NULL;
 }
 
@@ -326,15 +337,16 @@ static void target_stop(void)
 static void run_jobs(struct job *jobs, int n, int ms)
 {
 	static pthread_t threads[64];
-	volatile int done = 0;
+	atomic_int done;
 
+	atomic_init(&done, 0);
 	for (int i = 0; i < n; i++) {
-		jobs[i].done = (int *)&done;
+		jobs[i].done = &done;
 		pthread_create(&threads[i], NULL, client_thread, &jobs[i]);
 	}
-	run_until(&done, ms);
+	run_until(&done, n, ms);
 	/* Let the forwarders finish closing what the clients closed. */
-	run_until(&(int){ 0 }, 100);
+	run_until(NULL, 0, 100);
 	for (int i = 0; i < n; i++)
 		pthread_join(threads[i], NULL);
 }
@@ -500,7 +512,7 @@ TEST(remote_forward_listens_on_the_server)
 	snprintf(text, sizeof text, "%u:127.0.0.1:%u", port, target_port);
 	s = spec(FORWARD_REMOTE, text);
 	sides_start(&s, 1, true, NULL);
-	run_until(&(int){ 0 }, 200);	/* the server starts listening */
+	run_until(NULL, 0, 200);	/* the server starts listening */
 	jobs[0].port = port;
 	run_jobs(jobs, 1, 120000);
 	EXPECT(jobs[0].ok);
@@ -529,7 +541,7 @@ TEST(agent_connections_reach_the_clients_agent)
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct stat st;
 	pthread_t thread;
-	int lfd, fd, done = 0;
+	int lfd, fd;
 	char echo[6] = "";
 
 	EXPECT(mkdtemp(dir) != NULL);
@@ -549,11 +561,11 @@ TEST(agent_connections_reach_the_clients_agent)
 	EXPECT(connect(fd, (struct sockaddr *)&a, sizeof a) == 0);
 	EXPECT(write_all(fd, "hello", 5));
 	shutdown(fd, SHUT_WR);
-	run_until(&done, 300);
+	run_until(NULL, 0, 300);
 	EXPECT(read(fd, echo, 5) == 5);
 	EXPECT_STR(echo, "hello");
 	close(fd);
-	run_until(&done, 100);
+	run_until(NULL, 0, 100);
 	sides_stop();
 	EXPECT(stat(path, &st) != 0);	/* the socket and its directory are gone */
 	pthread_join(thread, NULL);
