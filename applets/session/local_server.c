@@ -47,9 +47,40 @@ static const char *self_path(void)
 	return path;
 }
 
+/* The server, and so the session's program, is this client's child: it
+ * gets what a login on this machine would have, never the rest of the
+ * client's environment (SSH_AUTH_SOCK above all: only -A may make an agent
+ * reachable, through its own socket). Kept: the locale, and who the user
+ * is (the same user on the same machine); PATH starts afresh. */
+#define LOCAL_ENV_MAX 64
+#define LOCAL_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static bool passed_on(const char *entry)
+{
+	static const char *const names[] = { "LANG=", "LANGUAGE=", "LC_", "HOME=", "USER=",
+					     "LOGNAME=", "SHELL=" };
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strncmp(entry, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+static void login_environment(char **envp)
+{
+	size_t n = 0;
+
+	envp[n++] = LOCAL_PATH;
+	for (char **e = environ; *e && n < LOCAL_ENV_MAX - 1; e++)
+		if (passed_on(*e))
+			envp[n++] = *e;
+	envp[n] = NULL;
+}
+
 static void exec_server(int out_fd, char *const *command, const char *scrollback)
 {
 	char *argv[64] = { "sspsh", "server", "-i", "127.0.0.1", "--foreground" };
+	char *envp[LOCAL_ENV_MAX];
 	int argc = 5, null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 
 	if (scrollback) {
@@ -69,7 +100,8 @@ static void exec_server(int out_fd, char *const *command, const char *scrollback
 		if (!getenv("SSPSH_SERVER_LOG"))
 			dup2(null_fd, STDERR_FILENO);
 	}
-	execv(self_path(), argv);
+	login_environment(envp);
+	execve(self_path(), argv, envp);
 	_exit(127);
 }
 
