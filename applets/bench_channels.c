@@ -3,16 +3,19 @@
  * usage: sspsh bench channels [--link SPEC] [--mb N]
  *
  * Two transports on loopback UDP, sealing and opening every datagram as a
- * session does, with a channel mux on each; the client opens one channel
- * and sends N MB (default 20) through it, the server reads them. Prints the
- * MB/s from the first byte written to the last one read, the same per
- * second of this process's CPU (both ends run in it, so on a busy machine
- * this says more than the wall clock), and how many stream bytes were sent
- * again. Without --link it measures loopback and a
+ * session does, with a channel mux on each, in two processes as a client
+ * and a server are; the client opens one channel and sends N MB (default
+ * 20) through it, the server reads and checks them and answers one byte.
+ * Prints the MB/s from the first byte written to the answer, the MB per
+ * second of CPU of both ends together (on a busy machine this says more
+ * than the wall clock), and how many stream bytes were sent again. Without --link it measures loopback and a
  * 200 ms RTT link with 1 % loss (delay=100,loss=1%) through the in-process
  * link emulator (net/link.h); with --link, that link only. */
 #include <poll.h>
+#include <signal.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,9 +53,23 @@ struct run {
 	bool corrupt;
 };
 
-static uint8_t pattern(uint64_t i)
+/* The stream is the bytes 0..250 over and over (a prime period, so it is
+ * out of step with every buffer size), written and checked by copying. */
+#define PERIOD 251
+#define CHUNK 16384
+
+static uint8_t stream_bytes[CHUNK + PERIOD];
+
+static void make_stream_bytes(void)
 {
-	return (uint8_t)(i * 131 + (i >> 11));
+	for (size_t i = 0; i < sizeof stream_bytes; i++)
+		stream_bytes[i] = (uint8_t)(i % PERIOD);
+}
+
+/* The stream's bytes from offset on. */
+static const uint8_t *stream_at(uint64_t offset)
+{
+	return stream_bytes + offset % PERIOD;
 }
 
 static void side_free(struct side *s)
@@ -86,14 +103,10 @@ static void side_send(struct side *s, uint64_t now)
 
 static void client_writes(struct run *r)
 {
-	uint8_t chunk[16384];
-
 	while (r->written < r->total) {
-		size_t n = r->total - r->written < sizeof chunk ? (size_t)(r->total - r->written)
-								 : sizeof chunk, took;
-		for (size_t i = 0; i < n; i++)
-			chunk[i] = pattern(r->written + i);
-		took = chan_write(r->client.mux, r->id, chunk, n);
+		size_t n = r->total - r->written < CHUNK ? (size_t)(r->total - r->written) : CHUNK, took;
+
+		took = chan_write(r->client.mux, r->id, stream_at(r->written), n);
 		r->written += took;
 		if (took < n)
 			return;
@@ -104,33 +117,37 @@ static void client_writes(struct run *r)
 static void server_reads(struct run *r)
 {
 	struct chan_event ev;
-	uint8_t chunk[16384];
+	uint8_t chunk[CHUNK];
 	size_t n;
 
 	while (chan_mux_next_event(r->server.mux, &ev))
 		if (ev.type == CHAN_EV_OPEN && chan_accept(r->server.mux, ev.id))
 			r->server_has_it = true;
 	while (r->server_has_it && (n = chan_read(r->server.mux, r->id, chunk, sizeof chunk)) > 0) {
-		for (size_t i = 0; i < n; i++)
-			r->corrupt |= chunk[i] != pattern(r->got + i);
+		r->corrupt |= memcmp(chunk, stream_at(r->got), n) != 0;
 		r->got += n;
 	}
 }
 
-static int poll_ms(const struct run *r, uint64_t now)
+static int poll_ms(const struct side *s, uint64_t now)
 {
-	uint64_t due = transport_next_deadline_ms(r->client.t);
-	const uint64_t others[] = {
-		transport_next_deadline_ms(r->server.t),
-		chan_mux_deadline(r->client.mux, now),
-		chan_mux_deadline(r->server.mux, now),
-		now + 100,
-	};
+	uint64_t due = transport_next_deadline_ms(s->t), mux_due = chan_mux_deadline(s->mux, now);
 
-	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
-		if (others[i] < due)
-			due = others[i];
+	if (mux_due < due)
+		due = mux_due;
+	if (now + 100 < due)
+		due = now + 100;
 	return due <= now ? 0 : (int)(due - now);
+}
+
+static bool wait_readable(struct side *s, uint64_t *now)
+{
+	struct pollfd p = { .fd = transport_fd(s->t), .events = POLLIN };
+
+	if (poll(&p, 1, poll_ms(s, *now)) < 0)
+		return false;
+	*now = clock_ms();
+	return true;
 }
 
 static bool setup(struct run *r, const struct link_params *link, uint64_t bytes)
@@ -158,54 +175,111 @@ static bool setup(struct run *r, const struct link_params *link, uint64_t bytes)
 	return ok && chan_open(r->client.mux, "bench", 5, &r->id);
 }
 
-static double cpu_seconds(void)
+/* The server end, in the child: reads the stream to its end, answers 'K'
+ * if it was intact ('X' if not), and exits once the answer is acknowledged
+ * (or nothing moved for STALL_LIMIT_MS). */
+static void serve(struct run *r)
+{
+	uint64_t now = clock_ms(), last_progress = now;
+	bool answered = false;
+
+	while (now - last_progress < STALL_LIMIT_MS &&
+	       !(answered && chan_all_acked(r->server.mux, r->id))) {
+		uint64_t got_before = r->got;
+
+		if (!wait_readable(&r->server, &now))
+			break;
+		side_receive(&r->server, now);
+		server_reads(r);
+		if (!answered && r->server_has_it && chan_at_eof(r->server.mux, r->id)) {
+			chan_write(r->server.mux, r->id, r->corrupt || r->got != r->total ? "X" : "K", 1);
+			chan_shutdown(r->server.mux, r->id);
+			answered = true;
+		}
+		side_send(&r->server, now);
+		if (r->got > got_before || answered)
+			last_progress = now;
+	}
+	_exit(0);
+}
+
+static double cpu_seconds(int who)
 {
 	struct rusage ru;
 
-	if (getrusage(RUSAGE_SELF, &ru) != 0)
+	if (getrusage(who, &ru) != 0)
 		return 0;
 	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
 	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
+/* Collects the server end without waiting for it for long. */
+static void reap(pid_t pid)
+{
+	for (int i = 0; i < 200; i++) {
+		if (waitpid(pid, NULL, WNOHANG) != 0)
+			return;
+		poll(NULL, 0, 10);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* The client end: writes the stream and waits for the answer. True if it
+ * came and said the stream was intact. */
+static bool send_stream(struct run *r, uint64_t *start_us)
+{
+	uint64_t now = clock_ms(), last_progress = now;
+	char answer = 0;
+
+	while (!answer && now - last_progress < STALL_LIMIT_MS) {
+		uint64_t written_before = r->written;
+		struct chan_event ev;
+
+		if (!wait_readable(&r->client, &now))
+			return false;
+		side_receive(&r->client, now);
+		while (chan_mux_next_event(r->client.mux, &ev))
+			;
+		if (!*start_us && chan_write_room(r->client.mux, r->id))
+			*start_us = clock_us();
+		client_writes(r);
+		if (chan_read(r->client.mux, r->id, &answer, 1))
+			last_progress = now;
+		side_send(&r->client, now);
+		if (r->written > written_before)
+			last_progress = now;
+	}
+	return answer == 'K';
+}
+
 /* MB/s of one transfer, or a negative number if it failed; *cpu: the CPU
- * seconds it took. */
+ * seconds both ends took. */
 static double transfer(const struct link_params *link, uint64_t bytes, struct chan_stats *st,
 		       double *cpu)
 {
 	struct run r;
-	uint64_t start = 0, last_progress, now;
-	double rate = -1;
+	uint64_t start = 0;
+	double rate = -1, cpu_before = cpu_seconds(RUSAGE_SELF) + cpu_seconds(RUSAGE_CHILDREN);
+	pid_t pid;
 
+	make_stream_bytes();
 	if (!setup(&r, link, bytes))
 		goto out;
-	now = last_progress = clock_ms();
-	*cpu = cpu_seconds();
-	while (r.got < r.total && now - last_progress < STALL_LIMIT_MS) {
-		struct pollfd fds[2] = {
-			{ .fd = transport_fd(r.client.t), .events = POLLIN },
-			{ .fd = transport_fd(r.server.t), .events = POLLIN },
-		};
-		uint64_t got_before = r.got;
-
-		if (poll(fds, 2, poll_ms(&r, now)) < 0)
-			goto out;
-		now = clock_ms();
-		side_receive(&r.client, now);
-		side_receive(&r.server, now);
-		if (!start && chan_write_room(r.client.mux, r.id))
-			start = clock_us();
-		client_writes(&r);
-		server_reads(&r);
-		side_send(&r.client, now);
-		side_send(&r.server, now);
-		if (r.got > got_before)
-			last_progress = now;
+	pid = fork();
+	if (pid < 0)
+		goto out;
+	if (pid == 0) {
+		side_free(&r.client);
+		serve(&r);
 	}
-	*cpu = cpu_seconds() - *cpu;
-	if (r.got == r.total && !r.corrupt)
+	side_free(&r.server);
+	memset(&r.server, 0, sizeof r.server);
+	if (send_stream(&r, &start))
 		rate = (double)r.total / (double)(clock_us() - start);
 	chan_mux_stats(r.client.mux, st);
+	reap(pid);
+	*cpu = cpu_seconds(RUSAGE_SELF) + cpu_seconds(RUSAGE_CHILDREN) - cpu_before;
 out:
 	side_free(&r.client);
 	side_free(&r.server);
