@@ -23,6 +23,7 @@
 #include "core/clock.h"
 #include "core/options.h"
 #include "net/channel.h"
+#include "net/datagram.h"
 #include "test/unit/unit.h"
 
 #define MAX_FDS 256
@@ -86,7 +87,7 @@ static void carry(struct chan_mux *from, struct chan_mux *to, uint64_t now)
 {
 	for (;;) {
 		buf_reset(&pkt);
-		if (!chan_mux_emit(from, now, SSPSH_SSP_PAYLOAD_MAX, &pkt))
+		if (!chan_mux_emit(from, now, DATAGRAM_PAYLOAD_MAX, &pkt))
 			return;
 		chan_mux_receive(to, pkt.data, pkt.len, now);
 	}
