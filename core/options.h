@@ -16,9 +16,12 @@
  * 4: each transport payload starts with a byte naming the SSP or the
  *    channels (net/pump.h), which carry the scrollback stream.
  * 5: direct sessions seal under per-client, per-direction keys (suite
- *    "SSP5": a client id in the header to the server, net/datagram.h). */
+ *    "SSP5": a client id in the header to the server, net/datagram.h).
+ * 6: frame diffs carry styled underlines, underline colour, overline, the
+ *    cursor shape and the cursor's pen (a diff starts from the old frame's
+ *    pen); scrollback pens carry the underline colour. */
 #ifndef SSPSH_PROTOCOL_VERSION
-#define SSPSH_PROTOCOL_VERSION 5
+#define SSPSH_PROTOCOL_VERSION 6
 #endif
 
 /* ---- Server ---- */
@@ -541,6 +544,13 @@
 #ifndef SSPSH_EMU_REPLIES_MAX
 #define SSPSH_EMU_REPLIES_MAX 4096
 #endif
+/* Distinct RGB underline colours (SGR 58:2) the process keeps exactly, in
+ * one table for every screen (term/fb.h); a program that sends more gets
+ * the nearest of the 256 indexed colours for the rest. Real programs use a
+ * handful; the table is 4 bytes a colour and twice that in its index. */
+#ifndef SSPSH_UNDERLINE_RGB_MAX
+#define SSPSH_UNDERLINE_RGB_MAX 4096
+#endif
 
 /* ---- Scrollback (term/history.h) ---- */
 /* Lines that scrolled off the top of the screen kept by default for the
@@ -688,5 +698,6 @@ _Static_assert(SSPSH_PORT_HOP_MS > SSPSH_HEARTBEAT_MS, "an idle client would hop
 _Static_assert(SSPSH_RTT_SAMPLE_MAX_MS < 65536, "RTT samples come from 16-bit timestamps");
 _Static_assert(SSPSH_RELAY_FRAME_MAX >= SSPSH_DATAGRAM_MAX, "a relay must carry the largest datagram");
 _Static_assert(SSPSH_PARSER_MAX_PARAMS <= 32, "sub-parameters are marked in a 32-bit mask");
+_Static_assert(SSPSH_UNDERLINE_RGB_MAX <= 65535 - 256, "an underline colour is 16 bits in the pen");
 
 #endif

@@ -26,6 +26,9 @@ struct painter {
 	int cols, rows;
 	bool old_blank;	/* the terminal was cleared: every old row is blank */
 	bool no_history;	/* display_options.no_history */
+	/* The pen a diff leaves: the cursor pen of `now` for our emulator
+	 * (the next diff starts from it), the default pen on a terminal. */
+	struct fb_pen end_pen;
 	struct scroll scroll;	/* what the terminal did to the old rows */
 	struct term_state t;
 	/* Cells before (joined_row, joined_cols) in reading order are
@@ -33,7 +36,7 @@ struct painter {
 	int joined_row, joined_cols;
 };
 
-static const struct fb_cell blank_cell = { ' ', 1, 0, { 0, 0, 0 } };
+static const struct fb_cell blank_cell = { .ch = ' ', .width = 1 };
 
 /* The row of `old` the terminal shows on row r; -1 when it is blank. */
 static int shown_source(const struct painter *p, int r)
@@ -54,8 +57,7 @@ static bool cells_same(const struct painter *p, int r, const struct fb_cell *sho
 	const struct fb_cell *b = shown ? &shown[c] : &blank_cell;
 	char ta[FB_CLUSTER_MAX], tb[FB_CLUSTER_MAX];
 
-	if (a->ch != b->ch || a->width != b->width || a->pen.fg != b->pen.fg ||
-	    a->pen.bg != b->pen.bg || a->pen.attrs != b->pen.attrs)
+	if (a->ch != b->ch || a->width != b->width || !fb_pen_equal(&a->pen, &b->pen))
 		return false;
 	if (!a->cluster && !b->cluster)
 		return true;
@@ -99,7 +101,7 @@ static bool row_same(const struct painter *p, int r)
 static bool is_erased(const struct fb_cell *c, fb_color bg)
 {
 	return c->ch == ' ' && c->width == 1 && !c->cluster && c->pen.fg == FB_COLOR_DEFAULT &&
-	       c->pen.attrs == 0 && c->pen.bg == bg;
+	       c->pen.attrs == 0 && !c->pen.underline && c->pen.bg == bg;
 }
 
 static void put_cell(struct painter *p, int r, int c)
@@ -143,7 +145,7 @@ static void go_to(struct painter *p, int r, int c, const struct fb_pen *next_pen
  * one if it will do. */
 static struct fb_pen erase_pen(const struct painter *p, fb_color bg)
 {
-	struct fb_pen pen = { FB_COLOR_DEFAULT, bg, 0 };
+	struct fb_pen pen = { .bg = bg };
 
 	if (p->t.pen.bg == bg && !(p->t.pen.attrs & FB_INVERSE))
 		return p->t.pen;
@@ -343,7 +345,7 @@ static void put_state(struct painter *p, const struct fb *prev, const struct fb 
 	uint32_t old_serial = 0, serial;
 	const char *clipboard = fb_clipboard(now, &serial);
 
-	seq_modes(p->out, old ? fb_modes(old) : NULL, fb_modes(now));
+	seq_modes(p->out, old ? fb_modes(old) : NULL, fb_modes(now), p->t.caps);
 	if (old ? strcmp(fb_title(old), fb_title(now)) != 0 : fb_title(now)[0] != '\0')
 		seq_osc(p->out, "2;", fb_title(now));
 	/* The clipboard and the bell are events: a repaint does not repeat them. */
@@ -357,18 +359,17 @@ static void put_state(struct painter *p, const struct fb *prev, const struct fb 
 }
 
 /* Paint the cells and put the cursor where `now` has it, from the state
- * in p (after a scroll, if p->scroll holds one). */
+ * in p (after a scroll, if p->scroll holds one), with the pen the next
+ * diff starts from. */
 static void paint(struct painter p)
 {
-	static const struct fb_pen plain;
 	int row, col;
 
 	scroll_put(&p.scroll, p.rows, p.no_history, &p.t, p.out);
 	paint_rows(&p);
-	/* The next diff starts from the power-on pen. */
 	fb_cursor(p.now, &row, &col);
-	go_to(&p, row, col, &plain);
-	seq_pen(p.out, &p.t, &plain);
+	go_to(&p, row, col, &p.end_pen);
+	seq_pen(p.out, &p.t, &p.end_pen);
 }
 
 /* Row matches are a rough guide to what a scroll saves (a row that
@@ -419,6 +420,7 @@ void display_diff(const struct fb *old, const struct fb *now, struct buf *out)
 void display_diff_with(const struct fb *old, const struct fb *now,
 		       const struct display_options *opts, struct buf *out)
 {
+	const struct term_caps *terminal = opts ? opts->terminal : NULL;
 	struct painter p = { .out = out, .old = old, .now = now,
 			     .cols = fb_cols(now), .rows = fb_rows(now),
 			     .no_history = opts && opts->no_history, .joined_row = -1 };
@@ -428,6 +430,12 @@ void display_diff_with(const struct fb *old, const struct fb *now,
 
 	if (old && (fb_cols(old) != p.cols || fb_rows(old) != p.rows))
 		p.old = NULL;
+	p.t.caps = terminal ? terminal : &term_caps_all;
+	if (!terminal) {
+		p.end_pen = *fb_cursor_pen(now);
+		if (p.old)
+			p.t.pen = *fb_cursor_pen(p.old);
+	}
 	p.t.cursor_known = true;
 	p.t.text_end = SIZE_MAX;	/* no cluster printed yet */
 	put_state(&p, old, now);
@@ -493,7 +501,8 @@ static void put_message_below(const struct fb *last, const char *message, struct
 	buf_printf(out, "%s\r\n", message);
 }
 
-void display_close(const struct fb *last, const char *message, struct buf *out)
+void display_close(const struct fb *last, const char *message, const struct term_caps *terminal,
+		   struct buf *out)
 {
 	struct fb_modes shown, restored;
 
@@ -512,6 +521,7 @@ void display_close(const struct fb *last, const char *message, struct buf *out)
 	restored.cursor_visible = true;
 	restored.mouse_mode = FB_MOUSE_OFF;
 	restored.mouse_encoding = FB_MOUSE_ENC_DEFAULT;
-	seq_modes(out, &shown, &restored);
+	restored.cursor_shape = 0;
+	seq_modes(out, &shown, &restored, terminal ? terminal : &term_caps_all);
 	put_message_below(last, message, out);
 }

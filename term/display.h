@@ -11,11 +11,13 @@
 #define SSPSH_DISPLAY_H
 
 #include "core/buf.h"
+#include "term/caps.h"
 #include "term/fb.h"
 
-/* Append to `out` the bytes that turn a terminal showing `old` (with the
- * power-on pen and modes of emu_new_from_fb) into one showing `new`.
- * old == NULL, or a different size: a full repaint from an unknown state. */
+/* Append to `out` the bytes that turn our emulator showing `old` (with the
+ * pen and modes of emu_new_from_fb: old's cursor pen) into one showing
+ * `new`, its pen left as new's cursor pen. old == NULL, or a different
+ * size: a full repaint from an unknown state and the power-on pen. */
 void display_diff(const struct fb *old, const struct fb *new_frame, struct buf *out);
 
 /* What a diff may do besides painting. */
@@ -28,17 +30,23 @@ struct display_options {
 	 * set, rows move up by DL in a region below the top row, and a repaint
 	 * clears with EL and ED 0 from the second row. */
 	bool no_history;
+	/* The user's terminal and what it can show: attributes it cannot
+	 * take fall back (term/display_seq.h), and the diff starts and ends
+	 * with the default pen. NULL: our own emulator (as display_diff). */
+	const struct term_caps *terminal;
 };
 
 /* display_diff with options; opts == NULL is the plain diff. */
 void display_diff_with(const struct fb *old, const struct fb *new_frame,
 		       const struct display_options *opts, struct buf *out);
 
-/* Bytes that give back the user's terminal after a session (last: the frame
- * it shows, NULL if none): default pen, modes the session turned on turned
- * off, cursor visible, and `message` on a line of its own below the content
+/* Bytes that give back the user's terminal (`terminal`: what it can do)
+ * (NULL: everything) after a session (last: the frame it shows, NULL if none): default pen,
+ * modes the session turned on turned off, cursor visible and of its own
+ * shape, and `message` on a line of its own below the content
  * (at the cursor when the program left it at the start of a blank line).
  * The screen scrolls only when there is no room below the content. */
-void display_close(const struct fb *last, const char *message, struct buf *out);
+void display_close(const struct fb *last, const char *message, const struct term_caps *terminal,
+		   struct buf *out);
 
 #endif

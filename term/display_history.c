@@ -173,26 +173,29 @@ static void write_lines(struct writer *w, uint64_t lost, const struct history_sp
 /* The terminal showed `shown` and scrolled `count` rows up by line feeds
  * at the bottom row: paint `now` from there. */
 static void repaint_after_scroll(const struct fb *shown, int count, const struct fb *now,
-				 struct buf *out)
+				 const struct display_options *no_history, struct buf *out)
 {
-	static const struct display_options no_history = { .no_history = true };
 	struct fb *scrolled = fb_clone(shown);
 
 	if (scrolled) {
 		fb_scroll(scrolled, 0, fb_rows(scrolled), count, &plain);
 		fb_set_cursor(scrolled, fb_rows(scrolled) - 1, 0);
 	}
-	display_diff_with(scrolled, now, &no_history, out);
+	display_diff_with(scrolled, now, no_history, out);
 	fb_free(scrolled);
 }
 
 size_t display_history(const struct fb *shown, const struct fb *now, uint64_t lost,
-		       const struct history_span *entries, size_t n, struct buf *out)
+		       const struct history_span *entries, size_t n, const struct term_caps *terminal,
+		       struct buf *out)
 {
-	static const struct display_options no_history = { .no_history = true };
+	struct display_options no_history = { .no_history = true, .terminal = terminal };
 	struct writer w = { .out = out, .cols = fb_cols(now), .rows = fb_rows(now) };
 	size_t from = after_last_erase(entries, n), same = 0;
 
+	if (!terminal)
+		no_history.terminal = &term_caps_all;
+	w.t.caps = no_history.terminal;
 	w.t.cursor_known = false;
 	w.t.text_end = SIZE_MAX;
 	buf_put_str(out, "\033[?2026h");
@@ -205,7 +208,7 @@ size_t display_history(const struct fb *shown, const struct fb *now, uint64_t lo
 	if (same > 0)
 		push_rows(&w, (int)same);
 	if (from + same == n && !lost && same > 0)
-		repaint_after_scroll(shown, (int)same, now, out);
+		repaint_after_scroll(shown, (int)same, now, &no_history, out);
 	else if (from + same == n && !lost)
 		display_diff_with(shown, now, &no_history, out);
 	else {

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "term/caps.h"
 #include "term/fb.h"
 
 /* One entry's bytes (term/history_line.h). */
@@ -33,8 +34,10 @@ struct history_span {
  * A line wider than the terminal takes as many rows as it needs (a wide
  * character never straddles the margin). An erase entry erases the
  * terminal's history (ED 3); the lines before it are not written. Returns
- * the entries that could not be decoded, which are left out. */
+ * the entries that could not be decoded, which are left out. `terminal`:
+ * what the terminal can show (NULL: everything). */
 size_t display_history(const struct fb *shown, const struct fb *now, uint64_t lost,
-		       const struct history_span *entries, size_t n, struct buf *out);
+		       const struct history_span *entries, size_t n, const struct term_caps *terminal,
+		       struct buf *out);
 
 #endif

@@ -135,8 +135,13 @@ void scroll_put(const struct scroll *s, int rows, bool no_history, struct term_s
 	char margins[32];
 	bool region = s->top != 0 || s->bottom != rows;
 
+	static const struct fb_pen plain;
+
 	if (!s->by)
 		return;
+	/* Rows that come in take the pen's background: the default one. */
+	if (t->pen.bg != FB_COLOR_DEFAULT)
+		seq_pen(out, t, &plain);
 	if (no_history && s->by > 0) {
 		/* Margins only when the bottom one is not the screen's. */
 		region = s->bottom != rows;

@@ -55,14 +55,23 @@ static int csi_n_cost(int n)
 
 /* ---- SGR ---- */
 
-bool pen_equal(const struct fb_pen *a, const struct fb_pen *b)
+struct fb_pen pen_for_terminal(const struct fb_pen *pen, const struct term_caps *caps)
 {
-	return a->fg == b->fg && a->bg == b->bg && a->attrs == b->attrs;
+	struct fb_pen shown = *pen;
+
+	if (!caps->styled_underline)
+		shown.attrs &= (uint16_t)~FB_UNDERLINE_STYLES;
+	if (!caps->overline)
+		shown.attrs &= (uint16_t)~FB_OVERLINE;
+	if (!caps->underline_color)
+		shown.underline = 0;
+	return shown;
 }
 
-/* A list of SGR parameters being built, ';'-separated. */
+/* A list of SGR parameters being built, ';'-separated, with ':' before
+ * sub-parameters. */
 struct params {
-	char text[96];
+	char text[128];
 	int len;
 };
 
@@ -73,38 +82,74 @@ static void param(struct params *p, unsigned n)
 	p->len += put_decimal(p->text + p->len, n);
 }
 
-static void param_color(struct params *p, fb_color c, bool is_fg)
+static void sub_param(struct params *p, unsigned n)
+{
+	p->text[p->len++] = ':';
+	p->len += put_decimal(p->text + p->len, n);
+}
+
+/* 38 (foreground), 48 (background) or 58 (underline) and the colour. */
+static void param_color(struct params *p, fb_color c, unsigned base)
 {
 	unsigned v = c & 0xffffff;
 
 	if (c == FB_COLOR_DEFAULT) {
-		param(p, is_fg ? 39 : 49);
-	} else if (FB_COLOR_KIND(c) == FB_KIND_INDEXED && v < 8) {
-		param(p, (is_fg ? 30 : 40) + v);
-	} else if (FB_COLOR_KIND(c) == FB_KIND_INDEXED && v < 16) {
-		param(p, (is_fg ? 90 : 100) + v - 8);
-	} else if (FB_COLOR_KIND(c) == FB_KIND_INDEXED) {
-		param(p, is_fg ? 38 : 48);
+		param(p, base + 1);
+	} else if (base != 58 && FB_COLOR_KIND(c) == FB_KIND_INDEXED && v < 8) {
+		param(p, base - 8 + v);
+	} else if (base != 58 && FB_COLOR_KIND(c) == FB_KIND_INDEXED && v < 16) {
+		param(p, base + 52 + v - 8);
+	} else if (base != 58 && FB_COLOR_KIND(c) == FB_KIND_INDEXED) {
+		param(p, base);
 		param(p, 5);
 		param(p, v & 0xff);
-	} else {
-		param(p, is_fg ? 38 : 48);
+	} else if (base != 58) {
+		param(p, base);
 		param(p, 2);
 		param(p, v >> 16);
 		param(p, v >> 8 & 0xff);
 		param(p, v & 0xff);
+	} else if (FB_COLOR_KIND(c) == FB_KIND_INDEXED) {
+		param(p, 58);	/* as terminfo's Setulc: sub-parameters */
+		sub_param(p, 5);
+		sub_param(p, v & 0xff);
+	} else {
+		param(p, 58);
+		sub_param(p, 2);
+		p->text[p->len++] = ':';	/* no colour space id */
+		sub_param(p, v >> 16);
+		sub_param(p, v >> 8 & 0xff);
+		sub_param(p, v & 0xff);
 	}
 }
 
+/* Attributes with a code of their own (the underlines are apart). */
 static const struct {
 	uint16_t attr;
 	uint8_t on, off;
 } attr_codes[] = {
-	{ FB_BOLD, 1, 22 }, { FB_DIM, 2, 22 }, { FB_ITALIC, 3, 23 },
-	{ FB_UNDERLINE, 4, 24 }, { FB_DOUBLE_UNDERLINE, 21, 24 }, { FB_BLINK, 5, 25 },
-	{ FB_INVERSE, 7, 27 }, { FB_HIDDEN, 8, 28 }, { FB_STRIKE, 9, 29 },
+	{ FB_BOLD, 1, 22 }, { FB_DIM, 2, 22 }, { FB_ITALIC, 3, 23 }, { FB_BLINK, 5, 25 },
+	{ FB_INVERSE, 7, 27 }, { FB_HIDDEN, 8, 28 }, { FB_STRIKE, 9, 29 }, { FB_OVERLINE, 53, 55 },
 };
 #define N_ATTR_CODES (sizeof attr_codes / sizeof attr_codes[0])
+
+/* The underline as SGR: 24 none, 4 single, 21 double, 4:3 4:4 4:5 styled. */
+static void param_underline(struct params *p, uint16_t attrs)
+{
+	if (attrs & FB_DOUBLE_UNDERLINE) {
+		param(p, 21);
+	} else if (!(attrs & FB_UNDERLINE)) {
+		param(p, 24);
+	} else {
+		param(p, 4);
+		if (attrs & FB_UNDERLINE_CURLY)
+			sub_param(p, 3);
+		else if (attrs & FB_UNDERLINE_DOTTED)
+			sub_param(p, 4);
+		else if (attrs & FB_UNDERLINE_DASHED)
+			sub_param(p, 5);
+	}
+}
 
 static void params_from_reset(struct params *p, const struct fb_pen *to)
 {
@@ -112,10 +157,14 @@ static void params_from_reset(struct params *p, const struct fb_pen *to)
 	for (size_t i = 0; i < N_ATTR_CODES; i++)
 		if (to->attrs & attr_codes[i].attr)
 			param(p, attr_codes[i].on);
+	if (to->attrs & FB_UNDERLINES)
+		param_underline(p, to->attrs);
 	if (to->fg != FB_COLOR_DEFAULT)
-		param_color(p, to->fg, true);
+		param_color(p, to->fg, 38);
 	if (to->bg != FB_COLOR_DEFAULT)
-		param_color(p, to->bg, false);
+		param_color(p, to->bg, 48);
+	if (to->underline)
+		param_color(p, fb_pen_underline(to), 58);
 }
 
 static void params_incremental(struct params *p, const struct fb_pen *from, const struct fb_pen *to)
@@ -124,7 +173,7 @@ static void params_incremental(struct params *p, const struct fb_pen *from, cons
 	uint16_t keep = from->attrs & to->attrs;
 	uint16_t on = to->attrs & ~from->attrs;
 
-	/* 22 ends both bold and dim, 24 both underlines: re-set a survivor. */
+	/* 22 ends both bold and dim: re-set a survivor. */
 	for (size_t i = 0; i < N_ATTR_CODES; i++) {
 		if (!(turned_off & attr_codes[i].attr))
 			continue;
@@ -143,10 +192,14 @@ static void params_incremental(struct params *p, const struct fb_pen *from, cons
 	for (size_t i = 0; i < N_ATTR_CODES; i++)
 		if (on & attr_codes[i].attr)
 			param(p, attr_codes[i].on);
+	if ((from->attrs ^ to->attrs) & FB_UNDERLINES)
+		param_underline(p, to->attrs);
 	if (from->fg != to->fg)
-		param_color(p, to->fg, true);
+		param_color(p, to->fg, 38);
 	if (from->bg != to->bg)
-		param_color(p, to->bg, false);
+		param_color(p, to->bg, 48);
+	if (from->underline != to->underline)
+		param_color(p, fb_pen_underline(to), 58);
 }
 
 int seq_pen_cost(const struct fb_pen *from, const struct fb_pen *to)
@@ -154,9 +207,9 @@ int seq_pen_cost(const struct fb_pen *from, const struct fb_pen *to)
 	static const struct fb_pen plain;
 	struct params inc = { .len = 0 }, reset = { .len = 0 };
 
-	if (pen_equal(from, to))
+	if (fb_pen_equal(from, to))
 		return 0;
-	if (pen_equal(to, &plain))
+	if (fb_pen_equal(to, &plain))
 		return 3;
 	params_incremental(&inc, from, to);
 	params_from_reset(&reset, to);
@@ -169,9 +222,9 @@ void seq_pen(struct buf *out, struct term_state *t, const struct fb_pen *to)
 	struct params inc = { .len = 0 }, reset = { .len = 0 };
 	const struct params *best;
 
-	if (pen_equal(&t->pen, to))
+	if (fb_pen_equal(&t->pen, to))
 		return;
-	if (pen_equal(to, &plain)) {
+	if (fb_pen_equal(to, &plain)) {
 		buf_put(out, "\033[m", 3);
 	} else {
 		params_incremental(&inc, &t->pen, to);
@@ -238,10 +291,11 @@ void seq_cell(struct buf *out, struct term_state *t, const struct fb *fb, int ro
 	      int cols)
 {
 	const struct fb_cell *cell = fb_cell(fb, row, col);
+	struct fb_pen pen = pen_for_terminal(&cell->pen, t->caps);
 	char text[FB_CLUSTER_MAX];
 	size_t len;
 
-	seq_pen(out, t, &cell->pen);
+	seq_pen(out, t, &pen);
 	/* A cell that would join the one before: a NUL, which terminals
 	 * ignore, keeps it apart. */
 	if (would_join(out, t, cell->ch))
@@ -472,7 +526,20 @@ static void flag_mode(struct mode_list *set, struct mode_list *reset, bool had, 
 	mode_add(want ? set : reset, code);
 }
 
-void seq_modes(struct buf *out, const struct fb_modes *old, const struct fb_modes *m)
+/* DECSCUSR; a terminal that cannot take it is left as it is. */
+static void put_cursor_shape(struct buf *out, const struct fb_modes *old, const struct fb_modes *m,
+			     const struct term_caps *caps)
+{
+	if (!caps->cursor_shape || (old ? old->cursor_shape == m->cursor_shape : m->cursor_shape == 0))
+		return;
+	if (m->cursor_shape == 0 && caps->cursor_shape_reset[0])
+		buf_put_str(out, caps->cursor_shape_reset);
+	else
+		buf_printf(out, "\033[%u q", m->cursor_shape);
+}
+
+void seq_modes(struct buf *out, const struct fb_modes *old, const struct fb_modes *m,
+	       const struct term_caps *caps)
 {
 	static const struct fb_modes unknown;
 	struct mode_list set = { .n = 0 }, reset = { .n = 0 };
@@ -511,6 +578,7 @@ void seq_modes(struct buf *out, const struct fb_modes *old, const struct fb_mode
 	put_mode_list(out, &set, 'h');
 	if (!known || old->app_keypad != m->app_keypad)
 		buf_put(out, m->app_keypad ? "\033=" : "\033>", 2);
+	put_cursor_shape(out, known ? old : NULL, m, caps);
 }
 
 void seq_osc(struct buf *out, const char *code_and_prefix, const char *text)

@@ -97,6 +97,7 @@ struct emu *emu_new_from_fb(const struct fb *fb)
 	e = emu_around(fb_clone(fb));
 	if (e) {
 		e->modes = *fb_modes(fb);
+		e->pen = *fb_cursor_pen(fb);
 		fb_cursor(fb, &e->row, &e->col);
 		emu_move(e, e->row, e->col);
 	}
@@ -118,6 +119,7 @@ void emu_write(struct emu *e, const void *data, size_t len)
 {
 	parser_feed(e->parser, data, len);
 	fb_set_cursor(e->fb, e->row, e->col);
+	fb_set_cursor_pen(e->fb, &e->pen);
 }
 
 const struct fb *emu_fb(const struct emu *e)

@@ -16,9 +16,9 @@ struct emu;
 /* NULL when out of memory or the size is outside 1..SSPSH_MAX_COLS by
  * 1..SSPSH_MAX_ROWS (core/options.h). */
 struct emu *emu_new(int cols, int rows);
-/* An emulator whose screen starts as a copy of `fb`, with every other piece
- * of state (pen, scroll region, tab stops, charsets, saved cursor) at its
- * power-on default. The client applies SSP frame diffs this way. */
+/* An emulator whose screen starts as a copy of `fb`, its pen the frame's
+ * cursor pen, and every other piece of state (scroll region, tab stops,
+ * charsets, saved cursor) at its power-on default. The client applies SSP frame diffs this way. */
 struct emu *emu_new_from_fb(const struct fb *fb);
 void emu_free(struct emu *emu);
 

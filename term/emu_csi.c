@@ -409,6 +409,19 @@ static void scorc(struct emu *e, const struct parser_seq *seq)	/* xterm: CSI u *
 	emu_restore_cursor(e);
 }
 
+/* The cursor's shape (blinking or steady block, underline, bar): kept in
+ * the modes so that it reaches the user's terminal. Other values are
+ * ignored, as xterm does. */
+static void decscusr(struct emu *e, const struct parser_seq *seq)	/* DEC VT510 DECSCUSR */
+{
+	int shape = param(seq, 0, 0);
+
+	if (shape > FB_CURSOR_SHAPE_MAX)
+		return;
+	e->modes.cursor_shape = (uint8_t)shape;
+	emu_modes_changed(e);
+}
+
 static void decstr(struct emu *e, const struct parser_seq *seq)	/* DEC VT510 DECSTR */
 {
 	(void)seq;
@@ -456,6 +469,7 @@ static const struct csi_entry csi_table[] = {
 	{ PARSER_KEY(0, 0, 'r'), decstbm },
 	{ PARSER_KEY(0, 0, 's'), scosc },
 	{ PARSER_KEY(0, 0, 'u'), scorc },
+	{ PARSER_KEY(0, ' ', 'q'), decscusr },
 	{ PARSER_KEY(0, '!', 'p'), decstr },
 	{ PARSER_KEY('>', 0, 'c'), da2 },
 	{ PARSER_KEY('?', 0, 'J'), ed },	/* DECSED */

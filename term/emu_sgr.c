@@ -1,7 +1,8 @@
 /* SGR, ECMA-48 8.3.117, with the colour extensions of ITU T.416 and
  * xterm: 38/48 with ";5;N" or ";2;R;G;B", and the same with ':' as
- * sub-parameters ("38:5:N", "38:2:CS:R:G:B", "38:2:R:G:B"), and the
- * underline styles "4:N" (kitty, VTE). */
+ * sub-parameters ("38:5:N", "38:2:CS:R:G:B", "38:2:R:G:B"); the underline
+ * styles "4:N" and the underline colour 58/59 (kitty, VTE, tmux); overline
+ * 53/55 (ECMA-48). */
 #include "term/emu_internal.h"
 
 /* One SGR element: a parameter and the sub-parameters that follow it. */
@@ -65,18 +66,22 @@ static void set_color(struct fb_pen *pen, int code, fb_color color)
 		pen->fg = color;
 	else if (code == 48)
 		pen->bg = color;
-	/* 58, the underline colour, is not kept. */
+	else
+		fb_pen_set_underline(pen, color);
 }
 
+/* 4, or 4:N: 0 none, 1 single, 2 double, 3 curly, 4 dotted, 5 dashed;
+ * a style past those is a single underline. */
 static void underline(struct fb_pen *pen, const struct element *el)
 {
+	static const uint16_t styled[6] = {
+		0, FB_UNDERLINE, FB_DOUBLE_UNDERLINE, FB_UNDERLINE | FB_UNDERLINE_CURLY,
+		FB_UNDERLINE | FB_UNDERLINE_DOTTED, FB_UNDERLINE | FB_UNDERLINE_DASHED,
+	};
 	int style = el->n > 1 ? value_at(el, 1) : 1;
 
-	pen->attrs &= (uint16_t)~(FB_UNDERLINE | FB_DOUBLE_UNDERLINE);
-	if (style == 2)
-		pen->attrs |= FB_DOUBLE_UNDERLINE;
-	else if (style != 0)	/* single, and curly, dotted, dashed */
-		pen->attrs |= FB_UNDERLINE;
+	pen->attrs &= (uint16_t)~FB_UNDERLINES;
+	pen->attrs |= style < 6 ? styled[style] : FB_UNDERLINE;
 }
 
 static void apply(struct fb_pen *pen, int code, const struct element *el)
@@ -87,7 +92,7 @@ static void apply(struct fb_pen *pen, int code, const struct element *el)
 	};
 	static const uint16_t clear_attr[10] = {
 		[2] = FB_BOLD | FB_DIM, [3] = FB_ITALIC,
-		[4] = FB_UNDERLINE | FB_DOUBLE_UNDERLINE, [5] = FB_BLINK, [7] = FB_INVERSE,
+		[4] = FB_UNDERLINES, [5] = FB_BLINK, [7] = FB_INVERSE,
 		[8] = FB_HIDDEN, [9] = FB_STRIKE,
 	};
 
@@ -98,7 +103,7 @@ static void apply(struct fb_pen *pen, int code, const struct element *el)
 	} else if (code < 10) {
 		pen->attrs |= set_attr[code];
 	} else if (code == 21) {
-		pen->attrs = (uint16_t)((pen->attrs & ~FB_UNDERLINE) | FB_DOUBLE_UNDERLINE);
+		pen->attrs = (uint16_t)((pen->attrs & ~FB_UNDERLINES) | FB_DOUBLE_UNDERLINE);
 	} else if (code >= 22 && code <= 29) {
 		pen->attrs &= (uint16_t)~clear_attr[code - 20];
 	} else if (code >= 30 && code <= 37) {
@@ -109,6 +114,12 @@ static void apply(struct fb_pen *pen, int code, const struct element *el)
 		pen->bg = FB_COLOR_INDEXED(code - 40);
 	} else if (code == 49) {
 		pen->bg = FB_COLOR_DEFAULT;
+	} else if (code == 53) {
+		pen->attrs |= FB_OVERLINE;
+	} else if (code == 55) {
+		pen->attrs &= (uint16_t)~FB_OVERLINE;
+	} else if (code == 59) {
+		pen->underline = 0;
 	} else if (code >= 90 && code <= 97) {
 		pen->fg = FB_COLOR_INDEXED(code - 90 + 8);
 	} else if (code >= 100 && code <= 107) {

@@ -25,6 +25,7 @@ struct fb {
 	int cols, rows;
 	struct fb_row **row;
 	int cursor_row, cursor_col;
+	struct fb_pen cursor_pen;
 	struct fb_modes modes;
 	char *title;
 	size_t title_len;
@@ -162,8 +163,7 @@ static bool cell_same(const struct fb_row *ra, const struct fb_cell *a,
 	const char *ta, *tb;
 	size_t la, lb;
 
-	if (a->ch != b->ch || a->width != b->width || a->pen.fg != b->pen.fg ||
-	    a->pen.bg != b->pen.bg || a->pen.attrs != b->pen.attrs)
+	if (a->ch != b->ch || a->width != b->width || !fb_pen_equal(&a->pen, &b->pen))
 		return false;
 	if (!a->cluster && !b->cluster)
 		return true;
@@ -269,13 +269,15 @@ static bool modes_equal(const struct fb_modes *a, const struct fb_modes *b)
 	return a->app_cursor == b->app_cursor && a->app_keypad == b->app_keypad &&
 	       a->bracketed_paste == b->bracketed_paste && a->focus_events == b->focus_events &&
 	       a->cursor_visible == b->cursor_visible && a->reverse_video == b->reverse_video &&
-	       a->mouse_mode == b->mouse_mode && a->mouse_encoding == b->mouse_encoding;
+	       a->mouse_mode == b->mouse_mode && a->mouse_encoding == b->mouse_encoding &&
+	       a->cursor_shape == b->cursor_shape;
 }
 
 bool fb_equal(const struct fb *a, const struct fb *b)
 {
 	if (a->cols != b->cols || a->rows != b->rows || a->cursor_row != b->cursor_row ||
-	    a->cursor_col != b->cursor_col || a->bells != b->bells ||
+	    a->cursor_col != b->cursor_col || !fb_pen_equal(&a->cursor_pen, &b->cursor_pen) ||
+	    a->bells != b->bells ||
 	    a->clipboard_serial != b->clipboard_serial || !modes_equal(&a->modes, &b->modes) ||
 	    strcmp(fb_title(a), fb_title(b)) != 0 ||
 	    strcmp(fb_clipboard(a, NULL), fb_clipboard(b, NULL)) != 0)
@@ -683,6 +685,16 @@ void fb_set_cursor(struct fb *fb, int row, int col)
 {
 	fb->cursor_row = row < 0 ? 0 : row >= fb->rows ? fb->rows - 1 : row;
 	fb->cursor_col = col < 0 ? 0 : col >= fb->cols ? fb->cols - 1 : col;
+}
+
+const struct fb_pen *fb_cursor_pen(const struct fb *fb)
+{
+	return &fb->cursor_pen;
+}
+
+void fb_set_cursor_pen(struct fb *fb, const struct fb_pen *pen)
+{
+	fb->cursor_pen = *pen;
 }
 
 const struct fb_modes *fb_modes(const struct fb *fb)

@@ -37,14 +37,41 @@ enum fb_attr {
 	FB_HIDDEN    = 1 << 6,
 	FB_STRIKE    = 1 << 7,
 	FB_DOUBLE_UNDERLINE = 1 << 8,
+	FB_OVERLINE  = 1 << 9,
+	/* The style of a single underline (SGR 4:3, 4:4, 4:5), only ever
+	 * with FB_UNDERLINE, so that a reader who knows only FB_UNDERLINE
+	 * still draws an underline. At most one. */
+	FB_UNDERLINE_CURLY  = 1 << 10,
+	FB_UNDERLINE_DOTTED = 1 << 11,
+	FB_UNDERLINE_DASHED = 1 << 12,
 };
+#define FB_UNDERLINE_STYLES (FB_UNDERLINE_CURLY | FB_UNDERLINE_DOTTED | FB_UNDERLINE_DASHED)
+#define FB_UNDERLINES (FB_UNDERLINE | FB_DOUBLE_UNDERLINE | FB_UNDERLINE_STYLES)
 
-/* What SGR sets: applied to every cell written, and to erased cells (bg). */
+/* What SGR sets: applied to every cell written, and to erased cells (bg).
+ * The underline colour (SGR 58) is rare, and kept in what would be the
+ * padding of the pen: read and write it with fb_pen_underline and
+ * fb_pen_set_underline. Two pens are equal exactly when their fields are. */
 struct fb_pen {
 	fb_color fg;
 	fb_color bg;
 	uint16_t attrs;
+	uint16_t underline;	/* 0: the text's colour; else see fb_pen_set_underline */
 };
+
+/* The pen's underline colour; FB_COLOR_DEFAULT: the text's colour. */
+fb_color fb_pen_underline(const struct fb_pen *pen);
+/* Indexed colours are kept in the pen itself; RGB ones in a table shared
+ * by the whole process, of at most SSPSH_UNDERLINE_RGB_MAX colours
+ * (core/options.h): past that, a new RGB colour becomes the nearest of the
+ * 256 indexed ones (a program cannot make the table grow without bound). */
+void fb_pen_set_underline(struct fb_pen *pen, fb_color color);
+
+static inline bool fb_pen_equal(const struct fb_pen *a, const struct fb_pen *b)
+{
+	return a->fg == b->fg && a->bg == b->bg && a->attrs == b->attrs &&
+	       a->underline == b->underline;
+}
 
 /* 16 bytes: bit-fields so that the pen's alignment costs nothing. */
 struct fb_cell {
@@ -68,7 +95,9 @@ struct fb_modes {
 	bool reverse_video;	/* DECSCNM */
 	uint16_t mouse_mode;	/* enum fb_mouse_mode */
 	uint16_t mouse_encoding;	/* enum fb_mouse_encoding */
+	uint8_t cursor_shape;	/* DECSCUSR: 0 the terminal's own, 1..6 */
 };
+#define FB_CURSOR_SHAPE_MAX 6
 
 struct fb;
 
@@ -80,7 +109,7 @@ struct fb *fb_clone(const struct fb *fb);
  * cell copies); dst keeps its cursor, modes, title and the rest. false if
  * the sizes differ. The emulator's alternate screen uses it. */
 bool fb_copy_cells(struct fb *dst, const struct fb *src);
-/* Same cells, cursor, modes, title, clipboard and bell count. */
+/* Same cells, cursor and its pen, modes, title, clipboard and bell count. */
 bool fb_equal(const struct fb *a, const struct fb *b);
 /* Keeps the content at the top left; new cells are blank. false on OOM. */
 bool fb_resize(struct fb *fb, int cols, int rows);
@@ -132,6 +161,10 @@ bool fb_set_row_wrapped(struct fb *fb, int row, bool wrapped);
 /* Cursor, modes and the other state that travels with a frame. */
 void fb_cursor(const struct fb *fb, int *row, int *col);
 void fb_set_cursor(struct fb *fb, int row, int col);
+/* The pen at the cursor: what the next character printed would get (the
+ * emulator's SGR state). Prediction draws typed text with it. */
+const struct fb_pen *fb_cursor_pen(const struct fb *fb);
+void fb_set_cursor_pen(struct fb *fb, const struct fb_pen *pen);
 const struct fb_modes *fb_modes(const struct fb *fb);
 void fb_set_modes(struct fb *fb, const struct fb_modes *modes);
 /* Window title (OSC 0/2), UTF-8, "" when unset. */

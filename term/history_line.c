@@ -17,7 +17,9 @@ enum token {
 /* Which fields of a pen follow, and how: an index is one byte, RGB three. */
 enum pen_flag {
 	PEN_FG_INDEXED = 1, PEN_FG_RGB = 2, PEN_BG_INDEXED = 4, PEN_BG_RGB = 8, PEN_ATTRS = 16,
+	PEN_UL_INDEXED = 32, PEN_UL_RGB = 64,
 };
+#define PEN_FLAGS 127u
 
 /* Cells one run token covers at most, so that a line cut at the size
  * limit loses little more than what did not fit. */
@@ -25,7 +27,7 @@ enum pen_flag {
 /* Blank cells worth a run token rather than spaces. */
 #define BLANK_RUN_MIN 3
 
-#define ATTRS_ALL 0x1ffu
+#define ATTRS_ALL 0x1fffu
 
 _Static_assert(SSPSH_HISTORY_LINE_MAX >= 64, "an entry holds at least a short line");
 
@@ -36,15 +38,11 @@ static bool is_control(uint32_t cp)
 	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
 }
 
-static bool pen_same(const struct fb_pen *a, const struct fb_pen *b)
-{
-	return a->fg == b->fg && a->bg == b->bg && a->attrs == b->attrs;
-}
-
 static bool is_default_blank(const struct fb_cell *cell)
 {
-	return cell->ch == ' ' && cell->width == 1 && !cell->cluster && cell->pen.fg == 0 &&
-	       cell->pen.bg == 0 && cell->pen.attrs == 0;
+	static const struct fb_pen plain;
+
+	return cell->ch == ' ' && cell->width == 1 && !cell->cluster && fb_pen_equal(&cell->pen, &plain);
 }
 
 static bool is_blank(const struct fb_cell *cell)
@@ -81,8 +79,9 @@ static void put_color(struct buf *out, fb_color c)
 
 static void put_pen(struct buf *out, const struct fb_pen *pen)
 {
+	fb_color underline = fb_pen_underline(pen);
 	unsigned flags = color_flag(pen->fg, PEN_FG_INDEXED) | color_flag(pen->bg, PEN_BG_INDEXED) |
-			 (pen->attrs ? PEN_ATTRS : 0);
+			 (pen->attrs ? PEN_ATTRS : 0) | color_flag(underline, PEN_UL_INDEXED);
 
 	buf_put_u8(out, TOKEN_PEN);
 	buf_put_u8(out, (uint8_t)flags);
@@ -92,6 +91,8 @@ static void put_pen(struct buf *out, const struct fb_pen *pen)
 		put_color(out, pen->bg);
 	if (pen->attrs)
 		buf_put_varint(out, pen->attrs & ATTRS_ALL);
+	if (underline)
+		put_color(out, underline);
 }
 
 static void put_code_point(struct buf *out, uint32_t cp)
@@ -110,7 +111,7 @@ static int run_length(const struct fb_cell *cells, int col, int end, int step,
 {
 	int n = 0;
 
-	while (col < end && n < RUN_MAX && same(&cells[col]) && pen_same(&cells[col].pen, &cells[0].pen)) {
+	while (col < end && n < RUN_MAX && same(&cells[col]) && fb_pen_equal(&cells[col].pen, &cells[0].pen)) {
 		n++;
 		col += step;
 	}
@@ -175,7 +176,7 @@ static int put_cells(const struct fb *fb, int row, int col, int end, struct buf 
 void history_line_encode(const struct fb *fb, int row, struct buf *out)
 {
 	const struct fb_cell *cells = fb_cell(fb, row, 0);
-	struct fb_pen pen = { 0, 0, 0 };
+	struct fb_pen pen = { 0 };
 	size_t start = out->len;
 	int end = fb_cols(fb);
 
@@ -186,7 +187,7 @@ void history_line_encode(const struct fb *fb, int row, struct buf *out)
 		end--;
 	for (int col = 0; col < end;) {
 		size_t mark = out->len;
-		if (cells[col].width != 0 && !pen_same(&pen, &cells[col].pen)) {
+		if (cells[col].width != 0 && !fb_pen_equal(&pen, &cells[col].pen)) {
 			pen = cells[col].pen;
 			put_pen(out, &pen);
 		}
@@ -337,7 +338,7 @@ static void read_pen(struct decoder *d)
 	unsigned flags = rd_u8(&d->in);
 	uint64_t attrs = 0;
 
-	if ((flags & ~31u) || (flags & 3) == 3 || (flags & 12) == 12)
+	if ((flags & ~PEN_FLAGS) || (flags & 3) == 3 || (flags & 12) == 12 || (flags & 96) == 96)
 		d->in.failed = true;	/* unknown, or a colour given twice */
 	d->pen.fg = read_color(&d->in, flags, PEN_FG_INDEXED);
 	d->pen.bg = read_color(&d->in, flags, PEN_BG_INDEXED);
@@ -346,6 +347,7 @@ static void read_pen(struct decoder *d)
 	if (attrs > ATTRS_ALL)
 		d->in.failed = true;
 	d->pen.attrs = (uint16_t)attrs;
+	fb_pen_set_underline(&d->pen, read_color(&d->in, flags, PEN_UL_INDEXED));
 }
 
 static void read_token(struct decoder *d)

@@ -12,9 +12,10 @@
  *          | 0x02 len byte{len}                a cell holding a grapheme cluster
  *          | 0x03 len byte{len}                the same, wide
  *          | 0x04 varint(n)                    n blank cells
- *          | 0x05 flags [fg] [bg] [attrs]      the pen of the cells that follow
+ *          | 0x05 flags [fg] [bg] [attrs] [ul]  the pen of the cells that follow
  *   flags: 1 fg is an index byte, 2 fg is r g b, 4 and 8 the same for bg,
- *   16 a varint of attributes follows; an absent field is the default.
+ *   16 a varint of attributes (enum fb_attr) follows, 32 and 64 the
+ *   underline colour as 1 and 2; an absent field is the default.
  *
  * Cells run from column 0 with the default pen; the columns after the
  * last one are blank. Code points are well-formed UTF-8 and never control

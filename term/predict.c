@@ -306,17 +306,15 @@ static bool write_segment(struct predict *p, int row, int col, const struct cell
 	return true;
 }
 
-static void typed_cell(const struct predict *p, const struct key *key, int row, int col,
-		       struct cell_text *out)
+static void typed_cell(const struct predict *p, const struct key *key, struct cell_text *out)
 {
-	const struct fb_cell *left = fb_cell(p->view, row, col > 0 ? col - 1 : col);
-
 	memset(out, 0, sizeof *out);
 	memcpy(out->text, key->utf8, key->utf8_len);
 	out->len = key->utf8_len;
 	out->width = (uint8_t)key->width;
-	/* Typed text continues in the look of what precedes it. */
-	out->pen = left ? left->pen : (struct fb_pen){ 0 };
+	/* What the program's next character gets: its current SGR state, not
+	 * the look of the prompt before the cursor or of the cell under it. */
+	out->pen = *fb_cursor_pen(p->view);
 }
 
 /* A printable character: inserted at the cursor, the rest of the line
@@ -330,7 +328,7 @@ static bool guess_text(struct predict *p, const struct key *key, uint64_t now_ms
 	end = text_end(p->view, row, col);
 	if (col + w > cols || end + w > cols || cell_width(p->view, row, col) == 0)
 		return false;	/* wide char or line wrapping at the margin */
-	typed_cell(p, key, row, col, &p->segment[0]);
+	typed_cell(p, key, &p->segment[0]);
 	n = 1 + read_segment(p->view, row, col, end, p->segment + 1);
 	if (!write_segment(p, row, col, p->segment, n, 0, now_ms))
 		return false;

@@ -20,6 +20,7 @@
 #include "core/signals.h"
 #include "core/tty.h"
 #include "net/pump.h"
+#include "term/caps.h"
 
 struct client {
 	struct client_sync *sync;
@@ -315,12 +316,15 @@ static void turn(struct client *c)
 static bool client_init(struct client *c, struct transport *t, enum predict_mode mode,
 			const struct relay_link_settings *relay, struct relay_link *running)
 {
+	struct term_caps terminal;
+
 	memset(c, 0, sizeof *c);
+	term_caps_load(NULL, &terminal);
 	c->relay = running;
 	c->started_at = clock_ms();
 	c->sync = client_sync_new(t);
 	c->echo = local_echo_new(mode);
-	c->screen = c->echo ? screen_new(STDOUT_FILENO, local_echo_draw, c->echo) : NULL;
+	c->screen = c->echo ? screen_new(STDOUT_FILENO, &terminal, local_echo_draw, c->echo) : NULL;
 	scrollback_client_init(&c->scrollback);
 	if (!running && relay && relay->mode != ROUTE_UDP && !(c->relay = relay_link_new(relay)))
 		return false;

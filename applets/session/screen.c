@@ -11,6 +11,7 @@
 
 struct screen {
 	int fd;
+	struct term_caps terminal;	/* what it can show */
 	struct fb *shown;	/* what the terminal shows now; NULL: unknown */
 	screen_overlay_fn overlay;
 	void *overlay_ctx;
@@ -18,13 +19,15 @@ struct screen {
 	bool painted;		/* the session has been on the terminal */
 };
 
-struct screen *screen_new(int out_fd, screen_overlay_fn overlay, void *overlay_ctx)
+struct screen *screen_new(int out_fd, const struct term_caps *terminal, screen_overlay_fn overlay,
+			  void *overlay_ctx)
 {
 	struct screen *s = calloc(1, sizeof *s);
 
 	if (!s)
 		return NULL;
 	s->fd = out_fd;
+	s->terminal = *terminal;
 	s->overlay = overlay;
 	s->overlay_ctx = overlay_ctx;
 	buf_init(&s->out);
@@ -50,7 +53,7 @@ static void flush(struct screen *s)
 /* The notice, reverse video, across the top row. */
 static void draw_notice(struct fb *frame, const char *notice)
 {
-	struct fb_pen pen = { FB_COLOR_DEFAULT, FB_COLOR_DEFAULT, FB_INVERSE };
+	struct fb_pen pen = { .attrs = FB_INVERSE };
 	int cols = fb_cols(frame);
 	size_t len = strlen(notice);
 
@@ -89,7 +92,7 @@ void screen_paint(struct screen *s, const struct fb *frame, const char *notice, 
 	 * first paint alone clears the plain way, which leaves what the
 	 * terminal showed before the session in its history where terminals
 	 * do that (tmux, VTE). */
-	static const struct display_options no_history = { .no_history = true };
+	struct display_options options = { .no_history = s->painted, .terminal = &s->terminal };
 	struct fb *next = frame_to_show(s, frame, notice, now_ms);
 
 	if (!next)
@@ -98,7 +101,7 @@ void screen_paint(struct screen *s, const struct fb *frame, const char *notice, 
 		fb_free(next);
 		return;
 	}
-	display_diff_with(s->shown, next, s->painted ? &no_history : NULL, &s->out);
+	display_diff_with(s->shown, next, &options, &s->out);
 	s->painted = true;
 	shown_now(s, next);
 }
@@ -115,7 +118,7 @@ size_t screen_paint_history(struct screen *s, const struct fb *frame, const char
 	next = frame_to_show(s, frame, notice, now_ms);
 	if (!next)
 		return n;
-	bad = display_history(s->shown, next, lost, entries, n, &s->out);
+	bad = display_history(s->shown, next, lost, entries, n, &s->terminal, &s->out);
 	shown_now(s, next);
 	return bad;
 }
@@ -128,7 +131,7 @@ void screen_invalidate(struct screen *s)
 
 void screen_release(struct screen *s, const char *message)
 {
-	display_close(s->shown, message, &s->out);
+	display_close(s->shown, message, &s->terminal, &s->out);
 	flush(s);
 	screen_invalidate(s);
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "term/caps.h"
 #include "term/display_history.h"
 #include "term/fb.h"
 
@@ -16,7 +17,9 @@ struct screen;
  * prediction's seam. NULL: the frame as the server sent it. */
 typedef void (*screen_overlay_fn)(void *ctx, struct fb *frame, uint64_t now_ms);
 
-struct screen *screen_new(int out_fd, screen_overlay_fn overlay, void *overlay_ctx);
+/* `terminal`: what the terminal at out_fd can show (copied). */
+struct screen *screen_new(int out_fd, const struct term_caps *terminal, screen_overlay_fn overlay,
+			  void *overlay_ctx);
 void screen_free(struct screen *s);
 
 /* Makes the terminal show `frame` (with the overlay and, if `notice` is not

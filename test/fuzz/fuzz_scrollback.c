@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 	while (scrollback_rx_batch(&rx, 1 + size % 4096, &batch)) {
 		buf_reset(&out);
-		display_history(emu_fb(term), emu_fb(term), batch.lost, batch.entries, batch.n, &out);
+		display_history(emu_fb(term), emu_fb(term), batch.lost, batch.entries, batch.n, NULL, &out);
 		emu_write(term, out.data, out.len);
 		scrollback_rx_done(&rx);
 	}

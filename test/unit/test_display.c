@@ -59,7 +59,7 @@ TEST(typed_character_at_cursor_is_one_byte)
 TEST(one_char_elsewhere_moves_there_and_back)
 {
 	struct fb *a = fb_new(80, 24), *b = fb_clone(a);
-	struct fb_pen red = { FB_COLOR_INDEXED(1), 0, 0 };
+	struct fb_pen red = { .fg = FB_COLOR_INDEXED(1) };
 
 	put_text(b, 5, 10, "x", NULL);
 	EXPECT_STR(diff_of(a, b), "\033[6;11Hx\033[H");
@@ -72,8 +72,8 @@ TEST(one_char_elsewhere_moves_there_and_back)
 TEST(colours_use_short_forms)
 {
 	struct fb *a = fb_new(20, 2), *b = fb_clone(a);
-	struct fb_pen p1 = { FB_COLOR_INDEXED(9), FB_COLOR_INDEXED(200), FB_BOLD };
-	struct fb_pen p2 = { FB_COLOR_RGB(1, 2, 3), FB_COLOR_INDEXED(4), 0 };
+	struct fb_pen p1 = { .fg = FB_COLOR_INDEXED(9), .bg = FB_COLOR_INDEXED(200), .attrs = FB_BOLD };
+	struct fb_pen p2 = { .fg = FB_COLOR_RGB(1, 2, 3), .bg = FB_COLOR_INDEXED(4) };
 	const char *d;
 
 	put_text(b, 0, 0, "a", &p1);
@@ -316,11 +316,11 @@ TEST(close_turns_off_what_the_session_turned_on)
 	fb_set_modes(fb, &m);
 	buf_init(&out);
 	fb_set_cursor(fb, 3, 7);
-	display_close(fb, "bye", &out);
+	display_close(fb, "bye", NULL, &out);
 	buf_put_u8(&out, 0);
 	EXPECT_STR((const char *)out.data, "\033[m\033[?2004;1003;1006l\033[?25h\033>\033[5Hbye\r\n");
 	buf_reset(&out);
-	display_close(NULL, "bye", &out);	/* nothing painted yet */
+	display_close(NULL, "bye", NULL, &out);	/* nothing painted yet */
 	buf_put_u8(&out, 0);
 	EXPECT_STR((const char *)out.data, "\033[m\033[?25h\r\nbye\r\n");
 	buf_free(&out);
@@ -335,17 +335,17 @@ TEST(close_message_goes_below_the_content_without_scrolling_it_away)
 	buf_init(&out);
 	put_text(fb, 2, 0, "last line", &plain);
 	fb_set_cursor(fb, 0, 4);
-	display_close(fb, "bye", &out);
+	display_close(fb, "bye", NULL, &out);
 	buf_put_u8(&out, 0);
 	EXPECT_STR((const char *)out.data, "\033[m\033[?25h\033[4Hbye\r\n");
 	buf_reset(&out);
 	fb_set_cursor(fb, 3, 0);	/* after the program's last newline */
-	display_close(fb, "bye", &out);
+	display_close(fb, "bye", NULL, &out);
 	buf_put_u8(&out, 0);
 	EXPECT_STR((const char *)out.data, "\033[m\033[?25h\033[4Hbye\r\n");
 	buf_reset(&out);
 	put_text(fb, 4, 0, "bottom", &plain);
-	display_close(fb, "bye", &out);	/* no room: one line scrolls */
+	display_close(fb, "bye", NULL, &out);	/* no room: one line scrolls */
 	buf_put_u8(&out, 0);
 	EXPECT_STR((const char *)out.data, "\033[m\033[?25h\033[5H\r\nbye\r\n");
 	buf_free(&out);
@@ -365,15 +365,19 @@ static struct fb_pen random_pen(void)
 		FB_COLOR_DEFAULT, FB_COLOR_INDEXED(1), FB_COLOR_INDEXED(12), FB_COLOR_INDEXED(100),
 		FB_COLOR_RGB(10, 200, 30), FB_COLOR_INDEXED(0),
 	};
-	struct fb_pen pen = { 0, 0, 0 };
+	struct fb_pen pen = { 0 };
 
 	if (rnd(3) == 0)
 		return pen;
 	pen.fg = colors[rnd(6)];
 	pen.bg = colors[rnd(6)];
-	pen.attrs = rnd(3) ? 0 : (uint16_t)(rnd(0x200));
+	pen.attrs = rnd(3) ? 0 : (uint16_t)(rnd(0x400));
 	if (pen.attrs & FB_DOUBLE_UNDERLINE)	/* the two underlines exclude each other */
 		pen.attrs &= (uint16_t)~FB_UNDERLINE;
+	if ((pen.attrs & FB_UNDERLINE) && rnd(2))	/* a style, only with a single one */
+		pen.attrs |= (uint16_t)(FB_UNDERLINE_CURLY << rnd(3));
+	if (rnd(4) == 0)
+		fb_pen_set_underline(&pen, colors[rnd(6)]);
 	return pen;
 }
 
@@ -447,7 +451,12 @@ static void random_state(struct fb *fb)
 	m.reverse_video = rnd(5) == 0;
 	m.mouse_mode = mouse[rnd(5)];
 	m.mouse_encoding = enc[rnd(3)];
+	m.cursor_shape = rnd(3) ? 0 : (uint8_t)rnd(7);
 	fb_set_modes(fb, &m);
+	if (rnd(3) == 0) {
+		struct fb_pen pen = random_pen();
+		fb_set_cursor_pen(fb, &pen);
+	}
 	fb_set_cursor(fb, (int)rnd((unsigned)fb_rows(fb)), (int)rnd((unsigned)fb_cols(fb)));
 	if (rnd(3) == 0) {
 		const char *title = rnd(2) ? "title" : "other \xe2\x9c\x93";

@@ -95,7 +95,7 @@ static void play(struct played *p, const struct fb *shown, const struct fb *now,
 	memset(p, 0, sizeof *p);
 	buf_init(&p->out);
 	p->history = history_new(1000);
-	p->bad = display_history(shown, now, lost, spans(e), e->n, &p->out);
+	p->bad = display_history(shown, now, lost, spans(e), e->n, NULL, &p->out);
 	if (!term || !p->history) {
 		unit_fail(__FILE__, __LINE__, "out of memory");
 		emu_free(term);

@@ -15,13 +15,15 @@
  *   cursor ROW,COL           expected cursor (0-based)
  *   cell ROW,COL KEY=VALUE…  expected properties of one cell:
  *                            text=BYTES (escapes as in `in`), width=N,
- *                            fg=COLOR, bg=COLOR (default, 0..255, #rrggbb),
- *                            attrs=LIST (comma-separated: bold dim italic
- *                            underline blink inverse hidden strike
- *                            double_underline, or none)
+ *                            fg=COLOR, bg=COLOR, ul=COLOR (the underline's;
+ *                            default, 0..255, #rrggbb), attrs=LIST
+ *                            (comma-separated: bold dim italic underline
+ *                            blink inverse hidden strike double_underline
+ *                            overline curly dotted dashed, or none)
  *   mode NAME=VALUE          a struct fb_modes field: app_cursor app_keypad
  *                            bracketed_paste focus_events cursor_visible
  *                            reverse_video (0/1), mouse_mode mouse_encoding
+ *                            cursor_shape
  *   title BYTES              expected window title
  *   clipboard BYTES          expected OSC 52 payload
  *   bells N                  bells rung
@@ -142,7 +144,9 @@ static const struct { const char *name; uint16_t bit; } attr_names[] = {
 	{ "bold", FB_BOLD }, { "dim", FB_DIM }, { "italic", FB_ITALIC },
 	{ "underline", FB_UNDERLINE }, { "blink", FB_BLINK }, { "inverse", FB_INVERSE },
 	{ "hidden", FB_HIDDEN }, { "strike", FB_STRIKE },
-	{ "double_underline", FB_DOUBLE_UNDERLINE },
+	{ "double_underline", FB_DOUBLE_UNDERLINE }, { "overline", FB_OVERLINE },
+	{ "curly", FB_UNDERLINE_CURLY }, { "dotted", FB_UNDERLINE_DOTTED },
+	{ "dashed", FB_UNDERLINE_DASHED },
 };
 
 static bool parse_attrs(char *list, uint16_t *out)
@@ -192,6 +196,13 @@ static void check_cell_property(struct run *r, int row, int col, char *prop)
 			fail(r, "bad colour '%s'", value);
 		else if (color != have)
 			fail(r, "cell %s is %08x, expected %s", prop, (unsigned)have, value);
+	} else if (strcmp(prop, "ul") == 0) {
+		fb_color have = fb_pen_underline(&cell->pen);
+
+		if (!parse_color(value, &color))
+			fail(r, "bad colour '%s'", value);
+		else if (color != have)
+			fail(r, "cell ul is %08x, expected %s", (unsigned)have, value);
 	} else if (strcmp(prop, "attrs") == 0) {
 		snprintf(want, sizeof want, "%s", value);
 		if (!parse_attrs(value, &attrs))
@@ -243,6 +254,7 @@ static void check_mode(struct run *r, const char *arg)
 	else if (strcmp(name, "reverse_video") == 0) got = m->reverse_video;
 	else if (strcmp(name, "mouse_mode") == 0) got = m->mouse_mode;
 	else if (strcmp(name, "mouse_encoding") == 0) got = m->mouse_encoding;
+	else if (strcmp(name, "cursor_shape") == 0) got = m->cursor_shape;
 	else {
 		fail(r, "unknown mode '%s'", name);
 		return;
@@ -630,9 +642,10 @@ TEST(new_from_fb_starts_from_the_frame)
 	b = emu_new_from_fb(emu_fb(a));
 	EXPECT(b != NULL);
 	EXPECT(fb_equal(emu_fb(a), emu_fb(b)));
-	/* The pen is at its power-on default, the modes and cursor are kept. */
+	/* The pen is the frame's cursor pen, the modes and cursor are kept. */
 	emu_write(b, "d", 1);
-	EXPECT_INT(fb_cell(emu_fb(b), 2, 4)->pen.fg, FB_COLOR_DEFAULT);
+	EXPECT_INT(fb_cell(emu_fb(b), 2, 4)->pen.fg, FB_COLOR_INDEXED(1));
+	EXPECT_INT(fb_cell(emu_fb(b), 2, 4)->pen.attrs, FB_BOLD);
 	EXPECT(fb_modes(emu_fb(b))->app_cursor);
 	EXPECT(!fb_modes(emu_fb(b))->cursor_visible);
 	dump_screen(emu_fb(b), &dump_b);

@@ -53,7 +53,7 @@ TEST(new_frame_is_blank_with_cursor_visible)
 TEST(cells_read_back_with_pen)
 {
 	struct fb *fb = fb_new(10, 2);
-	struct fb_pen red = { FB_COLOR_INDEXED(1), FB_COLOR_RGB(1, 2, 3), FB_BOLD | FB_UNDERLINE };
+	struct fb_pen red = { .fg = FB_COLOR_INDEXED(1), .bg = FB_COLOR_RGB(1, 2, 3), .attrs = FB_BOLD | FB_UNDERLINE };
 	char text[FB_CLUSTER_MAX];
 
 	EXPECT(fb_set_cell(fb, 1, 4, "x", 1, 1, &red));
@@ -231,7 +231,7 @@ TEST(clone_shares_rows_and_copies_on_write)
 TEST(row_equal_compares_cells_of_unshared_rows)
 {
 	struct fb *a = fb_new(5, 2), *b = fb_new(5, 2), *narrow = fb_new(4, 2);
-	struct fb_pen bold = { 0, 0, FB_BOLD };
+	struct fb_pen bold = { .attrs = FB_BOLD };
 
 	put(a, 0, 1, "e\xcc\x81", 1);
 	put(b, 0, 3, "x\xcc\x82", 1);	/* a different slot order in the store */
@@ -305,7 +305,7 @@ static void expect_column(const struct fb *fb, const char *want)
 TEST(scroll_rotates_rows_within_region)
 {
 	struct fb *fb = fb_new(3, 6);
-	struct fb_pen blue = { FB_COLOR_INDEXED(7), FB_COLOR_INDEXED(4), FB_BOLD };
+	struct fb_pen blue = { .fg = FB_COLOR_INDEXED(7), .bg = FB_COLOR_INDEXED(4), .attrs = FB_BOLD };
 	const struct fb_cell *moving;
 
 	number_rows(fb);
@@ -347,7 +347,7 @@ TEST(scroll_of_a_shared_frame_leaves_the_clone_alone)
 TEST(shift_cells_inserts_and_deletes)
 {
 	struct fb *fb = fb_new(6, 1);
-	struct fb_pen red_bg = { 0, FB_COLOR_INDEXED(1), 0 };
+	struct fb_pen red_bg = { .bg = FB_COLOR_INDEXED(1) };
 
 	put(fb, 0, 0, "a", 1);
 	put(fb, 0, 1, "b\xcc\x81", 1);
@@ -371,7 +371,7 @@ TEST(shift_cells_inserts_and_deletes)
 TEST(erase_blanks_with_background_and_splits_wide)
 {
 	struct fb *fb = fb_new(6, 1);
-	struct fb_pen green = { FB_COLOR_INDEXED(2), FB_COLOR_INDEXED(2), FB_ITALIC };
+	struct fb_pen green = { .fg = FB_COLOR_INDEXED(2), .bg = FB_COLOR_INDEXED(2), .attrs = FB_ITALIC };
 
 	for (int c = 0; c < 6; c++)
 		put(fb, 0, c, "x", 1);
@@ -426,7 +426,7 @@ TEST(cursor_is_clamped_to_the_screen)
 TEST(frame_of_80x24_is_small)
 {
 	struct fb *fb = fb_new(80, 24);
-	struct fb_pen pen = { FB_COLOR_RGB(9, 9, 9), 0, FB_BOLD };
+	struct fb_pen pen = { .fg = FB_COLOR_RGB(9, 9, 9), .attrs = FB_BOLD };
 
 	for (int r = 0; r < 24; r++)
 		for (int c = 0; c < 80; c++)

@@ -26,7 +26,7 @@ static void model_init(struct model *m)
 {
 	for (int r = 0; r < ROWS; r++)
 		for (int c = 0; c < COLS; c++)
-			m->cell[r][c] = (struct model_cell){ " ", 1, { 0, 0, 0 } };
+			m->cell[r][c] = (struct model_cell){ " ", 1, { 0 } };
 }
 
 /* A boundary at col that splits a wide cell blanks both its halves. */
@@ -102,9 +102,9 @@ static const char *const clusters[] = {
 	"\xe4\xb8\xad\xcc\x81",	/* 中 + combining acute */
 };
 static const struct fb_pen pens[] = {
-	{ 0, 0, 0 },
-	{ FB_COLOR_INDEXED(1), FB_COLOR_RGB(1, 2, 3), FB_BOLD | FB_UNDERLINE },
-	{ FB_COLOR_RGB(200, 100, 0), FB_COLOR_INDEXED(232), FB_INVERSE },
+	{ 0 },
+	{ FB_COLOR_INDEXED(1), FB_COLOR_RGB(1, 2, 3), FB_BOLD | FB_UNDERLINE, 0 },
+	{ FB_COLOR_RGB(200, 100, 0), FB_COLOR_INDEXED(232), FB_INVERSE | FB_OVERLINE, 0 },
 };
 
 /* One random write to both the frame and the model. */
