@@ -19,7 +19,8 @@
  *    "SSP5": a client id in the header to the server, net/datagram.h).
  * 6: frame diffs carry styled underlines, underline colour, overline, the
  *    cursor shape and the cursor's pen (a diff starts from the old frame's
- *    pen); scrollback pens carry the underline colour. */
+ *    pen); scrollback pens carry the underline colour; the client's input
+ *    stream carries its locale for an SSH-free session (INPUT_ENV). */
 #ifndef SSPSH_PROTOCOL_VERSION
 #define SSPSH_PROTOCOL_VERSION 6
 #endif
@@ -440,6 +441,15 @@
 #endif
 #ifndef SSPSH_SESSION_ERROR_MAX
 #define SSPSH_SESSION_ERROR_MAX 200
+#endif
+/* The client's locale (LANG and LC_*) a new SSH-free session's program
+ * gets: at most this many variables, each NAME=VALUE at most this long;
+ * the rest are dropped. They travel in the session's input stream. */
+#ifndef SSPSH_SESSION_ENV_MAX
+#define SSPSH_SESSION_ENV_MAX 24
+#endif
+#ifndef SSPSH_SESSION_ENV_LEN_MAX
+#define SSPSH_SESSION_ENV_LEN_MAX 128
 #endif
 /* Sessions one daemon serves at most. */
 #ifndef SSPSH_DAEMON_MAX_SESSIONS

@@ -26,6 +26,9 @@ else
 fi
 export SSPSH_SRC="$here"
 export SSPSH_BUILD="$here/$build"
+# sspsh refuses a locale that does not use UTF-8; with none set at all the
+# sessions under test run in C.UTF-8 (test/e2e/locale_term.sh sets its own).
+[ -z "${LC_ALL:-}${LC_CTYPE:-}${LANG:-}" ] && export LANG=C.UTF-8
 per_test_timeout=${TEST_TIMEOUT:-600}
 [ "$mode" = soak ] && per_test_timeout=${TEST_TIMEOUT:-7200}
 read -r -a wrapper <<< "${TEST_WRAPPER:-}"

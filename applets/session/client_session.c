@@ -340,6 +340,19 @@ static void client_free(struct client *c)
 	local_echo_free(c->echo);
 }
 
+/* LANG and LC_* first in the input stream: the daemon starts the program
+ * with them once the first datagram is in. */
+static void send_locale(struct client *c)
+{
+	extern char **environ;
+	int sent = 0;
+
+	for (char **e = environ; *e && sent < SSPSH_SESSION_ENV_MAX; e++)
+		if ((strncmp(*e, "LANG=", 5) == 0 || strncmp(*e, "LC_", 3) == 0) &&
+		    client_sync_setenv(c->sync, *e))
+			sent++;
+}
+
 int client_session_run(struct transport *t, const struct client_settings *settings)
 {
 	static const int caught[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGCHLD, 0 };
@@ -357,6 +370,8 @@ int client_session_run(struct transport *t, const struct client_settings *settin
 		client_free(&c);
 		return 1;
 	}
+	if (settings->send_locale)
+		send_locale(&c);
 	window_changed(&c, clock_ms());
 	steer_route(&c, clock_ms());	/* --transport=ssh: the first datagram goes by the relay */
 	client_sync_send_now(c.sync, clock_ms());

@@ -14,6 +14,10 @@ struct client_settings {
 	/* Shown when the user quits (Ctrl-^ .) a session that lives on (daemon
 	 * mode); NULL: "[sspsh is exiting.]". */
 	const char *detach_notice;
+	/* Send the client's LANG and LC_* inside the session, for the program
+	 * of a new SSH-free session (over ssh they go on the server's command
+	 * line). */
+	bool send_locale;
 	/* How to run the relay through ssh where UDP cannot pass (copied);
 	 * NULL: UDP only. */
 	const struct relay_link_settings *relay;

@@ -83,6 +83,11 @@ bool client_sync_resize(struct client_sync *cs, int cols, int rows, uint64_t now
 	return true;
 }
 
+bool client_sync_setenv(struct client_sync *cs, const char *entry)
+{
+	return input_add_env(cs->input, entry);
+}
+
 uint64_t client_sync_input_pos(const struct client_sync *cs)
 {
 	return input_pos(cs->input);

@@ -26,6 +26,9 @@ struct transport *client_sync_transport(const struct client_sync *cs);
  * a send. False if out of memory. */
 bool client_sync_type(struct client_sync *cs, const void *keys, size_t len, uint64_t now);
 bool client_sync_resize(struct client_sync *cs, int cols, int rows, uint64_t now);
+/* A locale variable for the program of a new SSH-free session
+ * (input_add_env); false if it is not one or memory ran out. */
+bool client_sync_setenv(struct client_sync *cs, const char *entry);
 /* The input stream's position after everything added so far. */
 uint64_t client_sync_input_pos(const struct client_sync *cs);
 /* Whether more input may be added now: the unacknowledged part of the

@@ -9,8 +9,10 @@
 #include "applets/session/client_session.h"
 #include "applets/session/local_server.h"
 #include "core/exit_status.h"
+#include "core/locale.h"
 #include "core/log.h"
 #include "net/transport.h"
+#include "term/caps.h"
 
 struct client_settings connect_client_settings(const struct connect_settings *s)
 {
@@ -69,10 +71,42 @@ int connect_local(const struct connect_settings *s)
 	return rc;
 }
 
+/* The user's terminal must show UTF-8 and move its cursor: sspsh writes
+ * nothing else. NULL when it will do, else why not, in one line. */
+static const char *terminal_unusable(char *why, size_t cap)
+{
+	struct term_caps caps;
+	char locale[96];
+	const char *term = getenv("TERM");
+
+	if (!locale_is_utf8(locale, sizeof locale)) {
+		if (locale[0])
+			snprintf(why, cap, "the locale (%s) does not use UTF-8; sspsh needs a UTF-8 "
+				 "locale, such as LANG=C.UTF-8", locale);
+		else
+			snprintf(why, cap, "no locale is set (LANG, LC_CTYPE, LC_ALL), so the terminal "
+				 "is taken to be ASCII; sspsh needs a UTF-8 locale, such as LANG=C.UTF-8");
+		return why;
+	}
+	term_caps_load(term, &caps);
+	if (!caps.cursor_addressing) {
+		snprintf(why, cap, "the terminal (TERM=%s) cannot move its cursor; sspsh needs one "
+			 "that can, such as TERM=xterm-256color", term ? term : "");
+		return why;
+	}
+	return NULL;
+}
+
 int connect_run(const struct connect_settings *s)
 {
+	char why[256];
+
 	if (s->verbose)
 		log_set_level(LOG_DEBUG);
+	if (!(s->mode == CONNECT_UDP && s->udp.list) && terminal_unusable(why, sizeof why)) {
+		log_error("%s", why);
+		return 1;
+	}
 	switch (s->mode) {
 	case CONNECT_OVER_SSH:
 		return connect_over_ssh(s);

@@ -119,7 +119,7 @@ static struct dsession *confirm(struct daemon_sessions *d, struct pending *p, ui
 
 	p->t = NULL;
 	if (p->kind == SESSION_NEW) {
-		s = daemon_spawn_session(d, p->session_id, p->owner, p->request, t, now);
+		s = daemon_spawn_session(d, p->session_id, p->owner, &p->request, t, now);
 	} else if (!s) {
 		transport_free(t);	/* the session ended meanwhile */
 	} else if (p->kind == SESSION_ATTACH) {

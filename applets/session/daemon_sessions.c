@@ -82,21 +82,31 @@ static void describe_command(char *out, size_t cap, char *const *argv, const str
 	}
 }
 
-struct dsession *daemon_spawn_session(struct daemon_sessions *d, uint64_t id, const uint8_t owner[KEY_LEN],
-				      const struct session_request *req, struct transport *t, uint64_t now)
+void daemon_start_program(struct daemon_sessions *d, struct dsession *s, uint64_t now)
 {
 	static const char *const unset[] = { "SSPSH_KEY", NULL };
 	static char *env[] = { "TERM=" SSPSH_TERM, NULL };
-	struct dsession *s, **grown;
+	const struct session_request *req = s->request;
 	struct pty_spec spec = {
 		.argv = req->argc ? req->argv : d->login.argv,
 		.path = req->argc ? req->argv[0] : d->login.shell,
 		.cwd = d->login.home,
 		.env_set = env,
 		.env_unset = unset,
-		.cols = req->cols ? req->cols : SSPSH_DEFAULT_COLS,
-		.rows = req->rows ? req->rows : SSPSH_DEFAULT_ROWS,
 	};
+
+	if (!server_session_start(s->core, &spec, now))
+		log_warn("session %llu: its program did not start", (unsigned long long)s->id);
+	free(s->request);
+	s->request = NULL;
+	pty_sync(d, s, now);
+}
+
+struct dsession *daemon_spawn_session(struct daemon_sessions *d, uint64_t id, const uint8_t owner[KEY_LEN],
+				      struct session_request **request, struct transport *t, uint64_t now)
+{
+	const struct session_request *req = *request;
+	struct dsession *s, **grown;
 
 	if (d->n_sessions == d->cap_sessions) {
 		size_t cap = d->cap_sessions ? d->cap_sessions * 2 : 16;
@@ -111,7 +121,8 @@ struct dsession *daemon_spawn_session(struct daemon_sessions *d, uint64_t id, co
 		transport_free(t);
 		return NULL;
 	}
-	if (!(s->core = server_session_new(&spec, t))) {
+	if (!(s->core = server_session_create(req->cols ? req->cols : SSPSH_DEFAULT_COLS,
+					      req->rows ? req->rows : SSPSH_DEFAULT_ROWS, t))) {
 		free(s);
 		return NULL;
 	}
@@ -120,6 +131,8 @@ struct dsession *daemon_spawn_session(struct daemon_sessions *d, uint64_t id, co
 	s->id = id;
 	memcpy(s->owner, owner, KEY_LEN);
 	describe_command(s->command, sizeof s->command, req->argc ? req->argv : NULL, &d->login);
+	s->request = *request;
+	*request = NULL;
 	s->created_ms = now;
 	s->pty_fd = -1;
 	s->touched = true;
@@ -147,6 +160,7 @@ static void drop_session(struct daemon_sessions *d, size_t i, uint64_t now)
 	if (s->pty_fd >= 0)
 		epoll_ctl(d->epoll_fd, EPOLL_CTL_DEL, s->pty_fd, NULL);
 	server_session_close(s->core, &d->dying, now);
+	free(s->request);
 	free(s);
 	d->sessions[i] = d->sessions[--d->n_sessions];
 	d->dying_due = 0;	/* step the new member */
@@ -195,8 +209,11 @@ static void on_data(struct daemon_sessions *d, const uint8_t *data, size_t len,
 	s = u32map_get(&d->by_index, index);
 	if (!s)
 		s = daemon_confirm_pending(d, index, data, len, now);
-	if (s)
-		deliver(s, data, len, from, now);
+	if (!s)
+		return;
+	deliver(s, data, len, from, now);
+	if (s->request)
+		daemon_start_program(d, s, now);
 }
 
 void daemon_sessions_datagram(struct daemon_sessions *d, const uint8_t *data, size_t len,

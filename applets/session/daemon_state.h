@@ -35,6 +35,9 @@ struct dsession {
 	uint32_t pty_events;
 	uint64_t due;
 	bool touched;		/* had events this turn: tick it */
+	/* A new session's command and size until its program starts, after
+	 * the client's first datagram (which brings the client's locale). */
+	struct session_request *request;
 };
 
 /* A handshake answered but not yet confirmed by the client's first
@@ -75,10 +78,14 @@ struct daemon_sessions {
 /* ---- The session table (daemon_sessions.c) ---- */
 
 struct dsession *daemon_find_session(struct daemon_sessions *d, uint64_t id);
-/* Starts req's program in a new session that takes t (freed on failure
- * too); NULL (logged) on failure. */
+/* A new session for *req (taken: *req becomes NULL) that takes t (freed
+ * on failure too); its program starts with daemon_start_program. NULL
+ * (logged) on failure. */
 struct dsession *daemon_spawn_session(struct daemon_sessions *d, uint64_t id, const uint8_t owner[KEY_LEN],
-				      const struct session_request *req, struct transport *t, uint64_t now);
+				      struct session_request **req, struct transport *t, uint64_t now);
+/* Starts the program of a session that has none yet, with the locale its
+ * client sent; a program that cannot start ends the session (logged). */
+void daemon_start_program(struct daemon_sessions *d, struct dsession *s, uint64_t now);
 /* The session's transport changed: datagrams to its index reach it. */
 void daemon_index_session(struct daemon_sessions *d, struct dsession *s);
 /* clock_ms() of the client's last datagram (of the start, if none yet). */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/dying.h"
 #include "core/log.h"
 #include "core/options.h"
@@ -24,7 +25,11 @@ struct server_session {
 	struct ssp *ssp;		/* the pump's */
 	struct emu *emu;
 	struct pty_child child;
+	bool started;			/* the program has been started */
 	bool child_gone;
+	/* Until then: the locale variables the client sent (NAME=VALUE). */
+	char *client_env[SSPSH_SESSION_ENV_MAX];
+	int n_client_env;
 
 	uint64_t input_cursor;		/* client input consumed so far */
 	struct buf to_pty;		/* keys not yet written to the program */
@@ -48,6 +53,9 @@ struct server_session {
 	bool scrollback_accepted;	/* the client takes the stream: it may wait for it */
 	bool scrollback_shut;		/* the program is gone and every line written */
 };
+
+static void write_pty(struct server_session *s, uint64_t now);
+static void end_session(struct server_session *s, uint64_t now);
 
 /* ---- SSP callbacks ---- */
 
@@ -80,6 +88,13 @@ static struct transport *transport_of(const struct server_session *s)
 	return pump_transport(s->pump);
 }
 
+static void forget_client_env(struct server_session *s)
+{
+	for (int i = 0; i < s->n_client_env; i++)
+		free(s->client_env[i]);
+	s->n_client_env = 0;
+}
+
 /* Frees what the session holds but its program, if one was started. */
 static void destroy(struct server_session *s)
 {
@@ -91,10 +106,11 @@ static void destroy(struct server_session *s)
 	history_free(s->history);
 	buf_free(&s->to_pty);
 	buf_free(&s->held_output);
+	forget_client_env(s);
 	free(s);
 }
 
-struct server_session *server_session_new(const struct pty_spec *spec, struct transport *t)
+struct server_session *server_session_create(int cols, int rows, struct transport *t)
 {
 	struct server_session *s = calloc(1, sizeof *s);
 
@@ -106,7 +122,7 @@ struct server_session *server_session_new(const struct pty_spec *spec, struct tr
 	s->child.master = -1;
 	buf_init(&s->to_pty);
 	buf_init(&s->held_output);
-	s->emu = emu_new(spec->cols, spec->rows);
+	s->emu = emu_new(cols, rows);
 	if (!s->emu) {
 		transport_free(t);
 		destroy(s);
@@ -114,7 +130,70 @@ struct server_session *server_session_new(const struct pty_spec *spec, struct tr
 	}
 	s->pump = new_pump(s, t);
 	s->ssp = s->pump ? pump_ssp(s->pump) : NULL;
-	if (!s->ssp || !pty_spawn(spec, &s->child)) {
+	if (!s->ssp) {
+		destroy(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* spec's variables, then the client's (which come later, so they win):
+ * a NULL-terminated array to free, or NULL on OOM. */
+static char **merge_env(const struct server_session *s, const struct pty_spec *spec)
+{
+	size_t n = 0, from_spec = 0;
+	char **env;
+
+	while (spec->env_set && spec->env_set[from_spec])
+		from_spec++;
+	env = calloc(from_spec + (size_t)s->n_client_env + 1, sizeof *env);
+	if (!env)
+		return NULL;
+	for (size_t i = 0; i < from_spec; i++)
+		env[n++] = spec->env_set[i];
+	for (int i = 0; i < s->n_client_env; i++)
+		env[n++] = s->client_env[i];
+	return env;
+}
+
+bool server_session_start(struct server_session *s, const struct pty_spec *spec, uint64_t now)
+{
+	struct pty_spec started = *spec;
+	const struct fb *fb = emu_fb(s->emu);
+	char **env;
+
+	if (s->started)
+		return true;
+	env = merge_env(s, spec);
+	if (env) {
+		started.env_set = env;
+		started.cols = fb_cols(fb);	/* as the client's window is now */
+		started.rows = fb_rows(fb);
+		s->started = pty_spawn(&started, &s->child);
+		free(env);
+	} else {
+		log_error("out of memory starting a session's program");
+	}
+	forget_client_env(s);
+	if (!s->started) {
+		end_session(s, now);	/* as if it had exited at once */
+		return false;
+	}
+	if (s->to_pty.len)
+		write_pty(s, now);
+	return true;
+}
+
+bool server_session_started(const struct server_session *s)
+{
+	return s->started;
+}
+
+struct server_session *server_session_new(const struct pty_spec *spec, struct transport *t)
+{
+	struct server_session *s = server_session_create(spec->cols, spec->rows, t);
+
+	if (s && !server_session_start(s, spec, clock_ms())) {
 		destroy(s);
 		return NULL;
 	}
@@ -261,7 +340,7 @@ static void end_session(struct server_session *s, uint64_t now)
 
 void server_session_reap(struct server_session *s)
 {
-	if (!s->child_gone && waitpid(s->child.pid, NULL, WNOHANG) == s->child.pid)
+	if (s->started && !s->child_gone && waitpid(s->child.pid, NULL, WNOHANG) == s->child.pid)
 		s->child_gone = true;
 }
 
@@ -356,6 +435,23 @@ static void resize(struct server_session *s, int cols, int rows, uint64_t now)
 	ssp_local_changed(s->ssp, now, true);
 }
 
+/* A locale variable from the client, for a program not started yet (the
+ * first SSPSH_SESSION_ENV_MAX; later ones, and any once it runs, are
+ * dropped). */
+static void keep_client_env(struct server_session *s, const struct input_event *ev)
+{
+	char *entry;
+
+	if (s->started || s->n_client_env == SSPSH_SESSION_ENV_MAX)
+		return;
+	entry = malloc(ev->len + 1);
+	if (!entry)
+		return;
+	memcpy(entry, ev->keys, ev->len);
+	entry[ev->len] = '\0';
+	s->client_env[s->n_client_env++] = entry;
+}
+
 static void take_input(struct server_session *s, uint64_t now)
 {
 	const struct ssp_input *in = ssp_remote(s->ssp);
@@ -364,6 +460,8 @@ static void take_input(struct server_session *s, uint64_t now)
 	while (input_next_event(in, &s->input_cursor, &ev)) {
 		if (ev.type == INPUT_RESIZE)
 			resize(s, ev.cols, ev.rows, now);
+		else if (ev.type == INPUT_ENV)
+			keep_client_env(s, &ev);
 		else if (!s->ended)
 			buf_put(&s->to_pty, ev.keys, ev.len);
 	}

@@ -19,6 +19,17 @@ struct server_session;
 /* Starts the program; takes ownership of t (freed on failure too). NULL
  * (logged) on failure. */
 struct server_session *server_session_new(const struct pty_spec *spec, struct transport *t);
+/* The same in two steps, for a daemon whose client sends its locale inside
+ * the session: a session with a cols x rows screen and no program yet
+ * (its client's input is kept), then server_session_start, after the
+ * client's first datagram: the program gets spec's environment plus the
+ * client's locale variables (INPUT_ENV, applets/session/ssp_input.h) and
+ * the window size the client last sent. false (logged) if it cannot start,
+ * which ends the session as if the program had exited; a started session
+ * ignores further calls. */
+struct server_session *server_session_create(int cols, int rows, struct transport *t);
+bool server_session_start(struct server_session *s, const struct pty_spec *spec, uint64_t now);
+bool server_session_started(const struct server_session *s);
 /* Keep the newest `lines` lines that scroll off the screen and send them
  * to each client for its terminal's own history (0: none, the default).
  * Call it before the session runs. false if out of memory. */

@@ -1,6 +1,7 @@
 #include "applets/session/ssp_input.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/buf.h"
 #include "core/options.h"
@@ -117,6 +118,53 @@ bool input_add_resize(struct ssp_input *in, int cols, int rows)
 	return append(in, &event);
 }
 
+static bool is_capital(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+static bool locale_value_char(uint8_t c)
+{
+	return is_capital(c) || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+	       c == '_' || c == '@' || c == '-';
+}
+
+bool input_env_valid(const uint8_t *entry, size_t len)
+{
+	size_t i;
+
+	if (len > SSPSH_SESSION_ENV_LEN_MAX)
+		return false;
+	if (len >= 5 && memcmp(entry, "LANG=", 5) == 0) {
+		i = 5;
+	} else if (len >= 4 && memcmp(entry, "LC_", 3) == 0 && is_capital(entry[3])) {
+		for (i = 4; i < len && (is_capital(entry[i]) || entry[i] == '_'); i++)
+			;
+		if (i == len || entry[i++] != '=')
+			return false;
+	} else {
+		return false;
+	}
+	for (; i < len; i++)
+		if (!locale_value_char(entry[i]))
+			return false;
+	return true;
+}
+
+bool input_add_env(struct ssp_input *in, const char *entry)
+{
+	uint8_t storage[SSPSH_SESSION_ENV_LEN_MAX + 16];
+	struct buf event = { storage, 0, sizeof storage, false };
+	size_t len = strlen(entry);
+
+	if (!input_env_valid((const uint8_t *)entry, len))
+		return false;
+	buf_put_u8(&event, INPUT_ENV);
+	buf_put_varint(&event, len);
+	buf_put(&event, entry, len);
+	return append(in, &event);
+}
+
 struct ssp_input *input_snapshot(const struct ssp_input *in)
 {
 	in->log->refs++;
@@ -215,6 +263,11 @@ static bool read_event(struct reader *r, struct input_event *ev)
 		ev->len = a > reader_left(r) ? 0 : (size_t)a;
 		ev->keys = rd_bytes(r, (size_t)a);
 		return !r->failed && a > 0;
+	case INPUT_ENV:
+		a = rd_varint(r);
+		ev->len = a > reader_left(r) ? 0 : (size_t)a;
+		ev->keys = rd_bytes(r, (size_t)a);
+		return !r->failed && input_env_valid(ev->keys, ev->len);
 	case INPUT_RESIZE:
 		a = rd_varint(r);
 		b = rd_varint(r);

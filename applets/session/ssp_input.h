@@ -1,6 +1,7 @@
 /* The client -> server synchronized object: the user's input stream.
  *
- * The stream is an append-only log of events (keystrokes, window sizes)
+ * The stream is an append-only log of events (keystrokes, window sizes,
+ * and first of all the client's locale variables for a new session)
  * and a state is a position in it; the diff between two states is the log
  * between their positions, so every event arrives exactly once and in
  * order however datagrams are lost or repeated. The client appends to its
@@ -32,6 +33,13 @@ uint64_t input_pos(const struct ssp_input *in);
 /* Client side: append to the current state. false on OOM. */
 bool input_add_keys(struct ssp_input *in, const void *bytes, size_t len);
 bool input_add_resize(struct ssp_input *in, int cols, int rows);
+/* A locale variable, "LANG=..." or "LC_...=..." (input_env_valid); false
+ * for anything else, or on OOM. */
+bool input_add_env(struct ssp_input *in, const char *entry);
+/* Whether `len` bytes are a locale variable a session takes: LANG or LC_
+ * and capitals, '=', then letters, digits and ._@- only, at most
+ * SSPSH_SESSION_ENV_LEN_MAX bytes in all. */
+bool input_env_valid(const uint8_t *entry, size_t len);
 /* A snapshot of the current state for the SSP (shares the log). */
 struct ssp_input *input_snapshot(const struct ssp_input *in);
 /* Forget log bytes before `pos` (the peer has acknowledged them). */
@@ -41,10 +49,10 @@ size_t input_log_bytes(const struct ssp_input *in);
 
 /* Server side: the event at *cursor, advancing it. false at the end (or if
  * *cursor is not an event boundary this state holds). */
-enum input_event_type { INPUT_KEYS = 'K', INPUT_RESIZE = 'R' };
+enum input_event_type { INPUT_KEYS = 'K', INPUT_RESIZE = 'R', INPUT_ENV = 'E' };
 struct input_event {
 	enum input_event_type type;
-	const uint8_t *keys;	/* INPUT_KEYS */
+	const uint8_t *keys;	/* INPUT_KEYS; INPUT_ENV: the NAME=VALUE */
 	size_t len;
 	int cols, rows;		/* INPUT_RESIZE */
 };

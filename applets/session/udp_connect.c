@@ -223,6 +223,7 @@ static int run_session(const struct connect_settings *s, struct way *way, struct
 	snprintf(hint, sizeof hint, "[sspsh: detached from session %llu; `sspsh connect --udp %s:%u --attach %llu` resumes it.]",
 		 (unsigned long long)reply.id, o->host, o->port, (unsigned long long)reply.id);
 	settings.detach_notice = hint;
+	settings.send_locale = !o->attach;
 	rekeyer_start(&rekeyer, nc, t, reply.id);
 	rc = client_session_run(t, &settings);
 	rekeyer_stop(&rekeyer);
