@@ -187,8 +187,9 @@
 #ifndef SSPSH_ESCAPE_KEY
 #define SSPSH_ESCAPE_KEY 0x1e
 #endif
-/* After the program exits the server keeps telling the client for up to
- * this long, until the client has acknowledged the final frame. */
+/* After the program exits both ends wait until the client has the final
+ * frame and every scrollback line, giving up once the other end has been
+ * silent this long. */
 #ifndef SSPSH_SHUTDOWN_LINGER_MS
 #define SSPSH_SHUTDOWN_LINGER_MS 3000
 #endif

@@ -30,6 +30,7 @@ struct client {
 	bool escape_armed;		/* Ctrl-^ seen, waiting for the next key */
 	bool quit;
 	bool server_ended;
+	bool server_gone;		/* it closed the session after its goodbye */
 	uint64_t ended_at;
 	bool taken_over;		/* daemon mode: another client has the session */
 	bool notice_shown;
@@ -203,28 +204,38 @@ static void receive_network(struct client *c, uint64_t now)
 
 	if (flags & PUMP_FAILED)
 		c->quit = true;
-	if (flags & PUMP_CLOSED)
-		c->taken_over = c->quit = true;
+	if (client_sync_ended(c->sync) && !c->server_ended) {
+		c->server_ended = true;
+		c->ended_at = now;
+		client_sync_send_now(c->sync, now);	/* acknowledge the goodbye */
+	}
+	if (flags & PUMP_CLOSED) {
+		if (c->server_ended)
+			c->server_gone = true;	/* after its goodbye: what we hold is all */
+		else
+			c->taken_over = c->quit = true;
+	}
 	if (news && fb)
 		local_echo_frame(c->echo, fb, client_sync_echo_ack(c->sync),
 				 (int)transport_srtt_ms(client_sync_transport(c->sync)), now);
 	if (news || c->notice_shown)
 		paint(c, now);
 	take_scrollback(c, now);
-	if (client_sync_ended(c->sync) && !c->server_ended) {
-		c->server_ended = true;
-		c->ended_at = now;
-		client_sync_send_now(c->sync, now);	/* acknowledge the goodbye */
-	}
 }
 
 /* The program has exited, and the lines it left are in the terminal's
- * history (or the server has had its chance to send them). */
+ * history, or the server has fallen silent for the linger time. */
 static bool finished(const struct client *c, uint64_t now)
 {
-	return c->server_ended &&
-	       (scrollback_client_done(&c->scrollback, client_sync_channels(c->sync)) ||
-		now >= c->ended_at + SSPSH_SHUTDOWN_LINGER_MS);
+	uint64_t heard = transport_last_heard_ms(client_sync_transport(c->sync));
+	uint64_t quiet_since = heard > c->ended_at ? heard : c->ended_at;
+
+	if (!c->server_ended)
+		return false;
+	if (c->server_gone)
+		return !scrollback_rx_held(&c->scrollback.rx);
+	return scrollback_client_done(&c->scrollback, client_sync_channels(c->sync)) ||
+	       now >= quiet_since + SSPSH_SHUTDOWN_LINGER_MS;
 }
 
 /* The relay through ssh: started, restarted or stopped as needed. */

@@ -47,12 +47,17 @@ struct daemon_sessions *daemon_sessions_new(int udp_fd, int epoll_fd, const uint
 
 static void pty_sync(struct daemon_sessions *d, struct dsession *s, uint64_t now)
 {
-	int fd = server_session_pty_fd(s->core);
+	int open_fd = server_session_pty_fd(s->core);
 	uint32_t events = (uint32_t)server_session_pty_events(s->core, now);	/* POLLIN/POLLOUT = EPOLLIN/EPOLLOUT */
+	/* Not watched while nothing is wanted of it: a hung-up pty whose output
+	 * is held back would report EPOLLHUP on every wait. */
+	int fd = events ? open_fd : -1;
 	struct epoll_event ev = { .events = events, .data.ptr = s };
 
 	if (fd != s->pty_fd) {
-		/* A closed fd left the epoll set by itself. */
+		/* A closed fd left the epoll set by itself; an open one is taken out. */
+		if (s->pty_fd >= 0 && s->pty_fd == open_fd)
+			epoll_ctl(d->epoll_fd, EPOLL_CTL_DEL, s->pty_fd, NULL);
 		if (fd >= 0 && epoll_ctl(d->epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0)
 			log_warn("session %llu: cannot watch its pty", (unsigned long long)s->id);
 		s->pty_fd = fd;

@@ -52,6 +52,7 @@ struct server_session {
 	bool scrollback_open;
 	bool scrollback_accepted;	/* the client takes the stream: it may wait for it */
 	bool scrollback_shut;		/* the program is gone and every line written */
+	uint64_t contact_at;		/* when this client was first heard; 0: not yet */
 };
 
 static void write_pty(struct server_session *s, uint64_t now);
@@ -282,21 +283,32 @@ static size_t scrollback_slice(const struct server_session *s)
 	return slice < 64 ? 64 : slice;
 }
 
+/* Until when the program may wait for the client to take lines: while the
+ * client that took the stream keeps being heard, and before a new client
+ * came and had its time to answer the stream. 0: not now. */
+static uint64_t taker_deadline(const struct server_session *s)
+{
+	if (s->scrollback_accepted)
+		return transport_last_heard_ms(transport_of(s)) + SSPSH_SCROLLBACK_STALL_MS;
+	if (!s->scrollback_open)
+		return 0;
+	return s->contact_at ? s->contact_at + SSPSH_SCROLLBACK_STALL_MS : UINT64_MAX;
+}
+
 /* The client's stream is more than half the log behind while the client
- * is there to take it: the program waits (its output stays in the pty, as
- * over ssh) rather than have lines fall out of the log. Right after the
- * user typed, the answer (an echo, the prompt after Ctrl-C) may use most
- * of the other half. A client that went quiet gets a gap marker instead,
- * so the program never waits on it. */
+ * is there to take it (or has yet to come, or to answer the stream): the
+ * program waits (its output stays in the pty, as over ssh) rather than
+ * have lines fall out of the log. Right after the user typed, the answer
+ * (an echo, the prompt after Ctrl-C) may use most of the other half. A
+ * client that went quiet gets a gap marker instead, so the program never
+ * waits on it. */
 static bool scrollback_behind(const struct server_session *s, uint64_t now)
 {
-	uint64_t heard = transport_last_heard_ms(transport_of(s));
 	uint64_t limit = s->scrollback_lines / 2;
 
 	if (now < s->answer_window_end && 4 * scrollback_slice(s) < s->scrollback_lines)
 		limit = s->scrollback_lines - 2 * scrollback_slice(s);
-	return s->scrollback_accepted && heard + SSPSH_SCROLLBACK_STALL_MS > now &&
-	       scrollback_tx_backlog(&s->scrollback, s->history) >= limit;
+	return now < taker_deadline(s) && scrollback_tx_backlog(&s->scrollback, s->history) >= limit;
 }
 
 /* Lines wait and the channel would take some. */
@@ -323,6 +335,14 @@ bool server_session_set_scrollback(struct server_session *s, uint32_t lines)
 }
 
 /* ---- The program's side ---- */
+
+/* Since when the ended session has heard nothing from its client. */
+static uint64_t quiet_since(const struct server_session *s)
+{
+	uint64_t heard = transport_last_heard_ms(transport_of(s));
+
+	return heard > s->ended_at ? heard : s->ended_at;
+}
 
 static void end_session(struct server_session *s, uint64_t now)
 {
@@ -390,20 +410,23 @@ static void read_pty(struct server_session *s, uint64_t now)
 {
 	uint8_t chunk[SSPSH_PTY_READ_SIZE];
 	size_t total = feed_held_output(s, now), used;
-	ssize_t n = 0;
+	bool gone = false;
 
 	while (total < SSPSH_PTY_READ_BUDGET && !s->held_output.len && !scrollback_behind(s, now)) {
-		n = read(s->child.master, chunk, sizeof chunk);
-		if (n <= 0)
+		ssize_t n = read(s->child.master, chunk, sizeof chunk);
+
+		if (n <= 0) {
+			gone = n == 0 || (errno != EAGAIN && errno != EINTR);	/* EIO: every slave fd closed */
 			break;
+		}
 		used = feed_emulator(s, chunk, (size_t)n, now);
 		buf_put(&s->held_output, chunk + used, (size_t)n - used);
 		total += (size_t)n;
 	}
 	if (total)
 		program_output(s, now);
-	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-		end_session(s, now);	/* EIO: every slave fd closed */
+	if (gone)
+		end_session(s, now);
 }
 
 static void write_pty(struct server_session *s, uint64_t now)
@@ -475,6 +498,8 @@ static void take_input(struct server_session *s, uint64_t now)
 
 static unsigned received(struct server_session *s, unsigned pump_flags, uint64_t now)
 {
+	if (!s->contact_at && transport_last_heard_ms(transport_of(s)))
+		s->contact_at = now;
 	if (pump_flags & PUMP_NEWS)
 		take_input(s, now);
 	return pump_flags;
@@ -529,10 +554,12 @@ uint64_t server_session_deadline(const struct server_session *s, uint64_t now)
 
 	if (s->echo_pending && s->echo_pending_since + SSPSH_ECHO_ACK_TIMEOUT_MS < due)
 		due = s->echo_pending_since + SSPSH_ECHO_ACK_TIMEOUT_MS;
-	if (s->ended && s->ended_at + SSPSH_SHUTDOWN_LINGER_MS < due)
-		due = s->ended_at + SSPSH_SHUTDOWN_LINGER_MS;
+	if (s->ended && quiet_since(s) + SSPSH_SHUTDOWN_LINGER_MS < due)
+		due = quiet_since(s) + SSPSH_SHUTDOWN_LINGER_MS;
 	if (scrollback_due(s) || (s->held_output.len && !scrollback_behind(s, now)))
 		due = now;
+	else if (scrollback_behind(s, now) && taker_deadline(s) < due)
+		due = taker_deadline(s);	/* the program goes on then */
 	return due;
 }
 
@@ -558,10 +585,13 @@ static bool scrollback_drained(const struct server_session *s)
 	       (s->scrollback_shut && chan_all_acked(pump_channels(s->pump), s->scrollback_id));
 }
 
+/* After the program ended the session waits for the client to take the
+ * last screen and every line, for as long as the client keeps answering:
+ * a slow client still draining a flood's lines must not lose its tail. */
 bool server_session_done(const struct server_session *s, uint64_t now)
 {
 	return s->ended && ((ssp_all_acked(s->ssp) && scrollback_drained(s)) ||
-			    now >= s->ended_at + SSPSH_SHUTDOWN_LINGER_MS ||
+			    now >= quiet_since(s) + SSPSH_SHUTDOWN_LINGER_MS ||
 			    !transport_has_peer(transport_of(s)));
 }
 
@@ -583,6 +613,7 @@ bool server_session_attach(struct server_session *s, struct transport *t, uint64
 	/* The new client's input stream starts from nothing. */
 	s->input_cursor = s->written_pos = s->echo_ack = 0;
 	s->echo_pending = false;
+	s->contact_at = 0;
 	open_scrollback(s);
 	if (s->ended)
 		s->ended_at = now;

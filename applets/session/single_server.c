@@ -109,7 +109,9 @@ static bool should_stop(const struct single *one, uint64_t now)
 {
 	if (one->quit)
 		return true;
-	if (server_session_ended(one->s))
+	/* A program that ended before the client's first datagram arrived (a
+	 * short command over a slow path) waits for that client like any other. */
+	if (server_session_ended(one->s) && transport_last_heard_ms(server_session_transport(one->s)))
 		return server_session_done(one->s, now);
 	return now >= silence_deadline(one);
 }
@@ -163,11 +165,14 @@ static void receive_network(struct single *one, uint64_t now)
 static void turn(struct single *one)
 {
 	struct server_session *s = one->s;
-	int pty = server_session_pty_fd(s);
+	short pty_events = server_session_pty_events(s, clock_ms());
+	/* Not watched while nothing is wanted of it: a hung-up pty whose output
+	 * is held back would report POLLHUP at once, again and again. */
+	int pty = pty_events ? server_session_pty_fd(s) : -1;
 	struct pollfd p[3] = {
 		{ signals_fd(), POLLIN, 0 },
 		{ transport_fd(server_session_transport(s)), POLLIN, 0 },
-		{ pty, server_session_pty_events(s, clock_ms()), 0 },
+		{ pty, pty_events, 0 },
 	};
 	uint64_t now = clock_ms();
 

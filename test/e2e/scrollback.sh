@@ -63,6 +63,16 @@ wait_for 'CLIENT-DONE' 30
 if exact 50000; then pass "seq 1 50000 as the session's command: every line reaches the history before the client exits"
 else fail "the lines of a program that exits right away"; describe 50000; fi
 
+# The same where the program is gone before the client's first datagram
+# arrives, and its lines wait in the pty for the stream (and the tail of
+# them after the pty hung up).
+start_tmux 80 24 "$SSPSH connect --local --link delay=300 -- seq 1 50000; echo CLIENT-DONE \$?; sleep 600"
+wait_for 'CLIENT-DONE' 60
+expect "over 600 ms RTT, seq 1 50000 ending before the client came: the client exits 0" \
+	wait_for 'CLIENT-DONE 0' 1
+if exact 50000; then pass "... and every line reaches the history, the last ones too"
+else fail "the lines of a program that ended before the client came"; describe 50000; fi
+
 # ---- the same over a bad link ----
 
 run_local "--link delay=100,jitter=20,loss=5%"
