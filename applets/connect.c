@@ -63,6 +63,8 @@ const char connect_usage[] =
 "  --predict=MODE      local echo: adaptive (default), always or never; the\n"
 "                      environment variable SSPSH_PREDICTION_DISPLAY sets it too\n"
 "  -v                  say what is going on\n"
+"  --clipboard=yes|no  let programs in the session set this terminal's\n"
+"                      clipboard (OSC 52); default no\n"
 "Over ssh and --local:\n"
 "  --scrollback N      lines the server keeps for your terminal's own history\n"
 "                      (default 10000; 0: none)\n"
@@ -74,7 +76,7 @@ enum {
 	OPT_LOCAL = 256, OPT_DIRECT, OPT_UDP, OPT_SSH, OPT_SERVER, OPT_INSTALL,
 	OPT_REMOTE_IP, OPT_PREDICT, OPT_LINK, OPT_SERVER_KEY, OPT_LIST, OPT_ATTACH, OPT_TRANSPORT,
 	OPT_INSTALL_FROM,
-	OPT_SCROLLBACK,
+	OPT_SCROLLBACK, OPT_CLIPBOARD,
 };
 
 static const struct option long_options[] = {
@@ -93,6 +95,7 @@ static const struct option long_options[] = {
 	{ "attach",     no_argument,       NULL, OPT_ATTACH },	/* [ID]: see take_attach_id */
 	{ "transport",  required_argument, NULL, OPT_TRANSPORT },
 	{ "scrollback", required_argument, NULL, OPT_SCROLLBACK },
+	{ "clipboard",  required_argument, NULL, OPT_CLIPBOARD },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -119,7 +122,7 @@ static const struct option_use option_modes[] = {
 	{ OPT_INSTALL_FROM, OVER_SSH },
 	{ OPT_REMOTE_IP, OVER_SSH }, { OPT_TRANSPORT, OVER_SSH | UDP }, { OPT_PREDICT, EVERY_MODE },
 	{ OPT_LINK, OVER_SSH | LOCAL | DIRECT }, { OPT_SERVER_KEY, UDP }, { OPT_LIST, UDP },
-	{ OPT_ATTACH, UDP }, { OPT_SCROLLBACK, OVER_SSH | LOCAL },
+	{ OPT_ATTACH, UDP }, { OPT_SCROLLBACK, OVER_SSH | LOCAL }, { OPT_CLIPBOARD, EVERY_MODE },
 };
 
 #define MAX_USED_OPTIONS 64
@@ -134,6 +137,7 @@ struct parse {
 	const char *port_range;		/* -p's PORT|LOW:HIGH */
 	const char *remote_ip;		/* --remote-ip's WHERE */
 	const char *route;		/* --transport's HOW */
+	const char *clipboard;		/* --clipboard's yes or no */
 	int used[MAX_USED_OPTIONS];	/* the options given, for the mode check */
 	int n_used;
 	const char *positional[MAX_POSITIONAL];	/* the first words that are not options */
@@ -208,6 +212,7 @@ static int take_option(struct parse *p, int code, int argc, char **argv)
 	case OPT_TRANSPORT: p->route = optarg; break;
 	case OPT_SCROLLBACK: s->scrollback = optarg; break;
 	case OPT_PREDICT: p->predict = optarg; break;
+	case OPT_CLIPBOARD: p->clipboard = optarg; break;
 	case OPT_LINK: p->link = optarg; break;
 	case OPT_SERVER_KEY: s->udp.server_key = optarg; break;
 	case OPT_LIST: s->udp.list = true; break;
@@ -280,6 +285,15 @@ static int check_options_fit_mode(const struct parse *p)
 		if (!(modes_of(p->used[i]) & mode_bit))
 			return cli_usage_error("connect", "'%s' does not go with %s",
 					       option_name(p->used[i], name, sizeof name), mode_name(p->s->mode));
+	return 0;
+}
+
+/* --clipboard=yes|no; no when not given. */
+static int parse_clipboard(const struct parse *p)
+{
+	p->s->clipboard = p->clipboard && strcmp(p->clipboard, "yes") == 0;
+	if (p->clipboard && !p->s->clipboard && strcmp(p->clipboard, "no") != 0)
+		return cli_usage_error("connect", "bad --clipboard '%s' (yes or no)", p->clipboard);
 	return 0;
 }
 
@@ -468,7 +482,7 @@ static int parse_command_line(int argc, char **argv, struct connect_settings *s)
 	s->ssh.ssh_command = "ssh";
 	s->ssh.family = AF_UNSPEC;
 	if ((rc = scan_words(&p, argc, argv)) || (rc = choose_mode(&p)) || (rc = check_options_fit_mode(&p)) ||
-	    (rc = parse_mode_settings(&p)) || (rc = parse_predict(&p)) || (rc = parse_link(&p)) ||
+	    (rc = parse_mode_settings(&p)) || (rc = parse_predict(&p)) || (rc = parse_clipboard(&p)) || (rc = parse_link(&p)) ||
 	    (rc = check_scrollback(s)))
 		return rc;
 	return 0;

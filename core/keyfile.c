@@ -415,6 +415,73 @@ size_t authorized_keys_parse(const char *name, const char *text, size_t len, str
 	return pk.bad;
 }
 
+/* Whether a directory that holds authorized_keys is ours (or root's) and
+ * writable by nobody else, as OpenSSH's StrictModes asks; says why not. */
+static bool directory_safe(const char *dir, const char *file)
+{
+	struct stat st;
+
+	if (stat(dir, &st) != 0) {
+		log_error("cannot check %s, which holds %s: %s", dir, file, strerror(errno));
+		return false;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		log_error("%s, which holds %s, belongs to another user (uid %u): not trusting it",
+			  dir, file, (unsigned)st.st_uid);
+		return false;
+	}
+	if (st.st_mode & 022) {
+		log_error("permissions %04o for %s, which holds %s, let others replace it (chmod go-w %s)",
+			  (unsigned)(st.st_mode & 07777), dir, file, dir);
+		return false;
+	}
+	return true;
+}
+
+/* The directories from path's own up to $HOME (path's own alone when it is
+ * not under $HOME) must be safe. */
+static bool directories_safe(const char *path)
+{
+	const char *home = getenv("HOME");
+	size_t home_len = home ? strlen(home) : 0;
+	char dir[1024];
+	char *slash;
+
+	while (home_len > 1 && home[home_len - 1] == '/')
+		home_len--;
+	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
+		return false;
+	bool under_home = home_len && strncmp(dir, home, home_len) == 0 && dir[home_len] == '/';
+	while ((slash = strrchr(dir, '/')) != NULL) {
+		if (slash == dir)
+			slash[1] = '\0';	/* the root */
+		else
+			*slash = '\0';
+		if (!directory_safe(dir, path))
+			return false;
+		if (!under_home || strlen(dir) <= home_len || slash == dir)
+			break;
+	}
+	return true;
+}
+
+/* authorized_keys decides who gets in: it must be ours (or root's) and
+ * writable by nobody else, and so must the directories above it. */
+static bool authorized_keys_safe(const char *path, const struct stat *st)
+{
+	if (st->st_uid != geteuid() && st->st_uid != 0) {
+		log_error("%s belongs to another user (uid %u): not trusting it (chown it to yourself)",
+			  path, (unsigned)st->st_uid);
+		return false;
+	}
+	if (st->st_mode & 022) {
+		log_error("permissions %04o for %s are too open: others could add keys (chmod 600 %s)",
+			  (unsigned)(st->st_mode & 07777), path, path);
+		return false;
+	}
+	return directories_safe(path);
+}
+
 bool authorized_keys_load(const char *path, struct key_list *list)
 {
 	struct buf text;
@@ -426,10 +493,7 @@ bool authorized_keys_load(const char *path, struct key_list *list)
 		ok = errno == ENOENT;
 		if (!ok)
 			log_error("cannot read %s: %s", path, strerror(errno));
-	} else if (st.st_mode & 022) {
-		log_error("permissions %04o for %s are too open: others could add keys (chmod 600 %s)",
-			  (unsigned)(st.st_mode & 07777), path, path);
-	} else {
+	} else if (authorized_keys_safe(path, &st)) {
 		authorized_keys_parse(path, (const char *)text.data, text.len, list);
 		ok = true;
 	}

@@ -155,6 +155,31 @@
 #ifndef SSPSH_SSP_MAX_FRAGMENTS
 #define SSPSH_SSP_MAX_FRAGMENTS 16384
 #endif
+/* Between instructions a receiver keeps at most this much of the buffers
+ * a large one grew (bytes of pieces, and entries of the piece table); the
+ * rest is given back, so one hostile instruction is not held for good. */
+#ifndef SSPSH_SSP_KEEP_BYTES
+#define SSPSH_SSP_KEEP_BYTES (64u << 10)
+#endif
+#ifndef SSPSH_SSP_KEEP_SLOTS
+#define SSPSH_SSP_KEEP_SLOTS 256
+#endif
+/* The server's side of the input stream: the longest instruction it
+ * collects from a client and the instruction bytes behind the input states
+ * it keeps. A client sends no more than SSPSH_MAX_UNACKED_INPUT unacked
+ * (plus one read of the keyboard), so these only stop a hostile one. */
+#ifndef SSPSH_INPUT_INSTRUCTION_MAX
+#define SSPSH_INPUT_INSTRUCTION_MAX (1u << 20)
+#endif
+#ifndef SSPSH_INPUT_HELD_MAX
+#define SSPSH_INPUT_HELD_MAX (2u << 20)
+#endif
+/* Keys received and not yet taken by the program (it does not read its
+ * terminal): past this the server takes no new input state, and the
+ * client's paste waits for the program. */
+#ifndef SSPSH_TO_PTY_MAX
+#define SSPSH_TO_PTY_MAX (256u << 10)
+#endif
 
 /* Frame diffs (the server's screen updates) of at least this many bytes
  * go out deflated (zlib, raw deflate) at this level when that is smaller.
@@ -451,6 +476,14 @@
 #endif
 #ifndef SSPSH_SESSION_ENV_LEN_MAX
 #define SSPSH_SESSION_ENV_LEN_MAX 128
+#endif
+/* A daemon started as root with --user NAME gives NAME's sessions its
+ * groups (at most this many) and a clean login environment with this PATH. */
+#ifndef SSPSH_USER_GROUPS_MAX
+#define SSPSH_USER_GROUPS_MAX 256
+#endif
+#ifndef SSPSH_USER_PATH
+#define SSPSH_USER_PATH "/usr/local/bin:/usr/bin:/bin"
 #endif
 /* Sessions one daemon serves at most. */
 #ifndef SSPSH_DAEMON_MAX_SESSIONS

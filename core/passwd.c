@@ -59,6 +59,49 @@ static bool parse_id(const char *text, unsigned long *out)
 	return *text != '\0' && *end == '\0';
 }
 
+/* Whether name is in a group line's comma-separated member list. */
+static bool is_member(char *members, const char *name)
+{
+	char *rest;
+
+	for (char *m = strtok_r(members, ",\n", &rest); m; m = strtok_r(NULL, ",\n", &rest))
+		if (strcmp(m, name) == 0)
+			return true;
+	return false;
+}
+
+int passwd_groups(const char *path, const char *name, gid_t primary, gid_t *gids, int cap)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096], *field[4], *p;
+	unsigned long g;
+	int n = 0;
+
+	if (!f || cap < 1) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	gids[n++] = primary;
+	while (n >= 0 && fgets(line, sizeof line, f)) {
+		p = line;
+		for (int i = 0; i < 4 && p; i++) {
+			field[i] = p;
+			p = strchr(p, i < 3 ? ':' : '\0');
+			if (p && i < 3)
+				*p++ = '\0';
+		}
+		if (!p || !parse_id(field[2], &g) || (gid_t)g == primary || !is_member(field[3], name))
+			continue;
+		if (n == cap)
+			n = -1;
+		else
+			gids[n++] = (gid_t)g;
+	}
+	fclose(f);
+	return n;
+}
+
 bool passwd_lookup_name(const char *path, const char *name, uid_t *uid, gid_t *gid)
 {
 	FILE *f = fopen(path, "r");

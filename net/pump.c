@@ -87,6 +87,8 @@ struct pump *pump_new(struct transport *t, const struct pump_config *config,
 		.snapshot = take_snapshot,
 		.send = send_payload,
 		.app = p,
+		.remote_instruction_max = config->remote_instruction_max,
+		.remote_bytes_max = config->remote_bytes_max,
 	};
 
 	if (!p) {

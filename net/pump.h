@@ -42,6 +42,9 @@ struct pump_config {
 	/* Carry channels too, as this role (net/channel.h). */
 	bool channels;
 	enum chan_role role;
+	/* What the peer can make the SSP hold (see ssp_config; 0: defaults). */
+	size_t remote_instruction_max;
+	size_t remote_bytes_max;
 };
 
 struct pump;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/utf8.h"
 
 /* The first byte of every request and reply. */
 #define VERSION SSPSH_PROTOCOL_VERSION
@@ -141,18 +142,37 @@ bool session_reply_encode(enum session_kind kind, const struct session_reply *re
 	return !out->oom && out->len <= SSPSH_HANDSHAKE_PAYLOAD_MAX;
 }
 
-/* Text of at most max bytes into out (max + 1 bytes), control characters
- * replaced so that a reply cannot drive the user's terminal. */
+/* Whether the client may show cp on the user's terminal: no C0 or C1
+ * control (a C1 such as U+009B, CSI, starts an escape sequence in some
+ * terminals), no DEL, nothing malformed. */
+static bool shown_as_is(uint32_t cp)
+{
+	return cp != UTF8_INVALID && cp >= 0x20 && !(cp >= 0x7f && cp <= 0x9f);
+}
+
+/* Text of at most max bytes into out (max + 1 bytes), each control
+ * character or malformed byte replaced by '?', so that a reply cannot
+ * drive the user's terminal. */
 static bool read_text(struct reader *r, char *out, size_t max)
 {
-	size_t len = rd_u8(r);
+	size_t len = rd_u8(r), o = 0;
 	const uint8_t *text = rd_bytes(r, len);
 
 	if (!text || len > max)
 		return false;
-	for (size_t i = 0; i < len; i++)
-		out[i] = text[i] < 0x20 || text[i] == 0x7f ? '?' : (char)text[i];
-	out[len] = '\0';
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = utf8_decode(text + i, len - i, &cp);
+
+		if (shown_as_is(cp)) {
+			memcpy(out + o, text + i, n);
+			o += n;
+		} else {
+			out[o++] = '?';
+		}
+		i += n;
+	}
+	out[o] = '\0';
 	return true;
 }
 

@@ -9,6 +9,7 @@
 struct held_state {
 	uint64_t num;
 	void *state;
+	size_t bytes;		/* received: the diff that made it */
 };
 
 /* The sender keeps sent[0] = the newest state the peer acknowledged and
@@ -32,6 +33,8 @@ struct ssp {
 
 	struct held_state received[SSPSH_MAX_RECEIVED_STATES];
 	size_t n_received;
+	size_t received_bytes;		/* sum of their bytes */
+	bool refusing;			/* ssp_set_accepting(false) */
 	bool ack_owed;
 	uint64_t ack_owed_since;
 	struct ssp_assembler assembler;
@@ -67,16 +70,18 @@ struct ssp *ssp_new(const struct ssp_config *config, void *local_initial,
 		return NULL;
 	}
 	s->cfg = *config;
-	s->sent[0] = (struct held_state){ 0, local_initial };
+	s->sent[0] = (struct held_state){ 0, local_initial, 0 };
 	s->n_sent = 1;
 	s->next_num = 1;
-	s->received[0] = (struct held_state){ 0, remote_initial };
+	s->received[0] = (struct held_state){ 0, remote_initial, 0 };
 	s->n_received = 1;
 	ssp_set_rtt(s, SSPSH_INITIAL_RTT_MS, SSPSH_RTO_MAX_MS);
 	buf_init(&s->instr);
 	buf_init(&s->diff);
 	buf_init(&s->datagram);
 	ssp_assembler_init(&s->assembler);
+	s->assembler.limit = config->remote_instruction_max ? config->remote_instruction_max
+							    : SSPSH_SSP_MAX_INSTRUCTION;
 	return s;
 }
 
@@ -177,7 +182,7 @@ static void push_sent(struct ssp *s, void *state)
 		memmove(&s->sent[k], &s->sent[k + 1], (s->n_sent - k - 1) * sizeof s->sent[0]);
 		s->n_sent--;
 	}
-	s->sent[s->n_sent++] = (struct held_state){ s->next_num++, state };
+	s->sent[s->n_sent++] = (struct held_state){ s->next_num++, state, 0 };
 }
 
 /* Takes a snapshot; returns false when it equals the newest state sent. */
@@ -287,6 +292,7 @@ static void process_ack(struct ssp *s, uint64_t ack_num)
 
 static void drop_received(struct ssp *s, size_t i)
 {
+	s->received_bytes -= s->received[i].bytes;
 	s->cfg.remote_ops->free(s->received[i].state);
 	memmove(&s->received[i], &s->received[i + 1],
 		(s->n_received - i - 1) * sizeof s->received[0]);
@@ -334,7 +340,10 @@ static bool apply_instruction(struct ssp *s, const struct ssp_instruction *in, u
 	 * it; forget the oldest state after it instead. */
 	if (s->n_received == SSPSH_MAX_RECEIVED_STATES)
 		drop_received(s, 1);
-	s->received[s->n_received++] = (struct held_state){ in->new_num, state };
+	s->received[s->n_received++] = (struct held_state){ in->new_num, state, in->diff_len };
+	s->received_bytes += in->diff_len;
+	while (s->cfg.remote_bytes_max && s->received_bytes > s->cfg.remote_bytes_max && s->n_received > 2)
+		drop_received(s, 1);
 	s->stats.states_received++;
 	owe_ack(s, now);
 	return true;
@@ -357,6 +366,8 @@ bool ssp_receive(struct ssp *s, const uint8_t *payload, size_t len, uint64_t now
 	process_throwaway(s, h.throwaway_num);
 	if (h.throwaway_num < ssp_remote_num(s))
 		owe_ack(s, now);	/* the peer has not heard our newest ack */
+	if (s->refusing)
+		return false;
 	if (!ssp_assembler_add(&s->assembler, &h, r.p + r.off, reader_left(&r), &data, &data_len))
 		return false;
 	if (!ssp_instruction_parse(data, data_len, &in))
@@ -397,6 +408,11 @@ void ssp_set_rtt(struct ssp *s, int srtt_ms, int rto_ms)
 	s->rto_ms = clamp(rto_ms, SSPSH_RTO_MIN_MS, SSPSH_RTO_MAX_MS);
 }
 
+void ssp_set_accepting(struct ssp *s, bool accepting)
+{
+	s->refusing = !accepting;
+}
+
 void ssp_set_max_payload(struct ssp *s, size_t max_payload)
 {
 	if (max_payload == s->cfg.max_payload)
@@ -414,4 +430,5 @@ void ssp_stats(const struct ssp *s, struct ssp_stats *out)
 	out->sent_states_held = s->n_sent;
 	out->received_states_held = s->n_received;
 	out->instruction_bytes_held = ssp_assembler_bytes(&s->assembler);
+	out->received_bytes_held = s->received_bytes;
 }

@@ -59,6 +59,14 @@ struct ssp_config {
 	/* Hand one datagram payload to the transport. */
 	void (*send)(void *app, const uint8_t *payload, size_t len);
 	void *app;
+	/* What the peer can make this side hold (0: the defaults): the
+	 * longest instruction collected (SSPSH_SSP_MAX_INSTRUCTION), and the
+	 * instruction bytes behind the remote states kept (no limit beyond
+	 * SSPSH_MAX_RECEIVED_STATES). Past the second, the oldest states but
+	 * the peer's diff base and the newest are forgotten (a diff from one
+	 * of them then fails and the peer sends from the newest acked). */
+	size_t remote_instruction_max;
+	size_t remote_bytes_max;
 };
 
 struct ssp;
@@ -78,6 +86,10 @@ void ssp_tick(struct ssp *ssp, uint64_t now_ms);
 int ssp_wait_ms(const struct ssp *ssp, uint64_t now_ms);
 /* Send the newest state now, ignoring pacing (a goodbye, a roam). */
 void ssp_send_now(struct ssp *ssp, uint64_t now_ms);
+/* While not accepting, datagrams still carry acks, but no new remote state
+ * is taken (nor acknowledged): the peer sends it again later, as after a
+ * loss. The application stops taking when it cannot hold more. */
+void ssp_set_accepting(struct ssp *ssp, bool accepting);
 
 /* Feed a payload the transport opened. Returns true when it made a newer
  * remote state available. Malformed payloads are dropped silently. */
@@ -108,6 +120,7 @@ struct ssp_stats {
 	uint64_t retransmissions;
 	size_t sent_states_held, received_states_held;
 	size_t instruction_bytes_held;	/* pieces of a split instruction being collected */
+	size_t received_bytes_held;	/* diffs behind the remote states kept */
 };
 void ssp_stats(const struct ssp *ssp, struct ssp_stats *out);
 

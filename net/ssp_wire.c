@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/options.h"
+#include "net/datagram.h"
 
 void ssp_header_put(struct buf *out, const struct ssp_header *h)
 {
@@ -50,6 +51,7 @@ bool ssp_instruction_parse(const uint8_t *data, size_t len, struct ssp_instructi
 void ssp_assembler_init(struct ssp_assembler *a)
 {
 	memset(a, 0, sizeof *a);
+	a->limit = SSPSH_SSP_MAX_INSTRUCTION;
 	buf_init(&a->store);
 	buf_init(&a->whole);
 }
@@ -119,11 +121,33 @@ static bool join_pieces(struct ssp_assembler *a, const uint8_t **data, size_t *d
 	return true;
 }
 
+static void shrink_buf(struct buf *b)
+{
+	if (b->cap > SSPSH_SSP_KEEP_BYTES) {
+		buf_free(b);
+		buf_init(b);
+	} else {
+		buf_reset(b);
+	}
+}
+
+/* Between instructions: what a large one grew is given back. */
+static void release_buffers(struct ssp_assembler *a)
+{
+	shrink_buf(&a->store);
+	shrink_buf(&a->whole);
+	if (a->slots > SSPSH_SSP_KEEP_SLOTS) {
+		free(a->pieces);
+		a->pieces = NULL;
+		a->slots = 0;
+	}
+}
+
 static bool store_piece(struct ssp_assembler *a, size_t index, const uint8_t *frag, size_t len)
 {
 	if (a->received == 0)
-		buf_reset(&a->store);	/* it may still hold the last instruction joined */
-	if (len > SSPSH_SSP_MAX_INSTRUCTION - a->store.len || !make_slot(a, index) || a->pieces[index].have)
+		release_buffers(a);	/* they may still hold the last instruction joined */
+	if (len > a->limit - a->store.len || !make_slot(a, index) || a->pieces[index].have)
 		return false;
 	a->pieces[index] = (struct ssp_piece){ a->store.len, len, true };
 	if (index >= a->used)
@@ -142,18 +166,24 @@ size_t ssp_assembler_bytes(const struct ssp_assembler *a)
 	return a->received ? a->store.len : 0;
 }
 
+size_t ssp_assembler_allocated(const struct ssp_assembler *a)
+{
+	return a->store.cap + a->whole.cap + a->slots * sizeof *a->pieces;
+}
+
 bool ssp_assembler_add(struct ssp_assembler *a, const struct ssp_header *h,
 		       const uint8_t *frag, size_t len, const uint8_t **data, size_t *data_len)
 {
 	size_t index = (size_t)h->fragment_index;
 
-	if (h->instruction_id < a->id)
+	if (h->instruction_id < a->id || len > DATAGRAM_PAYLOAD_MAX)
 		return false;
 	if (h->instruction_id > a->id)
 		start_instruction(a, h->instruction_id);
 	if (index == 0 && h->last_fragment) {
 		/* The common case: one datagram, no copy. */
 		start_instruction(a, a->id + 1);
+		release_buffers(a);
 		*data = frag;
 		*data_len = len;
 		return true;

@@ -56,6 +56,7 @@ struct ssp_piece {
 };
 
 struct ssp_assembler {
+	size_t limit;		/* bytes of one instruction at most */
 	uint64_t id;		/* instruction being collected (0: none yet) */
 	struct ssp_piece *pieces;	/* by fragment index */
 	size_t slots;		/* allocated entries of pieces */
@@ -66,14 +67,19 @@ struct ssp_assembler {
 	struct buf whole;	/* the instruction joined, when they came out of order */
 };
 
+/* An empty assembler of SSPSH_SSP_MAX_INSTRUCTION bytes (set limit to
+ * collect less). */
 void ssp_assembler_init(struct ssp_assembler *a);
 void ssp_assembler_free(struct ssp_assembler *a);
 /* Bytes of the pieces of the instruction being collected. */
 size_t ssp_assembler_bytes(const struct ssp_assembler *a);
-/* Bytes of the pieces of the instruction being collected. */
-size_t ssp_assembler_bytes(const struct ssp_assembler *a);
+/* Bytes allocated, held or not (what the peer has made it hold). */
+size_t ssp_assembler_allocated(const struct ssp_assembler *a);
 /* Adds one fragment. When it completes an instruction, points *data at its
- * bytes (valid until the next call) and returns true. */
+ * bytes (valid until the next call) and returns true. A fragment longer
+ * than any datagram carries (DATAGRAM_PAYLOAD_MAX) is refused. Buffers
+ * grown past SSPSH_SSP_KEEP_BYTES by one instruction are released when the
+ * next one starts. */
 bool ssp_assembler_add(struct ssp_assembler *a, const struct ssp_header *h,
 		       const uint8_t *frag, size_t len, const uint8_t **data, size_t *data_len);
 

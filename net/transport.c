@@ -20,6 +20,7 @@
 #include "net/datagram.h"
 #include "net/dgram_path.h"
 #include "net/link.h"
+#include "net/receiver.h"
 #include "net/replay.h"
 #include "net/rtt.h"
 #include "net/transport_internal.h"
@@ -31,17 +32,6 @@
  * dropped as malformed. */
 static uint8_t receive_buf[SSPSH_DATAGRAM_MAX];
 static uint8_t open_buf[SSPSH_DATAGRAM_MAX];
-
-/* A receiving key with its replay window. In direct mode the server's
- * window (in rx) covers every client of the session key, whose sequence
- * numbers share one space (first_client_seq). */
-struct receiver {
-	bool live;
-	uint32_t index;			/* daemon mode: ours, in the header */
-	uint64_t client_id;		/* direct mode: the client whose key this is */
-	struct aead aead;
-	struct replay replay;
-};
 
 struct transport {
 	bool is_server;
@@ -89,24 +79,6 @@ struct transport {
 
 /* ---- Creating ---- */
 
-static bool receiver_init(struct receiver *r, const uint8_t key[TRANSPORT_KEY_LEN], uint32_t index)
-{
-	memset(r, 0, sizeof *r);
-	if (!aead_init(&r->aead, key))
-		return false;
-	replay_init(&r->replay);
-	r->index = index;
-	r->live = true;
-	return true;
-}
-
-static void receiver_free(struct receiver *r)
-{
-	if (r->live)
-		aead_free(&r->aead);
-	r->live = false;
-}
-
 static struct transport *transport_alloc(bool is_server, int fd, bool owns_fd)
 {
 	struct transport *t;
@@ -128,26 +100,6 @@ static struct transport *transport_alloc(bool is_server, int fd, bool owns_fd)
 	rtt_init(&t->rtt);
 	t->last_round_trip = t->last_port_change = clock_ms();
 	return t;
-}
-
-/* The direct format's key of one direction for client_id into a. */
-static bool direct_aead(struct aead *a, const struct transport_key *key, uint64_t client_id,
-			enum direction direction)
-{
-	uint8_t subkey[AEAD_KEY_LEN];
-	bool ok = datagram_direct_key(key->bytes, client_id, direction, subkey) && aead_init(a, subkey);
-
-	mbedtls_platform_zeroize(subkey, sizeof subkey);
-	return ok;
-}
-
-static bool direct_receiver_init(struct receiver *r, const struct transport_key *key, uint64_t client_id)
-{
-	if (!direct_aead(&r->aead, key, client_id, TO_SERVER))
-		return false;
-	r->client_id = client_id;
-	r->live = true;
-	return true;
 }
 
 /* A client draws its id and seals and opens under that id's keys alone. */
@@ -478,24 +430,15 @@ static struct receiver *client_receiver(struct transport *t, uint64_t client_id)
  * become the server's (the key they replace stays at hand for the other). */
 static void follow_client(struct transport *t)
 {
-	struct receiver *other = &t->other_client;
 	struct aead send_aead;
-	struct aead rx_aead = t->rx.aead;
-	uint64_t rx_id = t->rx.client_id;
-	bool rx_live = t->rx.live;
 
-	if (!direct_aead(&send_aead, &t->session_key, other->client_id, TO_CLIENT)) {
+	if (!direct_aead(&send_aead, &t->session_key, t->other_client.client_id, TO_CLIENT)) {
 		log_error("cannot set the keys of a new client");
 		return;
 	}
 	aead_free(&t->send_aead);
 	t->send_aead = send_aead;
-	t->rx.aead = other->aead;
-	t->rx.client_id = other->client_id;
-	t->rx.live = true;
-	other->aead = rx_aead;
-	other->client_id = rx_id;
-	other->live = rx_live;
+	receiver_trade_keys(&t->rx, &t->other_client);
 }
 
 /* The receiver for this datagram, or NULL (counted) if it has none. */

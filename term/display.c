@@ -29,6 +29,7 @@ struct painter {
 	/* The pen a diff leaves: the cursor pen of `now` for our emulator
 	 * (the next diff starts from it), the default pen on a terminal. */
 	struct fb_pen end_pen;
+	bool no_clipboard;	/* display_options.no_clipboard */
 	struct scroll scroll;	/* what the terminal did to the old rows */
 	struct term_state t;
 	/* Cells before (joined_row, joined_cols) in reading order are
@@ -352,7 +353,7 @@ static void put_state(struct painter *p, const struct fb *prev, const struct fb 
 	if (!prev)
 		return;
 	fb_clipboard(prev, &old_serial);
-	if (old_serial != serial)
+	if (old_serial != serial && !p->no_clipboard)
 		seq_osc(p->out, "52;c;", clipboard);
 	if (fb_bells(prev) != fb_bells(now))
 		buf_put_u8(p->out, '\a');
@@ -423,7 +424,8 @@ void display_diff_with(const struct fb *old, const struct fb *now,
 	const struct term_caps *terminal = opts ? opts->terminal : NULL;
 	struct painter p = { .out = out, .old = old, .now = now,
 			     .cols = fb_cols(now), .rows = fb_rows(now),
-			     .no_history = opts && opts->no_history, .joined_row = -1 };
+			     .no_history = opts && opts->no_history,
+			     .no_clipboard = opts && opts->no_clipboard, .joined_row = -1 };
 	struct scroll choice[3];
 	size_t start, best_len;
 	int n;

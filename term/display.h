@@ -34,6 +34,9 @@ struct display_options {
 	 * take fall back (term/display_seq.h), and the diff starts and ends
 	 * with the default pen. NULL: our own emulator (as display_diff). */
 	const struct term_caps *terminal;
+	/* Leave out the program's clipboard writes (OSC 52): the user has not
+	 * allowed the session to set the terminal's clipboard. */
+	bool no_clipboard;
 };
 
 /* display_diff with options; opts == NULL is the plain diff. */

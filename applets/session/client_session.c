@@ -381,6 +381,7 @@ int client_session_run(struct transport *t, const struct client_settings *settin
 		client_free(&c);
 		return 1;
 	}
+	screen_allow_clipboard(c.screen, settings->clipboard);
 	if (settings->send_locale)
 		send_locale(&c);
 	window_changed(&c, clock_ms());

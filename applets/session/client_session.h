@@ -24,6 +24,9 @@ struct client_settings {
 	/* Or a relay already running (the SSH-free handshake went through it),
 	 * taken; it wins over relay. */
 	struct relay_link *relay_link;
+	/* Pass the session's clipboard writes (OSC 52) to the terminal
+	 * (connect --clipboard=yes); off by default. */
+	bool clipboard;
 };
 
 /* Runs the session on the terminal at stdin/stdout until the server ends

@@ -19,6 +19,7 @@ struct client_settings connect_client_settings(const struct connect_settings *s)
 	struct client_settings settings = {
 		.predict = s->predict,
 		.link = s->have_link ? &s->link : NULL,
+		.clipboard = s->clipboard,
 	};
 
 	return settings;

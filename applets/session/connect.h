@@ -54,6 +54,7 @@ struct connect_settings {
 	enum connect_mode mode;
 	enum predict_mode predict;
 	bool verbose;			/* -v: say what is going on */
+	bool clipboard;			/* --clipboard=yes: the session may set the clipboard */
 	bool have_link;
 	struct link_params link;	/* --link, when have_link */
 	char *const *command;		/* after --; NULL: the login shell */

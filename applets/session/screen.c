@@ -17,6 +17,7 @@ struct screen {
 	void *overlay_ctx;
 	struct buf out;
 	bool painted;		/* the session has been on the terminal */
+	bool clipboard;		/* the session may set the terminal's clipboard */
 };
 
 struct screen *screen_new(int out_fd, const struct term_caps *terminal, screen_overlay_fn overlay,
@@ -32,6 +33,11 @@ struct screen *screen_new(int out_fd, const struct term_caps *terminal, screen_o
 	s->overlay_ctx = overlay_ctx;
 	buf_init(&s->out);
 	return s;
+}
+
+void screen_allow_clipboard(struct screen *s, bool allow)
+{
+	s->clipboard = allow;
 }
 
 void screen_free(struct screen *s)
@@ -92,7 +98,8 @@ void screen_paint(struct screen *s, const struct fb *frame, const char *notice, 
 	 * first paint alone clears the plain way, which leaves what the
 	 * terminal showed before the session in its history where terminals
 	 * do that (tmux, VTE). */
-	struct display_options options = { .no_history = s->painted, .terminal = &s->terminal };
+	struct display_options options = { .no_history = s->painted, .no_clipboard = !s->clipboard,
+					   .terminal = &s->terminal };
 	struct fb *next = frame_to_show(s, frame, notice, now_ms);
 
 	if (!next)

@@ -21,6 +21,9 @@ typedef void (*screen_overlay_fn)(void *ctx, struct fb *frame, uint64_t now_ms);
 struct screen *screen_new(int out_fd, const struct term_caps *terminal, screen_overlay_fn overlay,
 			  void *overlay_ctx);
 void screen_free(struct screen *s);
+/* Whether the session's clipboard writes (OSC 52) reach the terminal; off
+ * until allowed. */
+void screen_allow_clipboard(struct screen *s, bool allow);
 
 /* Makes the terminal show `frame` (with the overlay and, if `notice` is not
  * NULL, that line at the top). Writes only what changed. */

@@ -79,6 +79,8 @@ static struct pump *new_pump(struct server_session *s, struct transport *t)
 		.app = s,
 		.channels = true,
 		.role = CHAN_ROLE_SERVER,
+		.remote_instruction_max = SSPSH_INPUT_INSTRUCTION_MAX,
+		.remote_bytes_max = SSPSH_INPUT_HELD_MAX,
 	};
 
 	return pump_new(t, &c, ssp_frame_new(NULL, 0, false), input_new());
@@ -429,6 +431,13 @@ static void read_pty(struct server_session *s, uint64_t now)
 		end_session(s, now);
 }
 
+/* Keys the program has not taken are held up to SSPSH_TO_PTY_MAX; past
+ * that the client's input waits (the SSP takes no new input state). */
+static void limit_input(struct server_session *s)
+{
+	ssp_set_accepting(s->ssp, s->to_pty.len < SSPSH_TO_PTY_MAX);
+}
+
 static void write_pty(struct server_session *s, uint64_t now)
 {
 	ssize_t n = write(s->child.master, s->to_pty.data, s->to_pty.len);
@@ -439,6 +448,11 @@ static void write_pty(struct server_session *s, uint64_t now)
 		return;
 	}
 	buf_consume(&s->to_pty, (size_t)n);
+	if (!s->to_pty.len && s->to_pty.cap > SSPSH_SSP_KEEP_BYTES) {
+		buf_free(&s->to_pty);	/* a paste's worth, given back */
+		buf_init(&s->to_pty);
+	}
+	limit_input(s);
 }
 
 /* ---- The client's side ---- */
@@ -494,6 +508,7 @@ static void take_input(struct server_session *s, uint64_t now)
 	s->answer_window_end = now + SSPSH_ECHO_WINDOW_MS;
 	if (s->child.master >= 0 && s->to_pty.len)
 		write_pty(s, now);
+	limit_input(s);
 }
 
 static unsigned received(struct server_session *s, unsigned pump_flags, uint64_t now)

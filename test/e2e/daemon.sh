@@ -13,13 +13,19 @@ chmod 755 "$E2E_TMP"
 
 # As root (CI), the daemon runs as a throwaway user made here.
 TEST_USER=
+TEST_GROUP=
 if [ "$(id -u)" = 0 ] && need useradd; then
 	TEST_USER=sspshd$$
 	useradd -M -d "$E2E_TMP/server" -s /bin/bash "$TEST_USER" || TEST_USER=
+	# A supplementary group, which --user must give the sessions.
+	if [ -n "$TEST_USER" ] && groupadd "sspshg$$" && usermod -aG "sspshg$$" "$TEST_USER"; then
+		TEST_GROUP=sspshg$$
+	fi
 fi
 daemon_cleanup() {
 	e2e_cleanup
 	[ -n "$TEST_USER" ] && userdel "$TEST_USER" 2>/dev/null
+	[ -n "$TEST_GROUP" ] && groupdel "$TEST_GROUP" 2>/dev/null
 }
 trap daemon_cleanup EXIT
 
@@ -51,8 +57,9 @@ if [ "$(id -u)" = 0 ]; then
 		test "$rc" -ne 0 -a -n "$(grep 'refusing to run as root' <<<"$out")"
 fi
 
-HOME=$E2E_TMP/server "$SSPSH" server --listen "127.0.0.1:$PORT" "${run_as[@]}" --foreground \
-	2> "$E2E_TMP/daemon.log" &
+# Root's own environment (SSPSH_ROOT_SECRET here) must not reach a --user's sessions.
+SSPSH_ROOT_SECRET=from-root HOME=$E2E_TMP/server "$SSPSH" server --listen "127.0.0.1:$PORT" "${run_as[@]}" \
+	--foreground 2> "$E2E_TMP/daemon.log" &
 daemon=$!
 e2e_pids+=("$daemon")
 if ! wait_until 10 grep -q "listening on UDP port $PORT" "$E2E_TMP/daemon.log"; then
@@ -186,6 +193,12 @@ for s in a1 a2 b1 b2; do
 	echo "# $s shows:"; screen_of "$s" | sed 's/^/#   | /'
 done
 check "two keys, four sessions, one UDP port: each shell answers" test "$ok" = 1
+if [ -n "$TEST_GROUP" ]; then
+	type_in b1 'echo "groups=[$(id -Gn)]"; echo "leak=[$SSPSH_ROOT_SECRET] path=[$PATH]"'
+	check "--user: a session has the user's supplementary groups" wait_shows b1 " $TEST_GROUP]"
+	check "... and a clean login environment (nothing of root's; PATH set)" \
+		wait_shows b1 "leak=[] path=[/usr/local/bin:/usr/bin:/bin]"
+fi
 check "the daemon still has one UDP socket" \
 	test "$(ls -l /proc/"$daemon"/fd 2>/dev/null | grep -c socket:)" -eq 1
 

@@ -267,6 +267,16 @@ TEST(modes_title_clipboard_bell_when_they_change)
 	a = fb_clone(b);
 	EXPECT(fb_set_clipboard(b, "aGk=", 4));
 	EXPECT_STR(diff_of(a, b), "\033]52;c;aGk=\a");
+	{
+		/* Unless the user allowed it, the clipboard write stays out. */
+		static const struct display_options no_clipboard = { .no_clipboard = true };
+		struct buf out;
+
+		buf_init(&out);
+		display_diff_with(a, b, &no_clipboard, &out);
+		EXPECT_INT(out.len, 0);
+		buf_free(&out);
+	}
 	fb_free(a);
 	a = fb_clone(b);
 	fb_ring_bell(b);

@@ -223,6 +223,54 @@ TEST(authorized_keys_file_must_not_be_writable_by_others)
 	EXPECT_INT(list.count, 0);
 }
 
+/* As OpenSSH's StrictModes: ~/.sspsh and the home above it must be ours
+ * (or root's) and writable by nobody else, or the keys are not trusted
+ * (one line says which directory and the chmod to run); so must the file. */
+TEST(authorized_keys_directories_must_be_safe)
+{
+	char home[256], sub[300], path[400];
+	struct key_list list = { 0 };
+	const char *old_home = getenv("HOME");
+
+	path_in_dir(home, sizeof home, "home");
+	snprintf(sub, sizeof sub, "%s/.sspsh", home);
+	snprintf(path, sizeof path, "%s/authorized_keys", sub);
+	EXPECT(mkdir(home, 0755) == 0 && mkdir(sub, 0700) == 0);
+	write_text(path, "sspsh-x25519 0EyzWa+SQ2TO5M062Xo/KPxc3zpn1ygs3LYqLZQeXww=\n", 0600);
+	setenv("HOME", home, 1);
+	EXPECT(authorized_keys_load(path, &list));
+	EXPECT_INT(list.count, 1);
+	key_list_free(&list);
+	chmod(sub, 0777);
+	capture_log();
+	EXPECT(!authorized_keys_load(path, &list));
+	EXPECT(strstr(captured_log(), "chmod go-w") != NULL && strstr(captured_log(), ".sspsh") != NULL);
+	EXPECT_INT(count_lines(captured_log()), 1);
+	stop_capture();
+	chmod(sub, 0700);
+	chmod(home, 0775);
+	capture_log();
+	EXPECT(!authorized_keys_load(path, &list));
+	EXPECT(strstr(captured_log(), "permissions 0775") != NULL);
+	stop_capture();
+	chmod(home, 0755);
+	if (geteuid() == 0) {	/* a file of another user */
+		EXPECT(chown(path, 65534, 65534) == 0);
+		capture_log();
+		EXPECT(!authorized_keys_load(path, &list));
+		EXPECT(strstr(captured_log(), "belongs to another user (uid 65534)") != NULL);
+		stop_capture();
+		EXPECT(chown(path, 0, 0) == 0);
+	}
+	EXPECT(authorized_keys_load(path, &list));
+	key_list_free(&list);
+	if (old_home)
+		setenv("HOME", old_home, 1);
+	unlink(path);
+	rmdir(sub);
+	rmdir(home);
+}
+
 TEST(known_hosts_pin_match_and_change)
 {
 	uint8_t a[KEY_LEN], b[KEY_LEN], priv[KEY_LEN];
@@ -397,6 +445,7 @@ int main(void)
 	RUN(keyfile_rejects_garbage_with_one_line);
 	RUN(authorized_keys_reports_bad_lines_by_number);
 	RUN(authorized_keys_file_must_not_be_writable_by_others);
+	RUN(authorized_keys_directories_must_be_safe);
 	RUN(known_hosts_pin_match_and_change);
 	RUN(known_hosts_add_after_a_last_line_without_newline);
 	RUN(known_hosts_text_with_aliases_and_bad_lines);

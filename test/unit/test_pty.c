@@ -105,11 +105,40 @@ TEST(passwd_lookup_by_uid)
 	unlink(path);
 }
 
+/* The groups --user gives a user: the primary gid first, then every group
+ * that lists it as a member (not one whose member name merely contains
+ * it), none twice; none of root's. */
+TEST(passwd_groups_as_initgroups_gives_them)
+{
+	char path[] = "/tmp/sspsh-group-XXXXXX";
+	const char *text = "root:x:0:\n"
+			   "adm:x:4:syslog,ann\n"
+			   "ann:x:1000:\n"
+			   "broken\n"
+			   "audio:x:29:annie,bob\n"
+			   "staff:x:50:bob,ann,carl\n"
+			   "users:x:1000:ann\n";
+	gid_t gids[8];
+	int fd = mkstemp(path), n;
+
+	EXPECT(fd >= 0);
+	EXPECT(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+	n = passwd_groups(path, "ann", 1000, gids, 8);
+	EXPECT_INT(n, 3);
+	EXPECT(n == 3 && gids[0] == 1000 && gids[1] == 4 && gids[2] == 50);
+	EXPECT_INT(passwd_groups(path, "dave", 1000, gids, 8), 1);
+	EXPECT_INT(passwd_groups(path, "ann", 1000, gids, 2), -1);	/* more than fit */
+	EXPECT_INT(passwd_groups("/nonexistent", "ann", 1000, gids, 8), -1);
+	unlink(path);
+}
+
 int main(void)
 {
 	RUN(program_runs_with_size_env_cwd_and_iutf8);
 	RUN(the_program_inherits_no_descriptor_of_ours);
 	RUN(a_missing_program_exits_127);
 	RUN(passwd_lookup_by_uid);
+	RUN(passwd_groups_as_initgroups_gives_them);
 	return unit_exit_status();
 }

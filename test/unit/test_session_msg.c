@@ -57,6 +57,13 @@ TEST(list_reply_round_trips_and_cleans_control_characters)
 	EXPECT_INT(got.sessions[0].age_s, 3600);
 	EXPECT(got.sessions[0].attached && !got.sessions[1].attached);
 	EXPECT_STR(got.sessions[1].command, "evil?]0;title?");
+	/* C1 controls, raw or as UTF-8 (CSI is 0x9b), and malformed bytes. */
+	snprintf(reply.sessions[1].command, sizeof reply.sessions[1].command, "%s",
+		 "a\x9b" "31mb\xc2\x9b" "2Jc\xc3\xa9\xe2\x82\xac\xff\x7f");
+	buf_reset(&b);
+	EXPECT(session_reply_encode(SESSION_LIST, &reply, &b));
+	EXPECT(session_reply_decode(SESSION_LIST, b.data, b.len, &got));
+	EXPECT_STR(got.sessions[1].command, "a?31mb?2Jc\xc3\xa9\xe2\x82\xac??");
 	for (size_t len = 0; len < b.len; len++)
 		EXPECT(!session_reply_decode(SESSION_LIST, b.data, len, &got));
 	buf_free(&b);
