@@ -80,6 +80,9 @@ DEB_BUILD_DEPS = gcc make pkg-config libmbedtls-dev libtermkey-dev libutf8proc-d
 DEB_CROSS_DEPS = gcc-$(ARCH)-linux-gnu binutils-$(ARCH)-linux-gnu qemu-user-static \
 	libc6-dev:$(DEB_ARCH) libmbedtls-dev:$(DEB_ARCH) libtermkey-dev:$(DEB_ARCH) \
 	libutf8proc-dev:$(DEB_ARCH) zlib1g-dev:$(DEB_ARCH)
-DEB_TEST_DEPS  = tmux openssh-server openssh-client procps iproute2 clang libclang-rt-14-dev valgrind python3 passwd
+# fish and tcsh: login shells that re-parse what ssh hands them unlike sh
+# (test_remote_cmd, e2e/ssh_connect).
+DEB_TEST_DEPS  = tmux openssh-server openssh-client procps iproute2 clang libclang-rt-14-dev valgrind python3 passwd \
+	fish tcsh
 # make bench-e2e: nftables counts datagrams, vim pages, mosh and libvterm are the yardsticks.
 DEB_BENCH_DEPS = nftables vim mosh libvterm-dev bc

@@ -49,6 +49,8 @@ const char connect_usage[] =
 "                      its .pub line goes in the server's ~/.sspsh/authorized_keys)\n"
 "  --server-key KEY    the server's public key (base64, or its whole .pub line);\n"
 "                      otherwise it is pinned in ~/.sspsh/known_hosts on first use\n"
+"  --accept-new        pin an unknown server's key without asking (otherwise\n"
+"                      asked on the terminal, and refused without one)\n"
 "  --list              show this key's sessions: ID, age, idle time, state, command\n"
 "  --attach [ID]       take over session ID (default: the most recently detached);\n"
 "                      a client still attached to it is told and exits\n"
@@ -76,7 +78,7 @@ enum {
 	OPT_LOCAL = 256, OPT_DIRECT, OPT_UDP, OPT_SSH, OPT_SERVER, OPT_INSTALL,
 	OPT_REMOTE_IP, OPT_PREDICT, OPT_LINK, OPT_SERVER_KEY, OPT_LIST, OPT_ATTACH, OPT_TRANSPORT,
 	OPT_INSTALL_FROM,
-	OPT_SCROLLBACK, OPT_CLIPBOARD,
+	OPT_SCROLLBACK, OPT_CLIPBOARD, OPT_ACCEPT_NEW,
 };
 
 static const struct option long_options[] = {
@@ -96,6 +98,7 @@ static const struct option long_options[] = {
 	{ "transport",  required_argument, NULL, OPT_TRANSPORT },
 	{ "scrollback", required_argument, NULL, OPT_SCROLLBACK },
 	{ "clipboard",  required_argument, NULL, OPT_CLIPBOARD },
+	{ "accept-new", no_argument,       NULL, OPT_ACCEPT_NEW },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -123,6 +126,7 @@ static const struct option_use option_modes[] = {
 	{ OPT_REMOTE_IP, OVER_SSH }, { OPT_TRANSPORT, OVER_SSH | UDP }, { OPT_PREDICT, EVERY_MODE },
 	{ OPT_LINK, OVER_SSH | LOCAL | DIRECT }, { OPT_SERVER_KEY, UDP }, { OPT_LIST, UDP },
 	{ OPT_ATTACH, UDP }, { OPT_SCROLLBACK, OVER_SSH | LOCAL }, { OPT_CLIPBOARD, EVERY_MODE },
+	{ OPT_ACCEPT_NEW, UDP },
 };
 
 #define MAX_USED_OPTIONS 64
@@ -215,6 +219,7 @@ static int take_option(struct parse *p, int code, int argc, char **argv)
 	case OPT_CLIPBOARD: p->clipboard = optarg; break;
 	case OPT_LINK: p->link = optarg; break;
 	case OPT_SERVER_KEY: s->udp.server_key = optarg; break;
+	case OPT_ACCEPT_NEW: s->udp.accept_new = true; break;
 	case OPT_LIST: s->udp.list = true; break;
 	case OPT_ATTACH: s->udp.attach = true; take_attach_id(argc, argv, &s->udp); break;
 	case 1:

@@ -6,7 +6,9 @@
 #include "applets/cli.h"
 #include "applets/daemon.h"
 #include "applets/session/single_server.h"
+#include "core/log.h"
 #include "core/options.h"
+#include "core/remote_cmd.h"
 #include "net/udp.h"
 
 const char server_usage[] =
@@ -114,7 +116,7 @@ static int parse_options(int argc, char **argv, struct server_settings *o)
 	return 0;
 }
 
-int server_main(int argc, char **argv)
+static int run_server(int argc, char **argv)
 {
 	struct server_settings settings;
 	int rc;
@@ -125,4 +127,34 @@ int server_main(int argc, char **argv)
 	if ((rc = parse_options(argc, argv, &settings)) != 0)
 		return rc;
 	return single_server_run(&settings);
+}
+
+/* `server --argv BASE64` (core/remote_cmd.h): the words connect sent over
+ * ssh, packed so that no login shell could change them. */
+static int run_packed(const char *packed, char *applet)
+{
+	char **words, **argv;
+	int count, rc;
+
+	if (!remote_cmd_argv_decode(packed, &words, &count))
+		return cli_usage_error("server", "--argv takes base64 of NUL-terminated words");
+	argv = calloc((size_t)count + 2, sizeof *argv);
+	if (!argv) {
+		remote_cmd_argv_free(words);
+		log_error("out of memory");
+		return EXIT_FAILURE;
+	}
+	argv[0] = applet;
+	memcpy(argv + 1, words, (size_t)count * sizeof *words);
+	rc = run_server(count + 1, argv);
+	free(argv);
+	remote_cmd_argv_free(words);
+	return rc;
+}
+
+int server_main(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], REMOTE_ARGV_OPTION) == 0)
+		return run_packed(argv[2], argv[0]);
+	return run_server(argc, argv);
 }

@@ -5,6 +5,7 @@
 #ifndef SSPSH_REMOTE_CMD_H
 #define SSPSH_REMOTE_CMD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/buf.h"
@@ -28,6 +29,15 @@ enum remote_server_where {
 	REMOTE_SERVER_INSTALLED,	/* ~/.local/bin/sspsh, just installed */
 };
 
+/* The command lines hold no single quote, backslash or newline of their
+ * own, so any login shell (sh, bash, dash, zsh, fish, csh, tcsh) hands
+ * `sh -c` the same script. The words after `server` that come from the
+ * user (-l values, the command) are passed as they are when every one is
+ * plain (letters, digits, _./:=@%+,-), and else as the one argument
+ * `--argv BASE64`: each word followed by a NUL, which `sspsh server` decodes
+ * (remote_cmd_argv_decode). */
+#define REMOTE_ARGV_OPTION "--argv"
+
 /* Starts the server; when it is not found, prints "SSPSH NOTFOUND <uname -sm>"
  * and exits 127. */
 void remote_cmd_start_server(struct buf *out, const struct remote_server_args *args,
@@ -37,6 +47,12 @@ void remote_cmd_start_server(struct buf *out, const struct remote_server_args *a
  * server; server as there) with stdin and stdout left to the caller's
  * frames; when no sspsh is found, says so on stderr and exits 127. */
 void remote_cmd_relay(struct buf *out, const char *server, const char *target);
+
+/* Decodes the BASE64 of --argv into words (a NULL-terminated vector of
+ * *count words; free it with remote_cmd_argv_free). False if it is not
+ * canonical base64 of NUL-terminated words. */
+bool remote_cmd_argv_decode(const char *text, char ***words, int *count);
+void remote_cmd_argv_free(char **words);
 
 /* Reads exactly `size` bytes from stdin into ~/.local/bin/sspsh (mode 0755),
  * through a temporary file renamed into place only once its size and its

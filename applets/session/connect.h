@@ -43,6 +43,7 @@ struct udp_settings {
 	uint16_t port;
 	const char *identity;		/* -i FILE; NULL: ~/.sspsh/id_x25519 */
 	const char *server_key;		/* --server-key KEY; NULL: known_hosts */
+	bool accept_new;		/* --accept-new: pin an unknown key without asking */
 	bool list;
 	bool attach;
 	uint64_t attach_id;		/* 0: the most recently detached */

@@ -49,6 +49,7 @@ static void reload_authorized(struct daemon_sessions *d)
 	    authorized_keys_load(path, &keys)) {
 		log_info("reloaded %s: %zu keys", path, keys.count);
 		daemon_sessions_set_authorized(d, &keys);
+		daemon_sessions_drop_unauthorized(d, clock_ms());
 	}
 }
 

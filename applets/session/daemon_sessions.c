@@ -292,6 +292,26 @@ size_t daemon_sessions_dying(const struct daemon_sessions *d)
 	return dying_count(&d->dying);
 }
 
+static bool still_authorized(const struct daemon_sessions *d, const uint8_t owner[KEY_LEN])
+{
+	for (size_t i = 0; i < d->n_peers; i++)
+		if (memcmp(d->peers[i].static_pub, owner, KEY_LEN) == 0)
+			return true;
+	return false;
+}
+
+void daemon_sessions_drop_unauthorized(struct daemon_sessions *d, uint64_t now)
+{
+	for (size_t i = 0; i < d->n_sessions;) {
+		if (still_authorized(d, d->sessions[i]->owner)) {
+			i++;
+			continue;
+		}
+		log_info("session %llu: its key is no longer authorized", (unsigned long long)d->sessions[i]->id);
+		drop_session(d, i, now);
+	}
+}
+
 static void drop_sessions(struct daemon_sessions *d, uint64_t now)
 {
 	while (d->n_sessions)

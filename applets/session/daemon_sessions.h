@@ -28,6 +28,8 @@ void daemon_sessions_stop(struct daemon_sessions *d);
 void daemon_sessions_free(struct daemon_sessions *d);
 /* A new list of authorized keys (SIGHUP); sessions of removed keys stay. */
 void daemon_sessions_set_authorized(struct daemon_sessions *d, struct key_list *authorized);
+/* Ends the sessions whose key is no longer authorized (after a reload). */
+void daemon_sessions_drop_unauthorized(struct daemon_sessions *d, uint64_t now);
 /* Lines each new session keeps for its clients' history (default
  * SSPSH_SCROLLBACK_DEFAULT; 0: none). */
 void daemon_sessions_set_scrollback(struct daemon_sessions *d, uint32_t lines);

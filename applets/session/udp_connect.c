@@ -2,6 +2,7 @@
  * daemon of `sspsh server --listen`: our key, the server's key checked
  * against --server-key and known_hosts, the handshake, then a new session,
  * an attached one, or the list of them. */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,9 @@
 #include "applets/session/client_session.h"
 #include "applets/session/connect.h"
 #include "applets/session/udp_client.h"
+#include "core/buf.h"
 #include "core/exit_status.h"
+#include "core/fdio.h"
 #include "core/keyfile.h"
 #include "core/log.h"
 #include "core/options.h"
@@ -121,6 +124,50 @@ static bool known_server_key(const struct udp_settings *o, const char *known_hos
 		return false;
 	*known = pinned.status == KNOWN_HOST_MATCH;
 	return true;
+}
+
+/* Reads the user's answer from the terminal, up to a newline. */
+static bool read_answer(int tty, char *answer, size_t cap)
+{
+	size_t len = 0;
+	char c;
+
+	while (len + 1 < cap && read(tty, &c, 1) == 1 && c != '\n')
+		answer[len++] = c;
+	answer[len] = '\0';
+	return len > 0;
+}
+
+/* A server whose key is not pinned yet: as ssh does, the user confirms its
+ * fingerprint on the terminal ("yes", or the fingerprint itself), unless
+ * --accept-new says to pin it; with neither, nothing is pinned or sent. */
+static bool confirm_first_contact(const struct udp_settings *o, const char *name, const char *known_hosts,
+				  const uint8_t key[KEY_LEN])
+{
+	char fp[KEY_FINGERPRINT_SIZE], answer[128];
+	struct buf question;
+	bool yes = false;
+	int tty;
+
+	if (o->accept_new)
+		return true;
+	key_fingerprint(key, fp);
+	tty = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (tty < 0) {
+		log_error("the key of %s is not known yet (%s) and there is no terminal to confirm it on: "
+			  "give --accept-new or --server-key", name, fp);
+		return false;
+	}
+	buf_init(&question);
+	buf_printf(&question, "The key of %s is not known yet.\nIts fingerprint is %s.\n"
+		   "Pin it in %s and connect (yes/no/[fingerprint])? ", name, fp, known_hosts);
+	if (!question.oom && fd_write_all(tty, question.data, question.len) && read_answer(tty, answer, sizeof answer))
+		yes = strcmp(answer, "yes") == 0 || strcmp(answer, fp) == 0;
+	buf_free(&question);
+	close(tty);
+	if (!yes)
+		log_error("the key of %s was not accepted: not connecting", name);
+	return yes;
 }
 
 /* Pins the server's key after the first handshake it finished (which
@@ -253,7 +300,9 @@ static int connect_to(const struct connect_settings *s, struct way *way, const u
 			  "with our key in its authorized_keys?)", o->host, o->port);
 		return 1;
 	}
-	if (!check_server_key(o, known_hosts, name, server_key) || !noise_client_init(&nc, priv, server_key))
+	if (!check_server_key(o, known_hosts, name, server_key) ||
+	    (!known && !confirm_first_contact(o, name, known_hosts, server_key)) ||
+	    !noise_client_init(&nc, priv, server_key))
 		return 1;
 	if (o->list)
 		rc = list_sessions(way, &nc, &pin);

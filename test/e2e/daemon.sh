@@ -45,7 +45,7 @@ fi
 # client WHO [ARGS...]: connect --udp as a, b or c (c is not authorized).
 client() {
 	local who=$1; shift
-	HOME=$E2E_TMP/$who "$SSPSH" connect --udp "127.0.0.1:$PORT" "$@"
+	HOME=$E2E_TMP/$who "$SSPSH" connect --udp --accept-new "127.0.0.1:$PORT" "$@"
 }
 
 # ---- Starting ----
@@ -82,9 +82,28 @@ fi
 
 # ---- Keys and handshakes ----
 
-out=$(HOME=$E2E_TMP/a "$SSPSH" connect --udp "127.0.0.1:${RELAY_PORT}" --list 2>&1) || true
+out=$(HOME=$E2E_TMP/a "$SSPSH" connect --udp --accept-new "127.0.0.1:${RELAY_PORT}" --list 2>&1) || true
+# First contact without a terminal and without --accept-new: refused, with
+# the fingerprint, and nothing pinned.
+out=$(HOME=$E2E_TMP/a setsid -w "$SSPSH" connect --udp "127.0.0.1:$PORT" --list 2>&1 </dev/null)
+check "first contact with no terminal and no --accept-new is refused, naming the key" \
+	test $? -ne 0 -a -n "$(grep -F "$host_fp" <<<"$out")"
+check "... and pins nothing" sh -c "! grep -q '^\[127.0.0.1\]:$PORT ' '$E2E_TMP/a/.sspsh/known_hosts'"
+# On a terminal the user is asked; "no" refuses, "yes" pins.
+pane_has() { tmx capture-pane -p -t "$1" | grep -qF -- "$2"; }
+for answer in no yes; do
+	tmx new-session -d -s "ask-$answer" -x 100 -y 24 \
+		"HOME=$E2E_TMP/a $SSPSH connect --udp 127.0.0.1:$PORT --list; echo ASKED-DONE \$?; sleep 600"
+	wait_until 10 pane_has "ask-$answer" "(yes/no/[fingerprint])?"
+	tmx send-keys -t "ask-$answer" -l -- "$answer"
+	tmx send-keys -t "ask-$answer" Enter
+	wait_until 10 pane_has "ask-$answer" "ASKED-DONE"
+done
+check "on a terminal, the fingerprint is shown and 'no' refuses" pane_has ask-no "ASKED-DONE 1"
+check "... and 'yes' connects and pins it" pane_has ask-yes "no sessions"
 out=$(client a --list 2>&1)
-check "first contact pins the server's key, fingerprint shown" grep -qF "$host_fp" <<<"$out"
+check "first contact pins the server's key, fingerprint shown" \
+	grep -q "^\[127.0.0.1\]:$PORT sspsh-x25519 " "$E2E_TMP/a/.sspsh/known_hosts"
 check "known_hosts holds the server as [127.0.0.1]:PORT" \
 	grep -q "^\[127.0.0.1\]:$PORT sspsh-x25519 " "$E2E_TMP/a/.sspsh/known_hosts"
 check "--list with no sessions says so" grep -q "no sessions" <<<"$out"
@@ -92,7 +111,7 @@ check "--list with no sessions says so" grep -q "no sessions" <<<"$out"
 if [ "$have_python" = 1 ]; then
 	: > "$E2E_TMP/relay/log"
 	start=$SECONDS
-	out=$(HOME=$E2E_TMP/c "$SSPSH" connect --udp "127.0.0.1:$RELAY_PORT" --list 2>&1)
+	out=$(HOME=$E2E_TMP/c "$SSPSH" connect --udp --accept-new "127.0.0.1:$RELAY_PORT" --list 2>&1)
 	rc=$?
 	check "an unknown client key is refused" test "$rc" -ne 0
 	check "... and the server says nothing at all, not even its public key" \
@@ -155,13 +174,13 @@ open() {
 	local name=$1 who=$2 shell; shift 2
 	shell=(env "SESSION=$name" PS1='$ ' HISTFILE=/dev/null bash --norc --noprofile)
 	tmx new-session -d -s "$name" -x 80 -y 24 \
-		"HOME=$E2E_TMP/$who $SSPSH connect --udp $* -- ${shell[*]@Q}; echo CLIENT-DONE \$?; sleep 600"
+		"HOME=$E2E_TMP/$who $SSPSH connect --udp --accept-new $* -- ${shell[*]@Q}; echo CLIENT-DONE \$?; sleep 600"
 	tmx set-option -t "$name" remain-on-exit on >/dev/null
 }
 attach() {
 	local name=$1 who=$2; shift 2
 	tmx new-session -d -s "$name" -x 80 -y 24 \
-		"HOME=$E2E_TMP/$who $SSPSH connect --udp $*; echo CLIENT-DONE \$?; sleep 600"
+		"HOME=$E2E_TMP/$who $SSPSH connect --udp --accept-new $*; echo CLIENT-DONE \$?; sleep 600"
 }
 screen_of() { tmx capture-pane -p -t "$1"; }
 shows() { screen_of "$1" | grep -qF -- "$2"; }
@@ -252,6 +271,22 @@ b_sessions() { client b --list 2>/dev/null | grep -c SESSION=; }
 wait_until 5 test "$(b_sessions)" = 1
 check "... and leaves --list" test "$(b_sessions)" = 1
 
+# A key taken out of authorized_keys: SIGHUP rereads the file, that key's
+# sessions end at once (their programs are hung up), the others go on.
+type_in b3 'echo $$ > "$HOME/b3.pid"'
+wait_until 5 test -s "$E2E_TMP/server/b3.pid"
+b3_pid=$(cat "$E2E_TMP/server/b3.pid" 2>/dev/null)
+cp -p "$E2E_TMP/server/.sspsh/authorized_keys" "$E2E_TMP/authorized_keys.all"
+grep -vF "$(cut -d' ' -f2 "$E2E_TMP/b/.sspsh/id_x25519.pub")" "$E2E_TMP/authorized_keys.all" \
+	> "$E2E_TMP/server/.sspsh/authorized_keys"
+kill -HUP "$daemon"
+check "a key removed from authorized_keys (SIGHUP): its session ends" \
+	wait_until 10 sh -c "[ -n '$b3_pid' ] && ! kill -0 '$b3_pid' 2>/dev/null"
+type_in a3 "echo after-hup-\$((40+2))"
+check "... and the other key's sessions go on" wait_shows a3 "after-hup-42"
+cat "$E2E_TMP/authorized_keys.all" > "$E2E_TMP/server/.sspsh/authorized_keys"
+kill -HUP "$daemon"
+
 # ---- Under a flood ----
 
 if [ "$have_python" = 1 ]; then
@@ -289,7 +324,7 @@ trap 'for g in "${stubborn_groups[@]}"; do kill -KILL -- "-$g" 2>/dev/null; done
 stubborn() {
 	local name=$1 mode=$2
 	tmx new-session -d -s "$name" -x 80 -y 24 \
-		"HOME=$E2E_TMP/a $SSPSH connect --udp 127.0.0.1:$PORT -- sh $E2E_TMP/stubborn.sh $mode; echo CLIENT-DONE \$?; sleep 600"
+		"HOME=$E2E_TMP/a $SSPSH connect --udp --accept-new 127.0.0.1:$PORT -- sh $E2E_TMP/stubborn.sh $mode; echo CLIENT-DONE \$?; sleep 600"
 	wait_shows "$name" "ready" || return 1
 	pgrep -f "^sh $E2E_TMP/stubborn.sh $mode\$" | head -1
 }

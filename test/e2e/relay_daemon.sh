@@ -27,7 +27,7 @@ if ! wait_until 10 grep -q "listening on UDP port $PORT" "$E2E_TMP/daemon.log"; 
 	finish
 fi
 
-relay_args=(--udp --transport=ssh "--ssh=$SSHD_SSH" "--server=$SSPSH" "$SSHD_USER@127.0.0.1:$PORT")
+relay_args=(--udp --accept-new --transport=ssh "--ssh=$SSHD_SSH" "--server=$SSPSH" "$SSHD_USER@127.0.0.1:$PORT")
 printf 'HOME=%q exec %q connect -v %s -- env PS1=%q bash --norc --noprofile 2>%q\n' \
 	"$E2E_TMP/client" "$SSPSH" "${relay_args[*]@Q}" 'dm$ ' "$E2E_TMP/client.log" > "$E2E_TMP/client.sh"
 start_tmux 80 24 "bash $E2E_TMP/client.sh"

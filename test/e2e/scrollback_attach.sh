@@ -43,7 +43,7 @@ fi
 client() {
 	local name=$1; shift
 	tmx new-session -d -s "$name" -x 80 -y 24 \
-		"HOME=$E2E_TMP/a $SSPSH connect --udp 127.0.0.1:$PORT $*; echo CLIENT-DONE; sleep 600"
+		"HOME=$E2E_TMP/a $SSPSH connect --udp --accept-new 127.0.0.1:$PORT $*; echo CLIENT-DONE; sleep 600"
 }
 shows() { tmx capture-pane -p -t "$1" | grep -qF -- "$2"; }
 history_of() { tmx capture-pane -p -t "$1" -S -; }

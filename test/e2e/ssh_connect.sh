@@ -215,3 +215,19 @@ if ASK=1 connect_and_use ssh_connect_host_key_question \
 	"ssh -p $SSHD_PORT -i $SSHD_KEY -F /dev/null -o UserKnownHostsFile=$work/known_hosts"; then
 	grep -q . "$work/known_hosts" || echo "FAIL ssh_connect_host_key_question: known_hosts not written"
 fi
+
+# A login shell that re-parses the command ssh hands it unlike sh (fish):
+# the command and its awkward words reach the program as they were typed.
+if [ -x /usr/bin/fish ] && usermod -s /usr/bin/fish "$SSHD_USER"; then
+	type_line clear
+	type_line "$SSPSH connect --ssh='$SSH_OPTS' $DEST -- sh -c 'printf %s \"FI\"\"SH:\$0:\$1:\$2\"' x \"it's\" 'a\\b \$HOME'; echo \"CONNECT-EXIT:\$?\""
+	if wait_screen "FISH:x:it's:a.b .HOME" 20 && wait_screen 'CONNECT-EXIT:0' 15 &&
+	   screen | grep -qF 'FISH:x:it'"'"'s:a\b $HOME'; then
+		pass ssh_connect_fish_login_shell
+	else
+		fail ssh_connect_fish_login_shell "the command did not arrive word for word through fish"
+	fi
+	usermod -s /bin/sh "$SSHD_USER"
+else
+	echo "SKIP ssh_connect_fish_login_shell: fish is not installed (make deps)"
+fi

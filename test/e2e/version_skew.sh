@@ -60,14 +60,14 @@ stop_daemon() {
 
 expect_skew_refusal() {	# NAME CLIENT DAEMON_VERSION DAEMON_PROTO CLIENT_PROTO
 	local out rc
-	out=$(HOME=$E2E_TMP/client "$2" connect --udp "127.0.0.1:$PORT" --list 2>&1); rc=$?
+	out=$(HOME=$E2E_TMP/client "$2" connect --udp --accept-new "127.0.0.1:$PORT" --list 2>&1); rc=$?
 	check "$1: the client fails" test "$rc" -ne 0
 	check "$1: and says in one line that both ends must match, naming both protocols" \
 		sh -c "[ \$(printf '%s\n' \"\$1\" | grep -c 'this daemon is sspsh $3 speaking protocol $4, the client protocol $5') -eq 1 ]" _ "$out"
 }
 
 if daemon "$SSPSH"; then
-	out=$(HOME=$E2E_TMP/client "$SSPSH" connect --udp "127.0.0.1:$PORT" --list 2>&1)
+	out=$(HOME=$E2E_TMP/client "$SSPSH" connect --udp --accept-new "127.0.0.1:$PORT" --list 2>&1)
 	check "a client of the same protocol lists sessions" grep -q "no sessions" <<<"$out"
 	expect_skew_refusal "a protocol 99 client meets this daemon" "$SKEW" \
 		"$("$SSPSH" --version | cut -d' ' -f2)" "$PROTOCOL" 99
