@@ -53,6 +53,9 @@ connect() {
 	rc=$?
 }
 listed() { [ "$rc" -eq 0 ] && grep -q "no sessions\|^ID " <<<"$out"; }
+# The first contact pins the daemon's key; the forms below find it pinned.
+connect --udp --accept-new "$TARGET" --list
+check "--accept-new pins the daemon's key on first contact" listed
 
 connect --udp "$TARGET" --list
 check "--udp HOST --list (the form from before)" listed
