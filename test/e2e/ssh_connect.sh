@@ -218,10 +218,12 @@ fi
 
 # A login shell that re-parses the command ssh hands it unlike sh (fish):
 # the command and its awkward words reach the program as they were typed.
+# (It stays a while: a program that exits before the client's first
+# datagram can leave the client waiting on a loaded machine.)
 if [ -x /usr/bin/fish ] && usermod -s /usr/bin/fish "$SSHD_USER"; then
 	type_line clear
-	type_line "$SSPSH connect --ssh='$SSH_OPTS' $DEST -- sh -c 'printf %s \"FI\"\"SH:\$0:\$1:\$2\"' x \"it's\" 'a\\b \$HOME'; echo \"CONNECT-EXIT:\$?\""
-	if wait_screen "FISH:x:it's:a.b .HOME" 20 && wait_screen 'CONNECT-EXIT:0' 15 &&
+	type_line "$SSPSH connect --ssh='$SSH_OPTS' $DEST -- sh -c 'printf %s \"FI\"\"SH:\$0:\$1:\$2\"; sleep 5' x \"it's\" 'a\\b \$HOME'; echo \"CONNECT-EXIT:\$?\""
+	if wait_screen "FISH:x:it's:a.b .HOME" 30 && wait_screen 'CONNECT-EXIT:0' 20 &&
 	   screen | grep -qF 'FISH:x:it'"'"'s:a\b $HOME'; then
 		pass ssh_connect_fish_login_shell
 	else
