@@ -64,7 +64,7 @@ if ! wait_until 10 grep -q "listening on UDP port $PORT" "$E2E_TMP/daemon.log"; 
 	fail "the daemon starts" "$(cat "$E2E_TMP/daemon.log")"
 	finish
 fi
-HOME=$E2E_TMP/client "$SSPSH" connect --udp "127.0.0.1:$PORT" --list >/dev/null 2>&1	# pins its key
+HOME=$E2E_TMP/client "$SSPSH" connect --udp --accept-new "127.0.0.1:$PORT" --list >/dev/null 2>&1	# pins its key
 
 seen=$E2E_TMP/server/locale-seen
 start_tmux 80 24 "env -u LC_ALL -u LC_CTYPE HOME=${E2E_TMP@Q}/client LANG=en_US.UTF-8 LC_TIME=en_GB.UTF-8 \
