@@ -7,6 +7,7 @@
 #include <unibilium.h>
 
 const struct term_caps term_caps_all = {
+	.widths_as_ours = true,
 	.cursor_addressing = true,
 	.styled_underline = true,
 	.underline_color = true,

@@ -8,6 +8,10 @@
 #include <stdbool.h>
 
 struct term_caps {
+	/* Measures every character as our emulator does: true only of our
+	 * own emulator (the SSP's diffs), never of a terminal terminfo names,
+	 * where emoji sequences may take another width than ours. */
+	bool widths_as_ours;
 	bool cursor_addressing;	/* cup: without it no screen can be painted */
 	bool styled_underline;	/* Smulx: curly, dotted, dashed (SGR 4:N) */
 	bool underline_color;	/* Setulc: SGR 58 */

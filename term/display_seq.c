@@ -311,7 +311,7 @@ void seq_cell(struct buf *out, struct term_state *t, const struct fb *fb, int ro
 		len = fb_cell_text(fb, row, col, text, sizeof text);
 		buf_put(out, text, len);
 		note_cluster(out, t, text, len);
-		if (width_is_uncertain(text, len, cell))
+		if (!t->caps->widths_as_ours && width_is_uncertain(text, len, cell))
 			t->cursor_known = false;
 	}
 	t->col += cell->width;

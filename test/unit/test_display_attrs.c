@@ -131,6 +131,30 @@ TEST(the_cursor_pen_survives_diffs)
 	emu_free(server);
 }
 
+/* Our emulator measures an emoji sequence as the server's does: after one,
+ * a diff for it still knows the column, so a soft wrap that follows is
+ * recreated (a terminal's column is not trusted there). */
+TEST(soft_wrap_after_an_emoji_sequence_reaches_our_emulator)
+{
+	struct emu *server = emu_new(2, 3), *client = emu_new(2, 3);
+	struct fb *blank = fb_clone(emu_fb(client));
+	struct buf diff;
+
+	buf_init(&diff);
+	emu_write(server, "bz\xef\xb8\x8f" "ab", 7);
+	EXPECT(fb_row_wrapped(emu_fb(server), 0));
+	display_diff(blank, emu_fb(server), &diff);
+	emu_free(client);
+	client = emu_new_from_fb(blank);
+	emu_write(client, diff.data, diff.len);
+	EXPECT(fb_row_wrapped(emu_fb(client), 0));
+	EXPECT(fb_equal(emu_fb(client), emu_fb(server)));
+	buf_free(&diff);
+	fb_free(blank);
+	emu_free(client);
+	emu_free(server);
+}
+
 TEST(terminfo_names_what_a_terminal_takes)
 {
 	struct term_caps caps;
@@ -182,6 +206,7 @@ int main(void)
 	RUN(without_the_capabilities_plain_underlines_and_nothing_else);
 	RUN(cursor_shape_is_reset_with_the_terminals_se);
 	RUN(the_cursor_pen_survives_diffs);
+	RUN(soft_wrap_after_an_emoji_sequence_reaches_our_emulator);
 	RUN(terminfo_names_what_a_terminal_takes);
 	RUN(underline_colours_past_the_bound_become_indexed);
 	return unit_exit_status();
