@@ -67,8 +67,9 @@ static void spec_text(const struct forward_spec *spec, char *out, size_t len)
 
 void forward_say(struct forward *f, const struct forward_spec *spec, const char *fmt, ...)
 {
-	char line[600], what[FORWARD_HOST_MAX * 2 + 32] = "forwarding";
+	char what[FORWARD_HOST_MAX * 2 + 32] = "forwarding";
 	char text[400];
+	char line[sizeof "sspsh: : " + sizeof what + sizeof text];
 	va_list ap;
 
 	va_start(ap, fmt);
