@@ -22,11 +22,11 @@
 #include "core/options.h"
 #include "net/chan_wire.h"
 #include "net/channel.h"
+#include "test/fuzz/fuzz_link.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define PAYLOAD 400
-#define QUEUE_MAX 64
 #define CHANNELS 2
 
 static uint8_t pattern(uint32_t id, uint64_t i)
@@ -171,11 +171,6 @@ static void round_trip(const uint8_t *data, size_t len)
 
 /* ---- Mode 2: two honest muxes over a fuzzed link ---- */
 
-struct queue {
-	struct buf items[QUEUE_MAX];
-	size_t head, count;
-};
-
 struct end {
 	struct chan_mux *mux;
 	uint32_t ids[CHANNELS];
@@ -188,25 +183,6 @@ struct pair {
 	struct queue link[2];	/* link[i]: packets to end i */
 	uint64_t now;
 };
-
-static void queue_push(struct queue *q, const uint8_t *p, size_t len)
-{
-	struct buf *slot;
-
-	if (q->count == QUEUE_MAX)
-		return;	/* a full link drops */
-	slot = &q->items[(q->head + q->count++) % QUEUE_MAX];
-	buf_reset(slot);
-	buf_put(slot, p, len);
-}
-
-static void queue_pop(struct queue *q)
-{
-	if (q->count) {
-		q->head = (q->head + 1) % QUEUE_MAX;
-		q->count--;
-	}
-}
 
 static int slot_of(const struct end *e, uint32_t id)
 {
@@ -274,10 +250,11 @@ static void honest_emit(struct pair *p, int from)
 static void deliver(struct pair *p, int to, bool pop)
 {
 	struct queue *q = &p->link[to];
+	struct buf *b = queue_head(q);
 
-	if (!q->count)
+	if (!b)
 		return;
-	chan_mux_receive(p->end[to].mux, q->items[q->head].data, q->items[q->head].len, p->now);
+	chan_mux_receive(p->end[to].mux, b->data, b->len, p->now);
 	if (pop)
 		queue_pop(q);
 }
@@ -285,7 +262,6 @@ static void deliver(struct pair *p, int to, bool pop)
 static void step(struct pair *p, uint8_t op)
 {
 	int side = op >> 7, i = (op >> 6) & 1;
-	struct queue *q;
 
 	switch (op & 7) {
 	case 0: honest_write(&p->end[side], i, (size_t)(op >> 3 & 7) * 80 + 1); break;
@@ -297,13 +273,7 @@ static void step(struct pair *p, uint8_t op)
 	case 2: deliver(p, side, true); break;
 	case 3: queue_pop(&p->link[side]); break;
 	case 4: deliver(p, side, false); break;	/* duplicated */
-	case 5:	/* reordered: the head goes to the back */
-		q = &p->link[side];
-		if (q->count) {
-			queue_push(q, q->items[q->head].data, q->items[q->head].len);
-			queue_pop(q);
-		}
-		break;
+	case 5: queue_rotate(&p->link[side]); break;	/* reordered */
 	case 6:
 		if (op & 8 && p->end[side].have[i]) {
 			chan_reset(p->end[side].mux, p->end[side].ids[i], 3);
@@ -341,9 +311,8 @@ static void pair_free(struct pair *p)
 {
 	chan_mux_free(p->end[0].mux);
 	chan_mux_free(p->end[1].mux);
-	for (int s = 0; s < 2; s++)
-		for (size_t i = 0; i < QUEUE_MAX; i++)
-			buf_free(&p->link[s].items[i]);
+	queue_free(&p->link[0]);
+	queue_free(&p->link[1]);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -351,28 +320,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct pair p;
 	struct chan_mux *victim = chan_mux_new(CHAN_ROLE_SERVER);
 	uint64_t now = 1000;
+	const uint8_t *bytes;
+	uint8_t mode;
+	size_t len;
 
 	if (!victim)
 		abort();
 	pair_init(&p);
-	while (size >= 3) {
-		uint8_t mode = data[0];
-		size_t len = (size_t)data[1] << 8 | data[2];
-
-		data += 3;
-		size -= 3;
-		if (len > size)
-			len = size;
+	while (fuzz_step(&data, &size, &mode, &bytes, &len)) {
 		switch (mode % 3) {
-		case 0: hostile(victim, data, len, now += mode); break;
-		case 1: round_trip(data, len); break;
+		case 0: hostile(victim, bytes, len, now += mode); break;
+		case 1: round_trip(bytes, len); break;
 		case 2:
 			for (size_t i = 0; i < len; i++)
-				step(&p, data[i]);
+				step(&p, bytes[i]);
 			break;
 		}
-		data += len;
-		size -= len;
 	}
 	chan_mux_free(victim);
 	pair_free(&p);

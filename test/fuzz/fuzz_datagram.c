@@ -16,6 +16,7 @@
 #include "net/aead.h"
 #include "net/datagram.h"
 #include "net/replay.h"
+#include "test/fuzz/fuzz_link.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -90,24 +91,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t key[AEAD_KEY_LEN] = { 7, 7, 7 };
 	struct receiver r;
+	const uint8_t *bytes;
+	uint8_t mode;
+	size_t len;
 
 	if (!aead_init(&r.aead, key))
 		abort();
 	replay_init(&r.replay);
-	while (size >= 3) {
-		uint8_t mode = data[0];
-		size_t len = (size_t)data[1] << 8 | data[2];
-
-		data += 3;
-		size -= 3;
-		if (len > size)
-			len = size;
+	while (fuzz_step(&data, &size, &mode, &bytes, &len)) {
 		if (mode & 1)
-			receive_body(&r, data, len);
+			receive_body(&r, bytes, len);
 		else
-			receive_datagram(&r, data, len);
-		data += len;
-		size -= len;
+			receive_datagram(&r, bytes, len);
 	}
 	aead_free(&r.aead);
 	return 0;

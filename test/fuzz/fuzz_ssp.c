@@ -27,10 +27,10 @@
 #include "applets/session/ssp_frame.h"
 #include "applets/session/ssp_input.h"
 #include "net/ssp_wire.h"
+#include "test/fuzz/fuzz_link.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define QUEUE_MAX 64
 #define TYPED_MAX 65536
 
 static const struct ssp_pacing pacing = {
@@ -177,11 +177,6 @@ static void assemble(struct ssp_assembler *a, const uint8_t *data, size_t len)
 
 /* ---- Mode 3: two honest engines over a fuzzed link ---- */
 
-struct queue {
-	struct buf items[QUEUE_MAX];
-	size_t head, count;
-};
-
 struct pair {
 	struct ssp *client, *server;
 	struct ssp_input *typing;	/* the client's input stream */
@@ -193,36 +188,6 @@ struct pair {
 	uint64_t cursor;
 	uint64_t now;
 };
-
-static void queue_push(struct queue *q, const uint8_t *payload, size_t len)
-{
-	struct buf *slot;
-
-	if (q->count == QUEUE_MAX)
-		return;	/* a full link drops */
-	slot = &q->items[(q->head + q->count++) % QUEUE_MAX];
-	buf_reset(slot);
-	buf_put(slot, payload, len);
-}
-
-static struct buf *queue_head(struct queue *q)
-{
-	return q->count ? &q->items[q->head] : NULL;
-}
-
-static void queue_pop(struct queue *q)
-{
-	if (q->count) {
-		q->head = (q->head + 1) % QUEUE_MAX;
-		q->count--;
-	}
-}
-
-static void queue_free(struct queue *q)
-{
-	for (size_t i = 0; i < QUEUE_MAX; i++)
-		buf_free(&q->items[i]);
-}
 
 static void send_to_server(void *app, const uint8_t *payload, size_t len)
 {
@@ -265,8 +230,6 @@ static void deliver(struct pair *p, struct queue *q, struct ssp *to, bool pop)
 
 static void step(struct pair *p, uint8_t op)
 {
-	struct buf *b;
-
 	switch (op % 8) {
 	case 0:
 		if (p->n_typed < TYPED_MAX && input_add_keys(p->typing, &op, 1)) {
@@ -285,13 +248,7 @@ static void step(struct pair *p, uint8_t op)
 	case 4: queue_pop(&p->to_server); break;
 	case 5: queue_pop(&p->to_client); break;
 	case 6: deliver(p, &p->to_server, p->server, false); break;	/* duplicated */
-	case 7:	/* reordered: the head goes to the back */
-		b = queue_head(&p->to_server);
-		if (b) {
-			queue_push(&p->to_server, b->data, b->len);
-			queue_pop(&p->to_server);
-		}
-		break;
+	case 7: queue_rotate(&p->to_server); break;	/* reordered */
 	}
 	check_prefix(p);
 }
@@ -336,6 +293,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ssp_assembler a;
 	struct ssp *client;
 	uint64_t now = 1000;
+	const uint8_t *bytes;
+	uint8_t mode;
+	size_t len;
 
 	/* Small payloads so that instructions split into many fragments. */
 	h.ssp = engine(send_nowhere, snapshot_input, h.local, 1200);
@@ -348,23 +308,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.server = engine(send_to_client, snapshot_unchanging, &p, SSP_HEADER_MAX + 24);
 	ssp_assembler_init(&a);
 	buf_init(&p.read);
-	while (size >= 3) {
-		uint8_t mode = data[0];
-		size_t len = (size_t)data[1] << 8 | data[2];
-
-		data += 3;
-		size -= 3;
-		if (len > size)
-			len = size;
+	while (fuzz_step(&data, &size, &mode, &bytes, &len)) {
 		switch (mode % 5) {
-		case 0: hostile_payload(&h, data, len, now += mode); break;
-		case 1: direct_apply(data, len); break;
-		case 2: assemble(&a, data, len); break;
-		case 3: run_pair(&p, data, len); break;
-		case 4: hostile_frame(client, data, len, now += mode); break;
+		case 0: hostile_payload(&h, bytes, len, now += mode); break;
+		case 1: direct_apply(bytes, len); break;
+		case 2: assemble(&a, bytes, len); break;
+		case 3: run_pair(&p, bytes, len); break;
+		case 4: hostile_frame(client, bytes, len, now += mode); break;
 		}
-		data += len;
-		size -= len;
 	}
 	ssp_free(h.ssp);
 	ssp_free(client);
