@@ -94,8 +94,7 @@ size_t datagram_seal_indexed(struct aead *a, const struct datagram *d, uint8_t *
 {
 	uint8_t nonce[AEAD_NONCE_LEN];
 
-	if (d->seq >= DATAGRAM_INDEXED_SEQ_LIMIT ||
-	    datagram_sealed_len(d) + DATAGRAM_INDEXED_EXTRA > out_cap)
+	if (d->seq >= DATAGRAM_INDEXED_SEQ_LIMIT || DATAGRAM_INDEXED_OVERHEAD + d->payload_len > out_cap)
 		return 0;
 	out[0] = (uint8_t)d->type;
 	for (int i = 0; i < 4; i++)

@@ -120,6 +120,33 @@ TEST(datagram_round_trip_and_overhead)
 	aead_free(&a);
 }
 
+/* A daemon client's datagram has the indexed header whichever way it goes
+ * (no client id): the largest payload transport_max_payload allows seals
+ * into the largest datagram. (Its length was counted with a direct
+ * client's header, 8 bytes too many: a full-size channel payload from a
+ * --udp client, as -R sends, failed with "cannot seal a datagram".) */
+TEST(datagram_indexed_largest_payload_seals_both_ways)
+{
+	static uint8_t out[SSPSH_DATAGRAM_MAX], scratch[SSPSH_DATAGRAM_MAX];
+	static uint8_t payload[SSPSH_DATAGRAM_MAX - DATAGRAM_INDEXED_OVERHEAD];
+	struct datagram d = { .type = MSG_DATA, .receiver = 7, .seq = 5, .payload = payload,
+			      .payload_len = sizeof payload };
+	struct datagram got;
+	uint8_t key[32];
+	struct aead a;
+
+	test_key(key, 3);
+	EXPECT(aead_init(&a, key));
+	for (int way = 0; way < 2; way++) {
+		d.direction = way ? TO_SERVER : TO_CLIENT;
+		EXPECT_INT(datagram_seal_indexed(&a, &d, out, sizeof out), SSPSH_DATAGRAM_MAX);
+		EXPECT_INT(datagram_open_indexed(&a, out, sizeof out, scratch, &got), DATAGRAM_OK);
+		EXPECT_INT(got.payload_len, sizeof payload);
+	}
+	EXPECT_INT(datagram_seal_indexed(&a, &d, out, sizeof out - 1), 0);
+	aead_free(&a);
+}
+
 /* Each client's keys are its own: another id or the other direction gives
  * another key, the same inputs the same key. */
 TEST(datagram_direct_keys_differ_by_client_and_direction)
@@ -264,6 +291,7 @@ int main(void)
 	RUN(aead_rfc8439_known_answer);
 	RUN(aead_opens_the_rfc_vector_and_rejects_tampering);
 	RUN(datagram_round_trip_and_overhead);
+	RUN(datagram_indexed_largest_payload_seals_both_ways);
 	RUN(datagram_direct_keys_differ_by_client_and_direction);
 	RUN(datagram_tampering_any_byte_is_rejected);
 	RUN(datagram_wrong_key_is_forged);
