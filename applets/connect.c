@@ -67,6 +67,21 @@ const char connect_usage[] =
 "  -v                  say what is going on\n"
 "  --clipboard=yes|no  let programs in the session set this terminal's\n"
 "                      clipboard (OSC 52); default no\n"
+"  -L [BIND:]PORT:HOST:HOSTPORT   connections to PORT here (on loopback unless\n"
+"                      BIND) go to HOST:HOSTPORT as the server reaches it, e.g.\n"
+"                      -L 8080:localhost:80\n"
+"  -R [BIND:]PORT:HOST:HOSTPORT   connections to PORT on the server (loopback\n"
+"                      unless BIND) go to HOST:HOSTPORT from here, e.g.\n"
+"                      -R 2222:localhost:22\n"
+"  -D [BIND:]PORT      a SOCKS5 proxy here whose connections leave from the\n"
+"                      server (names resolved there), e.g. -D 1080 and then\n"
+"                      curl --socks5-hostname localhost:1080 URL\n"
+"  -A                  the session's programs reach your ssh-agent\n"
+"                      ($SSH_AUTH_SOCK) through the server's SSH_AUTH_SOCK\n"
+"                      Forwarded connections ride the session: they survive\n"
+"                      a change of network. A refused forward is one line on\n"
+"                      the screen; the session carries on. With --udp the\n"
+"                      key's authorized_keys line must start permit-forward.\n"
 "Over ssh and --local:\n"
 "  --scrollback N      lines the server keeps for your terminal's own history\n"
 "                      (default 10000; 0: none)\n"
@@ -104,7 +119,7 @@ static const struct option long_options[] = {
 
 /* '-': words that are not options come back in order, as code 1, whatever
  * POSIXLY_CORRECT says; ':': a missing value is told apart. */
-#define SHORT_OPTIONS "-:46p:vi:"
+#define SHORT_OPTIONS "-:46p:vi:L:R:D:A"
 
 /* The modes an option goes with (bits of 1 << enum connect_mode). */
 #define OVER_SSH (1u << CONNECT_OVER_SSH)
@@ -127,6 +142,7 @@ static const struct option_use option_modes[] = {
 	{ OPT_LINK, OVER_SSH | LOCAL | DIRECT }, { OPT_SERVER_KEY, UDP }, { OPT_LIST, UDP },
 	{ OPT_ATTACH, UDP }, { OPT_SCROLLBACK, OVER_SSH | LOCAL }, { OPT_CLIPBOARD, EVERY_MODE },
 	{ OPT_ACCEPT_NEW, UDP },
+	{ 'L', EVERY_MODE }, { 'R', EVERY_MODE }, { 'D', EVERY_MODE }, { 'A', EVERY_MODE },
 };
 
 #define MAX_USED_OPTIONS 64
@@ -195,11 +211,32 @@ static void take_attach_id(int argc, char **argv, struct udp_settings *udp)
 	optind++;
 }
 
+/* -L, -R or -D and its text. */
+static int take_forward(struct connect_settings *s, int code, const char *text)
+{
+	enum forward_kind kind = code == 'L' ? FORWARD_LOCAL : code == 'R' ? FORWARD_REMOTE
+									   : FORWARD_DYNAMIC;
+	const char *why;
+
+	if (s->n_forwards == CONNECT_FORWARDS_MAX)
+		return cli_usage_error("connect", "too many forwards (%d at most)", CONNECT_FORWARDS_MAX);
+	if (!forward_spec_parse(kind, text, &s->forwards[s->n_forwards], &why))
+		return cli_usage_error("connect", "-%c %s: %s", code, text, why);
+	s->n_forwards++;
+	return 0;
+}
+
 static int take_option(struct parse *p, int code, int argc, char **argv)
 {
 	struct connect_settings *s = p->s;
+	int rc;
 
 	switch (code) {
+	case 'L': case 'R': case 'D':
+		if ((rc = take_forward(s, code, optarg)) != 0)
+			return rc;
+		break;
+	case 'A': s->agent = true; break;
 	case '4': s->ssh.family = AF_INET; break;
 	case '6': s->ssh.family = AF_INET6; break;
 	case 'p': p->port_range = optarg; break;

@@ -108,6 +108,7 @@ static bool parse_key_fields(const char *cur, const char *end, const char *type,
 
 bool key_parse_public(const char *line, size_t len, struct public_key *out, const char **why)
 {
+	out->permit_forward = false;
 	return parse_key_fields(line, line + len, KEY_TYPE, out->key, out->comment, why);
 }
 
@@ -385,13 +386,50 @@ struct parse_keys {
 	size_t bad;
 };
 
+/* The options before a key, as OpenSSH writes them ("a,b"); the only one
+ * is permit-forward. False (why set) for an option not known. */
+static bool parse_key_options(struct span options, struct public_key *key, const char **why)
+{
+	const char *p = options.p, *end = options.p + options.len;
+
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		struct span option = { p, (size_t)((comma ? comma : end) - p) };
+
+		if (!span_is(option, "permit-forward")) {
+			*why = "unknown option (the only one is permit-forward)";
+			return false;
+		}
+		key->permit_forward = true;
+		p = comma ? comma + 1 : end;
+	}
+	return true;
+}
+
+/* "[OPTIONS] sspsh-x25519 KEY [COMMENT]" */
+static bool parse_authorized_line(const char *p, const char *end, struct public_key *key,
+				  const char **why)
+{
+	const char *cur = p, *after_first;
+	struct span first = next_field(&cur, end), second;
+
+	after_first = cur;
+	second = next_field(&cur, end);
+	key->permit_forward = false;
+	if (!span_is(second, KEY_TYPE) && !span_is(second, KEY_PRIVATE_TYPE))
+		return parse_key_fields(p, end, KEY_TYPE, key->key, key->comment, why);
+	cur = after_first;
+	return parse_key_options(first, key, why) &&
+	       parse_key_fields(cur, end, KEY_TYPE, key->key, key->comment, why);
+}
+
 static bool add_authorized_key(void *ctx, size_t lineno, const char *p, const char *end)
 {
 	struct parse_keys *pk = ctx;
 	struct public_key key, *grown;
 	const char *why;
 
-	if (!parse_key_fields(p, end, KEY_TYPE, key.key, key.comment, &why)) {
+	if (!parse_authorized_line(p, end, &key, &why)) {
 		log_warn("%s:%zu: %s; line ignored", pk->name, lineno, why);
 		pk->bad++;
 		return true;

@@ -2,7 +2,9 @@
  *
  *   private key   "sspsh-x25519-private <base64 key> [comment]"   mode 0600
  *   public key    "sspsh-x25519 <base64 key> [comment]"
- *   authorized_keys  public key lines; '#' comments and blank lines skipped
+ *   authorized_keys  public key lines, each may start with options
+ *                 ("permit-forward sspsh-x25519 ..."); '#' comments and
+ *                 blank lines skipped
  *   known_hosts   "<host>[,<host>...] sspsh-x25519 <base64 key> [comment]"
  *
  * Keys are raw 32-byte X25519 keys in standard base64. A fingerprint is
@@ -29,6 +31,7 @@
 struct public_key {
 	uint8_t key[KEY_LEN];
 	char comment[SSPSH_KEY_COMMENT_MAX + 1];
+	bool permit_forward;	/* authorized_keys: the key may forward ports and its agent */
 };
 
 struct key_list {

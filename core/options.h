@@ -346,6 +346,12 @@
 #ifndef SSPSH_FORWARD_CONNS_MAX
 #define SSPSH_FORWARD_CONNS_MAX 512
 #endif
+/* Listening sockets one side holds at most: the client's -L and -D, the
+ * server's -R ports and agent socket a client asked for (a request beyond
+ * it is refused). */
+#ifndef SSPSH_FORWARD_LISTENERS_MAX
+#define SSPSH_FORWARD_LISTENERS_MAX 64
+#endif
 
 /* ---- Predictive local echo (term/predict.h) ---- */
 /* Adaptive mode shows predictions once the smoothed RTT rises above

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "applets/session/client_sync.h"
+#include "applets/session/forward.h"
 #include "applets/session/local_echo.h"
 #include "applets/session/screen.h"
 #include "applets/session/scrollback.h"
@@ -22,11 +23,16 @@
 #include "net/pump.h"
 #include "term/caps.h"
 
+/* A line over the screen (the longest a forward's notice makes). */
+#define NOTICE_LEN 600
+
 struct client {
 	struct client_sync *sync;
 	struct screen *screen;
 	struct local_echo *echo;	/* predictions, drawn over each frame */
 	struct scrollback_client scrollback;	/* lines for the terminal's history */
+	struct forward *forward;		/* -L, -R, -D, -A; NULL: none */
+	char forward_notice[NOTICE_LEN];	/* the last thing forwarding said */
 	bool escape_armed;		/* Ctrl-^ seen, waiting for the next key */
 	bool quit;
 	bool server_ended;
@@ -42,6 +48,8 @@ struct client {
 
 /* How long the line saying that the session moved to the relay stays. */
 #define ROUTE_NOTICE_MS 3000
+/* ... and one saying that a forward was refused or failed. */
+#define FORWARD_NOTICE_MS 5000
 
 /* ---- Painting ---- */
 
@@ -82,7 +90,7 @@ static void paint(struct client *c, uint64_t now)
 	const struct fb *fb = client_sync_screen(c->sync);
 	uint64_t quiet = silence_ms(c, now);
 	struct fb *blank = NULL;
-	char notice[120];
+	char notice[NOTICE_LEN];
 
 	bool last_contact = quiet >= SSPSH_SILENCE_NOTICE_MS;
 
@@ -179,12 +187,45 @@ static void read_keyboard(struct client *c, uint64_t now)
 
 /* ---- Network ---- */
 
+/* A forward was refused or failed: the line stays over the screen a
+ * while; the session carries on. */
+static void forward_said(void *ctx, const char *line)
+{
+	struct client *c = ctx;
+	uint64_t now = clock_ms();
+
+	snprintf(c->forward_notice, sizeof c->forward_notice, "%s", line);
+	c->route_notice = c->forward_notice;
+	c->route_notice_until = now + FORWARD_NOTICE_MS;
+	c->notice_shown = true;	/* the loop paints it */
+	log_debug("%s", line);
+}
+
+/* Each event of the channels goes to the scrollback stream or forwarding;
+ * an open request that neither wants is refused. */
+static void channel_events(struct client *c)
+{
+	struct chan_mux *m = client_sync_channels(c->sync);
+	struct chan_event ev;
+
+	while (m && chan_mux_next_event(m, &ev)) {
+		if (scrollback_client_event(&c->scrollback, m, &ev))
+			continue;
+		if (c->forward) {
+			forward_channel_event(c->forward, &ev);
+		} else if (ev.type == CHAN_EV_OPEN) {
+			chan_refuse(m, ev.id, 1, "not wanted");
+			chan_release(m, ev.id);
+		}
+	}
+}
+
 /* Read the scrollback channel (which opens its window again, so the
  * server sends more) and write one share of what it held into the
  * terminal; the loop comes back at once for the rest. */
 static void take_scrollback(struct client *c, uint64_t now)
 {
-	if (!scrollback_client_poll(&c->scrollback, client_sync_channels(c->sync)))
+	if (!scrollback_client_read(&c->scrollback, client_sync_channels(c->sync)))
 		log_warn("the server's scrollback stream broke its format; no more scrollback");
 	if (scrollback_rx_ready(&c->scrollback.rx))
 		paint(c, now);
@@ -220,6 +261,7 @@ static void receive_network(struct client *c, uint64_t now)
 				 (int)transport_srtt_ms(client_sync_transport(c->sync)), now);
 	if (news || c->notice_shown)
 		paint(c, now);
+	channel_events(c);
 	take_scrollback(c, now);
 }
 
@@ -284,6 +326,13 @@ static int poll_timeout(const struct client *c, uint64_t now)
 	}
 	if (c->route_notice_until > now && c->route_notice_until - now < (uint64_t)wait)
 		wait = (int)(c->route_notice_until - now);
+	if (c->forward) {
+		uint64_t forward_due = forward_deadline(c->forward, now);
+		if (forward_due <= now)
+			wait = 0;
+		else if (forward_due - now < (uint64_t)wait)
+			wait = (int)(forward_due - now);
+	}
 	return wait;
 }
 
@@ -299,15 +348,15 @@ static void handle_signals(struct client *c, uint64_t now)
 static void turn(struct client *c)
 {
 	bool room = client_sync_input_room(c->sync);
-	struct pollfd p[3 + TRANSPORT_POLLFDS] = {
-		{ signals_fd(), POLLIN, 0 },
-		{ STDIN_FILENO, (short)(room ? POLLIN : 0), 0 },
-		{ c->relay ? relay_link_stderr_fd(c->relay) : -1, POLLIN, 0 },
-	};
+	static struct pollfd p[3 + TRANSPORT_POLLFDS + FORWARD_POLLFDS_MAX];
 	int n = 3 + transport_pollfds(client_sync_transport(c->sync), p + 3);
+	size_t n_forward = c->forward ? forward_pollfds(c->forward, p + n, FORWARD_POLLFDS_MAX) : 0;
 	uint64_t now = clock_ms();
 
-	if (poll(p, (nfds_t)n, poll_timeout(c, now)) < 0 && errno != EINTR) {
+	p[0] = (struct pollfd){ signals_fd(), POLLIN, 0 };
+	p[1] = (struct pollfd){ STDIN_FILENO, (short)(room ? POLLIN : 0), 0 };
+	p[2] = (struct pollfd){ c->relay ? relay_link_stderr_fd(c->relay) : -1, POLLIN, 0 };
+	if (poll(p, (nfds_t)n + n_forward, poll_timeout(c, now)) < 0 && errno != EINTR) {
 		c->quit = true;
 		return;
 	}
@@ -316,6 +365,8 @@ static void turn(struct client *c)
 	if (p[1].revents & (POLLIN | POLLHUP | POLLERR))
 		read_keyboard(c, now);
 	receive_network(c, now);
+	if (c->forward)
+		forward_step(c->forward, p + n, n_forward, now);
 	steer_route(c, now);
 	if (local_echo_tick(c->echo, now))
 		paint(c, now);
@@ -324,26 +375,44 @@ static void turn(struct client *c)
 	client_sync_tick(c->sync, now);
 }
 
-static bool client_init(struct client *c, struct transport *t, enum predict_mode mode,
-			const struct relay_link_settings *relay, struct relay_link *running)
+/* Forwarding, when the command line asked for any: its listeners are
+ * bound before the session starts (a port in use is a notice). */
+static bool forward_init(struct client *c, const struct client_settings *settings)
 {
+	struct forward_settings fs = { .client = true, .specs = settings->forwards,
+				       .n_specs = settings->n_forwards,
+				       .agent_socket = settings->agent_socket };
+
+	if (!settings->n_forwards && !settings->agent_socket)
+		return true;
+	c->forward = forward_new(client_sync_channels(c->sync), &fs, forward_said, c);
+	if (!c->forward)
+		return false;
+	forward_start(c->forward);
+	return true;
+}
+
+static bool client_init(struct client *c, struct transport *t, const struct client_settings *settings)
+{
+	const struct relay_link_settings *relay = settings->relay;
 	struct term_caps terminal;
 
 	memset(c, 0, sizeof *c);
 	term_caps_load(NULL, &terminal);
-	c->relay = running;
+	c->relay = settings->relay_link;
 	c->started_at = clock_ms();
 	c->sync = client_sync_new(t);
-	c->echo = local_echo_new(mode);
+	c->echo = local_echo_new(settings->predict);
 	c->screen = c->echo ? screen_new(STDOUT_FILENO, &terminal, local_echo_draw, c->echo) : NULL;
 	scrollback_client_init(&c->scrollback);
-	if (!running && relay && relay->mode != ROUTE_UDP && !(c->relay = relay_link_new(relay)))
+	if (!c->relay && relay && relay->mode != ROUTE_UDP && !(c->relay = relay_link_new(relay)))
 		return false;
-	return c->sync && c->screen;
+	return c->sync && c->screen && forward_init(c, settings);
 }
 
 static void client_free(struct client *c)
 {
+	forward_free(c->forward);	/* before the mux it uses */
 	client_sync_free(c->sync);	/* closes the pipe to the relay first */
 	relay_link_free(c->relay);
 	scrollback_client_free(&c->scrollback);
@@ -376,7 +445,7 @@ int client_session_run(struct transport *t, const struct client_settings *settin
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	if (!client_init(&c, t, settings->predict, settings->relay, settings->relay_link) ||
+	if (!client_init(&c, t, settings) ||
 	    !signals_catch(caught) || !tty_raw(STDIN_FILENO)) {
 		client_free(&c);
 		return 1;

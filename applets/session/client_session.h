@@ -3,6 +3,7 @@
 #ifndef SSPSH_CLIENT_SESSION_H
 #define SSPSH_CLIENT_SESSION_H
 
+#include "applets/session/forward_spec.h"
 #include "applets/session/relay_link.h"
 #include "net/link.h"
 #include "net/transport.h"
@@ -27,6 +28,11 @@ struct client_settings {
 	/* Pass the session's clipboard writes (OSC 52) to the terminal
 	 * (connect --clipboard=yes); off by default. */
 	bool clipboard;
+	/* -L, -R and -D (applets/session/forward_spec.h), and -A: the agent
+	 * at this socket ($SSH_AUTH_SOCK); NULL: none. */
+	const struct forward_spec *forwards;
+	size_t n_forwards;
+	const char *agent_socket;
 };
 
 /* Runs the session on the terminal at stdin/stdout until the server ends

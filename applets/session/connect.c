@@ -20,8 +20,13 @@ struct client_settings connect_client_settings(const struct connect_settings *s)
 		.predict = s->predict,
 		.link = s->have_link ? &s->link : NULL,
 		.clipboard = s->clipboard,
+		.forwards = s->forwards,
+		.n_forwards = s->n_forwards,
+		.agent_socket = s->agent ? getenv("SSH_AUTH_SOCK") : NULL,
 	};
 
+	if (s->agent && !settings.agent_socket)
+		log_warn("-A: SSH_AUTH_SOCK is not set: there is no agent to forward");
 	return settings;
 }
 

@@ -7,9 +7,14 @@
 #include <stdint.h>
 
 #include "applets/session/client_session.h"
+#include "applets/session/forward_spec.h"
 #include "applets/session/relay_link.h"
+#include "core/options.h"
 #include "net/link.h"
 #include "term/predict.h"
+
+/* -L, -R and -D given at most, each a listener on one side. */
+#define CONNECT_FORWARDS_MAX SSPSH_FORWARD_LISTENERS_MAX
 
 enum connect_mode {
 	CONNECT_OVER_SSH,	/* [USER@]HOST: start the server over ssh */
@@ -64,13 +69,17 @@ struct connect_settings {
 	uint16_t direct_port;
 	struct ssh_settings ssh;	/* CONNECT_OVER_SSH */
 	struct udp_settings udp;	/* CONNECT_UDP */
+	struct forward_spec forwards[CONNECT_FORWARDS_MAX];	/* -L, -R, -D */
+	size_t n_forwards;
+	bool agent;			/* -A */
 };
 
 /* Opens the session the settings describe and runs it on the terminal
  * until it ends. Returns the exit status (core/exit_status.h). */
 int connect_run(const struct connect_settings *s);
 
-/* The interactive client's settings that s holds (predict, link). */
+/* The interactive client's settings that s holds (predict, link,
+ * forwarding). */
 struct client_settings connect_client_settings(const struct connect_settings *s);
 
 /* The engines connect_run picks from. */

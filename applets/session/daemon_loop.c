@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -48,6 +49,7 @@ static void reload_authorized(struct daemon_sessions *d)
 	if (keyfile_default_path("authorized_keys", false, path, sizeof path) &&
 	    authorized_keys_load(path, &keys)) {
 		log_info("reloaded %s: %zu keys", path, keys.count);
+		daemon_sessions_set_forwarders(d, &keys);
 		daemon_sessions_set_authorized(d, &keys);
 		daemon_sessions_drop_unauthorized(d, clock_ms());
 	}
@@ -94,6 +96,23 @@ static bool take_signals(struct daemon_sessions *d)
 	return true;
 }
 
+/* epoll_wait, or, while sessions forward, poll on their sockets and the
+ * epoll set together (forwarding's sockets come and go every turn). */
+static int wait_events(struct daemon_sessions *d, int epoll_fd, struct epoll_event *events,
+		       int wait)
+{
+	size_t n_forward;
+	struct pollfd *fds = daemon_sessions_pollfds(d, 1, &n_forward);
+
+	if (!n_forward)
+		return epoll_wait(epoll_fd, events, EVENTS_PER_WAIT, wait);
+	fds[0] = (struct pollfd){ epoll_fd, POLLIN, 0 };
+	if (poll(fds, 1 + n_forward, wait) < 0)
+		return -1;
+	daemon_sessions_sockets_ready(d, clock_ms());
+	return fds[0].revents ? epoll_wait(epoll_fd, events, EVENTS_PER_WAIT, 0) : 0;
+}
+
 static int serve(struct daemon_sessions *d, int epoll_fd, int udp_fd)
 {
 	struct epoll_event events[EVENTS_PER_WAIT];
@@ -102,7 +121,7 @@ static int serve(struct daemon_sessions *d, int epoll_fd, int udp_fd)
 	while (running) {
 		uint64_t now = clock_ms(), due = daemon_sessions_step(d, now);
 		int wait = due <= now ? 0 : due - now > INT_MAX ? INT_MAX : (int)(due - now);
-		int n = epoll_wait(epoll_fd, events, EVENTS_PER_WAIT, wait);
+		int n = wait_events(d, epoll_fd, events, wait);
 
 		if (n < 0 && errno != EINTR) {
 			log_error("epoll_wait: %s", strerror(errno));

@@ -6,6 +6,7 @@
 #include <sys/epoll.h>
 
 #include "applets/session/daemon_state.h"
+#include "applets/session/forward.h"
 #include "applets/session/server_session.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -35,12 +36,30 @@ struct daemon_sessions *daemon_sessions_new(int udp_fd, int epoll_fd, const uint
 	dying_init(&d->dying);
 	d->dying_due = UINT64_MAX;
 	login_find(&d->login);
+	daemon_sessions_set_forwarders(d, authorized);
 	daemon_sessions_set_authorized(d, authorized);
 	if (!daemon_handshake_init(d, host_priv, now)) {
 		daemon_sessions_free(d);
 		return NULL;
 	}
 	return d;
+}
+
+void daemon_sessions_set_forwarders(struct daemon_sessions *d, const struct key_list *authorized)
+{
+	struct key_list forwarders = { 0 };
+
+	forwarders.keys = calloc(authorized->count ? authorized->count : 1, sizeof *forwarders.keys);
+	if (!forwarders.keys) {
+		log_error("out of memory for the keys that may forward: none may");
+		key_list_free(&d->forwarders);
+		return;
+	}
+	for (size_t i = 0; i < authorized->count; i++)
+		if (authorized->keys[i].permit_forward)
+			forwarders.keys[forwarders.count++] = authorized->keys[i];
+	key_list_free(&d->forwarders);
+	d->forwarders = forwarders;
 }
 
 /* ---- Sessions ---- */
@@ -133,6 +152,8 @@ struct dsession *daemon_spawn_session(struct daemon_sessions *d, uint64_t id, co
 	}
 	if (!server_session_set_scrollback(s->core, d->scrollback_lines))
 		log_warn("out of memory for a session's scrollback log; going on without");
+	if (key_list_find(&d->forwarders, owner))
+		server_session_allow_forwarding(s->core);
 	s->id = id;
 	memcpy(s->owner, owner, KEY_LEN);
 	describe_command(s->command, sizeof s->command, req->argc ? req->argv : NULL, &d->login);
@@ -249,6 +270,46 @@ void daemon_sessions_pty_ready(struct daemon_sessions *d, struct dsession *s, ui
 	s->touched = true;
 }
 
+struct pollfd *daemon_sessions_pollfds(struct daemon_sessions *d, size_t reserve, size_t *n)
+{
+	size_t used = reserve;
+
+	for (size_t i = 0; i < d->n_sessions; i++) {
+		struct dsession *s = d->sessions[i];
+
+		if (used + FORWARD_POLLFDS_MAX > d->cap_fds) {
+			size_t cap = (used + FORWARD_POLLFDS_MAX) * 2;
+			struct pollfd *grown = realloc(d->fds, cap * sizeof *grown);
+			if (!grown) {
+				log_warn("out of memory for forwarding's sockets");
+				break;
+			}
+			d->fds = grown;
+			d->cap_fds = cap;
+		}
+		s->fds_first = used;
+		s->n_fds = server_session_pollfds(s->core, d->fds + used, FORWARD_POLLFDS_MAX);
+		used += s->n_fds;
+	}
+	*n = used - reserve;
+	return d->fds;
+}
+
+void daemon_sessions_sockets_ready(struct daemon_sessions *d, uint64_t now)
+{
+	for (size_t i = 0; i < d->n_sessions; i++) {
+		struct dsession *s = d->sessions[i];
+		bool any = false;
+
+		for (size_t k = 0; k < s->n_fds && !any; k++)
+			any = d->fds[s->fds_first + k].revents != 0;
+		if (!any)
+			continue;
+		server_session_sockets_ready(s->core, d->fds + s->fds_first, s->n_fds, now);
+		s->touched = true;
+	}
+}
+
 void daemon_sessions_reap(struct daemon_sessions *d, uint64_t now)
 {
 	for (size_t i = 0; i < d->n_sessions; i++)
@@ -332,6 +393,8 @@ void daemon_sessions_free(struct daemon_sessions *d)
 	dying_free(&d->dying);
 	daemon_handshake_free(d);
 	free(d->sessions);
+	free(d->fds);
+	key_list_free(&d->forwarders);
 	u32map_free(&d->by_index);
 	free(d);
 }

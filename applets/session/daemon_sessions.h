@@ -30,6 +30,9 @@ void daemon_sessions_free(struct daemon_sessions *d);
 void daemon_sessions_set_authorized(struct daemon_sessions *d, struct key_list *authorized);
 /* Ends the sessions whose key is no longer authorized (after a reload). */
 void daemon_sessions_drop_unauthorized(struct daemon_sessions *d, uint64_t now);
+/* The keys of the list with permit-forward (copied): their new sessions
+ * may forward. Call before daemon_sessions_set_authorized takes the list. */
+void daemon_sessions_set_forwarders(struct daemon_sessions *d, const struct key_list *authorized);
 /* Lines each new session keeps for its clients' history (default
  * SSPSH_SCROLLBACK_DEFAULT; 0: none). */
 void daemon_sessions_set_scrollback(struct daemon_sessions *d, uint32_t lines);
@@ -37,6 +40,12 @@ void daemon_sessions_set_scrollback(struct daemon_sessions *d, uint32_t lines);
 /* One datagram from the shared socket. */
 void daemon_sessions_datagram(struct daemon_sessions *d, const uint8_t *data, size_t len,
 			      const struct udp_addr *from, uint64_t now);
+/* The sessions' forwarding sockets to poll, after `reserve` entries left
+ * for the caller; *n gets their count (often 0: then poll only the
+ * caller's). Valid until the next call; nothing but poll in between. */
+struct pollfd *daemon_sessions_pollfds(struct daemon_sessions *d, size_t reserve, size_t *n);
+/* What poll said of them. */
+void daemon_sessions_sockets_ready(struct daemon_sessions *d, uint64_t now);
 /* An epoll event whose data pointer is a session. */
 void daemon_sessions_pty_ready(struct daemon_sessions *d, struct dsession *s, uint32_t events, uint64_t now);
 /* Collects programs that have exited (SIGCHLD), of live sessions and of

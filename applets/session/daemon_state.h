@@ -5,6 +5,7 @@
 #ifndef SSPSH_DAEMON_STATE_H
 #define SSPSH_DAEMON_STATE_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +39,7 @@ struct dsession {
 	/* A new session's command and size until its program starts, after
 	 * the client's first datagram (which brings the client's locale). */
 	struct session_request *request;
+	size_t fds_first, n_fds;	/* its forwarding sockets in the daemon's poll set */
 };
 
 /* A handshake answered but not yet confirmed by the client's first
@@ -59,6 +61,9 @@ struct daemon_sessions {
 	size_t n_peers;
 	struct login login;
 	uint32_t scrollback_lines;	/* each session's log (server_session_set_scrollback) */
+	struct key_list forwarders;	/* authorized keys with permit-forward */
+	struct pollfd *fds;		/* sessions' forwarding sockets (daemon_sessions_pollfds) */
+	size_t cap_fds;
 
 	struct dsession **sessions;
 	size_t n_sessions, cap_sessions;

@@ -17,6 +17,11 @@
 /* How often a running name lookup is looked at. */
 #define LOOKUP_POLL_MS 5
 
+static void remove_listener(struct forward *f, size_t i);
+
+/* -A's forward, for notices and the client's request. */
+static const struct forward_spec agent_spec = { .kind = FORWARD_AGENT };
+
 struct forward *forward_new(struct chan_mux *mux, const struct forward_settings *settings,
 			    forward_notice_fn *notice, void *ctx)
 {
@@ -39,12 +44,8 @@ void forward_free(struct forward *f)
 		return;
 	while (f->n_conns)
 		conn_remove(f, f->conns[f->n_conns - 1], true);
-	for (size_t i = 0; i < f->n_listeners; i++)
-		close(f->listeners[i].fd);
-	if (f->agent_path[0])
-		unlink(f->agent_path);
-	if (f->agent_dir[0])
-		rmdir(f->agent_dir);
+	while (f->n_listeners)
+		remove_listener(f, f->n_listeners - 1);
 	free(f->conns);
 	free(f->listeners);
 	free(f->remotes);
@@ -58,7 +59,9 @@ static void spec_text(const struct forward_spec *spec, char *out, size_t len)
 	const char *flag = spec->kind == FORWARD_LOCAL ? "-L" : spec->kind == FORWARD_REMOTE ? "-R" : "-D";
 	const char *colon = spec->bind[0] ? ":" : "";
 
-	if (spec->kind == FORWARD_DYNAMIC)
+	if (spec->kind == FORWARD_AGENT)
+		snprintf(out, len, "-A");
+	else if (spec->kind == FORWARD_DYNAMIC)
 		snprintf(out, len, "%s %s%s%u", flag, spec->bind, colon, (unsigned)spec->port);
 	else
 		snprintf(out, len, "%s %s%s%u:%s:%u", flag, spec->bind, colon, (unsigned)spec->port,
@@ -146,7 +149,8 @@ static struct conn *conn_by_id(const struct forward *f, uint32_t id)
 
 static bool add_listener(struct forward *f, const struct listener *l)
 {
-	if (!grow((void **)&f->listeners, &f->cap_listeners, f->n_listeners + 1,
+	if (f->n_listeners >= SSPSH_FORWARD_LISTENERS_MAX ||
+	    !grow((void **)&f->listeners, &f->cap_listeners, f->n_listeners + 1,
 		  sizeof *f->listeners))
 		return false;
 	f->listeners[f->n_listeners++] = *l;
@@ -156,6 +160,8 @@ static bool add_listener(struct forward *f, const struct listener *l)
 static void remove_listener(struct forward *f, size_t i)
 {
 	close(f->listeners[i].fd);
+	if (f->listeners[i].kind == LISTEN_AGENT)
+		unlink(f->s.agent_path);
 	f->listeners[i] = f->listeners[--f->n_listeners];
 }
 
@@ -188,7 +194,7 @@ static void listen_here(struct forward *f, const struct forward_spec *spec)
 	}
 	if (!add_listener(f, &l)) {
 		close(l.fd);
-		forward_say(f, spec, "out of memory");
+		forward_say(f, spec, "too many listeners");
 	}
 }
 
@@ -198,8 +204,11 @@ static void ask_to_listen(struct forward *f, const struct forward_spec *spec)
 	struct remote *r;
 	uint32_t id;
 
-	snprintf(request, sizeof request, "listen %s %u", bind_address(spec->bind),
-		 (unsigned)spec->port);
+	if (spec->kind == FORWARD_AGENT)
+		snprintf(request, sizeof request, "agent-listen");
+	else
+		snprintf(request, sizeof request, "listen %s %u", bind_address(spec->bind),
+			 (unsigned)spec->port);
 	r = realloc(f->remotes, (f->n_remotes + 1) * sizeof *f->remotes);
 	if (!r || !chan_open(f->mux, request, strlen(request), &id)) {
 		if (r)
@@ -219,38 +228,74 @@ void forward_start(struct forward *f)
 		else
 			listen_here(f, &f->s.specs[i]);
 	}
+	if (f->s.agent_socket)
+		ask_to_listen(f, &agent_spec);
 }
 
 /* ---- Server: the agent's socket ---- */
 
-bool forward_agent_listen(struct forward *f, const char *tmpdir, char *path, size_t path_len)
+static void refuse_request(struct forward *f, uint32_t id, enum forward_refusal code,
+			   const char *why)
 {
-	struct listener l = { .kind = LISTEN_AGENT };
+	chan_refuse(f->mux, id, code, why);
+	chan_release(f->mux, id);
+}
 
-	if (snprintf(f->agent_dir, sizeof f->agent_dir, "%s/sspsh-agent-XXXXXX", tmpdir) >=
-	    (int)sizeof f->agent_dir || !mkdtemp(f->agent_dir)) {
+
+bool forward_agent_place(const char *tmpdir, char *dir, size_t dir_len, char *path,
+			 size_t path_len)
+{
+	if (snprintf(dir, dir_len, "%s/sspsh-agent-XXXXXX", tmpdir) >= (int)dir_len ||
+	    !mkdtemp(dir)) {
 		log_error("agent forwarding: cannot make a directory in %s: %s", tmpdir,
 			  strerror(errno));
-		f->agent_dir[0] = '\0';
+		dir[0] = '\0';
 		return false;
 	}
-	if (snprintf(f->agent_path, sizeof f->agent_path, "%s/agent.%ld", f->agent_dir,
-		     (long)getpid()) >= (int)sizeof f->agent_path) {
-		rmdir(f->agent_dir);
-		f->agent_dir[0] = f->agent_path[0] = '\0';
+	if (snprintf(path, path_len, "%s/agent.%ld", dir, (long)getpid()) >= (int)path_len) {
 		log_error("agent forwarding: %s is too long a directory", tmpdir);
+		rmdir(dir);
+		dir[0] = path[0] = '\0';
 		return false;
 	}
-	l.fd = sock_listen_unix(f->agent_path);
-	if (l.fd < 0 || chmod(f->agent_path, 0600) != 0 || !add_listener(f, &l)) {
-		log_error("agent forwarding: cannot listen at %s", f->agent_path);
-		if (l.fd >= 0)
-			close(l.fd);
-		return false;
-	}
-	if (snprintf(path, path_len, "%s", f->agent_path) >= (int)path_len)
-		return false;
 	return true;
+}
+
+void forward_agent_unplace(const char *dir, const char *path)
+{
+	if (path[0])
+		unlink(path);
+	if (dir[0])
+		rmdir(dir);
+}
+
+/* The client asked for the agent: the socket the session's program was
+ * told of (a stale one from an earlier client is replaced). */
+static void answer_agent_listen(struct forward *f, uint32_t id)
+{
+	struct listener l = { .kind = LISTEN_AGENT, .anchor = id };
+
+	if (!f->s.agent_path) {
+		refuse_request(f, id, FORWARD_FAILED, "no agent socket on the server");
+		return;
+	}
+	unlink(f->s.agent_path);
+	l.fd = sock_listen_unix(f->s.agent_path);
+	if (l.fd < 0 || chmod(f->s.agent_path, 0600) != 0) {
+		refuse_request(f, id, FORWARD_FAILED, l.fd < 0 ? strerror(-l.fd) : strerror(errno));
+		if (l.fd >= 0) {
+			close(l.fd);
+			unlink(f->s.agent_path);
+		}
+		return;
+	}
+	if (!add_listener(f, &l)) {
+		close(l.fd);
+		unlink(f->s.agent_path);
+		refuse_request(f, id, FORWARD_FAILED, "too many listeners");
+		return;
+	}
+	chan_accept(f->mux, id);
 }
 
 /* ---- New connections on a listener ---- */
@@ -327,13 +372,6 @@ bool forward_split_request(char *text, char **word, char **arg, uint16_t *port)
 	return true;
 }
 
-static void refuse_request(struct forward *f, uint32_t id, enum forward_refusal code,
-			   const char *why)
-{
-	chan_refuse(f->mux, id, code, why);
-	chan_release(f->mux, id);
-}
-
 static void answer_connect(struct forward *f, uint32_t id, const char *host, uint16_t port,
 			   const struct forward_spec *spec)
 {
@@ -360,7 +398,7 @@ static void answer_listen(struct forward *f, uint32_t id, const char *bind, uint
 	}
 	if (!add_listener(f, &l)) {
 		close(l.fd);
-		refuse_request(f, id, FORWARD_FAILED, "out of memory");
+		refuse_request(f, id, FORWARD_FAILED, "too many listeners");
 		return;
 	}
 	chan_accept(f->mux, id);
@@ -369,7 +407,7 @@ static void answer_listen(struct forward *f, uint32_t id, const char *bind, uint
 static const struct forward_spec *remote_spec_for_port(const struct forward *f, uint16_t port)
 {
 	for (size_t i = 0; i < f->n_remotes; i++)
-		if (f->remotes[i].spec->port == port)
+		if (f->remotes[i].spec->kind == FORWARD_REMOTE && f->remotes[i].spec->port == port)
 			return f->remotes[i].spec;
 	return NULL;
 }
@@ -421,6 +459,8 @@ static void on_open(struct forward *f, const struct chan_event *ev)
 		answer_connect(f, ev->id, arg, port, NULL);
 	} else if (strcmp(word, "listen") == 0 && arg) {
 		answer_listen(f, ev->id, arg, port);
+	} else if (strcmp(word, "agent-listen") == 0 && !arg && !port) {
+		answer_agent_listen(f, ev->id);
 	} else {
 		refuse_request(f, ev->id, FORWARD_BAD_REQUEST, "bad request");
 	}
@@ -477,7 +517,8 @@ static bool on_anchor(struct forward *f, const struct chan_event *ev)
 		return true;
 	}
 	for (size_t i = 0; i < f->n_listeners; i++) {
-		if (f->listeners[i].kind != LISTEN_REMOTE || f->listeners[i].anchor != ev->id)
+		if ((f->listeners[i].kind != LISTEN_REMOTE && f->listeners[i].kind != LISTEN_AGENT) ||
+		    f->listeners[i].anchor != ev->id)
 			continue;
 		if (ev->type == CHAN_EV_RESET ||
 		    (ev->type == CHAN_EV_READABLE && chan_at_eof(f->mux, ev->id))) {
@@ -489,7 +530,7 @@ static bool on_anchor(struct forward *f, const struct chan_event *ev)
 	return false;
 }
 
-static void on_channel_event(struct forward *f, const struct chan_event *ev)
+void forward_channel_event(struct forward *f, const struct chan_event *ev)
 {
 	struct conn *c;
 
@@ -574,9 +615,7 @@ static void socket_event(struct forward *f, const struct polled *e)
 
 void forward_step(struct forward *f, const struct pollfd *fds, size_t n, uint64_t now)
 {
-	struct chan_event ev;
-
-	struct polled events[SSPSH_FORWARD_CONNS_MAX + 64];
+	struct polled events[FORWARD_POLLFDS_MAX];
 	size_t n_events = 0;
 
 	(void)now;
@@ -585,8 +624,6 @@ void forward_step(struct forward *f, const struct pollfd *fds, size_t n, uint64_
 			n_events++;
 	for (size_t i = 0; i < n_events; i++)
 		socket_event(f, &events[i]);
-	while (chan_mux_next_event(f->mux, &ev))
-		on_channel_event(f, &ev);
 	/* Channel bytes may have come for any connection, and lookups end
 	 * without an event; conn_io may remove the one it is given. */
 	for (size_t i = f->n_conns; i-- > 0;)

@@ -5,16 +5,19 @@
  *           -D: listens here, speaks SOCKS5; each CONNECT opens "tcp HOST PORT"
  *           -R: opens "listen BIND PORT" (kept open while the server listens);
  *               answers "forwarded PORT" by connecting to the spec's HOST:HOSTPORT
- *           -A: answers "agent" by connecting to its SSH_AUTH_SOCK
- *   server  answers "tcp HOST PORT" by connecting (names resolved here) and
- *           "listen BIND PORT" by listening (loopback unless BIND); opens
+ *           -A: opens "agent-listen" (kept open while the server listens);
+ *               answers "agent" by connecting to its SSH_AUTH_SOCK
+ *   server  answers "tcp HOST PORT" by connecting (names resolved here),
+ *           "listen BIND PORT" by listening (loopback unless BIND) and
+ *           "agent-listen" by listening at the session's agent socket; opens
  *           "forwarded PORT" for each connection there and "agent" for each
- *           connection to its agent socket
+ *           connection to the agent socket
  *
  * A refused or failed forward is a one-line notice on the client naming the
  * forward and the reason; the session carries on. Nothing here blocks: name
- * lookups run in the background (getaddrinfo_a) and connects are
- * non-blocking. */
+ * lookups run in the background (core/lookup.h) and connects are
+ * non-blocking. The caller reads the mux's events and hands each that is
+ * not its own to forward_channel_event. */
 #ifndef SSPSH_FORWARD_H
 #define SSPSH_FORWARD_H
 
@@ -24,6 +27,7 @@
 #include <stdint.h>
 
 #include "applets/session/forward_spec.h"
+#include "core/options.h"
 #include "net/channel.h"
 
 /* Refusal codes carried in REFUSE frames. */
@@ -42,8 +46,11 @@ struct forward_settings {
 	const struct forward_spec *specs;
 	size_t n_specs;
 	const char *agent_socket;	/* -A: the client's $SSH_AUTH_SOCK; NULL: no agent */
-	/* Server: whether this client may forward at all. */
+	/* Server: whether this client may forward at all, and the session's
+	 * agent socket (forward_agent_place), listened at while the client
+	 * asks; NULL: none. */
 	bool permitted;
+	const char *agent_path;
 };
 
 /* One line for the user (client) or the log (server). */
@@ -59,17 +66,28 @@ void forward_free(struct forward *f);
 /* Client: binds the -L and -D listeners (a port in use is a notice) and
  * asks the server for the -R ones. */
 void forward_start(struct forward *f);
-/* Server (-A): listens on a socket in a new 0700 directory under tmpdir;
- * path receives the socket's path for SSH_AUTH_SOCK. False (logged) if it
- * could not. */
-bool forward_agent_listen(struct forward *f, const char *tmpdir, char *path, size_t path_len);
+
+/* Server (-A): a new 0700 directory under tmpdir (dir receives its path)
+ * and the path of the agent socket in it (path), for the session's
+ * SSH_AUTH_SOCK before any client asks. False (logged) if it could not. */
+bool forward_agent_place(const char *tmpdir, char *dir, size_t dir_len, char *path,
+			 size_t path_len);
+/* Removes the socket (if any) and the directory. */
+void forward_agent_unplace(const char *dir, const char *path);
 
 /* The sockets to poll: fills at most max entries, returns how many. */
 size_t forward_pollfds(const struct forward *f, struct pollfd *fds, size_t max);
+/* The most forward_pollfds fills. */
+#define FORWARD_POLLFDS_MAX (SSPSH_FORWARD_CONNS_MAX + SSPSH_FORWARD_LISTENERS_MAX)
 /* Does the socket work that poll reported (fds as filled by
- * forward_pollfds, with revents) and reacts to the mux's channel events.
- * Call after the mux took in what arrived; then let the mux emit. */
+ * forward_pollfds, with revents; none: n = 0) and moves what the channels
+ * hold to the sockets. Call after the mux's events were handed over; then
+ * let the mux emit. */
 void forward_step(struct forward *f, const struct pollfd *fds, size_t n, uint64_t now);
+/* One event of the mux (chan_mux_next_event) that is forwarding's: an open
+ * request that is not the caller's own, or an event on any channel it
+ * does not hold itself. */
+void forward_channel_event(struct forward *f, const struct chan_event *ev);
 /* When forward_step next has work without a socket event (a name lookup
  * to look at); UINT64_MAX if none. */
 uint64_t forward_deadline(const struct forward *f, uint64_t now);

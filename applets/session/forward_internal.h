@@ -41,11 +41,12 @@ struct listener {
 	int fd;
 	enum listener_kind kind;
 	const struct forward_spec *spec;	/* client */
-	uint32_t anchor;	/* server, -R: the "listen" channel it lives with */
+	uint32_t anchor;	/* server, -R and -A: the channel it lives with */
 	uint16_t port;		/* server, -R: the port asked for */
 };
 
-/* Client, -R: a "listen" channel and the forward it asks for. */
+/* Client, -R and -A: a "listen" or "agent-listen" channel and the forward
+ * it asks for. */
 struct remote {
 	uint32_t id;
 	const struct forward_spec *spec;
@@ -63,7 +64,6 @@ struct forward {
 	struct remote *remotes;
 	size_t n_remotes;
 	uint64_t next_serial;
-	char agent_dir[PATH_MAX], agent_path[PATH_MAX];
 };
 
 /* forward.c */

@@ -11,7 +11,8 @@
 
 #define FORWARD_HOST_MAX 255
 
-enum forward_kind { FORWARD_LOCAL, FORWARD_REMOTE, FORWARD_DYNAMIC };
+/* FORWARD_AGENT is -A's, never parsed: notices name it like the others. */
+enum forward_kind { FORWARD_LOCAL, FORWARD_REMOTE, FORWARD_DYNAMIC, FORWARD_AGENT };
 
 struct forward_spec {
 	enum forward_kind kind;

@@ -246,29 +246,32 @@ static bool is_scrollback_request(const struct chan_event *ev)
 	       memcmp(ev->bytes, SCROLLBACK_CHANNEL_REQUEST, ev->len) == 0;
 }
 
-static void channel_event(struct scrollback_client *c, struct chan_mux *m,
-			  const struct chan_event *ev)
+bool scrollback_client_event(struct scrollback_client *c, struct chan_mux *m,
+			     const struct chan_event *ev)
 {
 	if (ev->type == CHAN_EV_OPEN) {
-		if (!c->open && is_scrollback_request(ev) && chan_accept(m, ev->id)) {
+		if (!is_scrollback_request(ev))
+			return false;
+		if (!c->open && chan_accept(m, ev->id)) {
 			c->id = ev->id;
 			c->open = true;
 		} else {
 			chan_refuse(m, ev->id, 1, "not wanted");
 			chan_release(m, ev->id);
 		}
-	} else if (ev->type == CHAN_EV_RESET && c->open && ev->id == c->id) {
+		return true;
+	}
+	if (!c->open || ev->id != c->id)
+		return false;
+	if (ev->type == CHAN_EV_RESET) {
 		chan_release(m, c->id);
 		c->open = false;
 	}
+	return true;
 }
 
-bool scrollback_client_poll(struct scrollback_client *c, struct chan_mux *m)
+bool scrollback_client_read(struct scrollback_client *c, struct chan_mux *m)
 {
-	struct chan_event ev;
-
-	while (m && chan_mux_next_event(m, &ev))
-		channel_event(c, m, &ev);
 	if (!c->open)
 		return true;
 	if (scrollback_rx_read(&c->rx, m, c->id))

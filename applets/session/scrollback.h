@@ -87,8 +87,7 @@ bool scrollback_rx_batch(struct scrollback_rx *rx, size_t max_bytes, struct scro
 void scrollback_rx_done(struct scrollback_rx *rx);
 
 /* The client's end of the scrollback channel: it accepts the server's
- * channel for the log (and refuses any other, there being none yet) and
- * reads it into rx. */
+ * channel for the log and reads it into rx. */
 struct scrollback_client {
 	struct scrollback_rx rx;
 	uint32_t id;
@@ -97,9 +96,13 @@ struct scrollback_client {
 
 void scrollback_client_init(struct scrollback_client *c);
 void scrollback_client_free(struct scrollback_client *c);
-/* Handle what happened on the channels and read what arrived. false once
- * the server's stream broke a rule (the channel is then reset). */
-bool scrollback_client_poll(struct scrollback_client *c, struct chan_mux *m);
+/* One event of the mux: true if it was the scrollback's (the server's
+ * request for the log, or an event on its channel), handled. */
+bool scrollback_client_event(struct scrollback_client *c, struct chan_mux *m,
+			     const struct chan_event *ev);
+/* Reads what arrived. false once the server's stream broke a rule (the
+ * channel is then reset). */
+bool scrollback_client_read(struct scrollback_client *c, struct chan_mux *m);
 /* Every line the server sent has been read and written: the channel is
  * gone or at its end, and nothing is held. */
 bool scrollback_client_done(const struct scrollback_client *c, const struct chan_mux *m);

@@ -1,7 +1,9 @@
 #include "applets/session/server_session.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -14,6 +16,7 @@
 #include "core/options.h"
 #include "net/pump.h"
 #include "net/ssp.h"
+#include "applets/session/forward.h"
 #include "applets/session/scrollback.h"
 #include "applets/session/ssp_frame.h"
 #include "applets/session/ssp_input.h"
@@ -53,6 +56,12 @@ struct server_session {
 	bool scrollback_accepted;	/* the client takes the stream: it may wait for it */
 	bool scrollback_shut;		/* the program is gone and every line written */
 	uint64_t contact_at;		/* when this client was first heard; 0: not yet */
+
+	/* Forwarding for the current client (a new one gets its own), and
+	 * the agent socket's place, the program's SSH_AUTH_SOCK ("": none). */
+	bool forwarding;
+	struct forward *forward;
+	char agent_dir[PATH_MAX], agent_path[PATH_MAX];
 };
 
 static void write_pty(struct server_session *s, uint64_t now);
@@ -91,6 +100,21 @@ static struct transport *transport_of(const struct server_session *s)
 	return pump_transport(s->pump);
 }
 
+static void forward_logged(void *ctx, const char *line)
+{
+	(void)ctx;
+	log_info("%s", line);
+}
+
+/* Forwarding over a pump's channels, for its client. */
+static struct forward *new_forward(struct server_session *s, struct pump *p)
+{
+	struct forward_settings fs = { .client = false, .permitted = s->forwarding,
+				       .agent_path = s->agent_path[0] ? s->agent_path : NULL };
+
+	return forward_new(pump_channels(p), &fs, forward_logged, s);
+}
+
 static void forget_client_env(struct server_session *s)
 {
 	for (int i = 0; i < s->n_client_env; i++)
@@ -103,6 +127,8 @@ static void destroy(struct server_session *s)
 {
 	if (s->child.master >= 0)
 		close(s->child.master);
+	forward_free(s->forward);
+	forward_agent_unplace(s->agent_dir, s->agent_path);
 	pump_free(s->pump);
 	if (s->emu)
 		emu_free(s->emu);
@@ -133,29 +159,52 @@ struct server_session *server_session_create(int cols, int rows, struct transpor
 	}
 	s->pump = new_pump(s, t);
 	s->ssp = s->pump ? pump_ssp(s->pump) : NULL;
-	if (!s->ssp) {
+	if (!s->ssp || !(s->forward = new_forward(s, s->pump))) {
 		destroy(s);
 		return NULL;
 	}
 	return s;
 }
 
-/* spec's variables, then the client's (which come later, so they win):
- * a NULL-terminated array to free, or NULL on OOM. */
-static char **merge_env(const struct server_session *s, const struct pty_spec *spec)
+bool server_session_allow_forwarding(struct server_session *s)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	struct forward *permitted;
+
+	s->forwarding = true;
+	if (!forward_agent_place(tmpdir && *tmpdir ? tmpdir : "/tmp", s->agent_dir,
+				 sizeof s->agent_dir, s->agent_path, sizeof s->agent_path))
+		log_warn("going on without agent forwarding");
+	permitted = new_forward(s, s->pump);
+	if (!permitted)
+		return false;
+	forward_free(s->forward);
+	s->forward = permitted;
+	return true;
+}
+
+/* spec's variables, then the client's (which come later, so they win),
+ * then SSH_AUTH_SOCK naming the session's agent socket when forwarding is
+ * on (auth_sock holds it): a NULL-terminated array to free, or NULL on OOM. */
+static char **merge_env(const struct server_session *s, const struct pty_spec *spec,
+			char auth_sock[PATH_MAX + 16])
 {
 	size_t n = 0, from_spec = 0;
 	char **env;
 
 	while (spec->env_set && spec->env_set[from_spec])
 		from_spec++;
-	env = calloc(from_spec + (size_t)s->n_client_env + 1, sizeof *env);
+	env = calloc(from_spec + (size_t)s->n_client_env + 2, sizeof *env);
 	if (!env)
 		return NULL;
 	for (size_t i = 0; i < from_spec; i++)
 		env[n++] = spec->env_set[i];
 	for (int i = 0; i < s->n_client_env; i++)
 		env[n++] = s->client_env[i];
+	if (s->agent_path[0]) {
+		snprintf(auth_sock, PATH_MAX + 16, "SSH_AUTH_SOCK=%s", s->agent_path);
+		env[n++] = auth_sock;
+	}
 	return env;
 }
 
@@ -163,11 +212,11 @@ bool server_session_start(struct server_session *s, const struct pty_spec *spec,
 {
 	struct pty_spec started = *spec;
 	const struct fb *fb = emu_fb(s->emu);
-	char **env;
+	char **env, auth_sock[PATH_MAX + 16];
 
 	if (s->started)
 		return true;
-	env = merge_env(s, spec);
+	env = merge_env(s, spec, auth_sock);
 	if (env) {
 		started.env_set = env;
 		started.cols = fb_cols(fb);	/* as the client's window is now */
@@ -192,11 +241,13 @@ bool server_session_started(const struct server_session *s)
 	return s->started;
 }
 
-struct server_session *server_session_new(const struct pty_spec *spec, struct transport *t)
+struct server_session *server_session_new(const struct pty_spec *spec, struct transport *t,
+					  bool forwarding)
 {
 	struct server_session *s = server_session_create(spec->cols, spec->rows, t);
 
-	if (s && !server_session_start(s, spec, clock_ms())) {
+	if (s && ((forwarding && !server_session_allow_forwarding(s)) ||
+		  !server_session_start(s, spec, clock_ms()))) {
 		destroy(s);
 		return NULL;
 	}
@@ -238,24 +289,23 @@ static void open_scrollback(struct server_session *s)
 }
 
 /* What the client did with the channels: the scrollback one refused or
- * reset ends it; the client opens none. */
-static void channel_events(struct server_session *s)
+ * reset ends it; everything else is forwarding's. */
+static void channel_events(struct server_session *s, uint64_t now)
 {
 	struct chan_mux *m = pump_channels(s->pump);
 	struct chan_event ev;
 
 	while (m && chan_mux_next_event(m, &ev)) {
-		if (ev.type == CHAN_EV_OPEN) {
-			chan_refuse(m, ev.id, 1, "not offered");
-			chan_release(m, ev.id);
-		} else if (ev.id == s->scrollback_id && s->scrollback_open && ev.type == CHAN_EV_ACCEPTED) {
+		if (ev.type == CHAN_EV_OPEN || ev.id != s->scrollback_id || !s->scrollback_open) {
+			forward_channel_event(s->forward, &ev);
+		} else if (ev.type == CHAN_EV_ACCEPTED) {
 			s->scrollback_accepted = true;
-		} else if (ev.id == s->scrollback_id && s->scrollback_open &&
-			   (ev.type == CHAN_EV_REFUSED || ev.type == CHAN_EV_RESET)) {
+		} else if (ev.type == CHAN_EV_REFUSED || ev.type == CHAN_EV_RESET) {
 			chan_release(m, ev.id);
 			s->scrollback_open = s->scrollback_accepted = false;
 		}
 	}
+	forward_step(s->forward, NULL, 0, now);
 }
 
 /* Lines for the client while the channel has room; once the program is
@@ -563,9 +613,23 @@ void server_session_pty_ready(struct server_session *s, short revents, uint64_t 
 		write_pty(s, now);
 }
 
+size_t server_session_pollfds(const struct server_session *s, struct pollfd *fds, size_t max)
+{
+	return forward_pollfds(s->forward, fds, max);
+}
+
+void server_session_sockets_ready(struct server_session *s, const struct pollfd *fds, size_t n,
+				  uint64_t now)
+{
+	forward_step(s->forward, fds, n, now);
+}
+
 uint64_t server_session_deadline(const struct server_session *s, uint64_t now)
 {
-	uint64_t due = pump_deadline(s->pump, now);
+	uint64_t due = pump_deadline(s->pump, now), forward_due = forward_deadline(s->forward, now);
+
+	if (forward_due < due)
+		due = forward_due;
 
 	if (s->echo_pending && s->echo_pending_since + SSPSH_ECHO_ACK_TIMEOUT_MS < due)
 		due = s->echo_pending_since + SSPSH_ECHO_ACK_TIMEOUT_MS;
@@ -581,7 +645,7 @@ uint64_t server_session_deadline(const struct server_session *s, uint64_t now)
 void server_session_tick(struct server_session *s, uint64_t now)
 {
 	age_echo_ack(s, now);
-	channel_events(s);
+	channel_events(s, now);
 	send_scrollback(s);
 	if (s->held_output.len && feed_held_output(s, now))
 		program_output(s, now);
@@ -618,10 +682,15 @@ struct transport *server_session_transport(const struct server_session *s)
 bool server_session_attach(struct server_session *s, struct transport *t, uint64_t now)
 {
 	struct pump *fresh = new_pump(s, t);
+	struct forward *forward = fresh ? new_forward(s, fresh) : NULL;
 
-	if (!fresh)
+	if (!forward) {
+		pump_free(fresh);
 		return false;
+	}
 	transport_send_close(transport_of(s));
+	forward_free(s->forward);	/* the old client's connections */
+	s->forward = forward;
 	pump_free(s->pump);
 	s->pump = fresh;
 	s->ssp = pump_ssp(fresh);

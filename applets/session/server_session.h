@@ -4,6 +4,7 @@
 #ifndef SSPSH_SERVER_SESSION_H
 #define SSPSH_SERVER_SESSION_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,8 +18,9 @@ struct udp_addr;
 struct server_session;
 
 /* Starts the program; takes ownership of t (freed on failure too). NULL
- * (logged) on failure. */
-struct server_session *server_session_new(const struct pty_spec *spec, struct transport *t);
+ * (logged) on failure. With `forwarding`, as server_session_allow_forwarding. */
+struct server_session *server_session_new(const struct pty_spec *spec, struct transport *t,
+					  bool forwarding);
 /* The same in two steps, for a daemon whose client sends its locale inside
  * the session: a session with a cols x rows screen and no program yet
  * (its client's input is kept), then server_session_start, after the
@@ -30,6 +32,13 @@ struct server_session *server_session_new(const struct pty_spec *spec, struct tr
 struct server_session *server_session_create(int cols, int rows, struct transport *t);
 bool server_session_start(struct server_session *s, const struct pty_spec *spec, uint64_t now);
 bool server_session_started(const struct server_session *s);
+/* Before any datagram and before the program starts: its clients may
+ * forward ports (applets/session/forward.h) and, with -A, their agent: the
+ * program's SSH_AUTH_SOCK names the session's agent socket, in a 0700
+ * directory of its own, which exists while a client with -A is attached.
+ * Without it every forward a client asks for is refused. false (logged)
+ * if out of memory. */
+bool server_session_allow_forwarding(struct server_session *s);
 /* Keep the newest `lines` lines that scroll off the screen and send them
  * to each client for its terminal's own history (0: none, the default).
  * Call it before the session runs. false if out of memory. */
@@ -43,6 +52,11 @@ void server_session_close(struct server_session *s, struct dying *dying, uint64_
 int server_session_pty_fd(const struct server_session *s);
 short server_session_pty_events(const struct server_session *s, uint64_t now);
 void server_session_pty_ready(struct server_session *s, short revents, uint64_t now);
+/* Forwarding's sockets to poll (fds at most FORWARD_POLLFDS_MAX), and what
+ * poll said of them: call before server_session_tick. */
+size_t server_session_pollfds(const struct server_session *s, struct pollfd *fds, size_t max);
+void server_session_sockets_ready(struct server_session *s, const struct pollfd *fds, size_t n,
+				  uint64_t now);
 /* What the client sent, through the pump (net/pump.h); both return the
  * pump's flags (PUMP_CLOSED: the client quit; PUMP_FAILED: the socket).
  * A transport with its own socket: everything it has ready. */

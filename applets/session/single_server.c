@@ -13,6 +13,7 @@
 
 #include <mbedtls/platform_util.h>
 
+#include "applets/session/forward.h"
 #include "applets/session/login.h"
 #include "applets/session/server_session.h"
 #include "core/bootstrap.h"
@@ -164,19 +165,19 @@ static void receive_network(struct single *one, uint64_t now)
 
 static void turn(struct single *one)
 {
+	static struct pollfd p[3 + FORWARD_POLLFDS_MAX];
 	struct server_session *s = one->s;
 	short pty_events = server_session_pty_events(s, clock_ms());
 	/* Not watched while nothing is wanted of it: a hung-up pty whose output
 	 * is held back would report POLLHUP at once, again and again. */
 	int pty = pty_events ? server_session_pty_fd(s) : -1;
-	struct pollfd p[3] = {
-		{ signals_fd(), POLLIN, 0 },
-		{ transport_fd(server_session_transport(s)), POLLIN, 0 },
-		{ pty, pty_events, 0 },
-	};
+	size_t n_forward = server_session_pollfds(s, p + 3, FORWARD_POLLFDS_MAX);
 	uint64_t now = clock_ms();
 
-	if (poll(p, pty >= 0 ? 3 : 2, poll_timeout(one, now)) < 0 && errno != EINTR) {
+	p[0] = (struct pollfd){ signals_fd(), POLLIN, 0 };
+	p[1] = (struct pollfd){ transport_fd(server_session_transport(s)), POLLIN, 0 };
+	p[2] = (struct pollfd){ pty, pty_events, 0 };
+	if (poll(p, 3 + n_forward, poll_timeout(one, now)) < 0 && errno != EINTR) {
 		log_error("poll: %s", strerror(errno));
 		one->quit = true;
 		return;
@@ -186,6 +187,7 @@ static void turn(struct single *one)
 	if (pty >= 0)
 		server_session_pty_ready(s, p[2].revents, now);
 	receive_network(one, now);
+	server_session_sockets_ready(s, p + 3, n_forward, now);
 	server_session_tick(s, now);
 }
 
@@ -202,7 +204,7 @@ static int serve(struct transport *t, const struct pty_spec *spec, long idle_tim
 		transport_free(t);
 		return 1;
 	}
-	one.s = server_session_new(spec, t);
+	one.s = server_session_new(spec, t, true);	/* its client logged in: it may forward */
 	if (!one.s)
 		return 1;
 	if (!server_session_set_scrollback(one.s, (uint32_t)scrollback))

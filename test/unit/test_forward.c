@@ -55,12 +55,16 @@ static bool said(const struct side *s, const char *a, const char *b)
 	return false;
 }
 
+/* The server's agent socket (forward_agent_place), for the test that has one. */
+static char agent_dir[PATH_MAX], agent_path[PATH_MAX];
+
 static void sides_start(const struct forward_spec *specs, size_t n, bool permitted,
 			const char *agent)
 {
 	struct forward_settings cs = { .client = true, .specs = specs, .n_specs = n,
 				       .agent_socket = agent };
-	struct forward_settings ss = { .client = false, .permitted = permitted };
+	struct forward_settings ss = { .client = false, .permitted = permitted,
+				       .agent_path = agent_path[0] ? agent_path : NULL };
 
 	memset(&client_side, 0, sizeof client_side);
 	memset(&server_side, 0, sizeof server_side);
@@ -81,6 +85,15 @@ static void sides_stop(void)
 	chan_mux_free(client_side.mux);
 	chan_mux_free(server_side.mux);
 	buf_free(&pkt);
+}
+
+/* The session layer's part: every event of the mux goes to forwarding. */
+static void hand_events(struct side *s)
+{
+	struct chan_event ev;
+
+	while (chan_mux_next_event(s->mux, &ev))
+		forward_channel_event(s->fwd, &ev);
 }
 
 static void carry(struct chan_mux *from, struct chan_mux *to, uint64_t now)
@@ -110,6 +123,8 @@ static void run_until(atomic_int *done, int target, int ms)
 		forward_step(server_side.fwd, fds + nc, ns, now);
 		carry(client_side.mux, server_side.mux, now);
 		carry(server_side.mux, client_side.mux, now);
+		hand_events(&client_side);
+		hand_events(&server_side);
 		forward_step(client_side.fwd, NULL, 0, now);
 		forward_step(server_side.fwd, NULL, 0, now);
 	}
@@ -466,12 +481,13 @@ TEST(not_permitted_is_a_notice)
 	snprintf(text[1], sizeof text[1], "%u:127.0.0.1:%u", rport, target_port);
 	s[0] = spec(FORWARD_LOCAL, text[0]);
 	s[1] = spec(FORWARD_REMOTE, text[1]);
-	sides_start(s, 2, false, NULL);
+	sides_start(s, 2, false, "/nonexistent/agent");
 	jobs[0].port = port;
 	run_jobs(jobs, 1, 5000);
 	EXPECT(!jobs[0].ok);
 	EXPECT(said(&client_side, "-L", "not permitted"));
 	EXPECT(said(&client_side, "-R", "not permitted"));
+	EXPECT(said(&client_side, "-A", "not permitted"));
 	EXPECT(connect_to(rport) < 0);
 	sides_stop();
 	target_stop();
@@ -522,6 +538,26 @@ TEST(remote_forward_listens_on_the_server)
 	target_stop();
 }
 
+/* A client asking the server to listen on more ports than it may hold
+ * gets a refusal for the rest. */
+TEST(the_server_holds_at_most_the_listeners_bound)
+{
+	enum { ASKED = SSPSH_FORWARD_LISTENERS_MAX + 3 };
+	static struct forward_spec s[ASKED];
+	char text[64];
+
+	for (int i = 0; i < ASKED; i++) {
+		snprintf(text, sizeof text, "%u:127.0.0.1:9", free_port());
+		s[i] = spec(FORWARD_REMOTE, text);
+	}
+	sides_start(s, ASKED, true, NULL);
+	run_until(NULL, 0, 300);
+	EXPECT_INT((int)forward_connections(server_side.fwd), SSPSH_FORWARD_LISTENERS_MAX);
+	EXPECT_INT(client_side.n_notices, ASKED - SSPSH_FORWARD_LISTENERS_MAX);
+	EXPECT(said(&client_side, "-R", "too many listeners"));
+	sides_stop();
+}
+
 /* A fake agent: echoes one connection. */
 static void *agent_thread(void *arg)
 {
@@ -538,7 +574,7 @@ static void *agent_thread(void *arg)
 
 TEST(agent_connections_reach_the_clients_agent)
 {
-	char dir[] = "/tmp/sspsh-test-agent-XXXXXX", agent[100], path[100];
+	char dir[] = "/tmp/sspsh-test-agent-XXXXXX", agent[100];
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct stat st;
 	pthread_t thread;
@@ -551,13 +587,15 @@ TEST(agent_connections_reach_the_clients_agent)
 	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
 	EXPECT(bind(lfd, (struct sockaddr *)&a, sizeof a) == 0 && listen(lfd, 4) == 0);
 	pthread_create(&thread, NULL, agent_thread, &lfd);
+	EXPECT(forward_agent_place("/tmp", agent_dir, sizeof agent_dir, agent_path,
+				   sizeof agent_path));
+	EXPECT(stat(agent_dir, &st) == 0 && (st.st_mode & 0777) == 0700);
+	EXPECT(stat(agent_path, &st) != 0);	/* nobody asked for the agent yet */
 	sides_start(NULL, 0, true, agent);
-	EXPECT(forward_agent_listen(server_side.fwd, "/tmp", path, sizeof path));
-	EXPECT(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
-	*strrchr(path, '/') = '\0';
-	EXPECT(stat(path, &st) == 0 && (st.st_mode & 0777) == 0700);
-	*strchr(path, '\0') = '/';
-	snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+	run_until(NULL, 0, 100);	/* the client's "agent-listen" is answered */
+	EXPECT(stat(agent_path, &st) == 0 && (st.st_mode & 0777) == 0600);
+	EXPECT(strlen(agent_path) < sizeof a.sun_path);
+	memcpy(a.sun_path, agent_path, strlen(agent_path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	EXPECT(connect(fd, (struct sockaddr *)&a, sizeof a) == 0);
 	EXPECT(write_all(fd, "hello", 5));
@@ -568,7 +606,10 @@ TEST(agent_connections_reach_the_clients_agent)
 	close(fd);
 	run_until(NULL, 0, 100);
 	sides_stop();
-	EXPECT(stat(path, &st) != 0);	/* the socket and its directory are gone */
+	EXPECT(stat(agent_path, &st) != 0);	/* the socket is gone with the client's forwarding */
+	forward_agent_unplace(agent_dir, agent_path);
+	EXPECT(stat(agent_dir, &st) != 0);	/* and the directory with the session */
+	agent_dir[0] = agent_path[0] = '\0';
 	pthread_join(thread, NULL);
 	close(lfd);
 	unlink(agent);
@@ -585,6 +626,7 @@ int main(void)
 	RUN(not_permitted_is_a_notice);
 	RUN(socks5_connects_by_name_and_refuses_unknown_hosts);
 	RUN(remote_forward_listens_on_the_server);
+	RUN(the_server_holds_at_most_the_listeners_bound);
 	RUN(agent_connections_reach_the_clients_agent);
 	return unit_exit_status();
 }

@@ -203,6 +203,29 @@ TEST(authorized_keys_reports_bad_lines_by_number)
 	key_list_free(&list);
 }
 
+TEST(authorized_keys_options_permit_forwarding_per_key)
+{
+	static const char text[] =
+		"sspsh-x25519 0EyzWa+SQ2TO5M062Xo/KPxc3zpn1ygs3LYqLZQeXww= plain\n"
+		"permit-forward sspsh-x25519 mV/55gW6WcJVfGQw5x9UIRp76b99MBIyYO0aQ6kzLFo= forwards\n"
+		"permit-forward,permit-forward sspsh-x25519 rbfjOb8FqzTnzjO7dR8Z1AISx8zobBx2CW4+7J9eM/I=\n"
+		"no-pty sspsh-x25519 AAAAC3NzaC1lZDI1NTE5AAAAIE1hbmdsZWRrZXlieXRlc3h4eHg= other\n";
+	struct key_list list = { 0 };
+
+	capture_log();
+	EXPECT_INT(authorized_keys_parse("ak", text, sizeof text - 1, &list), 1);
+	EXPECT(strstr(captured_log(), "ak:4: unknown option") != NULL);
+	stop_capture();
+	EXPECT_INT(list.count, 3);
+	if (list.count == 3) {
+		EXPECT(!list.keys[0].permit_forward);	/* off unless the line says so */
+		EXPECT(list.keys[1].permit_forward);
+		EXPECT_STR(list.keys[1].comment, "forwards");
+		EXPECT(list.keys[2].permit_forward);
+	}
+	key_list_free(&list);
+}
+
 TEST(authorized_keys_file_must_not_be_writable_by_others)
 {
 	char path[256];
@@ -444,6 +467,7 @@ int main(void)
 	RUN(keyfile_refuses_readable_private_key);
 	RUN(keyfile_rejects_garbage_with_one_line);
 	RUN(authorized_keys_reports_bad_lines_by_number);
+	RUN(authorized_keys_options_permit_forwarding_per_key);
 	RUN(authorized_keys_file_must_not_be_writable_by_others);
 	RUN(authorized_keys_directories_must_be_safe);
 	RUN(known_hosts_pin_match_and_change);
