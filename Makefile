@@ -156,6 +156,7 @@ bench-e2e: $(BUILD)/sspsh
 	test/bench/wire.sh $(BUILD)/sspsh
 	test/bench/echo.sh $(BUILD)/sspsh
 	test/bench/scrollback.sh $(BUILD)/sspsh
+	test/bench/forward.sh $(BUILD)/sspsh
 
 # The aarch64 unit programs under qemu-user, then the sessions between this
 # machine's client and an aarch64 server (test/cross/). Without the cross

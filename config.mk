@@ -83,6 +83,6 @@ DEB_CROSS_DEPS = gcc-$(ARCH)-linux-gnu binutils-$(ARCH)-linux-gnu qemu-user-stat
 # fish and tcsh: login shells that re-parse what ssh hands them unlike sh
 # (test_remote_cmd, e2e/ssh_connect).
 DEB_TEST_DEPS  = tmux openssh-server openssh-client procps iproute2 clang libclang-rt-14-dev valgrind python3 passwd \
-	fish tcsh
+	fish tcsh curl
 # make bench-e2e: nftables counts datagrams, vim pages, mosh and libvterm are the yardsticks.
 DEB_BENCH_DEPS = nftables vim mosh libvterm-dev bc

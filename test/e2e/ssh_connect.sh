@@ -233,3 +233,32 @@ if [ -x /usr/bin/fish ] && usermod -s /usr/bin/fish "$SSHD_USER"; then
 else
 	echo "SKIP ssh_connect_fish_login_shell: fish is not installed (make deps)"
 fi
+
+# Forwarding over ssh: -L to a server-side port and -R back to one here,
+# each carrying a file intact; the session's user may forward, as with ssh.
+if command -v python3 >/dev/null && command -v curl >/dev/null; then
+	free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+	mkdir -p "$work/www"
+	head -c 1048576 /dev/urandom > "$work/www/blob"
+	http_port=$(free_port) lport=$(free_port) rport=$(free_port)
+	python3 -m http.server --bind 127.0.0.1 --directory "$work/www" "$http_port" >/dev/null 2>&1 &
+	http_pid=$!
+	type_line clear
+	type_line "$SSPSH connect --ssh='$SSH_OPTS' -L $lport:127.0.0.1:$http_port -R $rport:127.0.0.1:$http_port $DEST"
+	type_line 'echo "REM""OTE:$((6*7))"'
+	if wait_screen 'REMOTE:42' 20; then
+		for i in $(seq 50); do ss -Hltn "sport = :$rport" | grep -q . && break; sleep 0.1; done
+		curl -sf --max-time 30 "http://127.0.0.1:$lport/blob" -o "$work/got-l"
+		curl -sf --max-time 30 "http://127.0.0.1:$rport/blob" -o "$work/got-r"
+		if cmp -s "$work/www/blob" "$work/got-l" && cmp -s "$work/www/blob" "$work/got-r"; then
+			pass ssh_connect_forwarding
+		else
+			fail ssh_connect_forwarding "a file through -L or -R over ssh did not arrive intact"
+		fi
+		type_line exit
+		wait_screen 'sspsh is exiting' 15
+	else
+		fail ssh_connect_forwarding "the session with -L and -R did not start"
+	fi
+	kill "$http_pid" 2>/dev/null
+fi
