@@ -243,6 +243,7 @@ if command -v python3 >/dev/null && command -v curl >/dev/null; then
 	http_port=$(free_port) lport=$(free_port) rport=$(free_port)
 	python3 -m http.server --bind 127.0.0.1 --directory "$work/www" "$http_port" >/dev/null 2>&1 &
 	http_pid=$!
+	for i in $(seq 100); do ss -Hltn "sport = :$http_port" | grep -q . && break; sleep 0.1; done
 	type_line clear
 	type_line "$SSPSH connect --ssh='$SSH_OPTS' -L $lport:127.0.0.1:$http_port -R $rport:127.0.0.1:$http_port $DEST"
 	type_line 'echo "REM""OTE:$((6*7))"'
