@@ -49,7 +49,7 @@ http_start 2
 # udp_session WHO OPTIONS...: connect --udp as WHO running a plain bash.
 udp_session() {
 	local who=$1; shift
-	start_tmux 80 24 "HOME=$E2E_TMP/$who $SSPSH connect --udp 127.0.0.1:$PORT $* -- ${E2E_SHELL[*]@Q}"
+	start_tmux 80 24 "HOME=$E2E_TMP/$who $SSPSH connect --udp --accept-new 127.0.0.1:$PORT $* -- ${E2E_SHELL[*]@Q}"
 }
 
 lport=$(free_port) rport=$(free_port)
