@@ -48,9 +48,9 @@ STATIC   = 1
 # then says it is not built).
 BENCH    = 1
 
-# `make size` fails when a stripped release binary is larger (1600 KiB:
-# 1.5 MiB plus room for zlib, which deflates screen updates; see README).
-SIZE_LIMIT = 1638400
+# `make size` fails when a stripped release binary is larger (1700 KiB:
+# over issue 19's 1.5 MiB since zlib and forwarding; see README's "Size").
+SIZE_LIMIT = 1740800
 
 # Where `make install` puts things.
 PREFIX   = /usr/local
