@@ -204,12 +204,23 @@ static bool send_new_state(struct ssp *s, uint64_t now)
 	return true;
 }
 
+/* An urgent change that came after a frame interval without news is the
+ * answer to a keystroke in a quiet session (an echo): it goes out at once.
+ * One that follows a recent state is part of a stream of output, and waits
+ * urgent_collect_ms to gather the rest of it. */
+static uint64_t urgent_due(const struct ssp *s)
+{
+	bool streaming = s->urgent_since < s->last_state_ms + (uint64_t)send_interval_ms(s);
+
+	return s->urgent_since + (streaming ? (uint64_t)s->cfg.pacing.urgent_collect_ms : 0);
+}
+
 static uint64_t state_due(const struct ssp *s)
 {
 	uint64_t collected, paced;
 
 	if (s->urgent)
-		return s->urgent_since + (uint64_t)s->cfg.pacing.urgent_collect_ms;
+		return urgent_due(s);
 	collected = s->dirty_since + (uint64_t)s->cfg.pacing.collect_ms;
 	paced = s->last_state_ms + (uint64_t)send_interval_ms(s);
 	return collected > paced ? collected : paced;

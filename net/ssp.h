@@ -41,7 +41,7 @@ struct ssp_state_ops {
 /* How eagerly a side sends. */
 struct ssp_pacing {
 	int collect_ms;		/* wait after the first change of a burst */
-	int urgent_collect_ms;	/* the same for a change marked urgent */
+	int urgent_collect_ms;	/* the same for an urgent change while output streams */
 	int ack_delay_ms;	/* an ack alone waits this long for data */
 	int heartbeat_ms;	/* send at least this often */
 };
@@ -78,7 +78,8 @@ struct ssp *ssp_new(const struct ssp_config *config, void *local_initial,
 void ssp_free(struct ssp *ssp);
 
 /* The local object changed. `urgent`: it answers the user (an echo); send
- * after pacing.urgent_collect_ms whatever the frame interval. */
+ * whatever the frame interval: at once when no state went out for a frame
+ * interval, else after pacing.urgent_collect_ms (output is streaming). */
 void ssp_local_changed(struct ssp *ssp, uint64_t now_ms, bool urgent);
 /* Send whatever is due now (new state, retransmission, ack, heartbeat). */
 void ssp_tick(struct ssp *ssp, uint64_t now_ms);

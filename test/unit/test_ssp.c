@@ -250,10 +250,35 @@ TEST(urgent_change_goes_out_at_once_others_are_collected)
 	setup(&net, &a, &b, 1400);
 	run(&net, &a, &b, 500);
 	side_set(&a, "x", true);
-	EXPECT_INT(ssp_wait_ms(a.ssp, net.now), 1);
+	EXPECT_INT(ssp_wait_ms(a.ssp, net.now), 0);
 	run(&net, &a, &b, 100);
 	side_set(&a, "xy", false);
 	EXPECT(ssp_wait_ms(a.ssp, net.now) >= 4);
+	teardown(&a, &b);
+}
+
+/* An echo in a quiet session leaves at once; an urgent change while states
+ * stream (output right after a command) still collects the rest. */
+TEST(urgent_change_collects_only_while_output_streams)
+{
+	struct ssp_stats st;
+
+	setup(&net, &a, &b, 1400);
+	run(&net, &a, &b, 500);
+	side_set(&a, "x", true);
+	ssp_tick(a.ssp, net.now);
+	ssp_stats(a.ssp, &st);
+	EXPECT_INT(st.states_sent, 1);
+	run(&net, &a, &b, 2);
+	side_set(&a, "xy", true);
+	EXPECT_INT(ssp_wait_ms(a.ssp, net.now), 1);
+	run(&net, &a, &b, 2);
+	ssp_stats(a.ssp, &st);
+	EXPECT_INT(st.states_sent, 2);
+	run(&net, &a, &b, SSPSH_SEND_INTERVAL_MIN_MS + 100);
+	side_set(&a, "xyz", true);
+	EXPECT_INT(ssp_wait_ms(a.ssp, net.now), 0);
+	EXPECT_STR(remote_text(&b), "xy");
 	teardown(&a, &b);
 }
 
@@ -512,6 +537,7 @@ int main(void)
 {
 	RUN(states_flow_both_ways_and_acks_free_old_ones);
 	RUN(urgent_change_goes_out_at_once_others_are_collected);
+	RUN(urgent_change_collects_only_while_output_streams);
 	RUN(a_flood_sends_one_state_per_frame_interval);
 	RUN(idle_sides_send_heartbeats);
 	RUN(converges_over_a_bad_link);
