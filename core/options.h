@@ -124,6 +124,26 @@
 #ifndef SSPSH_HEARTBEAT_MS
 #define SSPSH_HEARTBEAT_MS 3000
 #endif
+/* The client acknowledges the answer to a key (its echo, within
+ * SSPSH_ECHO_WINDOW_MS + SRTT of the key) with the next key when one comes
+ * within this long, else alone; the server waits this much longer before it
+ * sends such an answer again. Typing 4 keys a second sends one datagram up
+ * per key. (mosh: 100 ms for every ack.) */
+#ifndef SSPSH_ANSWER_ACK_DELAY_MS
+#define SSPSH_ANSWER_ACK_DELAY_MS 250
+#endif
+/* A server whose client has been silent this long (it was suspended, or
+ * its machine slept or left) spaces its datagrams out: each waits as long
+ * after the previous one as the client had been silent when that one left,
+ * so the gaps double (heartbeats at about 3, 6, 9 s of silence, then 18,
+ * 36, 72 ... s), up to SSPSH_SILENT_BACKOFF_MAX_MS apart. The session stays;
+ * the first datagram from the client brings everything due at once. */
+#ifndef SSPSH_SILENT_BACKOFF_AFTER_MS
+#define SSPSH_SILENT_BACKOFF_AFTER_MS 10000
+#endif
+#ifndef SSPSH_SILENT_BACKOFF_MAX_MS
+#define SSPSH_SILENT_BACKOFF_MAX_MS 600000
+#endif
 /* RTT assumed before the first measurement, and the bounds of the
  * retransmission timeout (shared with the transport's RTT estimator). */
 #ifndef SSPSH_INITIAL_RTT_MS
@@ -744,6 +764,10 @@ _Static_assert(SSPSH_DATAGRAM_MIN <= SSPSH_DATAGRAM_MAX && SSPSH_DATAGRAM_SHRINK
 _Static_assert(SSPSH_REPLAY_WINDOW % 64 == 0 && SSPSH_REPLAY_WINDOW >= 128,
 	       "the replay window is whole 64-bit blocks, at least two");
 _Static_assert(SSPSH_TIMESTAMP_HOLD_MAX_MS > SSPSH_HEARTBEAT_MS, "idle heartbeats would prove no round trip");
+_Static_assert(SSPSH_TIMESTAMP_HOLD_MAX_MS > SSPSH_ANSWER_ACK_DELAY_MS, "a held ack would prove no round trip");
+_Static_assert(SSPSH_SILENT_BACKOFF_AFTER_MS > 2 * SSPSH_HEARTBEAT_MS &&
+	       SSPSH_SILENT_BACKOFF_MAX_MS >= SSPSH_SILENT_BACKOFF_AFTER_MS,
+	       "the server would back off from a client that lost one heartbeat");
 _Static_assert(SSPSH_PORT_HOP_MS > SSPSH_HEARTBEAT_MS, "an idle client would hop ports between heartbeats");
 _Static_assert(SSPSH_RTT_SAMPLE_MAX_MS < 65536, "RTT samples come from 16-bit timestamps");
 _Static_assert(SSPSH_RELAY_FRAME_MAX >= SSPSH_DATAGRAM_MAX, "a relay must carry the largest datagram");

@@ -25,6 +25,7 @@ struct ssp {
 	uint64_t dirty_since, urgent_since;
 	uint64_t last_state_ms;		/* a new state last went out */
 	uint64_t last_send_ms;		/* any datagram last went out */
+	bool newest_answers;		/* the newest state answers the peer's news */
 
 	/* The encoded instruction (acked -> newest), kept for retransmission. */
 	uint64_t instr_id, instr_old, instr_new;
@@ -41,6 +42,7 @@ struct ssp {
 
 	int srtt_ms, rto_ms;
 	uint64_t last_heard_ms;
+	uint64_t last_news_ms;		/* a newer remote state last arrived */
 
 	struct buf diff, datagram;
 	struct ssp_stats stats;
@@ -199,6 +201,7 @@ static bool send_new_state(struct ssp *s, uint64_t now)
 	}
 	push_sent(s, state);
 	s->last_state_ms = now;
+	s->newest_answers = s->last_news_ms && now < s->last_news_ms + SSPSH_ECHO_WINDOW_MS;
 	s->stats.states_sent++;
 	transmit(s, now);
 	return true;
@@ -231,6 +234,26 @@ static uint64_t earliest(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
+/* When unacknowledged states go out again: after the RTO, and for an
+ * answer to the peer, also after the time the peer may hold its ack. */
+static uint64_t retransmit_due(const struct ssp *s)
+{
+	uint64_t held = s->newest_answers ? (uint64_t)s->cfg.pacing.peer_answer_ack_delay_ms : 0;
+
+	return s->last_send_ms + (uint64_t)s->rto_ms + held;
+}
+
+/* How long an owed ack waits for data to ride on: the answer to our
+ * newest state (an echo) waits for the state after it (the next key). */
+static uint64_t ack_wait_ms(const struct ssp *s)
+{
+	int answer_wait = s->cfg.pacing.answer_ack_delay_ms;
+	bool answers_us = answer_wait > 0 && s->last_state_ms &&
+			  s->ack_owed_since < s->last_state_ms + SSPSH_ECHO_WINDOW_MS + (uint64_t)s->srtt_ms;
+
+	return (uint64_t)(answers_us ? answer_wait : s->cfg.pacing.ack_delay_ms);
+}
+
 /* When the instruction acked -> newest must go out again without news. */
 static uint64_t resend_due(const struct ssp *s)
 {
@@ -239,10 +262,31 @@ static uint64_t resend_due(const struct ssp *s)
 	if (s->resend_at_once)
 		return 0;
 	if (s->n_sent > 1)
-		due = earliest(due, s->last_send_ms + (uint64_t)s->rto_ms);
+		due = earliest(due, retransmit_due(s));
 	if (s->ack_owed)
-		due = earliest(due, s->ack_owed_since + (uint64_t)s->cfg.pacing.ack_delay_ms);
+		due = earliest(due, s->ack_owed_since + ack_wait_ms(s));
 	return due;
+}
+
+/* When something due at `due` may go out. Once the peer has been silent
+ * for SSPSH_SILENT_BACKOFF_AFTER_MS, each datagram waits as long after the
+ * previous one as the peer had been silent when that one left (the gaps
+ * double), within [heartbeat, SSPSH_SILENT_BACKOFF_MAX_MS]. Hearing from
+ * the peer moves last_heard_ms and lifts the wait at once. */
+static uint64_t after_backoff(const struct ssp *s, uint64_t due)
+{
+	uint64_t silent_at_last_send, gap;
+
+	if (!s->cfg.pacing.silent_backoff || !s->last_heard_ms ||
+	    due < s->last_heard_ms + SSPSH_SILENT_BACKOFF_AFTER_MS)
+		return due;
+	silent_at_last_send = s->last_send_ms > s->last_heard_ms ? s->last_send_ms - s->last_heard_ms : 0;
+	gap = silent_at_last_send;
+	if (gap < (uint64_t)s->cfg.pacing.heartbeat_ms)
+		gap = (uint64_t)s->cfg.pacing.heartbeat_ms;
+	if (gap > SSPSH_SILENT_BACKOFF_MAX_MS)
+		gap = SSPSH_SILENT_BACKOFF_MAX_MS;
+	return due > s->last_send_ms + gap ? due : s->last_send_ms + gap;
 }
 
 void ssp_local_changed(struct ssp *s, uint64_t now, bool urgent)
@@ -259,10 +303,10 @@ void ssp_local_changed(struct ssp *s, uint64_t now, bool urgent)
 
 void ssp_tick(struct ssp *s, uint64_t now)
 {
-	if (s->dirty && now >= state_due(s) && send_new_state(s, now))
+	if (s->dirty && now >= after_backoff(s, state_due(s)) && send_new_state(s, now))
 		return;
-	if (now >= resend_due(s)) {
-		if (s->n_sent > 1 && now >= s->last_send_ms + (uint64_t)s->rto_ms)
+	if (now >= after_backoff(s, resend_due(s))) {
+		if (s->n_sent > 1 && now >= retransmit_due(s))
 			s->stats.retransmissions++;
 		transmit(s, now);
 	}
@@ -270,10 +314,10 @@ void ssp_tick(struct ssp *s, uint64_t now)
 
 int ssp_wait_ms(const struct ssp *s, uint64_t now)
 {
-	uint64_t due = resend_due(s);
+	uint64_t due = after_backoff(s, resend_due(s));
 
 	if (s->dirty)
-		due = earliest(due, state_due(s));
+		due = earliest(due, after_backoff(s, state_due(s)));
 	if (due <= now)
 		return 0;
 	return due - now > INT32_MAX ? INT32_MAX : (int)(due - now);
@@ -356,6 +400,7 @@ static bool apply_instruction(struct ssp *s, const struct ssp_instruction *in, u
 	while (s->cfg.remote_bytes_max && s->received_bytes > s->cfg.remote_bytes_max && s->n_received > 2)
 		drop_received(s, 1);
 	s->stats.states_received++;
+	s->last_news_ms = now;
 	owe_ack(s, now);
 	return true;
 }

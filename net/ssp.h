@@ -44,6 +44,16 @@ struct ssp_pacing {
 	int urgent_collect_ms;	/* the same for an urgent change while output streams */
 	int ack_delay_ms;	/* an ack alone waits this long for data */
 	int heartbeat_ms;	/* send at least this often */
+	/* An ack of news that answers our newest state (it arrived within
+	 * SSPSH_ECHO_WINDOW_MS + SRTT of it: the echo of a key) waits this
+	 * long for our next state to ride on (0: ack_delay_ms). */
+	int answer_ack_delay_ms;
+	/* The peer's answer_ack_delay_ms: a state that answers the peer's
+	 * news goes out again only after the RTO plus this. */
+	int peer_answer_ack_delay_ms;
+	/* Space datagrams out while the peer is silent, as
+	 * SSPSH_SILENT_BACKOFF_AFTER_MS (core/options.h) describes. */
+	bool silent_backoff;
 };
 
 struct ssp_config {

@@ -26,7 +26,8 @@ struct client_sync *client_sync_new(struct transport *t)
 	struct pump_config config = {
 		.local_ops = &ssp_input_ops,
 		.remote_ops = &ssp_frame_ops,
-		.pacing = { 0, 0, SSPSH_ACK_DELAY_MS, SSPSH_HEARTBEAT_MS },
+		.pacing = { .ack_delay_ms = SSPSH_ACK_DELAY_MS, .heartbeat_ms = SSPSH_HEARTBEAT_MS,
+			    .answer_ack_delay_ms = SSPSH_ANSWER_ACK_DELAY_MS },
 		.snapshot = snapshot_input,
 		.app = cs,
 		.channels = true,

@@ -105,6 +105,8 @@ struct side {
 	size_t len;
 	size_t max_datagram;
 	uint64_t sent;
+	uint64_t sent_at[64];	/* when the first 64 datagrams since sent_at_reset left */
+	size_t n_sent_at;
 };
 
 static unsigned rnd(struct net *n)
@@ -137,6 +139,8 @@ static void side_send(void *app, const uint8_t *p, size_t len)
 	if (len > s->max_datagram)
 		s->max_datagram = len;
 	s->sent++;
+	if (s->n_sent_at < sizeof s->sent_at / sizeof s->sent_at[0])
+		s->sent_at[s->n_sent_at++] = s->net->now;
 	enqueue(s->net, 1 - s->id, p, len);
 }
 
@@ -146,12 +150,16 @@ static void *side_snapshot(void *app)
 	return text_new(s->text, s->len);
 }
 
-static void side_init(struct side *s, struct net *net, int id, size_t max_payload)
+static const struct ssp_pacing default_pacing = {
+	.collect_ms = 4, .urgent_collect_ms = 1, .ack_delay_ms = 20, .heartbeat_ms = 3000,
+};
+
+static void side_init(struct side *s, struct net *net, int id, size_t max_payload,
+		      const struct ssp_pacing *pacing)
 {
 	struct ssp_config c = {
 		.local_ops = &text_ops, .remote_ops = &text_ops,
-		.pacing = { .collect_ms = 4, .urgent_collect_ms = 1, .ack_delay_ms = 20,
-			    .heartbeat_ms = 3000 },
+		.pacing = *pacing,
 		.max_payload = max_payload,
 		.snapshot = side_snapshot, .send = side_send,
 	};
@@ -201,14 +209,20 @@ static const char *remote_text(const struct side *s)
 	return ((const struct text *)ssp_remote(s->ssp))->s;
 }
 
-static void setup(struct net *n, struct side *a, struct side *b, size_t max_payload)
+static void setup_paced(struct net *n, struct side *a, struct side *b, size_t max_payload,
+			const struct ssp_pacing *pa, const struct ssp_pacing *pb)
 {
 	memset(n, 0, sizeof *n);
 	n->seed = 12345;
 	n->now = 1000;
 	n->delay_ms = 10;
-	side_init(a, n, 0, max_payload);
-	side_init(b, n, 1, max_payload);
+	side_init(a, n, 0, max_payload, pa);
+	side_init(b, n, 1, max_payload, pb);
+}
+
+static void setup(struct net *n, struct side *a, struct side *b, size_t max_payload)
+{
+	setup_paced(n, a, b, max_payload, &default_pacing, &default_pacing);
 }
 
 static void teardown(struct side *a, struct side *b)
@@ -419,6 +433,98 @@ TEST(a_long_loss_of_acks_does_not_stall_the_session)
 	teardown(&a, &b);
 }
 
+/* a (a server) backs off from b (its client) once b has been silent for
+ * SSPSH_SILENT_BACKOFF_AFTER_MS: each gap is the silence at the datagram
+ * before, at least a heartbeat, at most SSPSH_SILENT_BACKOFF_MAX_MS; news
+ * waits for the schedule too. b's first datagram brings a back at once. */
+TEST(a_silent_peer_gets_datagrams_ever_further_apart_until_it_speaks)
+{
+	struct ssp_pacing backoff = default_pacing;
+	uint64_t silent_from, prev, gap, sent_before, heard;
+
+	backoff.silent_backoff = true;
+	setup_paced(&net, &a, &b, 1400, &backoff, &default_pacing);
+	run(&net, &a, &b, 4000);	/* the first heartbeats each way */
+	EXPECT(ssp_last_heard_ms(a.ssp) > 0);
+	net.down_to[0] = true;		/* b is suspended: a hears nothing */
+	silent_from = ssp_last_heard_ms(a.ssp);
+	a.n_sent_at = 0;
+	run(&net, &a, &b, 200000);
+	EXPECT(a.n_sent_at >= 6 && a.n_sent_at <= 8);	/* 66 heartbeats without backing off */
+	for (size_t i = 1; i < a.n_sent_at; i++) {
+		prev = a.sent_at[i - 1] - silent_from;
+		gap = a.sent_at[i] - a.sent_at[i - 1];
+		if (a.sent_at[i] < silent_from + SSPSH_SILENT_BACKOFF_AFTER_MS)
+			EXPECT_INT(gap, 3000);
+		else
+			EXPECT_INT(gap, prev > 3000 ? prev : 3000);
+	}
+	side_set(&a, "news for a silent peer", true);
+	sent_before = a.sent;
+	run(&net, &a, &b, 1000);
+	EXPECT_INT(a.sent, sent_before);
+	run(&net, &a, &b, 4 * SSPSH_SILENT_BACKOFF_MAX_MS);
+	gap = a.sent_at[a.n_sent_at - 1] - a.sent_at[a.n_sent_at - 2];
+	EXPECT_INT(gap, SSPSH_SILENT_BACKOFF_MAX_MS);
+	net.down_to[0] = false;		/* b runs again: its next heartbeat gets through */
+	heard = ssp_last_heard_ms(a.ssp);
+	sent_before = a.sent;
+	while (ssp_last_heard_ms(a.ssp) == heard)
+		run(&net, &a, &b, 1);
+	run(&net, &a, &b, 1);
+	EXPECT(a.sent > sent_before);
+	run(&net, &a, &b, 100);
+	EXPECT_STR(remote_text(&b), "news for a silent peer");
+	teardown(&a, &b);
+}
+
+/* Typing: a sends a key every 200 ms, b answers each at once. a's ack of
+ * each answer rides on the next key, so one datagram goes up per key; b,
+ * knowing a holds such acks, does not send its answers again meanwhile.
+ * The ack of the last answer goes alone, answer_ack_delay_ms later; news
+ * that answers nothing is acked after ack_delay_ms as before. */
+TEST(the_ack_of_an_answer_rides_on_the_next_key)
+{
+	struct ssp_pacing client = default_pacing, server = default_pacing;
+	struct ssp_stats st;
+	char key[16];
+	uint64_t a_before, b_before, quiet_from;
+
+	client.answer_ack_delay_ms = 250;
+	server.peer_answer_ack_delay_ms = 250;
+	setup_paced(&net, &a, &b, 1400, &client, &server);
+	run(&net, &a, &b, 1000);
+	a_before = a.sent;
+	b_before = b.sent;
+	for (int i = 0; i < 10; i++) {
+		snprintf(key, sizeof key, "key %d", i);
+		side_set(&a, key, true);
+		while (strcmp(remote_text(&b), key) != 0)
+			run(&net, &a, &b, 1);
+		side_set(&b, key, true);	/* the echo */
+		run(&net, &a, &b, 200 - 2 * (uint64_t)net.delay_ms);
+	}
+	EXPECT_INT(a.sent - a_before, 10);
+	EXPECT_INT(b.sent - b_before, 10);
+	run(&net, &a, &b, 1000);
+	EXPECT_INT(a.sent - a_before, 11);
+	/* the last key, then its echo's ack alone after the echo's round trip and the hold */
+	EXPECT(a.sent_at[a.n_sent_at - 1] - a.sent_at[a.n_sent_at - 2] >= 250 + 2 * (uint64_t)net.delay_ms);
+	ssp_stats(b.ssp, &st);
+	EXPECT_INT(st.retransmissions, 0);
+	EXPECT(ssp_all_acked(b.ssp));
+	side_set(&b, "output of its own", false);
+	run(&net, &a, &b, 1);
+	a_before = a.sent;
+	while (strcmp(remote_text(&a), "output of its own") != 0)
+		run(&net, &a, &b, 1);
+	quiet_from = net.now;
+	while (a.sent == a_before)
+		run(&net, &a, &b, 1);
+	EXPECT(net.now - quiet_from <= 21);
+	teardown(&a, &b);
+}
+
 /* Datagrams are authenticated by the transport before they get here, so
  * garbage only tests that parsing never reads out of bounds (run under
  * ASan) and that a header cut short is never taken for a datagram. */
@@ -545,6 +651,8 @@ int main(void)
 	RUN(memory_stays_bounded_when_acks_never_come_back);
 	RUN(an_outage_heals);
 	RUN(a_long_loss_of_acks_does_not_stall_the_session);
+	RUN(a_silent_peer_gets_datagrams_ever_further_apart_until_it_speaks);
+	RUN(the_ack_of_an_answer_rides_on_the_next_key);
 	RUN(garbage_and_truncated_datagrams_are_dropped);
 	RUN(a_smaller_payload_splits_the_instruction_anew_at_once);
 	RUN(a_hostile_peer_cannot_make_the_assembler_hold_more_than_the_bound);
