@@ -21,6 +21,10 @@
 #define PERSISTENT_TIMEOUTS 3
 #define PROBES 2
 
+/* Records the ring starts with and shrinks back to once empty: an idle
+ * session's mux holds 1 KB, not what its busiest moment needed. */
+#define SENT_RING_MIN 4
+
 static struct chan_sent *rec_at(const struct chan_mux *m, size_t i)
 {
 	return &m->sent[(m->sent_head + i) % m->sent_cap];
@@ -28,7 +32,7 @@ static struct chan_sent *rec_at(const struct chan_mux *m, size_t i)
 
 bool chan_sent_init(struct chan_mux *m)
 {
-	m->sent_cap = 64;
+	m->sent_cap = SENT_RING_MIN;
 	m->sent = calloc(m->sent_cap, sizeof *m->sent);
 	return m->sent != NULL;
 }
@@ -89,12 +93,25 @@ void chan_sent_commit(struct chan_mux *m, const struct chan_sent *rec, uint64_t 
 	m->pace_credit -= (double)bytes;
 }
 
+static void shrink_empty_ring(struct chan_mux *m)
+{
+	struct chan_sent *ring;
+
+	if (m->sent_count || m->sent_cap <= SENT_RING_MIN || !(ring = calloc(SENT_RING_MIN, sizeof *ring)))
+		return;
+	free(m->sent);
+	m->sent = ring;
+	m->sent_cap = SENT_RING_MIN;
+	m->sent_head = 0;
+}
+
 static void pop_done(struct chan_mux *m)
 {
 	while (m->sent_count && rec_at(m, 0)->done) {
 		m->sent_head = (m->sent_head + 1) % m->sent_cap;
 		m->sent_count--;
 	}
+	shrink_empty_ring(m);
 }
 
 /* The index of the first record with pn >= want. */
