@@ -7,7 +7,9 @@
 #   - wake-ups a minute of the idle server and client (context switches in
 #     /proc/PID/schedstat) and datagrams a minute, each way;
 #   - the same for the server once the client has gone (SIGSTOPped),
-#     measured from GONE_WAIT seconds after it stopped.
+#     measured from GONE_WAIT seconds after it stopped. Each client runs
+#     below a shell, not as the pane's own process: tmux sends SIGCONT to a
+#     pane process that stops, so that one could never stay stopped.
 # Datagrams are counted by an nftables table of our own on the session's
 # UDP port (removed at exit); payload = IP length - 28.
 # usage: test/bench/wire.sh SSPSH   (env: IDLE_SECONDS=30 GONE_WAIT=60 PAGES=50)
@@ -170,7 +172,7 @@ udp_port_of() { ss -H -uanp | grep "pid=$1," | awk '{ print $4 }' | sed 's/.*://
 
 bench_sspsh() {
 	local server client
-	start_tmux 80 24 "$SSPSH connect --local -- ${BENCH_SHELL[*]@Q}"
+	start_tmux 80 24 "$SSPSH connect --local -- ${BENCH_SHELL[*]@Q}; true"
 	wait_until 10 sh -c '[ -n "$(sspsh_pids 2>/dev/null | sed -n 2p)" ]'
 	server=$(server_pid); client=$(client_pid)
 	measure_all sspsh "$server" "$client" "$(udp_port_of "$server")"
@@ -183,10 +185,10 @@ bench_mosh() {
 	read -r _ _ port key <<< "$line"
 	server=$(ss -H -uanp "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
 	[ -n "$server" ] && e2e_pids+=("$server")
-	printf 'export MOSH_KEY=%q\nexec mosh-client 127.0.0.1 %q\n' "$key" "$port" > "$E2E_TMP/mosh.sh"
+	printf 'export MOSH_KEY=%q\nmosh-client 127.0.0.1 %q\n' "$key" "$port" > "$E2E_TMP/mosh.sh"
 	start_tmux 80 24 "bash $E2E_TMP/mosh.sh"
-	wait_until 10 sh -c "ps -o comm= -p \$(tmux -L $TMUX_SOCKET display -p -t t '#{pane_pid}') | grep -q mosh"
-	client=$(pane_pid)
+	wait_until 10 sh -c "pgrep -P \$(tmux -L $TMUX_SOCKET display -p -t t '#{pane_pid}') mosh-client >/dev/null"
+	client=$(pgrep -P "$(pane_pid)" mosh-client)
 	measure_all mosh "$server" "$client" "$port"
 	tmx kill-server
 	kill "$server" 2>/dev/null
