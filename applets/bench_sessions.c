@@ -28,6 +28,7 @@
 #define BENCH_PORT 60950
 #define IDLE_SECONDS 10
 #define TYPING_ROUNDS 5
+#define MORE_SESSIONS 5		/* opened one at a time after the idle time */
 
 struct bench_client {
 	struct client_sync *sync;	/* the real client's sync core */
@@ -197,6 +198,54 @@ static long typing_round(struct bench *b, struct pollfd *fds, int round)
 	return waiting ? -1 : (long)(clock_ms() - start);
 }
 
+/* One more session while the others idle: milliseconds until the daemon
+ * answered its handshake, and until a line typed right then came back
+ * (-1: never). */
+static void one_more_session(struct bench *b, struct pollfd *fds, const struct udp_addr *server,
+			     struct noise_client *nc, long *answered_ms, long *echo_ms)
+{
+	struct bench_client *c = &b->clients[b->n];
+	uint64_t start = clock_ms();
+
+	*answered_ms = *echo_ms = -1;
+	if (!open_client(c, server, nc))
+		return;
+	*answered_ms = (long)(clock_ms() - start);
+	b->n++;
+	type_line(c, 0, clock_ms());
+	while (!echoed(c) && clock_ms() - start < 5000)
+		clients_turn(b, fds, 50);
+	if (echoed(c))
+		*echo_ms = (long)(clock_ms() - start);
+}
+
+static int compare_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* MORE_SESSIONS new sessions, one at a time with the others idle between:
+ * the median of each figure; false if one failed. */
+static bool more_sessions(struct bench *b, struct pollfd *fds, const struct udp_addr *server,
+			  struct noise_client *nc, long *answered_ms, long *echo_ms)
+{
+	long answered[MORE_SESSIONS], echo[MORE_SESSIONS];
+
+	for (int i = 0; i < MORE_SESSIONS; i++) {
+		run_for(b, fds, 500);
+		one_more_session(b, fds, server, nc, &answered[i], &echo[i]);
+		if (answered[i] < 0 || echo[i] < 0)
+			return false;
+	}
+	qsort(answered, MORE_SESSIONS, sizeof answered[0], compare_long);
+	qsort(echo, MORE_SESSIONS, sizeof echo[0], compare_long);
+	*answered_ms = answered[MORE_SESSIONS / 2];
+	*echo_ms = echo[MORE_SESSIONS / 2];
+	return true;
+}
+
 /* ---- Main ---- */
 
 static void remove_dir(const char *dir)
@@ -225,9 +274,9 @@ static void raise_fd_limit(void)
 
 static int measure(struct bench *b, const struct udp_addr *server, struct noise_client *nc)
 {
-	struct pollfd *fds = calloc((size_t)b->n, sizeof *fds);
+	struct pollfd *fds = calloc((size_t)b->n + MORE_SESSIONS, sizeof *fds);
 	double cpu0, cpu1, cpu2, cpu_typing;
-	long rss0, rss1, rss2, worst = 0;
+	long rss0, rss1, rss2, worst = 0, answered_ms, echo_ms;
 	uint64_t t0, t1;
 
 	if (!fds || !process_usage(b->daemon, &cpu0, &rss0))
@@ -268,6 +317,14 @@ static int measure(struct bench *b, const struct udp_addr *server, struct noise_
 	       100.0 * (cpu2 - cpu1) / IDLE_SECONDS, IDLE_SECONDS);
 	printf("daemon RSS           %ld KiB with no sessions, %ld KiB with %d: %.1f KiB per session\n",
 	       rss0, rss2, b->n, (double)(rss2 - rss0) / b->n);
+	if (!more_sessions(b, fds, server, nc, &answered_ms, &echo_ms)) {
+		printf("one more session     could not be opened\n");
+		free(fds);
+		return 1;
+	}
+	printf("one more session     handshake answered in %ld ms, a line typed in it echoed after %ld ms\n"
+	       "                     (medians of %d, the others idle; the handshake's X25519 on both sides)\n",
+	       answered_ms, echo_ms, MORE_SESSIONS);
 	free(fds);
 	return 0;
 }
@@ -280,15 +337,15 @@ int bench_sessions_main(int argc, char **argv)
 	struct udp_addr server;
 	int fd, rc = 1;
 
-	if (argc != 2 || (b.n = atoi(argv[1])) < 1 || b.n > SSPSH_DAEMON_MAX_SESSIONS) {
-		fprintf(stderr, "usage: sspsh bench sessions N   (1..%d)\n", SSPSH_DAEMON_MAX_SESSIONS);
+	if (argc != 2 || (b.n = atoi(argv[1])) < 1 || b.n > SSPSH_DAEMON_MAX_SESSIONS - MORE_SESSIONS) {
+		fprintf(stderr, "usage: sspsh bench sessions N   (1..%d)\n", SSPSH_DAEMON_MAX_SESSIONS - MORE_SESSIONS);
 		return 2;
 	}
 	raise_fd_limit();
 	snprintf(b.dir, sizeof b.dir, "/tmp/sspsh-bench.XXXXXX");
 	if (!mkdtemp(b.dir) || !write_keys(b.dir, client_priv) || (b.daemon = start_daemon(b.dir)) < 0)
 		return 1;
-	b.clients = calloc((size_t)b.n, sizeof *b.clients);
+	b.clients = calloc((size_t)b.n + MORE_SESSIONS, sizeof *b.clients);
 	udp_addr_parse("127.0.0.1", BENCH_PORT, &server);
 	fd = udp_bind_ephemeral(server.ss.ss_family);
 	if (b.clients && fd >= 0 && x25519_public(client_pub, client_priv) &&

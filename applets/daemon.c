@@ -46,10 +46,22 @@ static bool parse_scrollback(const char *text, long *out)
 	return true;
 }
 
+static bool parse_max_sessions(const char *text, long *out)
+{
+	size_t len = strlen(text);
+
+	if (len == 0 || len > 5 || strspn(text, "0123456789") != len || atol(text) < 1 ||
+	    atol(text) > SSPSH_DAEMON_MAX_SESSIONS)
+		return false;
+	*out = atol(text);
+	return true;
+}
+
 static int parse_options(int argc, char **argv, struct daemon_settings *o)
 {
 	memset(o, 0, sizeof *o);
 	o->scrollback = SSPSH_SCROLLBACK_DEFAULT;
+	o->max_sessions = SSPSH_DAEMON_MAX_SESSIONS;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -57,7 +69,8 @@ static int parse_options(int argc, char **argv, struct daemon_settings *o)
 			o->foreground = true;
 			continue;
 		}
-		if (strcmp(arg, "--listen") && strcmp(arg, "--user") && strcmp(arg, "--scrollback"))
+		if (strcmp(arg, "--listen") && strcmp(arg, "--user") && strcmp(arg, "--scrollback") &&
+		    strcmp(arg, "--max-sessions"))
 			return cli_usage_error("server", "'%s' does not go with --listen", arg);
 		if (!value)
 			return cli_usage_error("server", "option '%s' needs a value", arg);
@@ -68,6 +81,11 @@ static int parse_options(int argc, char **argv, struct daemon_settings *o)
 			return cli_usage_error("server", "bad --scrollback '%s' (lines, 0-%d)", value,
 					       SSPSH_SCROLLBACK_MAX);
 		else if (strcmp(arg, "--scrollback") == 0)
+			continue;
+		else if (strcmp(arg, "--max-sessions") == 0 && !parse_max_sessions(value, &o->max_sessions))
+			return cli_usage_error("server", "bad --max-sessions '%s' (1-%d)", value,
+					       SSPSH_DAEMON_MAX_SESSIONS);
+		else if (strcmp(arg, "--max-sessions") == 0)
 			continue;
 		else if (!parse_listen(value, o))
 			return cli_usage_error("server", "bad --listen '%s' ([ADDR:]PORT; an IPv6 ADDR in brackets)", value);

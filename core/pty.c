@@ -84,6 +84,25 @@ bool pty_spawn(const struct pty_spec *spec, struct pty_child *out)
 	return true;
 }
 
+const char *pty_shortage(void)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), terminal = -1, err;
+	const char *name = NULL;
+
+	if (master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0 && (name = ptsname(master)))
+		terminal = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	err = errno;
+	if (terminal >= 0)
+		close(terminal);
+	if (master >= 0)
+		close(master);
+	if (terminal >= 0)
+		return NULL;
+	if (err == EMFILE || err == ENFILE)
+		return "it is out of file descriptors (ulimit -n)";
+	return "it is out of pseudo-terminals (kernel.pty.max)";
+}
+
 bool pty_resize(int master, int cols, int rows)
 {
 	struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };

@@ -22,6 +22,10 @@ struct pty_child {
 /* Starts the program as a session leader on a new pty with IUTF8 set.
  * false (logged) on failure. */
 bool pty_spawn(const struct pty_spec *spec, struct pty_child *out);
+/* NULL when a pty could be opened now, as pty_spawn opens one (master and
+ * terminal side); else why not, for the user after "the server refused:":
+ * this process is out of file descriptors, or the kernel out of ptys. */
+const char *pty_shortage(void);
 /* Sets the window size (the program gets SIGWINCH). */
 bool pty_resize(int master, int cols, int rows);
 

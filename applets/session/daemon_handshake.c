@@ -10,6 +10,7 @@
 #include "applets/session/daemon_sessions.h"
 #include "applets/session/server_session.h"
 #include "core/log.h"
+#include "core/pty.h"
 #include "net/transport.h"
 #include "net/udp.h"
 
@@ -253,12 +254,15 @@ static void answer(struct daemon_sessions *d, const uint8_t owner[KEY_LEN], cons
 		   struct session_reply *reply, uint64_t now)
 {
 	struct dsession *s = NULL;
+	const char *shortage;
 
 	reply->ok = true;
 	switch (req->kind) {
 	case SESSION_NEW:
-		if (d->n_sessions + d->n_pending >= SSPSH_DAEMON_MAX_SESSIONS)
-			refuse(reply, "the server has too many sessions:", SSPSH_DAEMON_MAX_SESSIONS);
+		if (d->n_sessions + d->n_pending >= d->max_sessions)
+			refuse(reply, "it serves at most this many sessions:", d->max_sessions);
+		else if ((shortage = pty_shortage()) != NULL)
+			refuse(reply, shortage, 0);
 		else
 			reply->id = d->next_id++;
 		return;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <mbedtls/platform_util.h>
@@ -22,6 +23,9 @@
 #include "net/udp.h"
 
 #define EVENTS_PER_WAIT 256
+/* Descriptors the daemon holds besides its sessions' ptys: stdio, the
+ * socket, epoll, the signal pipe, and a pty's two ends while one opens. */
+#define FDS_BESIDE_SESSIONS 16
 
 /* ---- Keys ---- */
 
@@ -167,11 +171,30 @@ static int run(const struct daemon_settings *o, int udp_fd)
 	if (!d)
 		return 1;
 	daemon_sessions_set_scrollback(d, (uint32_t)o->scrollback);
+	daemon_sessions_set_max(d, (size_t)o->max_sessions);
 	rc = serve(d, epoll_fd, udp_fd);
 	daemon_sessions_stop(d);
 	daemon_sessions_free(d);
 	close(epoll_fd);
 	return rc;
+}
+
+/* Each session holds its pty's master: take every descriptor the hard
+ * limit allows, and say when that still caps the sessions. */
+static void raise_fd_limit(long max_sessions)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) != 0)
+		return;
+	if (r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &r) != 0)
+			log_warn("cannot raise the descriptor limit: %s", strerror(errno));
+	}
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < (rlim_t)max_sessions + FDS_BESIDE_SESSIONS)
+		log_warn("%llu file descriptors allowed (ulimit -n): fewer than %ld sessions fit",
+			 (unsigned long long)r.rlim_cur, max_sessions);
 }
 
 int daemon_run(const struct daemon_settings *settings)
@@ -182,6 +205,7 @@ int daemon_run(const struct daemon_settings *settings)
 	if (!o.port)
 		o.port = SSPSH_DAEMON_PORT;
 	log_set_level(LOG_INFO);
+	raise_fd_limit(o.max_sessions ? o.max_sessions : SSPSH_DAEMON_MAX_SESSIONS);
 	if (!daemon_user_check(o.user))
 		return 1;
 	udp_fd = udp_bind_range(o.addr[0] ? o.addr : NULL, (uint16_t)o.port, (uint16_t)o.port);

@@ -15,6 +15,7 @@ struct daemon_settings {
 	const char *user;		/* started as root: whom to become */
 	bool foreground;		/* stay attached (it logs to stderr either way) */
 	long scrollback;		/* lines each session keeps for its clients' history */
+	long max_sessions;		/* 1..SSPSH_DAEMON_MAX_SESSIONS */
 };
 
 /* Binds the port, becomes the user, loads the keys, detaches unless

@@ -19,6 +19,12 @@ void daemon_sessions_set_scrollback(struct daemon_sessions *d, uint32_t lines)
 	d->scrollback_lines = lines;
 }
 
+void daemon_sessions_set_max(struct daemon_sessions *d, size_t max_sessions)
+{
+	d->max_sessions = max_sessions && max_sessions < SSPSH_DAEMON_MAX_SESSIONS ? max_sessions
+										   : SSPSH_DAEMON_MAX_SESSIONS;
+}
+
 struct daemon_sessions *daemon_sessions_new(int udp_fd, int epoll_fd, const uint8_t host_priv[KEY_LEN],
 					    struct key_list *authorized, uint64_t now)
 {
@@ -29,6 +35,7 @@ struct daemon_sessions *daemon_sessions_new(int udp_fd, int epoll_fd, const uint
 		return NULL;
 	}
 	d->scrollback_lines = SSPSH_SCROLLBACK_DEFAULT;
+	d->max_sessions = SSPSH_DAEMON_MAX_SESSIONS;
 	d->udp_fd = udp_fd;
 	d->epoll_fd = epoll_fd;
 	d->next_id = 1;

@@ -36,6 +36,9 @@ void daemon_sessions_set_forwarders(struct daemon_sessions *d, const struct key_
 /* Lines each new session keeps for its clients' history (default
  * SSPSH_SCROLLBACK_DEFAULT; 0: none). */
 void daemon_sessions_set_scrollback(struct daemon_sessions *d, uint32_t lines);
+/* Sessions served at most (default and most: SSPSH_DAEMON_MAX_SESSIONS);
+ * a client asking for one more is refused with the reason. */
+void daemon_sessions_set_max(struct daemon_sessions *d, size_t max_sessions);
 
 /* One datagram from the shared socket. */
 void daemon_sessions_datagram(struct daemon_sessions *d, const uint8_t *data, size_t len,

@@ -64,6 +64,7 @@ struct daemon_sessions {
 	struct key_list forwarders;	/* authorized keys with permit-forward */
 	struct pollfd *fds;		/* sessions' forwarding sockets (daemon_sessions_pollfds) */
 	size_t cap_fds;
+	size_t max_sessions;		/* sessions and pending NEW handshakes at most */
 
 	struct dsession **sessions;
 	size_t n_sessions, cap_sessions;
