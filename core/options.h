@@ -102,7 +102,9 @@
 #define SSPSH_SERVER_COLLECT_MS 4
 #endif
 /* Output that follows the user's input (an echo, a prompt after Ctrl-C)
- * goes out this soon, whatever the frame interval: latency beats batching. */
+ * goes out whatever the frame interval: at once when no frame went out for
+ * a frame interval (an echo in a quiet session), else after this long to
+ * collect the rest of the stream it belongs to. Latency beats batching. */
 #ifndef SSPSH_ECHO_COLLECT_MS
 #define SSPSH_ECHO_COLLECT_MS 2
 #endif
