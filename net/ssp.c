@@ -38,6 +38,7 @@ struct ssp {
 	bool refusing;			/* ssp_set_accepting(false) */
 	bool ack_owed;
 	uint64_t ack_owed_since;
+	unsigned news_unacked;		/* newer remote states since our last ack */
 	struct ssp_assembler assembler;
 
 	int srtt_ms, rto_ms;
@@ -159,6 +160,7 @@ static void transmit(struct ssp *s, uint64_t now)
 	send_fragments(s);
 	s->last_send_ms = now;
 	s->ack_owed = false;
+	s->news_unacked = 0;
 	s->resend_at_once = false;
 }
 
@@ -244,11 +246,13 @@ static uint64_t retransmit_due(const struct ssp *s)
 }
 
 /* How long an owed ack waits for data to ride on: the answer to our
- * newest state (an echo) waits for the state after it (the next key). */
+ * newest state (an echo) waits for the state after it (the next key). A
+ * second state before the ack is output that goes on (a command's): its
+ * ack goes as usual, or the peer would diff from ever older states. */
 static uint64_t ack_wait_ms(const struct ssp *s)
 {
 	int answer_wait = s->cfg.pacing.answer_ack_delay_ms;
-	bool answers_us = answer_wait > 0 && s->last_state_ms &&
+	bool answers_us = answer_wait > 0 && s->last_state_ms && s->news_unacked <= 1 &&
 			  s->ack_owed_since < s->last_state_ms + SSPSH_ECHO_WINDOW_MS + (uint64_t)s->srtt_ms;
 
 	return (uint64_t)(answers_us ? answer_wait : s->cfg.pacing.ack_delay_ms);
@@ -401,6 +405,7 @@ static bool apply_instruction(struct ssp *s, const struct ssp_instruction *in, u
 		drop_received(s, 1);
 	s->stats.states_received++;
 	s->last_news_ms = now;
+	s->news_unacked++;
 	owe_ack(s, now);
 	return true;
 }

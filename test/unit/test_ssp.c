@@ -522,6 +522,20 @@ TEST(the_ack_of_an_answer_rides_on_the_next_key)
 	while (a.sent == a_before)
 		run(&net, &a, &b, 1);
 	EXPECT(net.now - quiet_from <= 21);
+	/* A key whose answer goes on (a command's output): the second state
+	 * is acked after ack_delay_ms, not held for the next key. */
+	side_set(&a, "ls", true);
+	while (strcmp(remote_text(&b), "ls") != 0)
+		run(&net, &a, &b, 1);
+	side_set(&b, "ls: first line", true);
+	run(&net, &a, &b, 20);
+	a_before = a.sent;
+	quiet_from = net.now;
+	side_set(&b, "ls: first line, second line", true);
+	while (a.sent == a_before)
+		run(&net, &a, &b, 1);
+	EXPECT_STR(remote_text(&a), "ls: first line, second line");
+	EXPECT(net.now - quiet_from <= (uint64_t)net.delay_ms + 21);
 	teardown(&a, &b);
 }
 
