@@ -27,12 +27,12 @@ start_daemon() {
 
 # new_session PORT: asks for one more session (no terminal needed to be refused).
 new_session() {
-	HOME=$E2E_TMP/a timeout 10 "$SSPSH" connect --udp "127.0.0.1:$1" -- true < /dev/null 2>&1
+	HOME=$E2E_TMP/a timeout 10 "$SSPSH" connect --udp --accept-new "127.0.0.1:$1" -- true < /dev/null 2>&1
 }
 
 # first_session PORT: a session running cat in the tmux terminal.
 first_session() {
-	start_tmux 80 24 "HOME=$E2E_TMP/a $SSPSH connect --udp 127.0.0.1:$1 -- sh -c 'echo FIRST-READY; exec cat'"
+	start_tmux 80 24 "HOME=$E2E_TMP/a $SSPSH connect --udp --accept-new 127.0.0.1:$1 -- sh -c 'echo FIRST-READY; exec cat'"
 	wait_for FIRST-READY 10
 }
 
@@ -50,7 +50,7 @@ out=$(new_session "$PORT"); rc=$?
 check "a second is refused in one line naming the limit: $out" \
 	test "$rc" -ne 0 -a "$(wc -l <<<"$out")" = 1 -a -n "$(grep -F 'at most this many sessions: 1' <<<"$out")"
 expect "the daemon still serves the first session" still_serves LIMIT-ECHO
-out=$(HOME=$E2E_TMP/a timeout 10 "$SSPSH" connect --udp "127.0.0.1:$PORT" --list 2>&1)
+out=$(HOME=$E2E_TMP/a timeout 10 "$SSPSH" connect --udp --accept-new "127.0.0.1:$PORT" --list 2>&1)
 check "and lists it" grep -q "cat" <<<"$out"
 tmux_stop
 
