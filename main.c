@@ -122,8 +122,8 @@ int main(int argc, char **argv)
 	if (!a && is_left_out(argv[1]))
 		return not_built(argv[1]);
 	if (!a) {
-		fprintf(stderr, "sspsh: no applet named '%s'\n\n", argv[1]);
-		list_applets(stderr);
+		fprintf(stderr, "sspsh: %s '%s' (sspsh --help lists the applets)\n",
+			argv[1][0] == '-' ? "unknown option" : "no applet named", argv[1]);
 		return EXIT_USAGE;
 	}
 	return run_applet(a, argc - 1, argv + 1);

@@ -126,7 +126,7 @@ static bool open_client(struct bench_client *c, const struct udp_addr *server, s
 
 	if (fd < 0)
 		return false;
-	t = udp_open_session(fd, server, NULL, nc, &req, cat, &reply, &answered);
+	t = udp_open_session(fd, server, NULL, nc, &req, cat, NULL, &reply, &answered);
 	c->sync = t ? client_sync_new(t) : NULL;
 	if (c->sync)
 		client_sync_send_now(c->sync, clock_ms());
@@ -349,7 +349,7 @@ int bench_sessions_main(int argc, char **argv)
 	udp_addr_parse("127.0.0.1", BENCH_PORT, &server);
 	fd = udp_bind_ephemeral(server.ss.ss_family);
 	if (b.clients && fd >= 0 && x25519_public(client_pub, client_priv) &&
-	    udp_fetch_server_key(fd, &server, NULL, client_pub, server_pub, 5000) &&
+	    udp_fetch_server_key(fd, &server, NULL, client_pub, server_pub, 5000, NULL) &&
 	    noise_client_init(&nc, client_priv, server_pub)) {
 		rc = measure(&b, &server, &nc);
 		noise_client_wipe(&nc);

@@ -323,10 +323,15 @@ static int check_options_fit_mode(const struct parse *p)
 	unsigned mode_bit = 1u << p->s->mode;
 	char name[32];
 
-	for (int i = 0; i < p->n_used; i++)
-		if (!(modes_of(p->used[i]) & mode_bit))
-			return cli_usage_error("connect", "'%s' does not go with %s",
-					       option_name(p->used[i], name, sizeof name), mode_name(p->s->mode));
+	for (int i = 0; i < p->n_used; i++) {
+		unsigned modes = modes_of(p->used[i]);
+		if (modes & mode_bit)
+			continue;
+		option_name(p->used[i], name, sizeof name);
+		if (modes == UDP)
+			return cli_usage_error("connect", "%s needs --udp", name);
+		return cli_usage_error("connect", "'%s' does not go with %s", name, mode_name(p->s->mode));
+	}
 	return 0;
 }
 
@@ -462,6 +467,9 @@ static int parse_udp_settings(const struct parse *p)
 	udp->route = ROUTE_UDP;
 	if (p->route && (!parse_route(p->route, &udp->route) || udp->route == ROUTE_AUTO))
 		return cli_usage_error("connect", "--udp takes --transport=udp or ssh, not '%s'", p->route);
+	if (udp->route == ROUTE_UDP && strchr(p->positional[0], '@'))
+		return cli_usage_error("connect", "%s", "--udp takes no USER@: the daemon serves the user it runs as "
+				       "(USER@ is for ssh, with --transport=ssh)");
 	if (!udp_ssh_dest(p->positional[0], udp))
 		return cli_usage_error("connect", "%s", "the user name in --udp's target is too long");
 	if (udp->list + udp->attach + (p->s->command != NULL) > 1)

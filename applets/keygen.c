@@ -11,6 +11,7 @@
 #include "applets/applets.h"
 #include "core/keyfile.h"
 #include "core/log.h"
+#include "core/passwd.h"
 #include "core/x25519.h"
 
 const char keygen_usage[] =
@@ -60,16 +61,20 @@ static int parse_args(int argc, char **argv, struct keygen_args *a)
 	return 0;
 }
 
+/* user@host as ssh-keygen writes it: the user from $USER, else from the
+ * passwd entry of our uid (a cron job or a container has no $USER). */
 static void default_comment(char *out, size_t cap)
 {
 	const char *user = getenv("USER");
-	char host[256];
+	char host[256], name[256];
 
+	if (!user || !*user)
+		user = passwd_name("/etc/passwd", getuid(), name, sizeof name) ? name : "user";
 	if (gethostname(host, sizeof host) != 0)
 		strcpy(host, "localhost");
 	host[sizeof host - 1] = '\0';
 	/* Short enough for any comment buffer of SSPSH_KEY_COMMENT_MAX. */
-	snprintf(out, cap, "%.64s@%.180s", user && *user ? user : "user", host);
+	snprintf(out, cap, "%.64s@%.180s", user, host);
 }
 
 /* An existing key file is replaced only after a yes typed on a terminal. */

@@ -20,7 +20,9 @@
  * 6: frame diffs carry styled underlines, underline colour, overline, the
  *    cursor shape and the cursor's pen (a diff starts from the old frame's
  *    pen); scrollback pens carry the underline colour; the client's input
- *    stream carries its locale for an SSH-free session (INPUT_ENV). */
+ *    stream carries its locale for an SSH-free session (INPUT_ENV); a
+ *    session's last frame says why it ended and the exit status
+ *    (FRAME_ENDED carries a reason and a status). */
 #ifndef SSPSH_PROTOCOL_VERSION
 #define SSPSH_PROTOCOL_VERSION 6
 #endif
@@ -226,7 +228,13 @@
 #ifndef SSPSH_MAX_UNACKED_INPUT
 #define SSPSH_MAX_UNACKED_INPUT (256 * 1024)
 #endif
-/* The client shows "Last contact N seconds ago" after this much silence. */
+/* A client that has heard nothing from its server since it started says
+ * so, with the server's address and the likely cause, after this long. */
+#ifndef SSPSH_NO_CONTACT_NOTICE_MS
+#define SSPSH_NO_CONTACT_NOTICE_MS 1000
+#endif
+/* The client shows "Last contact N seconds ago" after this much silence
+ * (once there was contact). */
 #ifndef SSPSH_SILENCE_NOTICE_MS
 #define SSPSH_SILENCE_NOTICE_MS 6500
 #endif
@@ -239,6 +247,12 @@
  * silent this long. */
 #ifndef SSPSH_SHUTDOWN_LINGER_MS
 #define SSPSH_SHUTDOWN_LINGER_MS 3000
+#endif
+/* After the program's terminal closed, the server waits this long for its
+ * exit status (SIGCHLD), which the client exits with; a program that
+ * closed its terminal and lives on leaves the status unknown (255). */
+#ifndef SSPSH_EXIT_STATUS_WAIT_MS
+#define SSPSH_EXIT_STATUS_WAIT_MS 1000
 #endif
 /* Bytes read from the pty per read() (the emulator eats them at once), and
  * per loop turn before the network is looked at again (the emulator keeps

@@ -29,20 +29,26 @@ static bool copy_field(char *out, size_t cap, const char *value)
 	return true;
 }
 
+static bool parse_id(const char *text, unsigned long *out)
+{
+	char *end;
+
+	*out = strtoul(text, &end, 10);
+	return *text != '\0' && *end == '\0';
+}
+
 bool passwd_lookup(const char *path, uid_t uid, char *home, size_t home_cap,
 		   char *shell, size_t shell_cap)
 {
 	FILE *f = fopen(path, "r");
-	char line[1024], *field[7], *end;
+	char line[1024], *field[7];
+	unsigned long id;
 	bool found = false;
 
 	if (!f)
 		return false;
 	while (!found && fgets(line, sizeof line, f)) {
-		if (!split_fields(line, field))
-			continue;
-		unsigned long id = strtoul(field[2], &end, 10);
-		if (*field[2] == '\0' || *end != '\0' || id != (unsigned long)uid)
+		if (!split_fields(line, field) || !parse_id(field[2], &id) || id != (unsigned long)uid)
 			continue;
 		found = copy_field(home, home_cap, field[5]) &&
 			copy_field(shell, shell_cap, field[6]);
@@ -51,12 +57,21 @@ bool passwd_lookup(const char *path, uid_t uid, char *home, size_t home_cap,
 	return found;
 }
 
-static bool parse_id(const char *text, unsigned long *out)
-{
-	char *end;
 
-	*out = strtoul(text, &end, 10);
-	return *text != '\0' && *end == '\0';
+bool passwd_name(const char *path, uid_t uid, char *name, size_t name_cap)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024], *field[7];
+	unsigned long id;
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof line, f))
+		found = split_fields(line, field) && parse_id(field[2], &id) && id == (unsigned long)uid &&
+			copy_field(name, name_cap, field[0]);
+	fclose(f);
+	return found;
 }
 
 /* Whether name is in a group line's comma-separated member list. */

@@ -11,6 +11,10 @@
 bool passwd_lookup(const char *path, uid_t uid, char *home, size_t home_cap,
 		   char *shell, size_t shell_cap);
 
+/* The name of uid (the first entry with it); false if not found or it
+ * does not fit name_cap. */
+bool passwd_name(const char *path, uid_t uid, char *name, size_t name_cap);
+
 /* Looks a user name up: its uid and primary gid; false if not found. */
 bool passwd_lookup_name(const char *path, const char *name, uid_t *uid, gid_t *gid);
 

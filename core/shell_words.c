@@ -108,3 +108,13 @@ void shell_quote(struct buf *out, const char *word)
 	}
 	buf_put_u8(out, '\'');
 }
+
+void shell_quote_if_needed(struct buf *out, const char *word)
+{
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:@%+=,";
+
+	if (*word && word[strspn(word, plain)] == '\0')
+		buf_put_str(out, word);
+	else
+		shell_quote(out, word);
+}

@@ -23,5 +23,8 @@ void shell_words_free(struct shell_words *w);
 
 /* Appends word to out in single quotes ('it'\''s'), safe for any sh. */
 void shell_quote(struct buf *out, const char *word);
+/* The same, but a word of only letters, digits and _-./:@%+=, goes as it
+ * is (for commands shown to people). */
+void shell_quote_if_needed(struct buf *out, const char *word);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "applets/session/client_sync.h"
@@ -35,21 +36,28 @@ struct client {
 	char forward_notice[NOTICE_LEN];	/* the last thing forwarding said */
 	bool escape_armed;		/* Ctrl-^ seen, waiting for the next key */
 	bool quit;
+	int quit_signal;		/* SIGTERM, SIGHUP or SIGINT ended the client; 0: none */
+	bool socket_failed;
 	bool server_ended;
 	bool server_gone;		/* it closed the session after its goodbye */
 	uint64_t ended_at;
 	bool taken_over;		/* daemon mode: another client has the session */
+	pid_t *local_server;		/* --local: our child; NULL: none */
+	bool server_vanished;		/* ... exited without telling us */
 	bool notice_shown;
 	uint64_t started_at;
 	struct relay_link *relay;	/* NULL: UDP only */
 	const char *route_notice;	/* shown until route_notice_until */
 	uint64_t route_notice_until;
+	const char *no_contact_hint;	/* the likely cause while the server has never answered */
 };
 
 /* How long the line saying that the session moved to the relay stays. */
 #define ROUTE_NOTICE_MS 3000
 /* ... and one saying that a forward was refused or failed. */
 #define FORWARD_NOTICE_MS 5000
+/* What is likely wrong when a server never answers. */
+#define NO_CONTACT_HINT "no server there, another key, or UDP blocked"
 
 /* ---- Painting ---- */
 
@@ -59,6 +67,40 @@ static uint64_t silence_ms(const struct client *c, uint64_t now)
 	uint64_t since = heard ? heard : c->started_at;
 
 	return now > since ? now - since : 0;
+}
+
+static bool ever_heard(const struct client *c)
+{
+	return transport_last_heard_ms(client_sync_transport(c->sync)) != 0;
+}
+
+/* Silence long enough for a line at the top: from the start when nothing
+ * ever came, since the last datagram when something did. */
+static uint64_t notice_after_ms(const struct client *c)
+{
+	return ever_heard(c) ? SSPSH_SILENCE_NOTICE_MS : SSPSH_NO_CONTACT_NOTICE_MS;
+}
+
+/* The line at the top, into out; NULL when there is none. "Last contact"
+ * only after a contact: before, where the server should be and what is
+ * likely wrong. */
+static const char *notice_text(const struct client *c, uint64_t now, char *out, size_t cap)
+{
+	uint64_t quiet = silence_ms(c, now);
+	char peer[80];
+
+	if (ever_heard(c) && quiet >= SSPSH_SILENCE_NOTICE_MS) {
+		snprintf(out, cap, "sspsh: Last contact %llu seconds ago. [To quit: Ctrl-^ .]",
+			 (unsigned long long)(quiet / 1000));
+		return out;
+	}
+	if (now < c->route_notice_until)
+		return c->route_notice;
+	if (ever_heard(c) || quiet < SSPSH_NO_CONTACT_NOTICE_MS)
+		return NULL;
+	transport_peer_name(client_sync_transport(c->sync), peer, sizeof peer);
+	snprintf(out, cap, "sspsh: nothing from %s yet (%s?) [To quit: Ctrl-^ .]", peer, c->no_contact_hint);
+	return out;
 }
 
 /* Before the server's first frame: a blank screen the size of the window. */
@@ -88,23 +130,15 @@ static void paint_history(struct client *c, const struct fb *fb, const char *not
 static void paint(struct client *c, uint64_t now)
 {
 	const struct fb *fb = client_sync_screen(c->sync);
-	uint64_t quiet = silence_ms(c, now);
 	struct fb *blank = NULL;
-	char notice[NOTICE_LEN];
+	char text[NOTICE_LEN];
+	const char *notice = notice_text(c, now, text, sizeof text);
 
-	bool last_contact = quiet >= SSPSH_SILENCE_NOTICE_MS;
-
-	c->notice_shown = last_contact || now < c->route_notice_until;
-	if (!fb && !(c->notice_shown && (fb = blank = blank_screen())))
+	c->notice_shown = notice != NULL;
+	if (!fb && !(notice && (fb = blank = blank_screen())))
 		return;
-	if (last_contact)
-		snprintf(notice, sizeof notice,
-			 "sspsh: Last contact %llu seconds ago. [To quit: Ctrl-^ .]",
-			 (unsigned long long)(quiet / 1000));
-	else if (c->notice_shown)
-		snprintf(notice, sizeof notice, "%s", c->route_notice);
-	paint_history(c, fb, c->notice_shown ? notice : NULL, now);
-	screen_paint(c->screen, fb, c->notice_shown ? notice : NULL, now);
+	paint_history(c, fb, notice, now);
+	screen_paint(c->screen, fb, notice, now);
 	fb_free(blank);
 }
 
@@ -244,7 +278,7 @@ static void receive_network(struct client *c, uint64_t now)
 	const struct fb *fb = client_sync_screen(c->sync);
 
 	if (flags & PUMP_FAILED)
-		c->quit = true;
+		c->socket_failed = c->quit = true;
 	if (client_sync_ended(c->sync) && !c->server_ended) {
 		c->server_ended = true;
 		c->ended_at = now;
@@ -286,8 +320,7 @@ static void steer_route(struct client *c, uint64_t now)
 	struct transport *t = client_sync_transport(c->sync);
 	const char *notice;
 
-	if (!c->relay || !relay_link_step(c->relay, t, silence_ms(c, now), transport_last_heard_ms(t) != 0,
-					  now, &notice))
+	if (!c->relay || !relay_link_step(c->relay, t, silence_ms(c, now), ever_heard(c), now, &notice))
 		return;
 	client_sync_send_now(c->sync, now);	/* the server hears the new path at once */
 	if (notice) {
@@ -302,6 +335,7 @@ static void steer_route(struct client *c, uint64_t now)
 static int poll_timeout(const struct client *c, uint64_t now)
 {
 	uint64_t deadline = client_sync_deadline(c->sync, now), quiet = silence_ms(c, now);
+	uint64_t notice_after = notice_after_ms(c);
 	int wait = deadline <= now ? 0 : deadline - now > INT32_MAX ? INT32_MAX : (int)(deadline - now);
 	int echo_wait = local_echo_wait_ms(c->echo, now);
 
@@ -309,10 +343,10 @@ static int poll_timeout(const struct client *c, uint64_t now)
 		return 0;	/* lines wait for the terminal */
 
 	/* The notice appears on time, then counts seconds. */
-	if (quiet < SSPSH_SILENCE_NOTICE_MS) {
-		if (SSPSH_SILENCE_NOTICE_MS - quiet < (uint64_t)wait)
-			wait = (int)(SSPSH_SILENCE_NOTICE_MS - quiet);
-	} else if (wait > 1000 - (int)(quiet % 1000)) {
+	if (quiet < notice_after) {
+		if (notice_after - quiet < (uint64_t)wait)
+			wait = (int)(notice_after - quiet);
+	} else if (ever_heard(c) && wait > 1000 - (int)(quiet % 1000)) {
 		wait = 1000 - (int)(quiet % 1000);
 	}
 	if (echo_wait >= 0 && echo_wait < wait)
@@ -336,13 +370,32 @@ static int poll_timeout(const struct client *c, uint64_t now)
 	return wait;
 }
 
+/* A --local server that exited before the session ended never told us. */
+static void collect_local_server(struct client *c)
+{
+	pid_t pid = c->local_server ? *c->local_server : 0;
+
+	if (pid > 0 && waitpid(pid, NULL, WNOHANG) == pid) {
+		*c->local_server = 0;
+		c->server_vanished = !client_sync_ended(c->sync);
+		c->quit = c->quit || c->server_vanished;
+	}
+}
+
 static void handle_signals(struct client *c, uint64_t now)
 {
+	static const int ending[] = { SIGTERM, SIGHUP, SIGINT };
+
 	if (signals_take(SIGWINCH))
 		window_changed(c, now);
-	(void)signals_take(SIGCHLD);	/* the relay's ssh: collected by steer_route */
-	if (signals_take(SIGTERM) || signals_take(SIGHUP) || signals_take(SIGINT))
-		c->quit = true;
+	if (signals_take(SIGCHLD))	/* the relay's ssh is collected by steer_route */
+		collect_local_server(c);
+	for (size_t i = 0; i < sizeof ending / sizeof ending[0]; i++) {
+		if (signals_take(ending[i]) && !c->quit_signal) {
+			c->quit_signal = ending[i];
+			c->quit = true;
+		}
+	}
 }
 
 static void turn(struct client *c)
@@ -370,7 +423,7 @@ static void turn(struct client *c)
 	steer_route(c, now);
 	if (local_echo_tick(c->echo, now))
 		paint(c, now);
-	if (c->notice_shown || silence_ms(c, now) >= SSPSH_SILENCE_NOTICE_MS)
+	if (c->notice_shown || silence_ms(c, now) >= notice_after_ms(c))
 		paint(c, now);
 	client_sync_tick(c->sync, now);
 }
@@ -400,6 +453,8 @@ static bool client_init(struct client *c, struct transport *t, const struct clie
 	memset(c, 0, sizeof *c);
 	term_caps_load(NULL, &terminal);
 	c->relay = settings->relay_link;
+	c->local_server = settings->local_server;
+	c->no_contact_hint = settings->no_contact_hint ? settings->no_contact_hint : NO_CONTACT_HINT;
 	c->started_at = clock_ms();
 	c->sync = client_sync_new(t);
 	c->echo = local_echo_new(settings->predict);
@@ -433,11 +488,85 @@ static void send_locale(struct client *c)
 			sent++;
 }
 
+/* ---- Ending ---- */
+
+/* How the session ended for the server: the line to leave on the screen
+ * and the status to exit with. */
+static int server_farewell(const struct client *c, char *notice, size_t cap)
+{
+	struct session_end end = client_sync_end(c->sync);
+
+	switch (end.reason) {
+	case SESSION_PROGRAM_KILLED:
+		snprintf(notice, cap, "[sspsh is exiting: the program was killed by signal %d (%s).]",
+			 end.status - 128, strsignal(end.status - 128));
+		return end.status;
+	case SESSION_SERVER_STOPPED:
+		snprintf(notice, cap, "[sspsh: the server was stopped, and the session with it.]");
+		return EXIT_CONNECTION;
+	case SESSION_DAEMON_STOPPED:
+		snprintf(notice, cap, "[sspsh: the server's daemon stopped, and the session with it.]");
+		return EXIT_CONNECTION;
+	case SESSION_RUNNING:
+	case SESSION_PROGRAM_EXITED:
+		break;
+	}
+	snprintf(notice, cap, "[sspsh is exiting.]");
+	return end.status;
+}
+
+/* The user left a session that lives on (daemon mode): how to come back,
+ * unless its server has been silent long enough to be gone. */
+static void detach_notice(const struct client *c, const struct client_settings *settings,
+			  uint64_t now, char *notice, size_t cap)
+{
+	unsigned long long id = (unsigned long long)settings->session_id;
+	uint64_t quiet = silence_ms(c, now);
+
+	if (quiet >= SSPSH_SILENCE_NOTICE_MS)
+		snprintf(notice, cap, "[sspsh: detached from session %llu, whose server has been silent for "
+			 "%llu s; if it is still there, `%s` resumes it.]", id,
+			 (unsigned long long)(quiet / 1000), settings->resume_command);
+	else
+		snprintf(notice, cap, "[sspsh: detached from session %llu; `%s` resumes it.]", id,
+			 settings->resume_command);
+}
+
+/* The line to leave on the screen and the exit status. */
+static int farewell(const struct client *c, const struct client_settings *settings, uint64_t now,
+		    char *notice, size_t cap)
+{
+	if (c->server_ended)
+		return server_farewell(c, notice, cap);
+	if (c->taken_over) {
+		snprintf(notice, cap, "[sspsh: another client took this session over.]");
+		return EXIT_CONNECTION;
+	}
+	if (c->server_vanished) {
+		snprintf(notice, cap, "[sspsh: the server exited without a word (SSPSH_SERVER_LOG=1 shows its log).]");
+		return EXIT_CONNECTION;
+	}
+	if (!ever_heard(c) && !c->quit_signal) {
+		char peer[80];
+		transport_peer_name(client_sync_transport(c->sync), peer, sizeof peer);
+		snprintf(notice, cap, "[sspsh: nothing ever came from %s (%s?).]", peer, c->no_contact_hint);
+		return EXIT_CONNECTION;
+	}
+	if (settings->session_id)
+		detach_notice(c, settings, now, notice, cap);
+	else
+		snprintf(notice, cap, "[sspsh is exiting.]");
+	if (c->socket_failed)
+		return EXIT_CONNECTION;
+	return c->quit_signal ? 128 + c->quit_signal : 0;
+}
+
 int client_session_run(struct transport *t, const struct client_settings *settings)
 {
 	static const int caught[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGCHLD, 0 };
-	const char *exit_notice = "[sspsh is exiting.]";
+	char exit_notice[1400];
 	struct client c;
+	int status;
 
 	if (settings->link && !transport_set_link(t, settings->link)) {
 		transport_free(t);
@@ -460,14 +589,11 @@ int client_session_run(struct transport *t, const struct client_settings *settin
 		turn(&c);
 	if (c.server_ended)
 		paint(&c, clock_ms());
-	if (c.taken_over)
-		exit_notice = "[sspsh: another client took this session over.]";
-	else if (!c.server_ended && settings->detach_notice)
-		exit_notice = settings->detach_notice;
+	status = farewell(&c, settings, clock_ms(), exit_notice, sizeof exit_notice);
 	if (!c.server_ended && !c.taken_over)
 		transport_send_close(client_sync_transport(c.sync));	/* daemon mode: the session is detached now */
 	screen_release(c.screen, exit_notice);
 	tty_restore();
 	client_free(&c);
-	return 0;
+	return status;
 }

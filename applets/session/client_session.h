@@ -3,6 +3,9 @@
 #ifndef SSPSH_CLIENT_SESSION_H
 #define SSPSH_CLIENT_SESSION_H
 
+#include <stdint.h>
+#include <sys/types.h>
+
 #include "applets/session/forward_spec.h"
 #include "applets/session/relay_link.h"
 #include "net/link.h"
@@ -12,9 +15,18 @@
 struct client_settings {
 	enum predict_mode predict;
 	const struct link_params *link;	/* NULL: no link emulator */
-	/* Shown when the user quits (Ctrl-^ .) a session that lives on (daemon
-	 * mode); NULL: "[sspsh is exiting.]". */
-	const char *detach_notice;
+	/* Daemon mode: the session lives on when the user quits (Ctrl-^ .);
+	 * the line shown then names it and the command that attaches to it
+	 * again. 0: not daemon mode. */
+	uint64_t session_id;
+	const char *resume_command;
+	/* What is likely wrong while the server has never answered, shown with
+	 * its address (a phrase: "UDP blocked by a firewall"); NULL: a
+	 * server's absence, another key or UDP blocked. */
+	const char *no_contact_hint;
+	/* --local: the server, our child, collected here if it exits during
+	 * the session (*local_server is then 0). NULL: none. */
+	pid_t *local_server;
 	/* Send the client's LANG and LC_* inside the session, for the program
 	 * of a new SSH-free session (over ssh they go on the server's command
 	 * line). */
@@ -37,7 +49,11 @@ struct client_settings {
 
 /* Runs the session on the terminal at stdin/stdout until the server ends
  * it or the user quits (Ctrl-^ .). Puts the terminal in raw mode and always
- * gives it back. Takes ownership of t. Returns the exit status. */
+ * gives it back. Takes ownership of t. Returns the exit status, as ssh's
+ * (core/exit_status.h): the program's own (128 + a signal that killed
+ * it), 0 when the user quits, EXIT_CONNECTION when the session was lost
+ * (the server stopped, another client took it over) or the server never
+ * answered, 128 + a signal that ended the client. */
 int client_session_run(struct transport *t, const struct client_settings *settings);
 
 #endif

@@ -40,7 +40,7 @@ struct client_sync *client_sync_new(struct transport *t)
 		free(cs);
 		return NULL;
 	}
-	cs->pump = pump_new(t, &config, input_new(), ssp_frame_new(NULL, 0, false));
+	cs->pump = pump_new(t, &config, input_new(), ssp_frame_new(NULL, 0, NULL));
 	if (!cs->pump) {
 		client_sync_free(cs);
 		return NULL;
@@ -138,6 +138,11 @@ uint64_t client_sync_echo_ack(const struct client_sync *cs)
 bool client_sync_ended(const struct client_sync *cs)
 {
 	return ssp_frame_ended(ssp_remote(pump_ssp(cs->pump)));
+}
+
+struct session_end client_sync_end(const struct client_sync *cs)
+{
+	return ssp_frame_end(ssp_remote(pump_ssp(cs->pump)));
 }
 
 struct chan_mux *client_sync_channels(const struct client_sync *cs)

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "applets/session/ssp_frame.h"
 #include "net/channel.h"
 #include "net/transport.h"
 #include "term/fb.h"
@@ -50,6 +51,8 @@ void client_sync_send_now(struct client_sync *cs, uint64_t now);
 const struct fb *client_sync_screen(const struct client_sync *cs);
 uint64_t client_sync_echo_ack(const struct client_sync *cs);
 bool client_sync_ended(const struct client_sync *cs);
+/* Why it ended and the status to exit with (SESSION_RUNNING until then). */
+struct session_end client_sync_end(const struct client_sync *cs);
 
 /* The channels the server opens (the scrollback stream). */
 struct chan_mux *client_sync_channels(const struct client_sync *cs);

@@ -57,7 +57,7 @@ int connect_direct(const struct connect_settings *s)
 	snprintf(port, sizeof port, "%u", s->direct_port);
 	t = transport_client_resolve(&key, s->direct_host, port);
 	transport_key_zero(&key);
-	return t ? client_session_run(t, &settings) : 1;
+	return t ? client_session_run(t, &settings) : EXIT_CONNECTION;
 }
 
 int connect_local(const struct connect_settings *s)
@@ -71,6 +71,7 @@ int connect_local(const struct connect_settings *s)
 		return 1;
 	t = transport_client(&server.key, "127.0.0.1", server.port);
 	transport_key_zero(&server.key);
+	settings.local_server = &server.pid;
 	if (t)
 		rc = client_session_run(t, &settings);
 	local_server_stop(&server);

@@ -86,7 +86,9 @@ static void read_socket(struct daemon_sessions *d, int fd)
 	}
 }
 
-/* False when it is time to stop. */
+/* The first SIGTERM or SIGINT ends every session and tells its client
+ * (the loop runs on until they have acknowledged, or
+ * SSPSH_SHUTDOWN_LINGER_MS); a second one stops at once. False then. */
 static bool take_signals(struct daemon_sessions *d)
 {
 	if (signals_take(SIGCHLD))
@@ -94,8 +96,10 @@ static bool take_signals(struct daemon_sessions *d)
 	if (signals_take(SIGHUP))
 		reload_authorized(d);
 	if (signals_take(SIGTERM) || signals_take(SIGINT)) {
-		log_info("signal: stopping");
-		return false;
+		if (daemon_sessions_stopping(d))
+			return false;
+		log_info("signal: stopping; telling the clients");
+		daemon_sessions_shutdown(d, clock_ms());
 	}
 	return true;
 }
@@ -125,8 +129,11 @@ static int serve(struct daemon_sessions *d, int epoll_fd, int udp_fd)
 	while (running) {
 		uint64_t now = clock_ms(), due = daemon_sessions_step(d, now);
 		int wait = due <= now ? 0 : due - now > INT_MAX ? INT_MAX : (int)(due - now);
-		int n = wait_events(d, epoll_fd, events, wait);
+		int n;
 
+		if (daemon_sessions_stopping(d) && daemon_sessions_count(d) == 0)
+			break;	/* every client knows */
+		n = wait_events(d, epoll_fd, events, wait);
 		if (n < 0 && errno != EINTR) {
 			log_error("epoll_wait: %s", strerror(errno));
 			return 1;

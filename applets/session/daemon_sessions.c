@@ -252,7 +252,11 @@ static void on_data(struct daemon_sessions *d, const uint8_t *data, size_t len,
 void daemon_sessions_datagram(struct daemon_sessions *d, const uint8_t *data, size_t len,
 			      const struct udp_addr *from, uint64_t now)
 {
-	switch (msg_type_of(data, len)) {
+	enum msg_type type = msg_type_of(data, len);
+
+	if (d->stopping && type != MSG_DATA && type != MSG_CLOSE)
+		return;
+	switch (type) {
 	case MSG_INITIATION:
 		daemon_on_initiation(d, data, len, from, now);
 		break;
@@ -378,6 +382,27 @@ void daemon_sessions_drop_unauthorized(struct daemon_sessions *d, uint64_t now)
 		log_info("session %llu: its key is no longer authorized", (unsigned long long)d->sessions[i]->id);
 		drop_session(d, i, now);
 	}
+}
+
+void daemon_sessions_shutdown(struct daemon_sessions *d, uint64_t now)
+{
+	d->stopping = true;
+	for (size_t i = 0; i < d->n_sessions;) {
+		struct dsession *s = d->sessions[i];
+
+		if (s->said_goodbye) {
+			drop_session(d, i, now);	/* no client to tell */
+			continue;
+		}
+		server_session_stop(s->core, SESSION_DAEMON_STOPPED, now);
+		s->touched = true;
+		i++;
+	}
+}
+
+bool daemon_sessions_stopping(const struct daemon_sessions *d)
+{
+	return d->stopping;
 }
 
 static void drop_sessions(struct daemon_sessions *d, uint64_t now)

@@ -21,6 +21,11 @@ struct dsession;
 /* host_priv is copied; authorized is taken (freed with the daemon). */
 struct daemon_sessions *daemon_sessions_new(int udp_fd, int epoll_fd, const uint8_t host_priv[KEY_LEN],
 					    struct key_list *authorized, uint64_t now);
+/* The daemon is going: every session ends and its client is told
+ * (server_session_stop), a detached one's at once; no new handshake is
+ * answered. The sessions leave the table as their clients acknowledge. */
+void daemon_sessions_shutdown(struct daemon_sessions *d, uint64_t now);
+bool daemon_sessions_stopping(const struct daemon_sessions *d);
 /* Ends every session and finishes their programs (core/dying.h's
  * dying_finish: at most the hangup grace and the kill wait). */
 void daemon_sessions_stop(struct daemon_sessions *d);

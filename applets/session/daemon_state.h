@@ -77,6 +77,7 @@ struct daemon_sessions {
 	struct host_limit key_answers;	/* per source host, with a global cap */
 	struct buf reply, payload;
 
+	bool stopping;			/* shutting down: telling the clients */
 	struct dying dying;		/* programs of ended sessions */
 	uint64_t dying_due;		/* when the dying set next has timed work */
 };

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <mbedtls/platform_util.h>
@@ -77,6 +78,16 @@ static void login_environment(char **envp)
 	envp[n] = NULL;
 }
 
+/* The server is this client's child: it stops (and hangs up its session's
+ * program) the moment the client is gone, however it went, even if it went
+ * before the server was set up to hear of it. SIGINT: at once, there is
+ * no client left to tell. */
+static void stop_with_parent(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGINT) != 0 || getppid() != parent)
+		_exit(127);
+}
+
 static void exec_server(int out_fd, char *const *command, const char *scrollback)
 {
 	char *argv[64] = { "sspsh", "server", "-i", "127.0.0.1", "--foreground" };
@@ -131,6 +142,7 @@ static bool read_line(int fd, char *line, size_t cap)
 
 bool local_server_start(char *const *command, const char *scrollback, struct local_server *out)
 {
+	pid_t client = getpid();
 	char line[256];
 	int fds[2];
 	bool ok;
@@ -148,6 +160,7 @@ bool local_server_start(char *const *command, const char *scrollback, struct loc
 	}
 	if (out->pid == 0) {
 		close(fds[0]);
+		stop_with_parent(client);
 		exec_server(fds[1], command, scrollback);
 	}
 	close(fds[1]);
@@ -170,6 +183,7 @@ void local_server_stop(struct local_server *s)
 		return;
 	dying_init(&dying);
 	signals_catch(child_exits);	/* before the hangup, so that its exit wakes us */
+	kill(s->pid, SIGINT);		/* this client is done: the server has nobody to tell */
 	dying_add(&dying, s->pid, clock_ms());
 	dying_finish(&dying);
 	dying_free(&dying);

@@ -18,8 +18,9 @@ struct local_server {
  * [--scrollback N] [-- command]` and reads its CONNECT line from a pipe.
  * scrollback NULL: the server's default. false (logged) on failure. */
 bool local_server_start(char *const *command, const char *scrollback, struct local_server *out);
-/* Hangs the server up and collects it, SIGKILLed if it is still there
- * after SSPSH_HANGUP_GRACE_MS (core/dying.h). */
+/* Stops the server (SIGINT: at once, as its client is done) and collects
+ * it, SIGKILLed if it is still there after SSPSH_HANGUP_GRACE_MS
+ * (core/dying.h). */
 void local_server_stop(struct local_server *s);
 
 #endif

@@ -12,6 +12,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/dying.h"
+#include "core/exit_status.h"
 #include "core/log.h"
 #include "core/options.h"
 #include "net/pump.h"
@@ -30,6 +31,7 @@ struct server_session {
 	struct pty_child child;
 	bool started;			/* the program has been started */
 	bool child_gone;
+	int child_status;		/* waitpid's, once child_gone */
 	/* Until then: the locale variables the client sent (NAME=VALUE). */
 	char *client_env[SSPSH_SESSION_ENV_MAX];
 	int n_client_env;
@@ -42,8 +44,11 @@ struct server_session {
 	uint64_t echo_pending_since;
 	uint64_t answer_window_end;	/* output before this answers the user */
 
-	bool ended;			/* the program is gone; telling the client */
+	bool ended;			/* the session is over; telling the client */
 	uint64_t ended_at;
+	struct session_end end;		/* why, as the client is told */
+	bool status_pending;		/* the pty closed; waiting for the exit status */
+	uint64_t status_due;		/* ... until then */
 
 	/* Scrollback: the log the emulator keeps (NULL: off), and what of
 	 * it the current client's channel has carried. */
@@ -74,7 +79,7 @@ static void *snapshot_frame(void *app)
 	struct server_session *s = app;
 	struct fb *fb = fb_clone(emu_fb(s->emu));
 
-	return fb ? ssp_frame_new(fb, s->echo_ack, s->ended) : NULL;
+	return fb ? ssp_frame_new(fb, s->echo_ack, s->ended ? &s->end : NULL) : NULL;
 }
 
 static struct pump *new_pump(struct server_session *s, struct transport *t)
@@ -96,7 +101,7 @@ static struct pump *new_pump(struct server_session *s, struct transport *t)
 		.remote_bytes_max = SSPSH_INPUT_HELD_MAX,
 	};
 
-	return pump_new(t, &c, ssp_frame_new(NULL, 0, false), input_new());
+	return pump_new(t, &c, ssp_frame_new(NULL, 0, NULL), input_new());
 }
 
 static struct transport *transport_of(const struct server_session *s)
@@ -124,6 +129,14 @@ static void forget_client_env(struct server_session *s)
 	for (int i = 0; i < s->n_client_env; i++)
 		free(s->client_env[i]);
 	s->n_client_env = 0;
+}
+
+static void close_pty(struct server_session *s)
+{
+	if (s->child.master >= 0) {
+		close(s->child.master);	/* the program's terminal hangs up */
+		s->child.master = -1;
+	}
 }
 
 /* Frees what the session holds but its program, if one was started. */
@@ -262,10 +275,7 @@ void server_session_close(struct server_session *s, struct dying *dying, uint64_
 {
 	if (!s)
 		return;
-	if (s->child.master >= 0) {
-		close(s->child.master);	/* the program's terminal hangs up */
-		s->child.master = -1;
-	}
+	close_pty(s);
 	if (!s->child_gone && s->child.pid > 0)
 		dying_add(dying, s->child.pid, now);
 	destroy(s);
@@ -400,24 +410,64 @@ static uint64_t quiet_since(const struct server_session *s)
 	return heard > s->ended_at ? heard : s->ended_at;
 }
 
-static void end_session(struct server_session *s, uint64_t now)
+/* From now on every frame says the session is over, and why, until the
+ * client has acknowledged one (server_session_done). */
+static void announce_end(struct server_session *s, enum session_end_reason reason, int status, uint64_t now)
 {
-	if (s->ended)
-		return;
 	s->ended = true;
 	s->ended_at = now;
-	if (s->child.master >= 0) {
-		close(s->child.master);
-		s->child.master = -1;
-	}
+	s->status_pending = false;
+	s->end.reason = reason;
+	s->end.status = (uint8_t)status;
 	ssp_local_changed(s->ssp, now, true);
-	log_info("the program exited; telling the client");
+	log_info("session over (reason %d, status %d); telling the client", reason, status);
+}
+
+/* The program's exit status as a shell gives it: 128 + the signal that
+ * killed it. */
+static void announce_exit(struct server_session *s, uint64_t now)
+{
+	int st = s->child_status;
+
+	if (WIFSIGNALED(st))
+		announce_end(s, SESSION_PROGRAM_KILLED, 128 + WTERMSIG(st), now);
+	else
+		announce_end(s, SESSION_PROGRAM_EXITED, WIFEXITED(st) ? WEXITSTATUS(st) : 255, now);
+}
+
+/* The pty closed: the program has exited (or left its terminal). Its exit
+ * status comes with SIGCHLD, usually a moment later; without one by
+ * SSPSH_EXIT_STATUS_WAIT_MS the client is told that it is unknown. */
+static void end_session(struct server_session *s, uint64_t now)
+{
+	if (s->ended || s->status_pending)
+		return;
+	close_pty(s);
+	server_session_reap(s);
+	if (s->child_gone) {
+		announce_exit(s, now);
+		return;
+	}
+	s->status_pending = true;
+	s->status_due = now + SSPSH_EXIT_STATUS_WAIT_MS;
 }
 
 void server_session_reap(struct server_session *s)
 {
-	if (s->started && !s->child_gone && waitpid(s->child.pid, NULL, WNOHANG) == s->child.pid)
+	if (s->started && !s->child_gone && waitpid(s->child.pid, &s->child_status, WNOHANG) == s->child.pid) {
 		s->child_gone = true;
+		if (s->status_pending)
+			announce_exit(s, clock_ms());
+	}
+}
+
+void server_session_stop(struct server_session *s, enum session_end_reason reason, uint64_t now)
+{
+	if (s->ended || s->status_pending)
+		return;
+	close_pty(s);
+	buf_reset(&s->held_output);	/* output nobody will see: the stream ends now */
+	announce_end(s, reason, EXIT_CONNECTION, now);
 }
 
 static void write_replies(struct server_session *s)
@@ -639,6 +689,8 @@ uint64_t server_session_deadline(const struct server_session *s, uint64_t now)
 		due = s->echo_pending_since + SSPSH_ECHO_ACK_TIMEOUT_MS;
 	if (s->ended && quiet_since(s) + SSPSH_SHUTDOWN_LINGER_MS < due)
 		due = quiet_since(s) + SSPSH_SHUTDOWN_LINGER_MS;
+	if (s->status_pending && s->status_due < due)
+		due = s->status_due;
 	if (scrollback_due(s) || (s->held_output.len && !scrollback_behind(s, now)))
 		due = now;
 	else if (scrollback_behind(s, now) && taker_deadline(s) < due)
@@ -648,6 +700,8 @@ uint64_t server_session_deadline(const struct server_session *s, uint64_t now)
 
 void server_session_tick(struct server_session *s, uint64_t now)
 {
+	if (s->status_pending && now >= s->status_due)
+		announce_end(s, SESSION_PROGRAM_EXITED, EXIT_CONNECTION, now);	/* status unknown */
 	age_echo_ack(s, now);
 	channel_events(s, now);
 	send_scrollback(s);

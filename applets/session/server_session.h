@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "applets/session/ssp_frame.h"
 #include "core/pty.h"
 #include "net/transport.h"
 
@@ -66,10 +67,18 @@ unsigned server_session_deliver(struct server_session *s, const uint8_t *data, s
 				const struct udp_addr *from, uint64_t now);
 /* Collects the program if it has exited (call on SIGCHLD). */
 void server_session_reap(struct server_session *s);
+/* Ends the session for a reason of the server's (SESSION_SERVER_STOPPED,
+ * SESSION_DAEMON_STOPPED): the program is hung up and the client told, as
+ * when the program exits; the caller's loop runs until
+ * server_session_done. Nothing if the session is already ending. */
+void server_session_stop(struct server_session *s, enum session_end_reason reason, uint64_t now);
 /* When server_session_tick next has work (absolute clock_ms()). */
 uint64_t server_session_deadline(const struct server_session *s, uint64_t now);
 void server_session_tick(struct server_session *s, uint64_t now);
-/* The program has exited and the client has been told (or given up on). */
+/* The session is over and the client has been told (or given up on
+ * SSPSH_SHUTDOWN_LINGER_MS after telling began). A session that ended
+ * before any client reached it waits for one, so that it learns how it
+ * ended: the caller's own timeouts end that wait. */
 bool server_session_done(const struct server_session *s, uint64_t now);
 bool server_session_ended(const struct server_session *s);
 

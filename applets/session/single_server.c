@@ -86,7 +86,8 @@ struct single {
 	struct server_session *s;
 	long idle_timeout_ms;		/* 0: never */
 	uint64_t started_at;
-	bool quit;
+	bool stopping;			/* a signal: telling the client */
+	bool quit;			/* a second signal, or nobody to tell */
 };
 
 /* When silence alone ends the session: no first contact in time, or no
@@ -145,14 +146,31 @@ static void log_counters(const struct transport *t)
 		 *peer ? peer : "none");
 }
 
+/* SIGTERM or SIGHUP ends the session and tells the client, who has
+ * SSPSH_SHUTDOWN_LINGER_MS to acknowledge; a second one, or SIGINT (an
+ * operator's Ctrl-C, a --local client that is done or gone), ends it at
+ * once. */
+static void stop(struct single *one, bool at_once)
+{
+	struct transport *t = server_session_transport(one->s);
+
+	log_info("signal: stopping");
+	if (at_once || one->stopping || !transport_has_peer(t)) {
+		one->quit = true;
+		return;
+	}
+	one->stopping = true;
+	server_session_stop(one->s, SESSION_SERVER_STOPPED, clock_ms());
+}
+
 static void handle_signals(struct single *one)
 {
 	if (signals_take(SIGUSR1))
 		log_counters(server_session_transport(one->s));
-	if (signals_take(SIGTERM) || signals_take(SIGHUP) || signals_take(SIGINT)) {
-		log_info("signal: stopping");
-		one->quit = true;
-	}
+	if (signals_take(SIGINT))
+		stop(one, true);
+	if (signals_take(SIGTERM) || signals_take(SIGHUP))
+		stop(one, false);
 	signals_take(SIGCHLD);
 	server_session_reap(one->s);
 }
@@ -211,7 +229,7 @@ static int serve(struct transport *t, const struct pty_spec *spec, long idle_tim
 		log_warn("out of memory for the scrollback log; going on without");
 	while (!should_stop(&one, clock_ms()))
 		turn(&one);
-	if (server_session_ended(one.s) && !one.quit)
+	if (server_session_ended(one.s) && !one.quit && !one.stopping)
 		status = 0;
 	if (!server_session_ended(one.s) && !one.quit)
 		log_info("no contact from the client: giving up");

@@ -427,6 +427,8 @@ static int open_session(const struct ssh_ctx *ctx, const char *host, uint16_t po
 	log_debug("connecting to %s port %u", numeric, port);
 	snprintf(target, sizeof target, "127.0.0.1:%u", port);
 	settings.relay = &relay;
+	settings.no_contact_hint = ctx->o->route == ROUTE_SSH ? "the relay through ssh not up yet"
+				   : "a firewall dropping UDP to it";
 	t = transport_client(&key, numeric, port);
 	transport_key_zero(&key);
 	if (!t)

@@ -9,7 +9,8 @@
 #include "term/emu.h"
 
 /* Diff: varint flags, varint echo_ack, varint bell count, varint cols,
- * varint rows, then the display diff, raw or (FRAME_DEFLATED) deflated. */
+ * varint rows, with FRAME_ENDED varint reason and varint status, then the
+ * display diff, raw or (FRAME_DEFLATED) deflated. */
 #define FRAME_ENDED 1u
 #define FRAME_DEFLATED 2u
 #define FRAME_FLAGS (FRAME_ENDED | FRAME_DEFLATED)
@@ -17,10 +18,10 @@
 struct ssp_frame {
 	struct fb *fb;
 	uint64_t echo_ack;
-	bool ended;
+	struct session_end end;
 };
 
-struct ssp_frame *ssp_frame_new(struct fb *fb, uint64_t echo_ack, bool ended)
+struct ssp_frame *ssp_frame_new(struct fb *fb, uint64_t echo_ack, const struct session_end *end)
 {
 	struct ssp_frame *f = malloc(sizeof *f);
 
@@ -30,7 +31,7 @@ struct ssp_frame *ssp_frame_new(struct fb *fb, uint64_t echo_ack, bool ended)
 	}
 	f->fb = fb;
 	f->echo_ack = echo_ack;
-	f->ended = ended;
+	f->end = end ? *end : (struct session_end){ SESSION_RUNNING, 0 };
 	return f;
 }
 
@@ -54,7 +55,12 @@ uint64_t ssp_frame_echo_ack(const struct ssp_frame *f)
 
 bool ssp_frame_ended(const struct ssp_frame *f)
 {
-	return f->ended;
+	return f->end.reason != SESSION_RUNNING;
+}
+
+struct session_end ssp_frame_end(const struct ssp_frame *f)
+{
+	return f->end;
 }
 
 /* The display diff deflated into `packed` when that is worth it. */
@@ -76,11 +82,15 @@ static void frame_diff(const void *from, const void *to, struct buf *out)
 	if (b->fb)
 		display_diff(a->fb, b->fb, &display);
 	deflate = deflated(&display, &packed);
-	buf_put_varint(out, (b->ended ? FRAME_ENDED : 0) | (deflate ? FRAME_DEFLATED : 0));
+	buf_put_varint(out, (ssp_frame_ended(b) ? FRAME_ENDED : 0) | (deflate ? FRAME_DEFLATED : 0));
 	buf_put_varint(out, b->echo_ack);
 	buf_put_varint(out, b->fb ? fb_bells(b->fb) : 0);
 	buf_put_varint(out, b->fb ? (uint64_t)fb_cols(b->fb) : 0);
 	buf_put_varint(out, b->fb ? (uint64_t)fb_rows(b->fb) : 0);
+	if (ssp_frame_ended(b)) {
+		buf_put_varint(out, b->end.reason);
+		buf_put_varint(out, b->end.status);
+	}
 	if (deflate)
 		buf_put(out, packed.data, packed.len);
 	else
@@ -125,10 +135,29 @@ static struct fb *apply_deflated_diff(const struct fb *base, int cols, int rows,
 	return fb;
 }
 
+/* FRAME_ENDED's reason and status; false if they make no sense. */
+static bool read_end(struct reader *r, uint64_t flags, struct session_end *end)
+{
+	uint64_t reason, status;
+
+	*end = (struct session_end){ SESSION_RUNNING, 0 };
+	if (!(flags & FRAME_ENDED))
+		return true;
+	reason = rd_varint(r);
+	status = rd_varint(r);
+	if (r->failed || reason == SESSION_RUNNING || reason > SESSION_END_REASON_LAST || status > 255 ||
+	    (reason == SESSION_PROGRAM_KILLED && status <= 128))
+		return false;
+	end->reason = (enum session_end_reason)reason;
+	end->status = (uint8_t)status;
+	return true;
+}
+
 static void *frame_apply(const void *from, const uint8_t *diff, size_t len)
 {
 	const struct ssp_frame *base = from;
 	uint64_t flags, echo_ack, bells, cols, rows;
+	struct session_end end;
 	const uint8_t *display;
 	size_t display_len;
 	struct fb *fb = NULL;
@@ -141,7 +170,7 @@ static void *frame_apply(const void *from, const uint8_t *diff, size_t len)
 	cols = rd_varint(&r);
 	rows = rd_varint(&r);
 	if (r.failed || (flags & ~(uint64_t)FRAME_FLAGS) || cols > SSPSH_MAX_COLS ||
-	    rows > SSPSH_MAX_ROWS || (cols == 0) != (rows == 0))
+	    rows > SSPSH_MAX_ROWS || (cols == 0) != (rows == 0) || !read_end(&r, flags, &end))
 		return NULL;
 	display = r.p + r.off;
 	display_len = reader_left(&r);
@@ -154,14 +183,14 @@ static void *frame_apply(const void *from, const uint8_t *diff, size_t len)
 			return NULL;
 		fb_set_bells(fb, (uint32_t)bells);
 	}
-	return ssp_frame_new(fb, echo_ack, flags & FRAME_ENDED);
+	return ssp_frame_new(fb, echo_ack, &end);
 }
 
 static bool frame_equal(const void *a, const void *b)
 {
 	const struct ssp_frame *x = a, *y = b;
 
-	if (x->echo_ack != y->echo_ack || x->ended != y->ended)
+	if (x->echo_ack != y->echo_ack || x->end.reason != y->end.reason || x->end.status != y->end.status)
 		return false;
 	if (!x->fb || !y->fb)
 		return x->fb == y->fb;
@@ -175,7 +204,7 @@ static void *frame_clone(const void *state)
 
 	if (f->fb && !(fb = fb_clone(f->fb)))
 		return NULL;
-	return ssp_frame_new(fb, f->echo_ack, f->ended);
+	return ssp_frame_new(fb, f->echo_ack, &f->end);
 }
 
 static void frame_free(void *state)

@@ -44,24 +44,39 @@ static void send_to_server(int fd, const struct udp_addr *server, struct dgram_p
 		(void)udp_send(fd, data, len, server);
 }
 
+/* How long to wait for the next datagram: until the next resend, or the
+ * moment the silence is worth a word. */
+static int wait_for_answer_ms(uint64_t sent, uint64_t start, bool said, uint64_t now)
+{
+	uint64_t until = sent + SSPSH_HANDSHAKE_RETRY_MS;
+
+	if (!said && start + SSPSH_NO_CONTACT_NOTICE_MS < until)
+		until = start + SSPSH_NO_CONTACT_NOTICE_MS;
+	return until > now ? (int)(until - now) : 0;
+}
+
 bool udp_fetch_server_key(int fd, const struct udp_addr *server, struct dgram_path *relay,
 			  const uint8_t client_pub[X25519_KEY_LEN],
-			  uint8_t pub[X25519_KEY_LEN], int timeout_ms)
+			  uint8_t pub[X25519_KEY_LEN], int timeout_ms, const char *silence_note)
 {
 	uint8_t request[NOISE_KEY_MESSAGE_LEN], data[SSPSH_DATAGRAM_MAX];
 	uint64_t start = clock_ms(), sent = 0;
+	bool said = !silence_note;
 
 	noise_key_request(client_pub, request);
 	while (clock_ms() - start < (uint64_t)timeout_ms) {
 		uint64_t now = clock_ms();
 		long n;
 
+		if (!said && now - start >= SSPSH_NO_CONTACT_NOTICE_MS) {
+			log_warn("%s", silence_note);
+			said = true;
+		}
 		if (!sent || now - sent >= SSPSH_HANDSHAKE_RETRY_MS) {
 			send_to_server(fd, server, relay, request, sizeof request);
 			sent = now;
 		}
-		n = receive_from_server(fd, server, relay, data, sizeof data,
-					(int)(sent + SSPSH_HANDSHAKE_RETRY_MS - now));
+		n = receive_from_server(fd, server, relay, data, sizeof data, wait_for_answer_ms(sent, start, said, now));
 		if (n > 0 && noise_read_key_answer(data, (size_t)n, pub))
 			return true;
 	}
@@ -79,13 +94,13 @@ static bool send_initiation(int fd, const struct udp_addr *server, struct dgram_
 
 bool udp_handshake(int fd, const struct udp_addr *server, struct dgram_path *relay, struct noise_client *nc,
 		   const struct session_request *req, char *const *argv, int timeout_ms,
-		   struct transport_keys *keys, struct session_reply *reply)
+		   const char *silence_note, struct transport_keys *keys, struct session_reply *reply)
 {
 	uint8_t data[SSPSH_DATAGRAM_MAX], payload[SSPSH_HANDSHAKE_PAYLOAD_MAX];
 	uint64_t start = clock_ms(), sent = 0;
 	struct buf request, out;
 	struct noise_session ns;
-	bool done = false, ok = false;
+	bool done = false, ok = false, said = !silence_note;
 
 	buf_init(&request);
 	buf_init(&out);
@@ -98,13 +113,16 @@ bool udp_handshake(int fd, const struct udp_addr *server, struct dgram_path *rel
 		size_t payload_len = 0;
 		long n;
 
+		if (!said && now - start >= SSPSH_NO_CONTACT_NOTICE_MS) {
+			log_warn("%s", silence_note);
+			said = true;
+		}
 		if (!sent || now - sent >= SSPSH_HANDSHAKE_RETRY_MS) {
 			if (!send_initiation(fd, server, relay, nc, &request, &out))
 				goto out;
 			sent = now;
 		}
-		n = receive_from_server(fd, server, relay, data, sizeof data,
-					(int)(sent + SSPSH_HANDSHAKE_RETRY_MS - now));
+		n = receive_from_server(fd, server, relay, data, sizeof data, wait_for_answer_ms(sent, start, said, now));
 		if (n <= 0)
 			continue;
 		switch (noise_client_receive(nc, data, (size_t)n, clock_ms(), &ns, payload, &payload_len)) {
@@ -138,13 +156,14 @@ out:
 
 struct transport *udp_open_session(int fd, const struct udp_addr *server, struct dgram_path *relay,
 				   struct noise_client *nc,
-				   const struct session_request *req, char *const *argv,
+				   const struct session_request *req, char *const *argv, const char *silence_note,
 				   struct session_reply *reply, bool *answered)
 {
 	struct transport_keys keys;
 	struct transport *t;
 
-	*answered = udp_handshake(fd, server, relay, nc, req, argv, SSPSH_CONNECT_TIMEOUT_MS, &keys, reply);
+	*answered = udp_handshake(fd, server, relay, nc, req, argv, SSPSH_CONNECT_TIMEOUT_MS, silence_note,
+				  &keys, reply);
 	if (!*answered || !reply->ok) {
 		if (*answered)
 			log_error("the server refused: %s", reply->error);

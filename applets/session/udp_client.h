@@ -16,18 +16,21 @@
 #include "net/udp.h"
 
 /* Asks the server for its key, naming ours (client_pub), until it answers
- * or timeout_ms pass. A server that does not know our key never answers. */
+ * or timeout_ms pass. A server that does not know our key never answers:
+ * after SSPSH_NO_CONTACT_NOTICE_MS of silence, silence_note is logged (a
+ * line saying where and what is likely wrong), once; NULL: nothing. */
 bool udp_fetch_server_key(int fd, const struct udp_addr *server, struct dgram_path *relay,
 			  const uint8_t client_pub[X25519_KEY_LEN],
-			  uint8_t pub[X25519_KEY_LEN], int timeout_ms);
+			  uint8_t pub[X25519_KEY_LEN], int timeout_ms, const char *silence_note);
 
 /* Sends the request in a handshake (again every SSPSH_HANDSHAKE_RETRY_MS)
- * until the server answers or timeout_ms pass. On success keys hold the
- * session's keys and reply the server's answer (which may be a refusal).
- * False (logged) on silence or a malformed answer. */
+ * until the server answers or timeout_ms pass, with silence_note as for
+ * udp_fetch_server_key. On success keys hold the session's keys and reply
+ * the server's answer (which may be a refusal). False (logged) on silence
+ * or a malformed answer. */
 bool udp_handshake(int fd, const struct udp_addr *server, struct dgram_path *relay, struct noise_client *nc,
 		   const struct session_request *req, char *const *argv, int timeout_ms,
-		   struct transport_keys *keys, struct session_reply *reply);
+		   const char *silence_note, struct transport_keys *keys, struct session_reply *reply);
 
 /* A session opened: the handshake for req (argv: the command of a new
  * session), then the session's transport on fd, and on the relay if there
@@ -36,7 +39,7 @@ bool udp_handshake(int fd, const struct udp_addr *server, struct dgram_path *rel
  * answered at all (which proves it holds its key). */
 struct transport *udp_open_session(int fd, const struct udp_addr *server, struct dgram_path *relay,
 				   struct noise_client *nc,
-				   const struct session_request *req, char *const *argv,
+				   const struct session_request *req, char *const *argv, const char *silence_note,
 				   struct session_reply *reply, bool *answered);
 
 /* Fresh keys for session `id` every SSPSH_REKEY_AFTER_MS or

@@ -32,6 +32,7 @@ struct way {
 	const struct udp_addr *server;
 	struct relay_link *link;	/* NULL: UDP */
 	struct dgram_path *relay;	/* the pipe to the relay, until the transport takes it */
+	char silence_note[800];		/* said when the daemon is silent for a second */
 };
 
 /* ---- Keys ---- */
@@ -50,6 +51,12 @@ static bool load_identity(const struct udp_settings *o, uint8_t priv[KEY_LEN])
 		return false;
 	}
 	return keyfile_read_private(path, priv, NULL);
+}
+
+/* "host:port", "[v6]:port". */
+static void daemon_address(const struct udp_settings *o, char *out, size_t cap)
+{
+	snprintf(out, cap, strchr(o->host, ':') ? "[%s]:%u" : "%s:%u", o->host, o->port);
 }
 
 /* "host", or "[host]:port" off the default port, as ssh writes them. */
@@ -218,8 +225,8 @@ static int list_sessions(const struct way *way, struct noise_client *nc, struct 
 	do {
 		req.list_from = shown;
 		if (!udp_handshake(way->fd, way->server, way->relay, nc, &req, NULL, SSPSH_CONNECT_TIMEOUT_MS,
-				   &keys, &reply))
-			return 1;
+				   way->silence_note, &keys, &reply))
+			return EXIT_CONNECTION;
 		mbedtls_platform_zeroize(&keys, sizeof keys);
 		pin_once(pin);
 		if (!reply.ok) {
@@ -243,6 +250,38 @@ static int list_sessions(const struct way *way, struct noise_client *nc, struct 
 	return 0;
 }
 
+/* The command that takes session `id` back, with the options that reach
+ * this daemon the way this client did. */
+static void attach_command(const struct connect_settings *s, uint64_t id, struct buf *out)
+{
+	const struct udp_settings *o = &s->udp;
+	char text[sizeof o->host + 16];
+
+	buf_put_str(out, "sspsh connect --udp ");
+	if (o->identity) {
+		buf_put_str(out, "-i ");
+		shell_quote_if_needed(out, o->identity);
+		buf_put_u8(out, ' ');
+	}
+	if (o->route == ROUTE_SSH) {
+		buf_put_str(out, "--transport=ssh ");
+		if (strcmp(s->ssh.ssh_command, "ssh") != 0) {
+			buf_put_str(out, "--ssh=");
+			shell_quote_if_needed(out, s->ssh.ssh_command);
+			buf_put_u8(out, ' ');
+		}
+	}
+	if (o->route == ROUTE_SSH && strchr(o->ssh_dest, '@'))	/* USER@ */
+		buf_put(out, o->ssh_dest, (size_t)(strchr(o->ssh_dest, '@') - o->ssh_dest + 1));
+	if (o->port == SSPSH_DAEMON_PORT)
+		snprintf(text, sizeof text, "%s", o->host);
+	else
+		daemon_address(o, text, sizeof text);
+	buf_put_str(out, text);
+	snprintf(text, sizeof text, " --attach %llu", (unsigned long long)id);
+	buf_put_str(out, text);
+}
+
 /* The session takes the way's fd, relay and link (they are cleared). */
 static int run_session(const struct connect_settings *s, struct way *way, struct noise_client *nc,
 		       struct pin *pin)
@@ -254,27 +293,43 @@ static int run_session(const struct connect_settings *s, struct way *way, struct
 	struct rekeyer rekeyer;
 	struct transport *t;
 	bool answered;
-	char hint[640];
+	struct buf resume;
 	int rc;
 
+	buf_init(&resume);
 	window_size(&req.cols, &req.rows);
-	t = udp_open_session(way->fd, way->server, way->relay, nc, &req, s->command, &reply, &answered);
+	t = udp_open_session(way->fd, way->server, way->relay, nc, &req, s->command, way->silence_note,
+			     &reply, &answered);
 	way->fd = -1;		/* udp_open_session took both */
 	way->relay = NULL;
 	if (answered)
 		pin_once(pin);
 	if (!t)
-		return 1;
+		return answered ? 1 : EXIT_CONNECTION;
 	settings.relay_link = way->link;	/* client_session_run takes it */
 	way->link = NULL;
-	snprintf(hint, sizeof hint, "[sspsh: detached from session %llu; `sspsh connect --udp %s:%u --attach %llu` resumes it.]",
-		 (unsigned long long)reply.id, o->host, o->port, (unsigned long long)reply.id);
-	settings.detach_notice = hint;
+	attach_command(s, reply.id, &resume);
+	buf_put_u8(&resume, '\0');
+	settings.session_id = reply.id;
+	settings.resume_command = (const char *)resume.data;
 	settings.send_locale = !o->attach;
 	rekeyer_start(&rekeyer, nc, t, reply.id);
 	rc = client_session_run(t, &settings);
 	rekeyer_stop(&rekeyer);
+	buf_free(&resume);
 	return rc;
+}
+
+/* What a daemon's silence likely means: the daemon tells nothing, not
+ * even its key, to a client whose key it does not know. */
+static void silence_note(const struct udp_settings *o, char *out, size_t cap)
+{
+	char where[300];
+
+	daemon_address(o, where, sizeof where);
+	snprintf(out, cap, "connect: no answer from %s yet: no `sspsh server --listen` on that port, "
+		 "%s.pub not in its authorized_keys, or %s blocked (still trying)", where,
+		 o->identity ? o->identity : "~/.sspsh/id_x25519", o->route == ROUTE_SSH ? "ssh's relay" : "UDP");
 }
 
 /* ---- Main ---- */
@@ -294,11 +349,12 @@ static int connect_to(const struct connect_settings *s, struct way *way, const u
 	if (!keyfile_default_path("known_hosts", true, known_hosts, sizeof known_hosts) ||
 	    !x25519_public(our_key, priv) || !known_server_key(o, known_hosts, name, server_key, &known))
 		return 1;
+	silence_note(o, way->silence_note, sizeof way->silence_note);
 	if (!known && !udp_fetch_server_key(way->fd, way->server, way->relay, our_key, server_key,
-					    SSPSH_CONNECT_TIMEOUT_MS)) {
-		log_error("no answer from %s:%u (is `sspsh server --listen` running there, "
-			  "with our key in its authorized_keys?)", o->host, o->port);
-		return 1;
+					    SSPSH_CONNECT_TIMEOUT_MS, way->silence_note)) {
+		daemon_address(o, name, sizeof name);
+		log_error("connect: no answer from %s in %d s; giving up", name, SSPSH_CONNECT_TIMEOUT_MS / 1000);
+		return EXIT_CONNECTION;
 	}
 	if (!check_server_key(o, known_hosts, name, server_key) ||
 	    (!known && !confirm_first_contact(o, name, known_hosts, server_key)) ||

@@ -46,6 +46,19 @@ if ! make_namespace || ! block_udp; then fail "relay_ssh: cannot build the names
 SSHD_ADDR=$net.2 SSHD_NETNS=$ns
 if ! sshd_start; then fail "relay_ssh: sshd does not start in the namespace"; finish; fi
 
+# --transport=udp: nothing comes back over UDP, and the client says so (the
+# address ssh reached and a firewall as the likely cause), never "Last
+# contact", and exits with 255.
+start_tmux 160 24 "${SSPSH@Q} connect --transport=udp --ssh=${SSHD_SSH@Q} --server=${SSPSH@Q} $SSHD_USER@$net.2 \
+-- true; echo STATUS=\$?; sleep 600"
+expect "UDP blocked, --transport=udp: the client names the server and a firewall" \
+	wait_for_regex "^sspsh: nothing from $net.2:[0-9]+ yet \(a firewall dropping UDP to it\?\)" 15
+sleep 6
+expect "... and never says 'Last contact'" sh -c "! tmux -L $TMUX_SOCKET capture-pane -p -t t | grep -q 'Last contact'"
+press C-^; type_text '.'
+expect "... and Ctrl-^ . exits with 255" wait_for 'STATUS=255' 5
+tmux_stop
+
 # The client in a terminal, its -v log in a file.
 printf 'exec %q connect -v --ssh=%q --server=%q %q -- env PS1=%q bash --norc --noprofile 2>%q\n' \
 	"$SSPSH" "$SSHD_SSH" "$SSPSH" "$SSHD_USER@$net.2" 'rl$ ' "$E2E_TMP/client.log" > "$E2E_TMP/client.sh"

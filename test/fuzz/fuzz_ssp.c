@@ -273,7 +273,7 @@ static struct ssp *frame_engine(void *app)
 		.local_ops = &ssp_input_ops, .remote_ops = &ssp_frame_ops, .pacing = pacing,
 		.max_payload = 1200, .snapshot = snapshot_input, .send = send_nowhere, .app = app,
 	};
-	struct ssp *s = ssp_new(&cfg, input_new(), ssp_frame_new(NULL, 0, false));
+	struct ssp *s = ssp_new(&cfg, input_new(), ssp_frame_new(NULL, 0, NULL));
 
 	if (!s)
 		abort();

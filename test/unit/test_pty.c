@@ -102,6 +102,10 @@ TEST(passwd_lookup_by_uid)
 	EXPECT_STR(shell, "");
 	EXPECT(!passwd_lookup(path, 100, home, sizeof home, shell, sizeof shell));
 	EXPECT(!passwd_lookup("/nonexistent", 0, home, sizeof home, shell, sizeof shell));
+	EXPECT(passwd_name(path, 10001, home, sizeof home));
+	EXPECT_STR(home, "bob");
+	EXPECT(!passwd_name(path, 10001, home, 3));	/* "bob" and its NUL do not fit */
+	EXPECT(!passwd_name(path, 4242, home, sizeof home));
 	unlink(path);
 }
 

@@ -98,6 +98,26 @@ TEST(quote_round_trips_through_split)
 	buf_free(&line);
 }
 
+TEST(quote_if_needed_leaves_plain_words_alone)
+{
+	static const char *words[] = { "plain", "~/.sspsh/id", "", "my key", "it's", "a$b" };
+	static const char *shown[] = { "plain", "'~/.sspsh/id'", "''", "'my key'", "'it'\\''s'", "'a$b'" };
+	struct buf line;
+
+	buf_init(&line);
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+		buf_reset(&line);
+		shell_quote_if_needed(&line, words[i]);
+		buf_put_u8(&line, '\0');
+		EXPECT_STR((const char *)line.data, shown[i]);
+	}
+	buf_reset(&line);
+	shell_quote_if_needed(&line, "/home/ann/.sspsh/id_x25519");
+	buf_put_u8(&line, '\0');
+	EXPECT_STR((const char *)line.data, "/home/ann/.sspsh/id_x25519");
+	buf_free(&line);
+}
+
 int main(void)
 {
 	RUN(split_plain_words_and_blanks);
@@ -105,5 +125,6 @@ int main(void)
 	RUN(split_does_not_expand_anything);
 	RUN(split_rejects_unterminated_quotes);
 	RUN(quote_round_trips_through_split);
+	RUN(quote_if_needed_leaves_plain_words_alone);
 	return unit_exit_status();
 }
