@@ -29,7 +29,9 @@ daemon_setup() {
 }
 
 # daemon_start LOW HIGH: the daemon on the first port of LOW..HIGH it can
-# bind, in $DAEMON_PORT, its pid in $DAEMON_PID, its log $E2E_TMP/daemon.log.
+# bind, in $DAEMON_PORT, its pid in $DAEMON_PID, its log $E2E_TMP/daemon.log;
+# the client has pinned its key (--accept-new), so sessions opened in a
+# terminal are not asked about it.
 daemon_start() {
 	local try run_as=()
 	[ -z "$DAEMON_USER" ] || run_as=(--user "$DAEMON_USER")
@@ -42,7 +44,9 @@ daemon_start() {
 		if wait_until 5 grep -qs "listening on UDP port $try" "$E2E_TMP/daemon.log"; then
 			DAEMON_PORT=$try
 			e2e_pids+=("$DAEMON_PID")
-			return 0
+			HOME=$E2E_TMP/client "$SSPSH" connect --udp --accept-new "127.0.0.1:$try" --list \
+				</dev/null >/dev/null 2>&1
+			return
 		fi
 		kill "$DAEMON_PID" 2>/dev/null
 		wait "$DAEMON_PID" 2>/dev/null
