@@ -37,41 +37,36 @@ static bool parse_id(const char *text, unsigned long *out)
 	return *text != '\0' && *end == '\0';
 }
 
-bool passwd_lookup(const char *path, uid_t uid, char *home, size_t home_cap,
-		   char *shell, size_t shell_cap)
+/* The fields of uid's line of the passwd file at path, split in line
+ * (which must outlive field); false if there is none. */
+static bool find_uid(const char *path, uid_t uid, char line[static 1024], char *field[7])
 {
 	FILE *f = fopen(path, "r");
-	char line[1024], *field[7];
 	unsigned long id;
 	bool found = false;
 
 	if (!f)
 		return false;
-	while (!found && fgets(line, sizeof line, f)) {
-		if (!split_fields(line, field) || !parse_id(field[2], &id) || id != (unsigned long)uid)
-			continue;
-		found = copy_field(home, home_cap, field[5]) &&
-			copy_field(shell, shell_cap, field[6]);
-	}
+	while (!found && fgets(line, 1024, f))
+		found = split_fields(line, field) && parse_id(field[2], &id) && id == (unsigned long)uid;
 	fclose(f);
 	return found;
 }
 
+bool passwd_lookup(const char *path, uid_t uid, char *home, size_t home_cap,
+		   char *shell, size_t shell_cap)
+{
+	char line[1024], *field[7];
+
+	return find_uid(path, uid, line, field) && copy_field(home, home_cap, field[5]) &&
+	       copy_field(shell, shell_cap, field[6]);
+}
 
 bool passwd_name(const char *path, uid_t uid, char *name, size_t name_cap)
 {
-	FILE *f = fopen(path, "r");
 	char line[1024], *field[7];
-	unsigned long id;
-	bool found = false;
 
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof line, f))
-		found = split_fields(line, field) && parse_id(field[2], &id) && id == (unsigned long)uid &&
-			copy_field(name, name_cap, field[0]);
-	fclose(f);
-	return found;
+	return find_uid(path, uid, line, field) && copy_field(name, name_cap, field[0]);
 }
 
 /* Whether name is in a group line's comma-separated member list. */
