@@ -15,29 +15,12 @@
 #include "net/aead.h"
 #include "net/datagram.h"
 #include "net/transport.h"
+#include "test/unit/loopback.h"
 #include "test/unit/unit.h"
 
 #define DATAGRAMS_EACH 100000
 
 static struct transport_key key;
-
-static int udp_socket_on_loopback(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	bind(fd, (struct sockaddr *)&a, sizeof a);
-	return fd;
-}
-
-static uint16_t port_of(int fd)
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof a;
-
-	getsockname(fd, (struct sockaddr *)&a, &len);
-	return ntohs(a.sin_port);
-}
 
 /* A (key, nonce) pair as the wire shows it: which client key opened the
  * datagram, and the 8 header bytes the nonce is made of. */

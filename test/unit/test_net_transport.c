@@ -16,6 +16,7 @@
 #include "net/datagram.h"
 #include "net/link.h"
 #include "net/transport.h"
+#include "test/unit/loopback.h"
 #include "test/unit/unit.h"
 
 #define PORT_LOW 61000
@@ -516,24 +517,6 @@ TEST(client_hops_port_after_no_round_trip)
 }
 
 /* ---- Replays and forgeries ---- */
-
-static int udp_socket_on_loopback(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	bind(fd, (struct sockaddr *)&a, sizeof a);
-	return fd;
-}
-
-static uint16_t port_of(int fd)
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof a;
-
-	getsockname(fd, (struct sockaddr *)&a, &len);
-	return ntohs(a.sin_port);
-}
 
 static void send_to_port(int fd, const void *data, size_t len, uint16_t port)
 {
