@@ -46,7 +46,7 @@ APPLET_OBJ := $(APPLET_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:test/unit/%.c=$(BUILD)/test/%)
 
 ALL_CFLAGS  = $(CFLAGS) $(if $(filter 1,$(WERROR)),-Werror) $(PKG_CFLAGS)
-ALL_LDFLAGS = $(LDFLAGS) $(if $(filter 1,$(STATIC)),-static)
+ALL_LDFLAGS = $(LDFLAGS) $(if $(filter 1,$(STATIC)),$(STATIC_LDFLAGS))
 
 
 .PHONY: all check layers units asan valgrind soak fuzz bench bench-e2e install deps size clean \
@@ -56,7 +56,7 @@ all: $(PRODUCT)
 $(PRODUCT): $(BUILD)/sspsh
 	cp $< $@
 
-$(BUILD)/sspsh: $(BUILD)/main.o $(APPLET_OBJ) $(BUILD)/libsspsh.a
+$(BUILD)/sspsh: $(BUILD)/main.o $(APPLET_OBJ) $(BUILD)/libsspsh.a tools/no_unwind.ld
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(BUILD)/main.o $(APPLET_OBJ) $(BUILD)/libsspsh.a $(LIBS)
 
 # main.c's applet table follows the BENCH knob; the stamp changes with it.

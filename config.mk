@@ -43,6 +43,9 @@ LDFLAGS  = -Wl,--gc-sections
 
 # 1: link one static executable (the product); 0: dynamic (needed for sanitizers).
 STATIC   = 1
+# The static link also leaves out the libraries' unwind tables, which nothing
+# in sspsh reads (105 kB; tools/no_unwind.ld says why).
+STATIC_LDFLAGS = -static -Wl,-T,tools/no_unwind.ld
 
 # 0: leave the `bench` applet out (no benchmark code linked; `sspsh bench`
 # then says it is not built).

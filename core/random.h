@@ -1,4 +1,4 @@
-/* Cryptographic randomness: mbedTLS CTR-DRBG seeded from the OS (getrandom). */
+/* Cryptographic randomness: the kernel's generator (getrandom). */
 #ifndef SSPSH_RANDOM_H
 #define SSPSH_RANDOM_H
 
@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Fills out with random bytes; false (and a logged error) if the DRBG
- * cannot be seeded or fails. Safe to call repeatedly; reseeds after fork. */
+/* Fills out with random bytes; false (and a logged error) if the kernel
+ * cannot give them. Safe in a forked child: nothing is carried over. */
 bool random_bytes(void *out, size_t len);
 
 #endif

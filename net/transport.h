@@ -44,7 +44,7 @@ struct transport_key {
 	uint8_t bytes[TRANSPORT_KEY_LEN];
 };
 
-/* 256 random bits from the CTR-DRBG; false (logged) if randomness failed. */
+/* 256 random bits from the kernel (getrandom); false (logged) if randomness failed. */
 bool transport_key_generate(struct transport_key *key);
 /* Writes TRANSPORT_KEY_TEXT_LEN characters and a NUL. */
 void transport_key_format(const struct transport_key *key,

@@ -1,3 +1,7 @@
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "core/base64.h"
 #include "core/random.h"
 #include "test/unit/unit.h"
@@ -39,10 +43,54 @@ TEST(random_bytes_differ)
 	EXPECT(memcmp(a, b, sizeof a) != 0);
 }
 
+/* A forked child's bytes are not the parent's next ones. */
+TEST(random_bytes_differ_after_fork)
+{
+	uint8_t parent[32], child[32];
+	int fds[2];
+	int status;
+
+	EXPECT(random_bytes(parent, sizeof parent));
+	if (pipe(fds) != 0)
+		SKIP("pipe failed");
+	pid_t pid = fork();
+	if (pid < 0)
+		SKIP("fork failed");
+	if (pid == 0) {
+		bool ok = random_bytes(child, sizeof child) &&
+			  write(fds[1], child, sizeof child) == (ssize_t)sizeof child;
+		_exit(ok ? 0 : 1);
+	}
+	close(fds[1]);
+	EXPECT(read(fds[0], child, sizeof child) == (ssize_t)sizeof child);
+	close(fds[0]);
+	EXPECT(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT(random_bytes(parent, sizeof parent));
+	EXPECT(memcmp(parent, child, sizeof parent) != 0);
+}
+
+/* More than one getrandom call returns (32 MiB - 1 at most): every byte filled. */
+TEST(random_bytes_fills_a_large_buffer)
+{
+	enum { LEN = 40 << 20 };
+	uint8_t *big = calloc(LEN, 1);
+	size_t zero_tail = 0;
+
+	if (!big)
+		SKIP("no memory for 40 MiB");
+	EXPECT(random_bytes(big, LEN));
+	while (zero_tail < LEN && big[LEN - 1 - zero_tail] == 0)
+		zero_tail++;
+	EXPECT(zero_tail < 16);
+	free(big);
+}
+
 int main(void)
 {
 	RUN(base64_rfc4648_vectors);
 	RUN(base64_rejects_garbage_and_wrong_lengths);
 	RUN(random_bytes_differ);
+	RUN(random_bytes_differ_after_fork);
+	RUN(random_bytes_fills_a_large_buffer);
 	return unit_exit_status();
 }
