@@ -28,6 +28,19 @@ daemon_setup() {
 	[ -z "$DAEMON_USER" ] || chown -R "$DAEMON_USER" "$E2E_TMP/server"
 }
 
+# daemon_add_key NAME [OPTIONS]: one more client, its home $E2E_TMP/NAME
+# with a key of its own, authorized with OPTIONS on its line (as
+# permit-forward); after daemon_setup. Its first session pins the daemon's
+# key itself (connect --udp --accept-new).
+daemon_add_key() {
+	mkdir -p "$E2E_TMP/$1"
+	HOME=$E2E_TMP/$1 "$SSPSH" keygen -C "$1" >/dev/null 2>&1 || return 1
+	{
+		[ -z "${2:-}" ] || printf '%s ' "$2"
+		cat "$E2E_TMP/$1/.sspsh/id_x25519.pub"
+	} >> "$E2E_TMP/server/.sspsh/authorized_keys"
+}
+
 # daemon_start LOW HIGH: the daemon on the first port of LOW..HIGH it can
 # bind, in $DAEMON_PORT, its pid in $DAEMON_PID, its log $E2E_TMP/daemon.log;
 # the client has pinned its key (--accept-new), so sessions opened in a

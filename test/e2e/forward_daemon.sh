@@ -1,55 +1,35 @@
 #!/usr/bin/env bash
 # Forwarding with the SSH-free daemon (connect --udp): allowed per key by
 # permit-forward on its authorized_keys line, off by default. A key without
-# it gets one line per refused forward and the session carries on.
+# it gets one line per refused forward and the session carries on. -A over
+# --udp with a real ssh-agent: ssh-add -l in the daemon's session lists the
+# client's key.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fwd_lib.sh"
+. "$(dirname "$0")/daemon_lib.sh"
 
-for tool in tmux python3 curl ss; do
+for tool in tmux python3 curl ss ssh-agent ssh-add ssh-keygen; do
 	need "$tool" || { skip "forward_daemon" "$tool is not installed"; finish; }
 done
-PORT=$((61900 + ($$ % 50) * 2))
-chmod 755 "$E2E_TMP"
-
-# As root (CI), the daemon runs as a throwaway user made here.
-TEST_USER=
-if [ "$(id -u)" = 0 ]; then
-	need useradd || { skip "forward_daemon" "root without useradd"; finish; }
-	TEST_USER=sspshf$$
-	useradd -M -d "$E2E_TMP/server" -s /bin/bash "$TEST_USER" || { fail "useradd"; finish; }
-fi
-forward_daemon_cleanup() {
-	e2e_cleanup
-	[ -n "$TEST_USER" ] && userdel "$TEST_USER" 2>/dev/null
-}
-trap forward_daemon_cleanup EXIT
-
-mkdir -p "$E2E_TMP/server/.sspsh" "$E2E_TMP/yes" "$E2E_TMP/no"
-HOME=$E2E_TMP/yes "$SSPSH" keygen -C yes >/dev/null 2>&1
-HOME=$E2E_TMP/no "$SSPSH" keygen -C no >/dev/null 2>&1
-{
-	printf 'permit-forward '; cat "$E2E_TMP/yes/.sspsh/id_x25519.pub"
-	cat "$E2E_TMP/no/.sspsh/id_x25519.pub"
-} > "$E2E_TMP/server/.sspsh/authorized_keys"
-chmod 600 "$E2E_TMP/server/.sspsh/authorized_keys"
-run_as=()
-if [ -n "$TEST_USER" ]; then
-	chown -R "$TEST_USER" "$E2E_TMP/server"
-	run_as=(--user "$TEST_USER")
-fi
-HOME=$E2E_TMP/server "$SSPSH" server --listen "127.0.0.1:$PORT" "${run_as[@]}" --foreground \
-	2> "$E2E_TMP/daemon.log" &
-e2e_pids+=($!)
-if ! wait_until 10 grep -q "listening on UDP port $PORT" "$E2E_TMP/daemon.log"; then
-	fail "the daemon starts" "$(cat "$E2E_TMP/daemon.log")"
-	finish
-fi
+# The key of daemon_setup's client has no permit-forward; "yes" has it.
+daemon_setup fd || { skip "forward_daemon" "$daemon_skip"; finish; }
+daemon_add_key yes permit-forward || { fail "a second key"; finish; }
+daemon_start 61900 61999 || { fail "the daemon starts" "$(cat "$E2E_TMP/daemon.log")"; finish; }
 http_start 2
+# The client's agent, for -A.
+agent_sock=$E2E_TMP/agent.sock
+ssh-agent -a "$agent_sock" > "$E2E_TMP/agent.env"
+agent_pid=$(sed -n 's/^SSH_AGENT_PID=\([0-9]*\);.*/\1/p' "$E2E_TMP/agent.env")
+[ -n "$agent_pid" ] && e2e_pids+=("$agent_pid")
+ssh-keygen -q -t ed25519 -N '' -C sspsh-e2e-key -f "$E2E_TMP/id" >/dev/null
+SSH_AUTH_SOCK=$agent_sock ssh-add -q "$E2E_TMP/id" 2>/dev/null
+fingerprint=$(ssh-keygen -lf "$E2E_TMP/id.pub" | awk '{print $2}')
 
-# udp_session WHO OPTIONS...: connect --udp as WHO running a plain bash.
+# udp_session HOME OPTIONS...: connect --udp from HOME running a plain
+# bash, the client's agent in its environment.
 udp_session() {
-	local who=$1; shift
-	start_tmux 80 24 "HOME=$E2E_TMP/$who $SSPSH connect --udp --accept-new 127.0.0.1:$PORT $* -- ${E2E_SHELL[*]@Q}"
+	local home=$1; shift
+	start_tmux 80 24 "HOME=$E2E_TMP/$home SSH_AUTH_SOCK=$agent_sock $SSPSH connect --udp --accept-new 127.0.0.1:$DAEMON_PORT $* -- ${E2E_SHELL[*]@Q}"
 }
 
 lport=$(free_port) rport=$(free_port)
@@ -66,7 +46,7 @@ wait_for 'exiting' 10
 tmux_stop
 
 lport=$(free_port) rport=$(free_port)
-udp_session no -L "$lport:127.0.0.1:$HTTP_PORT" -R "$rport:127.0.0.1:$HTTP_PORT"
+udp_session client -L "$lport:127.0.0.1:$HTTP_PORT" -R "$rport:127.0.0.1:$HTTP_PORT"
 expect "a key without permit-forward: -R is refused in one line" \
 	wait_for "sspsh: -R $rport:127.0.0.1:$HTTP_PORT: not permitted" 10
 wait_until 10 listening "$lport"
@@ -79,4 +59,28 @@ type_text 'echo goes-on-$((40 + 2))'; press Enter
 expect "... and the session carries on" wait_for 'goes-on-42' 10
 type_text 'exit'; press Enter
 wait_for 'exiting' 10
+tmux_stop
+
+# (A forward's notice replaces the one before: -A in a session of its own.)
+udp_session client -A
+expect "a key without permit-forward: -A is refused in one line" \
+	wait_for "sspsh: -A: not permitted" 10
+type_text 'exit'; press Enter
+wait_for 'exiting' 10
+tmux_stop
+
+udp_session yes -A
+wait_for '$' 15
+# As root the daemon's session runs as a user of its own, who cannot write
+# here: what
+# ssh-add says is read off the screen. The socket appears once the -A
+# request has arrived, a round trip after the session started.
+type_text "for i in \$(seq 100); do [ -S \"\$SSH_AUTH_SOCK\" ] && break; sleep 0.1; done; ssh-add -l; stat -c 'mode=%a' \"\$SSH_AUTH_SOCK\" \"\${SSH_AUTH_SOCK%/*}\" | tr '\\n' ' '; echo list-ed-ok | tr -d -"
+press Enter
+expect "-A over --udp: ssh-add -l runs in the daemon's session" wait_for 'listedok' 15
+expect "... and lists the client's key ($fingerprint)" wait_for "$fingerprint" 5
+expect "... through a 0600 socket in a 0700 directory" wait_for 'mode=600 mode=700' 5
+type_text 'exit'; press Enter
+wait_for 'exiting' 10
+tmux_stop
 finish
