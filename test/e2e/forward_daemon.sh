@@ -72,9 +72,8 @@ tmux_stop
 udp_session yes -A
 wait_for '$' 15
 # As root the daemon's session runs as a user of its own, who cannot write
-# here: what
-# ssh-add says is read off the screen. The socket appears once the -A
-# request has arrived, a round trip after the session started.
+# here: what ssh-add says is read off the screen. The socket appears once
+# the -A request has arrived, a round trip after the session started.
 type_text "for i in \$(seq 100); do [ -S \"\$SSH_AUTH_SOCK\" ] && break; sleep 0.1; done; ssh-add -l; stat -c 'mode=%a' \"\$SSH_AUTH_SOCK\" \"\${SSH_AUTH_SOCK%/*}\" | tr '\\n' ' '; echo list-ed-ok | tr -d -"
 press Enter
 expect "-A over --udp: ssh-add -l runs in the daemon's session" wait_for 'listedok' 15
