@@ -121,6 +121,8 @@ int main(int argc, char **argv)
 	a = find_applet(argv[1]);
 	if (!a && is_left_out(argv[1]))
 		return not_built(argv[1]);
+	if (!a && askpass_wanted(argc))
+		return askpass_main(argc, argv);
 	if (!a) {
 		fprintf(stderr, "sspsh: %s '%s' (sspsh --help lists the applets)\n",
 			argv[1][0] == '-' ? "unknown option" : "no applet named", argv[1]);

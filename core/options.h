@@ -611,6 +611,15 @@
 #define SSPSH_RELAY_RESTART_MAX_MS 30000
 #endif
 
+/* ssh's questions while it runs a relay (applets/session/askpass.h): the
+ * longest prompt shown (the rest is cut) and the longest answer typed. */
+#ifndef SSPSH_ASKPASS_PROMPT_MAX
+#define SSPSH_ASKPASS_PROMPT_MAX 512
+#endif
+#ifndef SSPSH_ASKPASS_ANSWER_MAX
+#define SSPSH_ASKPASS_ANSWER_MAX 1024
+#endif
+
 /* ---- Terminal emulator ---- */
 /* Parameters kept from one CSI/DCS sequence (the rest are dropped); at most 32. */
 #ifndef SSPSH_PARSER_MAX_PARAMS

@@ -50,6 +50,7 @@ struct client {
 	const char *route_notice;	/* shown until route_notice_until */
 	uint64_t route_notice_until;
 	const char *no_contact_hint;	/* the likely cause while the server has never answered */
+	bool question_shown;		/* ssh's question is on the status line */
 };
 
 /* How long the line saying that the session moved to the relay stays. */
@@ -87,8 +88,13 @@ static uint64_t notice_after_ms(const struct client *c)
 static const char *notice_text(const struct client *c, uint64_t now, char *out, size_t cap)
 {
 	uint64_t quiet = silence_ms(c, now);
+	const char *question = c->relay ? relay_link_question(c->relay) : NULL;
 	char peer[80];
 
+	if (question) {
+		snprintf(out, cap, "%s [Enter: answer, Ctrl-C: cancel]", question);
+		return out;
+	}
 	if (ever_heard(c) && quiet >= SSPSH_SILENCE_NOTICE_MS) {
 		snprintf(out, cap, "sspsh: Last contact %llu seconds ago. [To quit: Ctrl-^ .]",
 			 (unsigned long long)(quiet / 1000));
@@ -144,8 +150,13 @@ static void paint(struct client *c, uint64_t now)
 
 /* ---- Keyboard ---- */
 
+/* Typed keys go to the session, or answer ssh's question while one waits. */
 static void add_keys(struct client *c, const uint8_t *keys, size_t len, uint64_t now)
 {
+	size_t answered = c->relay && relay_link_question(c->relay) ? relay_link_typed(c->relay, keys, len) : 0;
+
+	keys += answered;
+	len -= answered;
 	if (len && client_sync_type(c->sync, keys, len, now))
 		local_echo_typed(c->echo, keys, len, client_sync_input_pos(c->sync), now);
 }
@@ -320,7 +331,14 @@ static void steer_route(struct client *c, uint64_t now)
 	struct transport *t = client_sync_transport(c->sync);
 	const char *notice;
 
-	if (!c->relay || !relay_link_step(c->relay, t, silence_ms(c, now), ever_heard(c), now, &notice))
+	bool stepped = c->relay && relay_link_step(c->relay, t, silence_ms(c, now), ever_heard(c), now, &notice);
+	bool asking = c->relay && relay_link_question(c->relay);
+
+	if (asking != c->question_shown) {
+		c->question_shown = asking;
+		paint(c, now);	/* the question appears, or the screen comes back */
+	}
+	if (!stepped)
 		return;
 	client_sync_send_now(c->sync, now);	/* the server hears the new path at once */
 	if (notice) {
@@ -401,14 +419,14 @@ static void handle_signals(struct client *c, uint64_t now)
 static void turn(struct client *c)
 {
 	bool room = client_sync_input_room(c->sync);
-	static struct pollfd p[3 + TRANSPORT_POLLFDS + FORWARD_POLLFDS_MAX];
-	int n = 3 + transport_pollfds(client_sync_transport(c->sync), p + 3);
+	static struct pollfd p[2 + RELAY_LINK_POLLFDS + TRANSPORT_POLLFDS + FORWARD_POLLFDS_MAX];
+	int n_relay = c->relay ? relay_link_pollfds(c->relay, p + 2) : 0;
+	int n = 2 + n_relay + transport_pollfds(client_sync_transport(c->sync), p + 2 + n_relay);
 	size_t n_forward = c->forward ? forward_pollfds(c->forward, p + n, FORWARD_POLLFDS_MAX) : 0;
 	uint64_t now = clock_ms();
 
 	p[0] = (struct pollfd){ signals_fd(), POLLIN, 0 };
 	p[1] = (struct pollfd){ STDIN_FILENO, (short)(room ? POLLIN : 0), 0 };
-	p[2] = (struct pollfd){ c->relay ? relay_link_stderr_fd(c->relay) : -1, POLLIN, 0 };
 	if (poll(p, (nfds_t)n + n_forward, poll_timeout(c, now)) < 0 && errno != EINTR) {
 		c->quit = true;
 		return;

@@ -2,6 +2,8 @@
  * applets/session/relay_link.h. */
 #include "applets/session/relay_link.h"
 
+#include <limits.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "applets/session/askpass.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/dying.h"
@@ -36,6 +39,8 @@ struct relay_link {
 	uint64_t next_start;		/* no new relay before then */
 	uint64_t restart_ms;		/* the wait after the next failure */
 	bool relaying;			/* the transport has our relay */
+	struct askpass *askpass;	/* ssh's questions; NULL: none can be asked */
+	char self[PATH_MAX];		/* this executable, ssh's askpass helper */
 	struct relay_link_counters counters;
 };
 
@@ -60,6 +65,20 @@ static bool build_argv(struct relay_link *l, const struct relay_link_settings *s
 	return !l->remote_cmd.oom;
 }
 
+/* The path of this executable, for ssh to run as its askpass helper. */
+static bool readlink_self(char *out, size_t cap)
+{
+	ssize_t n = readlink("/proc/self/exe", out, cap - 1);
+
+	if (n <= 0) {
+		log_warn("relay: cannot find this executable (%s): ssh cannot ask for a password",
+			 strerror(errno));
+		return false;
+	}
+	out[n] = '\0';
+	return true;
+}
+
 struct relay_link *relay_link_new(const struct relay_link_settings *s)
 {
 	struct relay_link *l = calloc(1, sizeof *l);
@@ -77,15 +96,23 @@ struct relay_link *relay_link_new(const struct relay_link_settings *s)
 		relay_link_free(l);
 		return NULL;
 	}
+	if (readlink_self(l->self, sizeof l->self))
+		l->askpass = askpass_new();
 	return l;
 }
 
 /* ---- The ssh process ---- */
 
-/* In the child: its own session (no terminal to prompt on), fds 0-2 set. */
-static void exec_ssh(char *const argv[], int in, int out, int err)
+/* In the child: its own session (no terminal: ssh asks its questions
+ * through the askpass helper, this executable), fds 0-2 set. */
+static void exec_ssh(const struct relay_link *l, int in, int out, int err)
 {
+	char *const *argv = l->argv;
+
 	if (setsid() < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+		_exit(126);
+	if (l->askpass && (setenv("SSH_ASKPASS", l->self, 1) || setenv("SSH_ASKPASS_REQUIRE", "force", 1) ||
+			   setenv(ASKPASS_SOCKET_ENV, askpass_socket_path(l->askpass), 1)))
 		_exit(126);
 	execvp(argv[0], argv);
 	dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
@@ -115,12 +142,13 @@ static struct dgram_path *spawn(struct relay_link *l)
 		goto fail;
 	}
 	if (l->pid == 0)
-		exec_ssh(l->argv, in[0], out[1], err[1]);
+		exec_ssh(l, in[0], out[1], err[1]);
 	close(in[0]);
 	close(out[1]);
 	close(err[1]);
 	l->stderr_fd = err[0];
 	l->line_len = 0;
+	(void)askpass_take_cancelled(l->askpass);	/* a new run asks afresh */
 	return dgram_path_pipe(out[0], in[1], DGRAM_PIPE_AWAIT_HELLO);
 fail:
 	close_pair(in);
@@ -194,6 +222,7 @@ void relay_link_free(struct relay_link *l)
 	dying_free(&l->stopped);
 	if (l->stderr_fd >= 0)
 		close(l->stderr_fd);
+	askpass_free(l->askpass);
 	buf_free(&l->remote_cmd);
 	free(l->argv);
 	free(l);
@@ -212,6 +241,8 @@ static bool wanted(const struct relay_link *l, uint64_t quiet_ms, bool ever_hear
 
 static void failed(struct relay_link *l, struct transport *t, uint64_t now, const char *why)
 {
+	if (askpass_take_cancelled(l->askpass))
+		l->restart_ms = SSPSH_RELAY_RESTART_MAX_MS;	/* the user said no: ask again later */
 	log_info("relay: %s; trying again in %llu ms", why, (unsigned long long)l->restart_ms);
 	transport_drop_relay(t);
 	l->relaying = false;
@@ -264,6 +295,9 @@ bool relay_link_step(struct relay_link *l, struct transport *t, uint64_t quiet_m
 {
 	*notice = NULL;
 	reap(l, now);
+	askpass_step(l->askpass);
+	if (l->pid == 0)
+		askpass_cancel(l->askpass);	/* the ssh that asked has gone */
 	if (l->relaying)
 		watch(l, t, quiet_ms, now);
 	if (l->relaying || l->pid > 0 || now < l->next_start || !wanted(l, quiet_ms, ever_heard))
@@ -294,9 +328,47 @@ uint64_t relay_link_deadline(const struct relay_link *l, uint64_t now)
 	return due;
 }
 
-int relay_link_stderr_fd(const struct relay_link *l)
+int relay_link_pollfds(const struct relay_link *l, struct pollfd *fds)
 {
-	return l->stderr_fd;
+	fds[0] = (struct pollfd){ l->stderr_fd, POLLIN, 0 };
+	if (!l->askpass)
+		return 1;
+	return 1 + askpass_pollfds(l->askpass, fds + 1);
+}
+
+const char *relay_link_question(const struct relay_link *l)
+{
+	return askpass_prompt(l->askpass);
+}
+
+size_t relay_link_typed(struct relay_link *l, const uint8_t *keys, size_t len)
+{
+	return askpass_typed(l->askpass, keys, len);
+}
+
+bool relay_link_await(struct relay_link *l, struct dgram_path *path)
+{
+	struct pollfd p[DGRAM_PATH_POLLFDS + RELAY_LINK_POLLFDS];
+	uint8_t junk[SSPSH_RELAY_FRAME_MAX];
+	struct udp_addr from;
+
+	while (dgram_path_state(path) == DGRAM_PATH_OPEN && !dgram_path_greeted(path)) {
+		int n = dgram_path_pollfds(path, p);
+
+		n += relay_link_pollfds(l, p + n);
+		if (poll(p, (nfds_t)n, 1000) < 0 && errno != EINTR)
+			break;
+		reap(l, clock_ms());
+		askpass_step(l->askpass);
+		askpass_ask_terminal(l->askpass);
+		(void)dgram_path_flush(path);
+		(void)dgram_path_receive(path, junk, sizeof junk, &from);	/* reads the hello */
+		if (l->pid == 0 && !dgram_path_greeted(path))
+			break;
+	}
+	if (!dgram_path_greeted(path))
+		log_error("relay: %s", l->pid ? dgram_path_error(path) : "ssh has exited");
+	return dgram_path_greeted(path);
 }
 
 const struct relay_link_counters *relay_link_counters(const struct relay_link *l)

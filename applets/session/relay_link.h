@@ -4,15 +4,16 @@
  * the framed pipe to it (transport_use_relay), runs it again when it breaks,
  * and stops it when the transport is back on UDP.
  *
- * ssh runs in a session of its own, away from the user's terminal: it cannot
- * ask for a password there (key or agent authentication works; a password
- * makes the relay fail, said with -v). Its stderr is read line by line into
- * the log (-v). */
+ * ssh runs in a session of its own, away from the user's terminal; its
+ * questions (a password, a passphrase) come to the client through the
+ * askpass helper (applets/session/askpass.h), which shows them on the
+ * status line. Its stderr is read line by line into the log (-v). */
 #ifndef SSPSH_RELAY_LINK_H
 #define SSPSH_RELAY_LINK_H
 
 #include <poll.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "net/transport.h"
@@ -53,8 +54,21 @@ bool relay_link_step(struct relay_link *l, struct transport *t, uint64_t quiet_m
 struct dgram_path *relay_link_open(struct relay_link *l);
 /* The earliest time relay_link_step has something to do. */
 uint64_t relay_link_deadline(const struct relay_link *l, uint64_t now);
-/* ssh's stderr, to poll for reading (-1 while none runs). */
-int relay_link_stderr_fd(const struct relay_link *l);
+/* What to poll: ssh's stderr (-1 while none runs) and the socket its
+ * questions come on. Fills at most RELAY_LINK_POLLFDS; returns how many. */
+#define RELAY_LINK_POLLFDS 2
+int relay_link_pollfds(const struct relay_link *l, struct pollfd *fds);
+
+/* ssh's question waiting for the user (a password prompt, one line), or
+ * NULL; keys typed meanwhile go to relay_link_typed, which returns how many
+ * it took (through Enter, which answers, or Ctrl-C, which cancels). */
+const char *relay_link_question(const struct relay_link *l);
+size_t relay_link_typed(struct relay_link *l, const uint8_t *keys, size_t len);
+
+/* Before the session: waits for the relay that relay_link_open started to
+ * say hello, answering ssh's questions on the terminal. False (logged) if
+ * it broke or ssh exited first. */
+bool relay_link_await(struct relay_link *l, struct dgram_path *path);
 
 struct relay_link_counters {
 	uint64_t starts;	/* ssh relays started */

@@ -386,7 +386,8 @@ static bool open_relay(const struct connect_settings *s, struct shell_words *wor
 	relay.ssh = words->argv;
 	way->link = relay_link_new(&relay);
 	way->relay = way->link ? relay_link_open(way->link) : NULL;
-	return way->relay != NULL;
+	/* ssh's questions are asked on the terminal until the relay is up. */
+	return way->relay && relay_link_await(way->link, way->relay);
 }
 
 int connect_udp(const struct connect_settings *s)

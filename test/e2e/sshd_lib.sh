@@ -9,7 +9,8 @@
 #                       cannot run here (empty if they can).
 #
 # SSHD_ADDR (default 127.0.0.1) is the address sshd listens on; with
-# SSHD_NETNS set, sshd runs inside that network namespace.
+# SSHD_NETNS set, sshd runs inside that network namespace. With
+# SSHD_PASSWORD set, the user has that password and sshd takes it too.
 #
 # sshd must run as root to log another user in, so these tests need root.
 # `UsePAM no` makes sshd refuse accounts whose password is locked ('!'), so
@@ -33,6 +34,9 @@ _sshd_make_user() {
 	SSHD_HOME=$SSHD_DIR/home
 	useradd -M -d "$SSHD_HOME" -s /bin/sh "$SSHD_USER" || return 1
 	usermod -p '*' "$SSHD_USER" || return 1
+	if [ -n "${SSHD_PASSWORD:-}" ]; then
+		echo "$SSHD_USER:$SSHD_PASSWORD" | chpasswd || return 1
+	fi
 	mkdir -p "$SSHD_HOME" && chown "$SSHD_USER": "$SSHD_HOME" && chmod 0755 "$SSHD_HOME"
 }
 
@@ -45,7 +49,7 @@ _sshd_write_config() {
 	AuthorizedKeysFile $SSHD_DIR/authorized_keys
 	AllowUsers $SSHD_USER
 	PubkeyAuthentication yes
-	PasswordAuthentication no
+	PasswordAuthentication $([ -n "${SSHD_PASSWORD:-}" ] && echo yes || echo no)
 	KbdInteractiveAuthentication no
 	UsePAM no
 	StrictModes no
