@@ -122,11 +122,11 @@ static bool open_client(struct bench_client *c, const struct udp_addr *server, s
 	struct session_reply reply;
 	struct transport *t;
 	bool answered;
-	int fd = udp_bind_ephemeral(server->ss.ss_family);
+	struct udp_way way = { .fd = udp_bind_ephemeral(server->ss.ss_family), .server = server };
 
-	if (fd < 0)
+	if (way.fd < 0)
 		return false;
-	t = udp_open_session(fd, server, NULL, nc, &req, cat, NULL, &reply, &answered);
+	t = udp_open_session(&way, nc, &req, cat, NULL, &reply, &answered);
 	c->sync = t ? client_sync_new(t) : NULL;
 	if (c->sync)
 		client_sync_send_now(c->sync, clock_ms());
@@ -348,8 +348,9 @@ int bench_sessions_main(int argc, char **argv)
 	b.clients = calloc((size_t)b.n + MORE_SESSIONS, sizeof *b.clients);
 	udp_addr_parse("127.0.0.1", BENCH_PORT, &server);
 	fd = udp_bind_ephemeral(server.ss.ss_family);
+	struct udp_way way = { .fd = fd, .server = &server };
 	if (b.clients && fd >= 0 && x25519_public(client_pub, client_priv) &&
-	    udp_fetch_server_key(fd, &server, NULL, client_pub, server_pub, 5000, NULL) &&
+	    udp_fetch_server_key(&way, client_pub, server_pub, 5000, NULL) &&
 	    noise_client_init(&nc, client_priv, server_pub)) {
 		rc = measure(&b, &server, &nc);
 		noise_client_wipe(&nc);

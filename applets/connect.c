@@ -55,7 +55,9 @@ const char connect_usage[] =
 "  --attach [ID]       take over session ID (default: the most recently detached);\n"
 "                      a client still attached to it is told and exits\n"
 "  --transport=ssh     through `ssh [USER@]HOST sspsh relay 127.0.0.1:PORT`\n"
-"                      (with --ssh and --server as above) where only ssh passes\n"
+"                      (with --ssh and --server as above) where only ssh passes;\n"
+"                      auto: UDP, and that relay while UDP gets no answer;\n"
+"                      udp (default): UDP only\n"
 "\n"
 "--local starts a server on loopback and connects to it; --direct HOST PORT\n"
 "joins a running `sspsh server`, the session key read from the environment\n"
@@ -465,11 +467,11 @@ static int parse_udp_settings(const struct parse *p)
 	if (!parse_udp_target(p->positional[0], &p->s->udp))
 		return cli_usage_error("connect", "bad --udp '%s' ([USER@]HOST[:PORT])", p->positional[0]);
 	udp->route = ROUTE_UDP;
-	if (p->route && (!parse_route(p->route, &udp->route) || udp->route == ROUTE_AUTO))
-		return cli_usage_error("connect", "--udp takes --transport=udp or ssh, not '%s'", p->route);
+	if (p->route && !parse_route(p->route, &udp->route))
+		return cli_usage_error("connect", "--transport wants auto, udp or ssh, not '%s'", p->route);
 	if (udp->route == ROUTE_UDP && strchr(p->positional[0], '@'))
 		return cli_usage_error("connect", "%s", "--udp takes no USER@: the daemon serves the user it runs as "
-				       "(USER@ is for ssh, with --transport=ssh)");
+				       "(USER@ is for ssh, with --transport=ssh or auto)");
 	if (!udp_ssh_dest(p->positional[0], udp))
 		return cli_usage_error("connect", "%s", "the user name in --udp's target is too long");
 	if (udp->list + udp->attach + (p->s->command != NULL) > 1)

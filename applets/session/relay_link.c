@@ -366,9 +366,13 @@ bool relay_link_await(struct relay_link *l, struct dgram_path *path)
 		if (l->pid == 0 && !dgram_path_greeted(path))
 			break;
 	}
-	if (!dgram_path_greeted(path))
-		log_error("relay: %s", l->pid ? dgram_path_error(path) : "ssh has exited");
-	return dgram_path_greeted(path);
+	if (dgram_path_greeted(path))
+		return true;
+	log_error("relay: %s", l->pid ? dgram_path_error(path) : "ssh has exited");
+	l->relaying = false;
+	l->counters.failures++;
+	stop(l, clock_ms());
+	return false;
 }
 
 const struct relay_link_counters *relay_link_counters(const struct relay_link *l)

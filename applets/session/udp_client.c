@@ -13,10 +13,10 @@
 
 /* Waits up to wait_ms for a datagram from the server (by the relay when
  * there is one); its length, or -1. */
-static long receive_from_server(int fd, const struct udp_addr *server, struct dgram_path *relay,
-				uint8_t *data, size_t cap, int wait_ms)
+static long receive_from_server(const struct udp_way *way, uint8_t *data, size_t cap, int wait_ms)
 {
-	struct pollfd p[DGRAM_PATH_POLLFDS] = { { fd, POLLIN, 0 } };
+	struct dgram_path *relay = way->relay;
+	struct pollfd p[DGRAM_PATH_POLLFDS] = { { way->fd, POLLIN, 0 } };
 	int n_fds = relay ? dgram_path_pollfds(relay, p) : 1;
 	struct udp_addr from;
 	long n;
@@ -29,19 +29,38 @@ static long receive_from_server(int fd, const struct udp_addr *server, struct dg
 		(void)dgram_path_flush(relay);
 		return dgram_path_receive(relay, data, cap, &from);
 	}
-	n = udp_receive(fd, data, cap, &from);
-	if (n < 0 || !udp_addr_equal(&from, server))
+	n = udp_receive(way->fd, data, cap, &from);
+	if (n < 0 || !udp_addr_equal(&from, way->server))
 		return -1;
 	return n;
 }
 
-static void send_to_server(int fd, const struct udp_addr *server, struct dgram_path *relay,
-			   const void *data, size_t len)
+static void send_to_server(const struct udp_way *way, const void *data, size_t len)
 {
-	if (relay)
-		(void)dgram_path_send(relay, data, len, server);
+	if (way->relay)
+		(void)dgram_path_send(way->relay, data, len, way->server);
 	else
-		(void)udp_send(fd, data, len, server);
+		(void)udp_send(way->fd, data, len, way->server);
+}
+
+/* --transport=auto: UDP has been silent since `since`; true when the
+ * exchange goes on through the relay from now on. */
+static bool fall_back(struct udp_way *way, uint64_t since, uint64_t now)
+{
+	if (!way->fallback || way->relay || now - since < SSPSH_RELAY_FALLBACK_MS)
+		return false;
+	way->relay = way->fallback(way->fallback_ctx);
+	way->fallback = NULL;
+	return way->relay != NULL;
+}
+
+/* A relay that ended cannot carry the exchange any more (logged). */
+static bool relay_broken(const struct udp_way *way)
+{
+	if (!way->relay || dgram_path_state(way->relay) == DGRAM_PATH_OPEN)
+		return false;
+	log_error("relay: %s", dgram_path_error(way->relay));
+	return true;
 }
 
 /* How long to wait for the next datagram: until the next resend, or the
@@ -55,8 +74,7 @@ static int wait_for_answer_ms(uint64_t sent, uint64_t start, bool said, uint64_t
 	return until > now ? (int)(until - now) : 0;
 }
 
-bool udp_fetch_server_key(int fd, const struct udp_addr *server, struct dgram_path *relay,
-			  const uint8_t client_pub[X25519_KEY_LEN],
+bool udp_fetch_server_key(struct udp_way *way, const uint8_t client_pub[X25519_KEY_LEN],
 			  uint8_t pub[X25519_KEY_LEN], int timeout_ms, const char *silence_note)
 {
 	uint8_t request[NOISE_KEY_MESSAGE_LEN], data[SSPSH_DATAGRAM_MAX];
@@ -64,35 +82,40 @@ bool udp_fetch_server_key(int fd, const struct udp_addr *server, struct dgram_pa
 	bool said = !silence_note;
 
 	noise_key_request(client_pub, request);
-	while (clock_ms() - start < (uint64_t)timeout_ms) {
+	while (clock_ms() - start < (uint64_t)timeout_ms && !relay_broken(way)) {
 		uint64_t now = clock_ms();
 		long n;
 
+		if (fall_back(way, start, now)) {
+			start = now = clock_ms();	/* the relay gets the whole time */
+			sent = 0;
+			said = !silence_note;
+		}
 		if (!said && now - start >= SSPSH_NO_CONTACT_NOTICE_MS) {
 			log_warn("%s", silence_note);
 			said = true;
 		}
 		if (!sent || now - sent >= SSPSH_HANDSHAKE_RETRY_MS) {
-			send_to_server(fd, server, relay, request, sizeof request);
+			send_to_server(way, request, sizeof request);
 			sent = now;
 		}
-		n = receive_from_server(fd, server, relay, data, sizeof data, wait_for_answer_ms(sent, start, said, now));
+		n = receive_from_server(way, data, sizeof data, wait_for_answer_ms(sent, start, said, now));
 		if (n > 0 && noise_read_key_answer(data, (size_t)n, pub))
 			return true;
 	}
 	return false;
 }
 
-static bool send_initiation(int fd, const struct udp_addr *server, struct dgram_path *relay,
-			    struct noise_client *nc, const struct buf *payload, struct buf *out)
+static bool send_initiation(const struct udp_way *way, struct noise_client *nc, const struct buf *payload,
+			    struct buf *out)
 {
 	if (!noise_client_initiate(nc, payload->data, payload->len, clock_ms(), out))
 		return false;
-	send_to_server(fd, server, relay, out->data, out->len);
+	send_to_server(way, out->data, out->len);
 	return true;
 }
 
-bool udp_handshake(int fd, const struct udp_addr *server, struct dgram_path *relay, struct noise_client *nc,
+bool udp_handshake(struct udp_way *way, struct noise_client *nc,
 		   const struct session_request *req, char *const *argv, int timeout_ms,
 		   const char *silence_note, struct transport_keys *keys, struct session_reply *reply)
 {
@@ -108,21 +131,26 @@ bool udp_handshake(int fd, const struct udp_addr *server, struct dgram_path *rel
 		log_error("the command is too long to send (%d bytes at most)", SSPSH_HANDSHAKE_PAYLOAD_MAX);
 		goto out;
 	}
-	while (!done && clock_ms() - start < (uint64_t)timeout_ms) {
+	while (!done && clock_ms() - start < (uint64_t)timeout_ms && !relay_broken(way)) {
 		uint64_t now = clock_ms();
 		size_t payload_len = 0;
 		long n;
 
+		if (fall_back(way, start, now)) {
+			start = now = clock_ms();	/* the relay gets the whole time */
+			sent = 0;
+			said = !silence_note;
+		}
 		if (!said && now - start >= SSPSH_NO_CONTACT_NOTICE_MS) {
 			log_warn("%s", silence_note);
 			said = true;
 		}
 		if (!sent || now - sent >= SSPSH_HANDSHAKE_RETRY_MS) {
-			if (!send_initiation(fd, server, relay, nc, &request, &out))
+			if (!send_initiation(way, nc, &request, &out))
 				goto out;
 			sent = now;
 		}
-		n = receive_from_server(fd, server, relay, data, sizeof data, wait_for_answer_ms(sent, start, said, now));
+		n = receive_from_server(way, data, sizeof data, wait_for_answer_ms(sent, start, said, now));
 		if (n <= 0)
 			continue;
 		switch (noise_client_receive(nc, data, (size_t)n, clock_ms(), &ns, payload, &payload_len)) {
@@ -154,28 +182,28 @@ out:
 	return ok;
 }
 
-struct transport *udp_open_session(int fd, const struct udp_addr *server, struct dgram_path *relay,
-				   struct noise_client *nc,
+struct transport *udp_open_session(struct udp_way *way, struct noise_client *nc,
 				   const struct session_request *req, char *const *argv, const char *silence_note,
 				   struct session_reply *reply, bool *answered)
 {
 	struct transport_keys keys;
-	struct transport *t;
+	struct transport *t = NULL;
+	struct dgram_path *relay;
 
-	*answered = udp_handshake(fd, server, relay, nc, req, argv, SSPSH_CONNECT_TIMEOUT_MS, silence_note,
-				  &keys, reply);
+	*answered = udp_handshake(way, nc, req, argv, SSPSH_CONNECT_TIMEOUT_MS, silence_note, &keys, reply);
+	relay = way->relay;
+	way->relay = NULL;
 	if (!*answered || !reply->ok) {
 		if (*answered)
 			log_error("the server refused: %s", reply->error);
-		mbedtls_platform_zeroize(&keys, sizeof keys);
-		close(fd);
-		dgram_path_free(relay);
-		return NULL;
+		close(way->fd);
+	} else {
+		t = transport_client_keyed(&keys, way->fd, way->server);
 	}
-	t = transport_client_keyed(&keys, fd, server);
+	way->fd = -1;
 	mbedtls_platform_zeroize(&keys, sizeof keys);
 	if (t && relay)
-		transport_use_relay(t, relay, false);
+		transport_use_relay(t, relay, way->try_udp);
 	else
 		dgram_path_free(relay);
 	return t;

@@ -1,8 +1,8 @@
 /* The client's side of the SSH-free handshake (net/noise.h) on its own UDP
- * socket, or through a relay (relay: the framed pipe to `ssh HOST sspsh
- * relay`, net/dgram_path.h; NULL: UDP): learning the server's key, one
- * blocking handshake that carries a session request (net/session_msg.h),
- * and rekeying an open session from the transport's control hooks. */
+ * socket, or through a relay (the framed pipe to `ssh HOST sspsh relay`,
+ * net/dgram_path.h): learning the server's key, one blocking handshake
+ * that carries a session request (net/session_msg.h), and rekeying an open
+ * session from the transport's control hooks. */
 #ifndef SSPSH_UDP_CLIENT_H
 #define SSPSH_UDP_CLIENT_H
 
@@ -15,12 +15,24 @@
 #include "net/transport.h"
 #include "net/udp.h"
 
+/* How the handshakes reach the daemon. */
+struct udp_way {
+	int fd;				/* the UDP socket */
+	const struct udp_addr *server;
+	struct dgram_path *relay;	/* the relay in use; NULL: UDP */
+	/* --transport=auto: once UDP has been silent SSPSH_RELAY_FALLBACK_MS
+	 * into an exchange, fallback(fallback_ctx) gives the relay to use from
+	 * then on (NULL: UDP still), and the exchange starts over on it. */
+	struct dgram_path *(*fallback)(void *ctx);
+	void *fallback_ctx;
+	bool try_udp;			/* the session on a relay offers UDP and moves back */
+};
+
 /* Asks the server for its key, naming ours (client_pub), until it answers
  * or timeout_ms pass. A server that does not know our key never answers:
  * after SSPSH_NO_CONTACT_NOTICE_MS of silence, silence_note is logged (a
  * line saying where and what is likely wrong), once; NULL: nothing. */
-bool udp_fetch_server_key(int fd, const struct udp_addr *server, struct dgram_path *relay,
-			  const uint8_t client_pub[X25519_KEY_LEN],
+bool udp_fetch_server_key(struct udp_way *way, const uint8_t client_pub[X25519_KEY_LEN],
 			  uint8_t pub[X25519_KEY_LEN], int timeout_ms, const char *silence_note);
 
 /* Sends the request in a handshake (again every SSPSH_HANDSHAKE_RETRY_MS)
@@ -28,17 +40,17 @@ bool udp_fetch_server_key(int fd, const struct udp_addr *server, struct dgram_pa
  * udp_fetch_server_key. On success keys hold the session's keys and reply
  * the server's answer (which may be a refusal). False (logged) on silence
  * or a malformed answer. */
-bool udp_handshake(int fd, const struct udp_addr *server, struct dgram_path *relay, struct noise_client *nc,
+bool udp_handshake(struct udp_way *way, struct noise_client *nc,
 		   const struct session_request *req, char *const *argv, int timeout_ms,
 		   const char *silence_note, struct transport_keys *keys, struct session_reply *reply);
 
 /* A session opened: the handshake for req (argv: the command of a new
- * session), then the session's transport on fd, and on the relay if there
- * is one. Takes fd and relay (freed unless the transport has them). NULL,
+ * session), then the session's transport on way's fd, and on its relay if
+ * there is one. Takes fd and relay (freed unless the transport has them;
+ * way's are cleared). NULL,
  * logged, on silence or a refusal; *answered says whether the server
  * answered at all (which proves it holds its key). */
-struct transport *udp_open_session(int fd, const struct udp_addr *server, struct dgram_path *relay,
-				   struct noise_client *nc,
+struct transport *udp_open_session(struct udp_way *way, struct noise_client *nc,
 				   const struct session_request *req, char *const *argv, const char *silence_note,
 				   struct session_reply *reply, bool *answered);
 

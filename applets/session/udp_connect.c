@@ -24,14 +24,13 @@
 #include "core/signals.h"
 #include "core/tty.h"
 
-/* How the handshakes and the session reach the daemon: over UDP, or with
- * --transport=ssh through the relay (the same datagrams, framed, through
- * `ssh [USER@]HOST sspsh relay 127.0.0.1:PORT`). */
+/* How the handshakes and the session reach the daemon: over UDP, or
+ * through the relay (the same datagrams, framed, through
+ * `ssh [USER@]HOST sspsh relay 127.0.0.1:PORT`): from the start with
+ * --transport=ssh, once UDP stays silent with --transport=auto. */
 struct way {
-	int fd;				/* the UDP socket (the transport's) */
-	const struct udp_addr *server;
-	struct relay_link *link;	/* NULL: UDP */
-	struct dgram_path *relay;	/* the pipe to the relay, until the transport takes it */
+	struct udp_way udp;		/* the socket, and the relay until the transport takes them */
+	struct relay_link *link;	/* NULL: UDP only */
 	char silence_note[800];		/* said when the daemon is silent for a second */
 };
 
@@ -215,7 +214,7 @@ static void print_duration(uint32_t s, char *out, size_t cap)
 		snprintf(out, cap, "%ud", s / 86400);
 }
 
-static int list_sessions(const struct way *way, struct noise_client *nc, struct pin *pin)
+static int list_sessions(struct way *way, struct noise_client *nc, struct pin *pin)
 {
 	struct session_request req = { .kind = SESSION_LIST };
 	struct session_reply reply;
@@ -224,8 +223,8 @@ static int list_sessions(const struct way *way, struct noise_client *nc, struct 
 
 	do {
 		req.list_from = shown;
-		if (!udp_handshake(way->fd, way->server, way->relay, nc, &req, NULL, SSPSH_CONNECT_TIMEOUT_MS,
-				   way->silence_note, &keys, &reply))
+		if (!udp_handshake(&way->udp, nc, &req, NULL, SSPSH_CONNECT_TIMEOUT_MS, way->silence_note, &keys,
+				   &reply))
 			return EXIT_CONNECTION;
 		mbedtls_platform_zeroize(&keys, sizeof keys);
 		pin_once(pin);
@@ -263,15 +262,15 @@ static void attach_command(const struct connect_settings *s, uint64_t id, struct
 		shell_quote_if_needed(out, o->identity);
 		buf_put_u8(out, ' ');
 	}
-	if (o->route == ROUTE_SSH) {
-		buf_put_str(out, "--transport=ssh ");
+	if (o->route != ROUTE_UDP) {
+		buf_put_str(out, o->route == ROUTE_SSH ? "--transport=ssh " : "--transport=auto ");
 		if (strcmp(s->ssh.ssh_command, "ssh") != 0) {
 			buf_put_str(out, "--ssh=");
 			shell_quote_if_needed(out, s->ssh.ssh_command);
 			buf_put_u8(out, ' ');
 		}
 	}
-	if (o->route == ROUTE_SSH && strchr(o->ssh_dest, '@'))	/* USER@ */
+	if (o->route != ROUTE_UDP && strchr(o->ssh_dest, '@'))	/* USER@ */
 		buf_put(out, o->ssh_dest, (size_t)(strchr(o->ssh_dest, '@') - o->ssh_dest + 1));
 	if (o->port == SSPSH_DAEMON_PORT)
 		snprintf(text, sizeof text, "%s", o->host);
@@ -298,10 +297,7 @@ static int run_session(const struct connect_settings *s, struct way *way, struct
 
 	buf_init(&resume);
 	window_size(&req.cols, &req.rows);
-	t = udp_open_session(way->fd, way->server, way->relay, nc, &req, s->command, way->silence_note,
-			     &reply, &answered);
-	way->fd = -1;		/* udp_open_session took both */
-	way->relay = NULL;
+	t = udp_open_session(&way->udp, nc, &req, s->command, way->silence_note, &reply, &answered);
 	if (answered)
 		pin_once(pin);
 	if (!t)
@@ -350,8 +346,8 @@ static int connect_to(const struct connect_settings *s, struct way *way, const u
 	    !x25519_public(our_key, priv) || !known_server_key(o, known_hosts, name, server_key, &known))
 		return 1;
 	silence_note(o, way->silence_note, sizeof way->silence_note);
-	if (!known && !udp_fetch_server_key(way->fd, way->server, way->relay, our_key, server_key,
-					    SSPSH_CONNECT_TIMEOUT_MS, way->silence_note)) {
+	if (!known && !udp_fetch_server_key(&way->udp, our_key, server_key, SSPSH_CONNECT_TIMEOUT_MS,
+					    way->silence_note)) {
 		daemon_address(o, name, sizeof name);
 		log_error("connect: no answer from %s in %d s; giving up", name, SSPSH_CONNECT_TIMEOUT_MS / 1000);
 		return EXIT_CONNECTION;
@@ -368,13 +364,34 @@ static int connect_to(const struct connect_settings *s, struct way *way, const u
 	return rc;
 }
 
-/* With --transport=ssh: ssh runs the relay to the daemon's port. */
-static bool open_relay(const struct connect_settings *s, struct shell_words *words, struct way *way)
+/* The relay through ssh to the daemon's port, started and up (ssh's
+ * questions are asked on the terminal meanwhile); NULL (logged) if not. */
+static struct dgram_path *open_relay(struct way *way)
+{
+	struct dgram_path *relay = relay_link_open(way->link);
+
+	if (relay && !relay_link_await(way->link, relay)) {
+		dgram_path_free(relay);
+		relay = NULL;
+	}
+	return relay;
+}
+
+/* --transport=auto: the daemon has not answered over UDP. */
+static struct dgram_path *fall_back_to_relay(void *ctx)
+{
+	log_warn("no answer over UDP; relaying through ssh.");
+	return open_relay(ctx);
+}
+
+/* With --transport=ssh or auto: how ssh runs the relay to the daemon's
+ * port; with ssh it runs now. */
+static bool prepare_relay(const struct connect_settings *s, struct shell_words *words, struct way *way)
 {
 	const char *why = NULL;
 	char target[32];
 	struct relay_link_settings relay = {
-		.destination = s->udp.ssh_dest, .server = s->ssh.server, .target = target, .mode = ROUTE_SSH,
+		.destination = s->udp.ssh_dest, .server = s->ssh.server, .target = target, .mode = s->udp.route,
 	};
 
 	if (!shell_words_split(s->ssh.ssh_command ? s->ssh.ssh_command : "ssh", words, &why) ||
@@ -384,10 +401,14 @@ static bool open_relay(const struct connect_settings *s, struct shell_words *wor
 	}
 	snprintf(target, sizeof target, "127.0.0.1:%u", s->udp.port);
 	relay.ssh = words->argv;
-	way->link = relay_link_new(&relay);
-	way->relay = way->link ? relay_link_open(way->link) : NULL;
-	/* ssh's questions are asked on the terminal until the relay is up. */
-	return way->relay && relay_link_await(way->link, way->relay);
+	if (!(way->link = relay_link_new(&relay)))
+		return false;
+	if (s->udp.route == ROUTE_SSH)
+		return (way->udp.relay = open_relay(way)) != NULL;
+	way->udp.fallback = fall_back_to_relay;
+	way->udp.fallback_ctx = way;
+	way->udp.try_udp = true;
+	return true;
 }
 
 int connect_udp(const struct connect_settings *s)
@@ -404,18 +425,18 @@ int connect_udp(const struct connect_settings *s)
 		mbedtls_platform_zeroize(priv, sizeof priv);
 		return 1;
 	}
-	struct way way = { .fd = fd, .server = &server };
+	struct way way = { .udp = { .fd = fd, .server = &server } };
 	struct shell_words words = { 0 };
 	static const int child_exits[] = { SIGCHLD, 0 };	/* a stopped relay is collected at once */
 
-	if (s->udp.route != ROUTE_SSH || (signals_catch(child_exits) && open_relay(s, &words, &way)))
+	if (s->udp.route == ROUTE_UDP || (signals_catch(child_exits) && prepare_relay(s, &words, &way)))
 		rc = connect_to(s, &way, priv);
 	else
 		rc = 1;
 	mbedtls_platform_zeroize(priv, sizeof priv);
-	if (way.fd >= 0)
-		close(way.fd);
-	dgram_path_free(way.relay);
+	if (way.udp.fd >= 0)
+		close(way.udp.fd);
+	dgram_path_free(way.udp.relay);
 	relay_link_free(way.link);	/* after the pipe: ssh has seen its end */
 	shell_words_free(&words);	/* the link pointed into it */
 	return rc;

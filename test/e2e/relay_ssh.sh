@@ -9,40 +9,19 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/sshd_lib.sh"
+. "$here/netns_lib.sh"
 
 reason=$(sshd_skip_reason tmux nft ip)
 if [ -n "$reason" ]; then skip "relay_ssh" "$reason"; finish; fi
 
-ns=sspshrl$$
-veth_host=vrl$$h
-veth_ns=vrl$$n
-net=10.201.$(($$ % 250))
 cleanup_net() {
 	sshd_stop
-	ip netns del "$ns" 2>/dev/null
-	ip link del "$veth_host" 2>/dev/null
+	netns_remove
 }
 trap 'cleanup_net; e2e_cleanup' EXIT
 
-make_namespace() {
-	ip netns add "$ns" &&
-	ip link add "$veth_host" type veth peer name "$veth_ns" &&
-	ip link set "$veth_ns" netns "$ns" &&
-	ip addr add "$net.1/24" dev "$veth_host" && ip link set "$veth_host" up &&
-	ip -n "$ns" addr add "$net.2/24" dev "$veth_ns" && ip -n "$ns" link set "$veth_ns" up &&
-	ip -n "$ns" link set lo up
-}
-# Drops UDP in and out of the namespace, except on its loopback (where the
-# relay reaches the server).
-block_udp() {
-	printf '%s\n' 'table inet sspsh_block {' \
-		'chain input { type filter hook input priority 0; iifname "lo" accept; meta l4proto udp drop; }' \
-		'chain output { type filter hook output priority 0; oifname "lo" accept; meta l4proto udp drop; }' \
-		'}' | ip netns exec "$ns" nft -f -
-}
-open_udp() { ip netns exec "$ns" nft delete table inet sspsh_block; }
-
-if ! make_namespace || ! block_udp; then fail "relay_ssh: cannot build the namespace and its ruleset"; finish; fi
+if ! netns_make 201 || ! netns_block_udp; then fail "relay_ssh: cannot build the namespace and its ruleset"; finish; fi
+ns=$NETNS net=$NETNS_NET
 SSHD_ADDR=$net.2 SSHD_NETNS=$ns
 if ! sshd_start; then fail "relay_ssh: sshd does not start in the namespace"; finish; fi
 
@@ -111,7 +90,7 @@ else
 fi
 
 # UDP opens: the client moves back to UDP and the relay ends.
-open_udp
+netns_open_udp
 expect "once UDP passes, the client moves back to it" \
 	wait_until 20 grep -q 'leaving the relay' "$E2E_TMP/client.log"
 type_text 'echo udp-$((6 * 7))'; press Enter

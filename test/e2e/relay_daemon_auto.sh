@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# `sspsh connect --udp --transport=auto` where UDP cannot pass: the daemon
+# and sshd live in a network namespace made here whose nftables ruleset
+# drops UDP. The client tries the daemon's port over UDP, says in one line
+# that it relays through ssh when nothing answers within 2 s, does its
+# handshakes and its session through `ssh HOST sspsh relay 127.0.0.1:PORT`,
+# and moves back to UDP once UDP is let through; the command that attaches
+# again keeps --transport=auto.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+. "$here/sshd_lib.sh"
+. "$here/netns_lib.sh"
+
+reason=$(sshd_skip_reason tmux nft ip runuser)
+if [ -n "$reason" ]; then skip "relay_daemon_auto" "$reason"; finish; fi
+trap 'sshd_stop; netns_remove; e2e_cleanup' EXIT
+
+if ! netns_make 204 || ! netns_block_udp; then fail "relay_daemon_auto: cannot build the namespace"; finish; fi
+SSHD_ADDR=$NETNS_NET.2 SSHD_NETNS=$NETNS
+if ! sshd_start; then fail "relay_daemon_auto: sshd does not start in the namespace"; finish; fi
+PORT=60000
+
+chmod 0755 "$E2E_TMP"
+mkdir -p "$E2E_TMP/client" "$SSHD_HOME/.sspsh"
+HOME=$E2E_TMP/client "$SSPSH" keygen -C client >/dev/null 2>&1
+cp "$E2E_TMP/client/.sspsh/id_x25519.pub" "$SSHD_HOME/.sspsh/authorized_keys"
+chown -R "$SSHD_USER" "$SSHD_HOME/.sspsh"
+ip netns exec "$NETNS" runuser -u "$SSHD_USER" -- env HOME="$SSHD_HOME" "$SSPSH" server --listen "$PORT" \
+	--foreground 2> "$E2E_TMP/daemon.log" &
+e2e_pids+=($!)
+if ! wait_until 10 grep -q "listening on UDP port $PORT" "$E2E_TMP/daemon.log"; then
+	fail "the daemon starts in the namespace" "$(cat "$E2E_TMP/daemon.log")"
+	finish
+fi
+
+args=(--udp --accept-new --transport=auto "--ssh=$SSHD_SSH" "--server=$SSPSH" "$SSHD_USER@$NETNS_NET.2:$PORT")
+printf 'HOME=%q %q connect -v %s -- env PS1=%q bash --norc --noprofile 2>%q; echo STATUS=$?; sleep 600\n' \
+	"$E2E_TMP/client" "$SSPSH" "${args[*]@Q}" 'au$ ' "$E2E_TMP/client.log" > "$E2E_TMP/client.sh"
+start=$(date +%s%N)
+start_tmux 160 24 "bash $E2E_TMP/client.sh"
+type_text 'echo auto-$((6 * 7))'; press Enter	# waits in the terminal for the session
+if wait_for 'auto-42' 20; then
+	took=$((($(date +%s%N) - start) / 1000000))
+	if [ "$took" -le 6000 ]; then pass "UDP blocked: a session through the relay works within 6 s (${took} ms)"
+	else fail "UDP blocked: a session through the relay works within 6 s" "it took ${took} ms"; fi
+else
+	fail_screen "UDP blocked: a session through the relay works"
+	tail -20 "$E2E_TMP/client.log" | sed 's/^/    log| /'
+	finish
+fi
+check "the client says in one line that UDP got no answer and it relays through ssh" \
+	grep -q 'sspsh: no answer over UDP; relaying through ssh.' "$E2E_TMP/client.log"
+relay_runs() { [ -n "$(ip netns exec "$NETNS" pgrep -u "$SSHD_USER" -f 'sspsh relay')" ]; }
+check "the relay runs on the server" relay_runs
+type_text 'echo relayed-$((6 * 7))'; press Enter
+expect "typing keeps working through the relay" wait_for 'relayed-42' 5
+
+netns_open_udp
+expect "once UDP passes, the client moves back to it" \
+	wait_until 20 grep -q 'leaving the relay' "$E2E_TMP/client.log"
+type_text 'echo udp-$((6 * 7))'; press Enter
+expect "the session works over UDP again" wait_for 'udp-42' 5
+no_relay() { ! relay_runs; }
+check "the relay on the server has ended" wait_until 10 no_relay
+
+press C-^; type_text '.'
+joined_screen_has() { tmx capture-pane -p -J -t t | grep -qE -- "$1"; }
+expect "detaching names the command that attaches again, with --transport=auto" \
+	wait_until 5 joined_screen_has "sspsh connect --udp --transport=auto .*$SSHD_USER@$NETNS_NET.2(:$PORT)? --attach [0-9]+"
+expect "... and exits with 0" wait_for 'STATUS=0' 5
+finish
