@@ -96,8 +96,7 @@ struct relay_link *relay_link_new(const struct relay_link_settings *s)
 		relay_link_free(l);
 		return NULL;
 	}
-	if (readlink_self(l->self, sizeof l->self))
-		l->askpass = askpass_new();
+	(void)readlink_self(l->self, sizeof l->self);
 	return l;
 }
 
@@ -131,6 +130,8 @@ static struct dgram_path *spawn(struct relay_link *l)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
 
+	if (!l->askpass && l->self[0])
+		l->askpass = askpass_new();	/* at the first run: most sessions never need one */
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC | O_NONBLOCK)) {
 		log_warn("relay: cannot make pipes: %s", strerror(errno));
 		goto fail;

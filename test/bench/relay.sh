@@ -20,15 +20,10 @@ trap 'sshd_stop; e2e_cleanup' EXIT
 sshd_start || { echo "bench relay: sshd does not start"; exit 1; }
 chmod 0755 "$E2E_TMP"
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
+. "$here/test/bench/bench_lib.sh"
 dest=$SSHD_USER@127.0.0.1
-remote_shell="env PS1='bench-ready\$ ' HISTFILE=/dev/null bash --norc --noprofile"
 read -r -a ssh_words <<< "$SSHD_SSH"
-
-awk -v n="$((megabytes * 1000000 / 90))" 'BEGIN {
-	for (i = 0; i < n; i++)
-		printf "\033[3%dm%07d h\303\251llo w\303\266rld \346\227\245\346\234\254\350\252\236 \033[1;4%dmcoloured\033[0m \342\226\210\342\226\221 the quick brown fox %05d\n", i % 8, i, (i + 3) % 8, i % 99991
-}' > "$E2E_TMP/data"
-chmod 0644 "$E2E_TMP/data"
+bench_make_data "$E2E_TMP/data" "$megabytes"
 
 # The three ways in: each prints its command line for a remote command.
 way_ssh() { echo "${ssh_words[*]@Q} -tt $dest ${1@Q}"; }
@@ -38,42 +33,18 @@ way_relay() { echo "${SSPSH@Q} connect --transport=ssh --predict=never --ssh=${S
 echo_latency() {
 	local name=$1 cmd
 	cmd=$("way_$name" 'echo READY; exec cat')
-	printf '%-6s echo (ms): %s\n' "$name" "$(eval "python3 $here/test/bench/echo_latency.py READY 40 $cmd")"
-}
-
-now_ms() { date +%s%3N; }
-prompt_back() { screen | grep -q '^bench-ready\$ *$'; }
-wait_prompt() {
-	local i
-	for ((i = 0; i < 3000; i++)); do
-		prompt_back && return 0
-		sleep 0.005
-	done
-	return 1
+	printf '%-7s echo (ms): %s\n' "$name" "$(eval "python3 $here/test/bench/echo_latency.py READY 40 $cmd")"
 }
 
 flood() {
-	local name=$1 t0 t1 best=999999 total=0 ms i
-	start_tmux 80 24 "$("way_$name" "exec $remote_shell")"
+	local name=$1
+	start_tmux 80 24 "$("way_$name" "exec ${BENCH_SHELL[*]@Q}")"
 	wait_prompt || { echo "$name: no prompt"; tmx kill-server; return; }
 	sleep 1
-	type_text 'clear'; press Enter; wait_prompt
-	t0=$(now_ms)
-	type_text "cat $E2E_TMP/data; echo END-OF-''CAT"; press Enter
-	wait_for 'END-OF-CAT' 300 || echo "$name: the end of the cat never showed"
-	t1=$(now_ms)
-	printf '%-6s cat %d MB: end shown after %d ms\n' "$name" "$megabytes" $((t1 - t0))
-	for i in 1 2 3; do
-		type_text 'clear'; press Enter; wait_prompt
-		type_text 'yes'; press Enter
-		sleep 1
-		t0=$(now_ms)
-		press C-c
-		wait_prompt || { echo "$name: Ctrl-C did not bring the prompt back"; break; }
-		ms=$(($(now_ms) - t0)); total=$((total + ms))
-		[ "$ms" -lt "$best" ] && best=$ms
-	done
-	printf '%-6s Ctrl-C in `yes`: prompt back after %d ms (best of 3), %d ms mean\n' "$name" "$best" $((total / 3))
+	if bench_cat "$name" "$E2E_TMP/data"; then
+		printf '%-7s cat %d MB: end shown after %d ms\n' "$name" "$megabytes" "$BENCH_CAT_MS"
+	fi
+	bench_ctrl_c "$name" "loopback"
 	tmx kill-server; sleep 0.5
 }
 
