@@ -325,12 +325,12 @@ static bool finished(const struct client *c, uint64_t now)
 	       now >= quiet_since + SSPSH_SHUTDOWN_LINGER_MS;
 }
 
-/* The relay through ssh: started, restarted or stopped as needed. */
+/* The relay through ssh: started, restarted or stopped as needed; ssh's
+ * question shown on the status line while it waits. */
 static void steer_route(struct client *c, uint64_t now)
 {
 	struct transport *t = client_sync_transport(c->sync);
-	const char *notice;
-
+	const char *notice = NULL;
 	bool stepped = c->relay && relay_link_step(c->relay, t, silence_ms(c, now), ever_heard(c), now, &notice);
 	bool asking = c->relay && relay_link_question(c->relay);
 

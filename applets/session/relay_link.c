@@ -2,10 +2,9 @@
  * applets/session/relay_link.h. */
 #include "applets/session/relay_link.h"
 
-#include <limits.h>
-
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
