@@ -449,7 +449,9 @@ TEST(rtt_sample_survives_a_long_hold)
 	EXPECT(transport_send(s, "pong", 4));
 	EXPECT(wait_for(s, c, &last, 1, 1));
 	EXPECT(transport_has_rtt(c));
-	EXPECT(fabs(transport_srtt_ms(c) - 100) <= 5);
+	/* 100 ms of link plus the loop's own delays, which valgrind or a busy
+	 * machine stretches; counting the hold would give 1,600 ms. */
+	EXPECT(fabs(transport_srtt_ms(c) - 100) <= 40);
 	last_free(&last);
 	transport_free(c);
 	transport_free(s);
