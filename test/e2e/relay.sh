@@ -55,7 +55,7 @@ type_text 'yes flood'; press Enter
 wait_for 'flood' 5
 press C-c
 type_text 'echo stopped-$((6 * 7))'; press Enter
-expect "Ctrl-C stops a flood through the relay" wait_for 'stopped-42' 5
+expect "Ctrl-C stops a flood through the relay" wait_for 'stopped-42' 15
 
 # Hostile input: each relay exits by itself, quickly, with the status given.
 # relay_exits NAME STATUS INPUT_FILE
