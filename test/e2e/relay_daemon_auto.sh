@@ -4,8 +4,9 @@
 # drops UDP. The client tries the daemon's port over UDP, says in one line
 # that it relays through ssh when nothing answers within 2 s, does its
 # handshakes and its session through `ssh HOST sspsh relay 127.0.0.1:PORT`,
-# and moves back to UDP once UDP is let through; the command that attaches
-# again keeps --transport=auto.
+# moves back to UDP once UDP is let through, and to the relay again when
+# UDP is dropped mid-session; the command that attaches again keeps
+# --transport=auto.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -63,6 +64,15 @@ type_text 'echo udp-$((6 * 7))'; press Enter
 expect "the session works over UDP again" wait_for 'udp-42' 5
 no_relay() { ! relay_runs; }
 check "the relay on the server has ended" wait_until 10 no_relay
+
+# UDP is dropped again mid-session: the session falls back to the relay by
+# itself, and a key typed meanwhile arrives exactly once.
+netns_block_udp
+touch "$E2E_TMP/once"; chmod 0666 "$E2E_TMP/once"
+type_text "echo once >> $E2E_TMP/once; echo again-\$((6 * 7))"; press Enter
+expect "UDP lost mid-session: the session goes on through the relay" wait_for 'again-42' 30
+check "... the relay runs again" relay_runs
+check "... and the key typed meanwhile arrived exactly once" test "$(cat "$E2E_TMP/once")" = once
 
 press C-^; type_text '.'
 joined_screen_has() { tmx capture-pane -p -J -t t | grep -qE -- "$1"; }
