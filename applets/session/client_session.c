@@ -82,6 +82,27 @@ static uint64_t notice_after_ms(const struct client *c)
 	return ever_heard(c) ? SSPSH_SILENCE_NOTICE_MS : SSPSH_NO_CONTACT_NOTICE_MS;
 }
 
+/* ssh's question on the top line: its end, where it asks, when the whole
+ * does not fit the window. */
+static const char *question_text(const struct client *c, const char *question, char *out, size_t cap)
+{
+	static const char hint[] = " [Enter: answer, Ctrl-C: cancel]";
+	const struct fb *fb = client_sync_screen(c->sync);
+	int cols = SSPSH_DEFAULT_COLS, rows;
+	size_t len = strlen(question), room;
+
+	if (fb)
+		cols = fb_cols(fb);
+	else
+		tty_size(STDIN_FILENO, &cols, &rows);
+	room = (size_t)cols > sizeof hint + 3 ? (size_t)cols - (sizeof hint - 1) : 0;
+	if (room && len > room)
+		snprintf(out, cap, "...%s%s", question + len - (room - 3), hint);
+	else
+		snprintf(out, cap, "%s%s", question, hint);
+	return out;
+}
+
 /* The line at the top, into out; NULL when there is none. "Last contact"
  * only after a contact: before, where the server should be and what is
  * likely wrong. */
@@ -91,10 +112,8 @@ static const char *notice_text(const struct client *c, uint64_t now, char *out, 
 	const char *question = c->relay ? relay_link_question(c->relay) : NULL;
 	char peer[80];
 
-	if (question) {
-		snprintf(out, cap, "%s [Enter: answer, Ctrl-C: cancel]", question);
-		return out;
-	}
+	if (question)
+		return question_text(c, question, out, cap);
 	if (ever_heard(c) && quiet >= SSPSH_SILENCE_NOTICE_MS) {
 		snprintf(out, cap, "sspsh: Last contact %llu seconds ago. [To quit: Ctrl-^ .]",
 			 (unsigned long long)(quiet / 1000));

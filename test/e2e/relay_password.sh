@@ -77,6 +77,29 @@ check "... and the relay waits 30 s before it asks again" \
 check "... with no question meanwhile" not_asking
 tmux_stop
 
+# A question longer than the window (a host key's): the status line shows
+# its end, where it asks. The relay's "ssh" asks it through askpass first.
+cat > "$E2E_TMP/asking_ssh" <<EOF
+#!/bin/sh
+if [ -n "\${SSPSH_ASKPASS_SOCKET:-}" ]; then
+	answer=\$("\$SSH_ASKPASS" "The authenticity of host '127.0.0.1' can't be established.
+ED25519 key fingerprint is SHA256:0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ.
+Are you sure you want to continue connecting (yes/no/[fingerprint])? ") || exit 255
+	[ "\$answer" = yes ] || exit 255
+fi
+exec $SSHD_SSH "\$@"
+EOF
+chmod 0755 "$E2E_TMP/asking_ssh"
+start_tmux 100 24 "${SSPSH@Q} connect --transport=ssh --ssh=$E2E_TMP/asking_ssh --server=${SSPSH@Q} \
+$SSHD_USER@127.0.0.1 -- env PS1='hk\$ ' bash --norc --noprofile"
+top_matches() { screen | head -1 | grep -qE -- "$1"; }
+expect "a long question shows its end on the status line" wait_until 15 top_matches \
+	'^\.\.\..* connecting \(yes/no/\[fingerprint\]\)\? \[Enter: answer, Ctrl-C: cancel\] *$'
+type_text 'yes'; press Enter
+type_text 'echo asked-$((6 * 7))'; press Enter
+expect "... and the answer reaches the relay's ssh" wait_for 'asked-42' 15
+tmux_stop
+
 # The SSH-free daemon through the relay: ssh asks before the session, on
 # the terminal, with echo off.
 PORT=$((62000 + ($$ % 300) * 2))
