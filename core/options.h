@@ -675,10 +675,12 @@
 #define SSPSH_SCROLLBACK_STALL_MS 2000
 #endif
 /* Bytes of scrollback lines a client writes into the terminal per turn of
- * its loop: the terminal takes them at its own pace, and a newer screen or
- * an echo should not wait behind more. */
+ * its loop: the terminal takes them at its own pace (the write blocks
+ * meanwhile), and a newer screen or an echo should not wait behind more.
+ * 16 KiB kept Ctrl-C's prompt ~25 ms behind a flood in tmux; 4 KiB still
+ * writes ~250,000 lines a second there. */
 #ifndef SSPSH_SCROLLBACK_WRITE_MAX
-#define SSPSH_SCROLLBACK_WRITE_MAX (16u << 10)
+#define SSPSH_SCROLLBACK_WRITE_MAX (4u << 10)
 #endif
 /* Bytes of scrollback a client reads ahead of writing them into the
  * terminal; the rest waits in the channel, whose window stops the server. */

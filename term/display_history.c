@@ -149,27 +149,6 @@ static size_t after_last_erase(const struct history_span *entries, size_t n)
 	return 0;
 }
 
-/* Write entries[from, n) (and the gap marker first) from the top row down,
- * then push the rows still on the screen. */
-static void write_lines(struct writer *w, uint64_t lost, const struct history_span *entries,
-			size_t from, size_t n)
-{
-	seq_pen(w->out, &w->t, &plain);
-	buf_put_str(w->out, "\033[H");
-	w->t.row = w->t.col = 0;
-	if (lost)
-		write_gap_marker(w, lost);
-	for (size_t i = from; i < n; i++) {
-		struct fb *line = decode_line(w, &entries[i]);
-		if (line)
-			write_line(w, line);
-		fb_free(line);
-	}
-	/* Rows still on the screen: all of them but the blank bottom one once
-	 * the terminal has scrolled. */
-	push_rows(w, w->written < w->rows - 1 ? w->written : w->rows - 1);
-}
-
 /* The terminal showed `shown` and scrolled `count` rows up by line feeds
  * at the bottom row: paint `now` from there. */
 static void repaint_after_scroll(const struct fb *shown, int count, const struct fb *now,
@@ -183,6 +162,81 @@ static void repaint_after_scroll(const struct fb *shown, int count, const struct
 	}
 	display_diff_with(scrolled, now, no_history, out);
 	fb_free(scrolled);
+}
+
+/* Rows of the screen a group of lines may cover while it is written: the
+ * rest of the newest screen stays in view (shifted up by the group for a
+ * moment where a terminal shows what it has not finished drawing). */
+static int group_rows(int rows)
+{
+	return rows / 4 > 0 ? rows / 4 : 1;
+}
+
+/* Reverse indexes at the top row: the terminal scrolls down `count` rows,
+ * blank ones coming in at the top and nothing going into its history. */
+static void pull_rows(struct writer *w, int count)
+{
+	w->t.cursor_known = false;
+	seq_move(w->out, &w->t, 0, 0);
+	for (int i = 0; i < count; i++)
+		buf_put_str(w->out, "\033M");
+}
+
+/* The terminal showed `now`, then lines were written over its top rows and
+ * `covered` of them scrolled into its history and back down as blank
+ * rows: paint `now` over them (and over the bottom row, blank when the
+ * lines took the whole screen). */
+static void repaint_covered(const struct fb *now, int covered, bool bottom_blank,
+			    const struct display_options *no_history, struct buf *out)
+{
+	struct fb *seen = fb_clone(now);
+	int rows = fb_rows(now);
+
+	if (seen) {
+		for (int row = 0; row < rows; row++) {
+			if (row >= covered && !(bottom_blank && row == rows - 1))
+				continue;
+			fb_erase(seen, row, 0, fb_cols(seen), &plain);
+			fb_set_row_wrapped(seen, row, false);
+		}
+		fb_set_cursor(seen, 0, 0);
+	}
+	display_diff_with(seen, now, no_history, out);
+	fb_free(seen);
+}
+
+/* A terminal showing `now` takes entries[*next, n) (the gap marker first)
+ * into its history a group at a time: each group written from the top row
+ * down over a few rows of the screen, scrolled up into the history by line
+ * feeds at the bottom row, the screen scrolled back down, and its covered
+ * rows painted again. The newest screen is thus never hidden for more
+ * than a group's rows, however long the backlog. */
+static void write_group(struct writer *w, const struct fb *now, uint64_t *lost,
+			const struct history_span *entries, size_t *next, size_t n,
+			const struct display_options *no_history)
+{
+	int limit = group_rows(w->rows), covered;
+
+	seq_pen(w->out, &w->t, &plain);
+	w->t.cursor_known = false;
+	seq_move(w->out, &w->t, 0, 0);
+	w->written = 0;
+	if (*lost) {
+		write_gap_marker(w, *lost);
+		*lost = 0;
+	}
+	while (*next < n && w->written < limit) {
+		struct fb *line = decode_line(w, &entries[*next]);
+		if (line)
+			write_line(w, line);
+		fb_free(line);
+		(*next)++;
+	}
+	covered = w->written < w->rows - 1 ? w->written : w->rows - 1;
+	push_rows(w, covered);
+	pull_rows(w, covered);
+	repaint_covered(now, covered, w->written >= w->rows, no_history, w->out);
+	w->t.cursor_known = false;	/* where the diff left it */
 }
 
 size_t display_history(const struct fb *shown, const struct fb *now, uint64_t lost,
@@ -205,16 +259,14 @@ size_t display_history(const struct fb *shown, const struct fb *now, uint64_t lo
 	}
 	if (shown && fb_cols(shown) == w.cols && fb_rows(shown) == w.rows && !lost)
 		same = shown_prefix(shown, entries + from, n - from);
-	if (same > 0)
+	if (same > 0) {
 		push_rows(&w, (int)same);
-	if (from + same == n && !lost && same > 0)
 		repaint_after_scroll(shown, (int)same, now, &no_history, out);
-	else if (from + same == n && !lost)
-		display_diff_with(shown, now, &no_history, out);
-	else {
-		write_lines(&w, lost, entries, from + same, n);
-		display_diff_with(NULL, now, &no_history, out);
+	} else {
+		display_diff_with(shown, now, &no_history, out);	/* the newest screen first */
 	}
+	for (size_t next = from + same; next < n || lost;)
+		write_group(&w, now, &lost, entries, &next, n, &no_history);
 	buf_put_str(out, "\033[?2026l");
 	return w.bad;
 }

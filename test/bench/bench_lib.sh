@@ -1,10 +1,12 @@
-# What the session benchmarks share (test/bench/session.sh, relay.sh);
+# What the session benchmarks share (test/bench/session.sh, relay.sh,
+# scrollback.sh);
 # sourced after test/e2e/lib.sh, whose tmux terminal they drive.
 #   BENCH_SHELL          the remote shell: a fixed prompt, no rc files
 #   bench_make_data FILE MB   MB megabytes of coloured UTF-8 lines
-#   wait_prompt          until the newest line is the prompt alone
+#   wait_prompt [SECONDS]     until the newest line is the prompt alone
 #   bench_cat NAME FILE  cats FILE; the time to its end shown in BENCH_CAT_MS
-#   bench_ctrl_c NAME LINK    Ctrl-C in `yes`, 3 times: best and mean
+#   bench_ctrl_c NAME LINK [COMMAND]   Ctrl-C in COMMAND (`yes`), 3 times:
+#                        best and mean
 [ "${BASH_SOURCE[0]}" = "$0" ] && exit 0
 
 BENCH_PROMPT='bench-ready$ '
@@ -24,9 +26,10 @@ now_ms() { date +%s%3N; }
 # The newest prompt line alone: the program has finished.
 prompt_back() { screen | grep -q "^bench-ready\\$ *$"; }
 
+# Polled every 5 ms (wait_until's 50 ms would be most of a Ctrl-C figure).
 wait_prompt() {
 	local i
-	for ((i = 0; i < 3000; i++)); do
+	for ((i = 0; i < ${1:-15} * 200; i++)); do
 		prompt_back && return 0
 		sleep 0.005
 	done
@@ -44,17 +47,17 @@ bench_cat() {
 }
 
 bench_ctrl_c() {
-	local best=999999 total=0 i t0 ms
+	local command=${3:-yes} best=999999 total=0 i t0 ms
 	for i in 1 2 3; do
 		type_text 'clear'; press Enter; wait_prompt
-		type_text 'yes'; press Enter
+		type_text "$command"; press Enter
 		sleep 1
 		t0=$(now_ms)
 		press C-c
-		wait_prompt || { echo "$1: Ctrl-C did not bring the prompt back"; return 1; }
+		wait_prompt 30 || { echo "$1: Ctrl-C did not bring the prompt back"; return 1; }
 		ms=$(($(now_ms) - t0)); total=$((total + ms))
 		[ "$ms" -lt "$best" ] && best=$ms
 	done
-	printf '%-7s Ctrl-C in `yes` (%s): prompt back after %d ms (best of 3), %d ms mean\n' \
-		"$1" "$2" "$best" $((total / 3))
+	printf '%-7s Ctrl-C in `%s` (%s): prompt back after %d ms (best of 3), %d ms mean\n' \
+		"$1" "${command%% *}" "$2" "$best" $((total / 3))
 }

@@ -16,20 +16,16 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 export SSPSH=$(realpath "${1:?usage: test/bench/scrollback.sh SSPSH [LINES]}")
 lines=${2:-1000000}
 . "$here/test/e2e/lib.sh"
+. "$here/test/bench/bench_lib.sh"
 
 if ! need tmux; then echo "bench-e2e: tmux is not installed"; exit 1; fi
 printf 'set -g history-limit %d\n' $((lines + 1000)) > "$E2E_TMP/tmux.conf"
 tmx() { tmux -L "$TMUX_SOCKET" -f "$E2E_TMP/tmux.conf" "$@"; }
-PROMPT='bench-ready$ '
-BENCH_SHELL=(env "PS1=$PROMPT" HISTFILE=/dev/null bash --norc --noprofile)
 
-now_ms() { date +%s%3N; }
 history_size() { tmx display -p -t t '#{history_size}'; }
 history_at_least() { test "$(history_size)" -ge "$1"; }
 counter_lines() { grep -c 'counters:' "$E2E_TMP/server.log"; }
 counter_lines_over() { test "$(counter_lines)" -gt "$1"; }
-prompt_back() { screen | grep -q "^bench-ready\\$ *$"; }
-wait_prompt() { wait_until 30 prompt_back; }
 
 # session SCROLLBACK [CONNECT OPTIONS]: a server started here (its log in
 # server.log; SIGUSR1 makes it log its counters) and a client in tmux.
@@ -71,23 +67,6 @@ lines_per_second() {
 		$((t1 - t0)) $((lines * 1000 / (t1 - t0 + 1)))
 }
 
-ctrl_c() {
-	local best=999999 total=0 i t0 t1 ms
-	for i in 1 2 3; do
-		type_text 'clear'; press Enter; wait_prompt
-		type_text 'seq 1 100000000'; press Enter
-		sleep 1
-		t0=$(now_ms)
-		press C-c
-		wait_prompt || { echo "$1: Ctrl-C did not bring the prompt back"; return 1; }
-		t1=$(now_ms)
-		ms=$((t1 - t0)); total=$((total + ms))
-		[ "$ms" -lt "$best" ] && best=$ms
-	done
-	printf 'sspsh   Ctrl-C in `seq` (%s): prompt back after %d ms (best of 3), %d ms mean\n' \
-		"$1" "$best" $((total / 3))
-}
-
 # wire_bytes SCROLLBACK: bytes the server sent for seq 1 200000 (in $bytes).
 wire_bytes() {
 	local server b0 b1
@@ -104,11 +83,11 @@ wire_bytes() {
 
 session 10000
 lines_per_second loopback
-ctrl_c "loopback, backlog streaming"
+bench_ctrl_c sspsh "loopback, backlog streaming" "seq 1 100000000"
 session 10000 --link delay=100
 lines_per_second "200 ms RTT link"
 session 0
-ctrl_c "loopback, --scrollback 0"
+bench_ctrl_c sspsh "loopback, --scrollback 0" "seq 1 100000000"
 
 wire_bytes 10000
 with=$bytes

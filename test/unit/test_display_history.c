@@ -11,7 +11,7 @@
 #include "term/history_line.h"
 #include "unit.h"
 
-#define MAX_ENTRIES 64
+#define MAX_ENTRIES 128
 
 /* Entries made from lines of text run through an emulator `cols` wide. */
 struct entries {
@@ -376,6 +376,53 @@ TEST(nothing_to_write_is_a_plain_diff)
 	fb_free(now);
 }
 
+/* Played a byte at a time, the writer never hides the newest screen's
+ * bottom row (a prompt after Ctrl-C) for long behind a backlog: terminals
+ * without synchronized output show every step. */
+TEST(the_newest_screen_stays_in_view_while_lines_go_up)
+{
+	struct fb *shown = frame_of(20, 8, "1\r\n2\r\n3\r\n4\r\n5\r\n6\r\n7\r\n8");
+	struct fb *now = frame_of(20, 8, "95\r\n96\r\n97\r\n98\r\n99\r\n100\r\n^C\r\n$ ");
+	struct emu *term = emu_new_from_fb(shown);
+	struct history *kept = history_new(1000);
+	struct entries e = { .n = 0 };
+	struct buf out;
+	size_t hidden = 0, longest = 0;
+	char text[16];
+
+	for (int i = 1; i <= 94; i++) {
+		snprintf(text, sizeof text, "%d", i);
+		add_line(&e, 20, text);
+	}
+	buf_init(&out);
+	display_history(shown, now, 0, spans(&e), e.n, NULL, &out);
+	EXPECT(term && kept);
+	if (!term || !kept)
+		goto done;
+	emu_set_history(term, kept);
+	for (size_t i = 0; i < out.len; i++) {
+		bool seen = false;
+		emu_write(term, out.data + i, 1);
+		for (int row = 0; row < 8 && !seen; row++)
+			seen = fb_row_equal(emu_fb(term), row, now, 7);
+		hidden = seen ? 0 : hidden + 1;
+		if (hidden > longest)
+			longest = hidden;
+	}
+	/* Only the bytes that paint the newest screen first, before any line. */
+	EXPECT(longest < 64);
+	EXPECT_INT(history_count(kept), 94);
+	EXPECT_STR(history_text(kept, 93), "94");
+	EXPECT(fb_equal(emu_fb(term), now));
+done:
+	emu_free(term);
+	history_free(kept);
+	buf_free(&out);
+	free_entries(&e);
+	fb_free(shown);
+	fb_free(now);
+}
+
 int main(void)
 {
 	RUN(lines_go_into_history_above_the_screen);
@@ -389,5 +436,6 @@ int main(void)
 	RUN(entries_that_do_not_decode_are_left_out);
 	RUN(one_row_terminal);
 	RUN(nothing_to_write_is_a_plain_diff);
+	RUN(the_newest_screen_stays_in_view_while_lines_go_up);
 	return unit_exit_status();
 }
