@@ -84,9 +84,10 @@ const char connect_usage[] =
 "                      a change of network. A refused forward is one line on\n"
 "                      the screen; the session carries on. With --udp the\n"
 "                      key's authorized_keys line must start permit-forward.\n"
-"Over ssh and --local:\n"
 "  --scrollback N      lines the server keeps for your terminal's own history\n"
-"                      (default 10000; 0: none)\n"
+"                      (default 10000; 0: none reach it). A server started\n"
+"                      with its own log (--direct, --udp) keeps at most N\n"
+"                      from then on, never more than it was started with\n"
 "All but --udp:\n"
 "  --link SPEC         send traffic through the link emulator, SPEC being\n"
 "                      delay=MS,jitter=MS,loss=P,dup=P,reorder=P\n";
@@ -142,7 +143,7 @@ static const struct option_use option_modes[] = {
 	{ OPT_INSTALL_FROM, OVER_SSH },
 	{ OPT_REMOTE_IP, OVER_SSH }, { OPT_TRANSPORT, OVER_SSH | UDP }, { OPT_PREDICT, EVERY_MODE },
 	{ OPT_LINK, OVER_SSH | LOCAL | DIRECT }, { OPT_SERVER_KEY, UDP }, { OPT_LIST, UDP },
-	{ OPT_ATTACH, UDP }, { OPT_SCROLLBACK, OVER_SSH | LOCAL }, { OPT_CLIPBOARD, EVERY_MODE },
+	{ OPT_ATTACH, UDP }, { OPT_SCROLLBACK, EVERY_MODE }, { OPT_CLIPBOARD, EVERY_MODE },
 	{ OPT_ACCEPT_NEW, UDP },
 	{ 'L', EVERY_MODE }, { 'R', EVERY_MODE }, { 'D', EVERY_MODE }, { 'A', EVERY_MODE },
 };

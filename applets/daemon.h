@@ -16,7 +16,8 @@
 "                        (--user root insists on root)\n" \
 "  --foreground          stay in the foreground and log to stderr\n" \
 "  --scrollback N        lines each session keeps for its clients' own history\n" \
-"                        (default 10000; 0: none)\n" \
+"                        (default 10000; 0: none); a client's --scrollback\n" \
+"                        may ask its session for fewer\n" \
 "  --max-sessions N      serve at most N sessions (default and most: 4096); a\n" \
 "                        client asking for one more is told so in one line\n"
 

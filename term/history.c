@@ -83,6 +83,32 @@ static bool grow(struct history *h)
 	return true;
 }
 
+bool history_limit(struct history *h, uint32_t max_lines)
+{
+	uint32_t keep = h->count < max_lines ? h->count : max_lines;
+	uint32_t cap = h->cap < max_lines ? h->cap : max_lines;
+	uint32_t drop = h->count - keep;
+	struct entry *ring = NULL;
+
+	if (max_lines == 0 || max_lines >= h->max_lines || (cap && !(ring = malloc((size_t)cap * sizeof ring[0]))))
+		return false;
+	for (uint32_t i = 0; i < drop; i++) {
+		struct entry *oldest = &h->ring[(h->head + i) % h->cap];
+		h->bytes -= oldest->len;
+		free(oldest->data);
+	}
+	for (uint32_t i = 0; i < keep; i++)
+		ring[i] = h->ring[(h->head + drop + i) % h->cap];
+	free(h->ring);
+	h->ring = ring;
+	h->cap = cap;
+	h->head = 0;
+	h->count = keep;
+	h->start += drop;
+	h->max_lines = max_lines;
+	return true;
+}
+
 /* The slot for the next entry, holding an old entry's data (to be reused)
  * or NULL; false when out of memory. */
 static struct entry *next_slot(struct history *h)

@@ -24,6 +24,11 @@ struct history;
 struct history *history_new(uint32_t max_lines);
 void history_free(struct history *h);
 
+/* Keep at most max_lines (fewer than now) from here on: the oldest
+ * entries beyond it go. false (nothing changed) when max_lines is 0, not
+ * fewer, or memory ran out. */
+bool history_limit(struct history *h, uint32_t max_lines);
+
 /* Append row `row` of `fb` as the next line; the oldest entry goes when
  * the log is full. false when out of memory: the line is not kept and
  * takes no number. */

@@ -496,7 +496,7 @@ static bool client_init(struct client *c, struct transport *t, const struct clie
 	c->sync = client_sync_new(t);
 	c->echo = local_echo_new(settings->predict);
 	c->screen = c->echo ? screen_new(STDOUT_FILENO, &terminal, local_echo_draw, c->echo) : NULL;
-	scrollback_client_init(&c->scrollback);
+	scrollback_client_init(&c->scrollback, settings->scrollback != 0);
 	if (!c->relay && relay && relay->mode != ROUTE_UDP && !(c->relay = relay_link_new(relay)))
 		return false;
 	return c->sync && c->screen && forward_init(c, settings);
@@ -619,6 +619,8 @@ int client_session_run(struct transport *t, const struct client_settings *settin
 	screen_allow_clipboard(c.screen, settings->clipboard);
 	if (settings->send_locale)
 		send_locale(&c);
+	if (settings->scrollback >= 0)
+		scrollback_client_ask(&c.scrollback, client_sync_channels(c.sync), (uint32_t)settings->scrollback);
 	window_changed(&c, clock_ms());
 	steer_route(&c, clock_ms());	/* --transport=ssh: the first datagram goes by the relay */
 	client_sync_send_now(c.sync, clock_ms());

@@ -31,6 +31,10 @@ struct client_settings {
 	 * of a new SSH-free session (over ssh they go on the server's command
 	 * line). */
 	bool send_locale;
+	/* --scrollback N: the server is asked to keep at most N lines for the
+	 * terminal's history (SCROLLBACK_LINES_REQUEST); 0 also turns down its
+	 * stream. -1: not given. */
+	long scrollback;
 	/* How to run the relay through ssh where UDP cannot pass (copied);
 	 * NULL: UDP only. */
 	const struct relay_link_settings *relay;

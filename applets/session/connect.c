@@ -23,6 +23,7 @@ struct client_settings connect_client_settings(const struct connect_settings *s)
 		.forwards = s->forwards,
 		.n_forwards = s->n_forwards,
 		.agent_socket = s->agent ? getenv("SSH_AUTH_SOCK") : NULL,
+		.scrollback = s->scrollback ? atol(s->scrollback) : -1,
 	};
 
 	if (s->agent && !settings.agent_socket)

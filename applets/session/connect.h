@@ -64,7 +64,7 @@ struct connect_settings {
 	bool have_link;
 	struct link_params link;	/* --link, when have_link */
 	char *const *command;		/* after --; NULL: the login shell */
-	const char *scrollback;		/* --scrollback N for the server it starts; NULL: its default */
+	const char *scrollback;		/* --scrollback N (checked digits); NULL: the server's default */
 	const char *direct_host;	/* CONNECT_DIRECT */
 	uint16_t direct_port;
 	struct ssh_settings ssh;	/* CONNECT_OVER_SSH */

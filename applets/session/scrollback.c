@@ -1,6 +1,7 @@
 /* The scrollback stream: see applets/session/scrollback.h. */
 #include "applets/session/scrollback.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,6 +96,22 @@ uint64_t scrollback_tx_backlog(const struct scrollback_tx *tx, const struct hist
 	uint64_t from = tx->next > history_start(log) ? tx->next : history_start(log);
 
 	return history_end(log) - from;
+}
+
+bool scrollback_lines_request(const uint8_t *request, size_t len, uint32_t *lines)
+{
+	size_t prefix = strlen(SCROLLBACK_LINES_REQUEST), digits = len - prefix;
+	uint32_t n = 0;
+
+	if (len <= prefix || digits > 7 || memcmp(request, SCROLLBACK_LINES_REQUEST, prefix) != 0)
+		return false;
+	for (size_t i = prefix; i < len; i++) {
+		if (request[i] < '0' || request[i] > '9')
+			return false;
+		n = n * 10 + (uint32_t)(request[i] - '0');
+	}
+	*lines = n;
+	return true;
 }
 
 /* ---- Client ---- */
@@ -228,11 +245,35 @@ void scrollback_rx_done(struct scrollback_rx *rx)
 
 /* ---- The client's channel ---- */
 
-void scrollback_client_init(struct scrollback_client *c)
+void scrollback_client_init(struct scrollback_client *c, bool wanted)
 {
 	scrollback_rx_init(&c->rx);
 	c->id = 0;
 	c->open = false;
+	c->wanted = wanted;
+	c->asking = false;
+}
+
+void scrollback_client_ask(struct scrollback_client *c, struct chan_mux *m, uint32_t lines)
+{
+	char request[64];
+	int len = snprintf(request, sizeof request, "%s%u", SCROLLBACK_LINES_REQUEST, lines);
+
+	if (m && chan_open(m, request, (size_t)len, &c->ask_id))
+		c->asking = true;
+}
+
+/* The answer to scrollback_client_ask: a refusal, as any server gives. */
+static bool asked_event(struct scrollback_client *c, struct chan_mux *m, const struct chan_event *ev)
+{
+	if (!c->asking || ev->id != c->ask_id || ev->type == CHAN_EV_OPEN)
+		return false;
+	if (ev->type == CHAN_EV_ACCEPTED)
+		chan_reset(m, c->ask_id, 0);	/* not a server of ours: nothing to say on it */
+	else
+		chan_release(m, c->ask_id);
+	c->asking = false;
+	return true;
 }
 
 void scrollback_client_free(struct scrollback_client *c)
@@ -252,7 +293,7 @@ bool scrollback_client_event(struct scrollback_client *c, struct chan_mux *m,
 	if (ev->type == CHAN_EV_OPEN) {
 		if (!is_scrollback_request(ev))
 			return false;
-		if (!c->open && chan_accept(m, ev->id)) {
+		if (c->wanted && !c->open && chan_accept(m, ev->id)) {
 			c->id = ev->id;
 			c->open = true;
 		} else {
@@ -261,6 +302,8 @@ bool scrollback_client_event(struct scrollback_client *c, struct chan_mux *m,
 		}
 		return true;
 	}
+	if (asked_event(c, m, ev))
+		return true;
 	if (!c->open || ev->id != c->id)
 		return false;
 	if (ev->type == CHAN_EV_RESET) {

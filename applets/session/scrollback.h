@@ -43,6 +43,15 @@ uint64_t scrollback_tx_backlog(const struct scrollback_tx *tx, const struct hist
  * channel's OPEN request, net/channel.h). */
 #define SCROLLBACK_CHANNEL_REQUEST "sspsh-scrollback"
 
+/* A client asks the server to keep at most N lines (connect --scrollback
+ * N) by opening a channel with this request and N in decimal; the server
+ * refuses that channel, the request being all it says. A server that
+ * does not know it refuses it as a forward it cannot make. */
+#define SCROLLBACK_LINES_REQUEST "sspsh-scrollback-lines "
+
+/* The lines asked for, from an open request; false if it is not one. */
+bool scrollback_lines_request(const uint8_t *request, size_t len, uint32_t *lines);
+
 /* Write the records of the entries not sent yet into channel id while it
  * has room (the channel's flow control paces the stream). */
 void scrollback_tx_send(struct scrollback_tx *tx, const struct history *log, struct chan_mux *m,
@@ -92,9 +101,14 @@ struct scrollback_client {
 	struct scrollback_rx rx;
 	uint32_t id;
 	bool open;
+	bool wanted;	/* false: the server's channel is refused */
+	bool asking;	/* ask_id carries a SCROLLBACK_LINES_REQUEST */
+	uint32_t ask_id;
 };
 
-void scrollback_client_init(struct scrollback_client *c);
+void scrollback_client_init(struct scrollback_client *c, bool wanted);
+/* Asks the server to keep at most `lines` lines (SCROLLBACK_LINES_REQUEST). */
+void scrollback_client_ask(struct scrollback_client *c, struct chan_mux *m, uint32_t lines);
 void scrollback_client_free(struct scrollback_client *c);
 /* One event of the mux: true if it was the scrollback's (the server's
  * request for the log, or an event on its channel), handled. */

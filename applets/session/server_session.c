@@ -302,6 +302,43 @@ static void open_scrollback(struct server_session *s)
 	s->scrollback_shut = false;
 }
 
+/* The client asked for at most `lines` lines (SCROLLBACK_LINES_REQUEST):
+ * fewer than the log keeps shrink it, 0 drops it (and its channel). Lines
+ * dropped so are not a gap the client is told of. */
+static void scrollback_lines_asked(struct server_session *s, uint32_t lines)
+{
+	if (!s->history || lines >= s->scrollback_lines)
+		return;
+	log_info("scrollback: the client asks for %u lines (of %u)", lines, s->scrollback_lines);
+	s->scrollback_lines = lines;
+	if (lines > 0) {
+		if (history_limit(s->history, lines) && s->scrollback.next < history_start(s->history))
+			s->scrollback.next = history_start(s->history);
+		return;
+	}
+	if (s->scrollback_open)
+		chan_reset(pump_channels(s->pump), s->scrollback_id, 0);
+	s->scrollback_open = s->scrollback_accepted = false;
+	emu_set_history(s->emu, NULL);
+	history_free(s->history);
+	s->history = NULL;
+}
+
+/* An open request of the client's: the size of log it wants, or
+ * forwarding's. */
+static void channel_opened(struct server_session *s, struct chan_mux *m, const struct chan_event *ev)
+{
+	uint32_t lines;
+
+	if (!scrollback_lines_request(ev->bytes, ev->len, &lines)) {
+		forward_channel_event(s->forward, ev);
+		return;
+	}
+	scrollback_lines_asked(s, lines);
+	chan_refuse(m, ev->id, 0, "noted");
+	chan_release(m, ev->id);
+}
+
 /* What the client did with the channels: the scrollback one refused or
  * reset ends it; everything else is forwarding's. */
 static void channel_events(struct server_session *s, uint64_t now)
@@ -310,7 +347,9 @@ static void channel_events(struct server_session *s, uint64_t now)
 	struct chan_event ev;
 
 	while (m && chan_mux_next_event(m, &ev)) {
-		if (ev.type == CHAN_EV_OPEN || ev.id != s->scrollback_id || !s->scrollback_open) {
+		if (ev.type == CHAN_EV_OPEN) {
+			channel_opened(s, m, &ev);
+		} else if (ev.id != s->scrollback_id || !s->scrollback_open) {
 			forward_channel_event(s->forward, &ev);
 		} else if (ev.type == CHAN_EV_ACCEPTED) {
 			s->scrollback_accepted = true;

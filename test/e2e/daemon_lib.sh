@@ -41,17 +41,18 @@ daemon_add_key() {
 	} >> "$E2E_TMP/server/.sspsh/authorized_keys"
 }
 
-# daemon_start LOW HIGH: the daemon on the first port of LOW..HIGH it can
-# bind, in $DAEMON_PORT, its pid in $DAEMON_PID, its log $E2E_TMP/daemon.log;
-# the client has pinned its key (--accept-new), so sessions opened in a
-# terminal are not asked about it.
+# daemon_start LOW HIGH [SERVER OPTIONS...]: the daemon on the first port of
+# LOW..HIGH it can bind, in $DAEMON_PORT, its pid in $DAEMON_PID, its log
+# $E2E_TMP/daemon.log; the client has pinned its key (--accept-new), so
+# sessions opened in a terminal are not asked about it.
 daemon_start() {
-	local try run_as=()
+	local try low=$1 high=$2 run_as=()
+	shift 2
 	[ -z "$DAEMON_USER" ] || run_as=(--user "$DAEMON_USER")
 	DAEMON_PORT=
-	for try in $(seq "$1" "$2"); do
+	for try in $(seq "$low" "$high"); do
 		[ -z "$(ss -Huan "sport = :$try" 2>/dev/null)" ] || continue
-		HOME=$E2E_TMP/server "$SSPSH" server --listen "127.0.0.1:$try" "${run_as[@]}" --foreground \
+		HOME=$E2E_TMP/server "$SSPSH" server --listen "127.0.0.1:$try" "${run_as[@]}" --foreground "$@" \
 			2> "$E2E_TMP/daemon.log" &
 		DAEMON_PID=$!
 		if wait_until 5 grep -qs "listening on UDP port $try" "$E2E_TMP/daemon.log"; then

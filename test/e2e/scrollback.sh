@@ -3,7 +3,7 @@
 # local terminal's own history (tmux's here, read with capture-pane -S -),
 # in order and once, over loopback, a bad link and a stopped server;
 # colours survive; full-screen programs and scroll regions below the top
-# row add nothing; --scrollback 0 adds nothing.
+# row add nothing; --scrollback 0 adds nothing, with --direct too.
 . "$(dirname "$0")/lib.sh"
 
 need tmux || { skip scrollback "tmux is not installed"; finish; }
@@ -164,4 +164,23 @@ run_local --scrollback 0
 flood 20000
 sleep 1
 check "--scrollback 0: no line of the flood in the local history" test "$(numbers | wc -l)" -le 24
+
+# ---- connect --direct to a server of its own: the server keeps its log,
+# the client's --scrollback 0 turns its stream down ----
+
+run_direct() {
+	"$SSPSH" server -i 127.0.0.1 --foreground -- "${E2E_SHELL[@]}" > "$E2E_TMP/direct.line" 2>/dev/null &
+	e2e_pids+=($!)
+	wait_until 5 grep -qs '^SSPSH CONNECT' "$E2E_TMP/direct.line"
+	read -r _ _ port key _ < "$E2E_TMP/direct.line"
+	start_tmux 80 24 "SSPSH_KEY=$key ${SSPSH@Q} connect --direct 127.0.0.1 $port $*"
+	wait_for '$' 10
+}
+run_direct
+flood 20000
+check "--direct: the flood reaches the local history" wait_until 30 exact 20000
+run_direct --scrollback 0
+flood 20000
+sleep 1
+check "--direct --scrollback 0: no line of the flood in the local history" test "$(numbers | wc -l)" -le 24
 finish

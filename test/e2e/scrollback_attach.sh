@@ -1,68 +1,90 @@
 #!/usr/bin/env bash
-# Scrollback on reattach: 300 lines in an SSH-free session, a detach, and a
-# new client with --attach in a fresh terminal finds them in its history.
+# Scrollback in SSH-free sessions (connect --udp): lines reach the client's
+# history; after a detach, --attach from a new client in a fresh terminal
+# finds them in its history; --scrollback N asks a new session for a log
+# of N lines (at most the daemon's own --scrollback), 0 for none.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/daemon_lib.sh"
 
 need tmux || { skip scrollback_attach "tmux is not installed"; finish; }
-PORT=$((62000 + ($$ % 400)))
-chmod 755 "$E2E_TMP"
+daemon_setup sb || { skip scrollback_attach "$daemon_skip"; finish; }
+daemon_start 62000 62099 || { fail "the daemon starts" "$(cat "$E2E_TMP/daemon.log")"; finish; }
 printf 'set -g history-limit 50000\n' > "$E2E_TMP/tmux.conf"
 tmx() { tmux -L "$TMUX_SOCKET" -f "$E2E_TMP/tmux.conf" "$@"; }
 
-# As root, the daemon runs as a throwaway user made here.
-TEST_USER=
-if [ "$(id -u)" = 0 ]; then
-	need useradd || { skip scrollback_attach "no useradd to make a user for the daemon"; finish; }
-	TEST_USER=sspshsb$$
-	useradd -M -d "$E2E_TMP/server" -s /bin/bash "$TEST_USER" || TEST_USER=
-	[ -n "$TEST_USER" ] || { skip scrollback_attach "cannot make a user for the daemon"; finish; }
-fi
-attach_cleanup() {
-	e2e_cleanup
-	[ -n "$TEST_USER" ] && userdel "$TEST_USER" 2>/dev/null
-}
-trap attach_cleanup EXIT
-
-mkdir -p "$E2E_TMP/server/.sspsh" "$E2E_TMP/a"
-HOME=$E2E_TMP/a "$SSPSH" keygen -C a >/dev/null 2>&1
-cp "$E2E_TMP/a/.sspsh/id_x25519.pub" "$E2E_TMP/server/.sspsh/authorized_keys"
-run_as=()
-if [ -n "$TEST_USER" ]; then
-	chown -R "$TEST_USER" "$E2E_TMP/server"
-	run_as=(--user "$TEST_USER")
-fi
-HOME=$E2E_TMP/server "$SSPSH" server --listen "127.0.0.1:$PORT" "${run_as[@]}" --foreground \
-	2> "$E2E_TMP/daemon.log" &
-e2e_pids+=($!)
-if ! wait_until 10 grep -q "listening on UDP port $PORT" "$E2E_TMP/daemon.log"; then
-	fail "the daemon starts" "$(cat "$E2E_TMP/daemon.log")"
-	finish
-fi
-
-# client NAME ARGS...: connect --udp as a in tmux session NAME.
+# client NAME ARGS...: connect --udp in tmux session NAME.
 client() {
 	local name=$1; shift
 	tmx new-session -d -s "$name" -x 80 -y 24 \
-		"HOME=$E2E_TMP/a $SSPSH connect --udp --accept-new 127.0.0.1:$PORT $*; echo CLIENT-DONE; sleep 600"
+		"HOME=$E2E_TMP/client $SSPSH connect --udp 127.0.0.1:$DAEMON_PORT $*; echo CLIENT-DONE; sleep 600"
 }
 shows() { tmx capture-pane -p -t "$1" | grep -qF -- "$2"; }
 history_of() { tmx capture-pane -p -t "$1" -S -; }
+kept_lines() { history_of "$1" | grep -x 'kept-[0-9]*'; }
 
-client first -- env PS1='$ ' HISTFILE=/dev/null bash --norc --noprofile
-wait_until 10 shows first '$' || {
-	fail "the first client gets a shell" "$(tmx capture-pane -p -t first | grep . ; tail -5 "$E2E_TMP/daemon.log")"
-	finish
+# session NAME ARGS...: a new session whose shell prints kept-1..kept-300,
+# then detaches; false (failed) if it never got a shell.
+session() {
+	local name=$1; shift
+	client "$name" "$@" -- env PS1='$ ' HISTFILE=/dev/null bash --norc --noprofile
+	wait_until 10 shows "$name" '$' || {
+		fail "$name: the client gets a shell" "$(tmx capture-pane -p -t "$name" | grep . ; tail -5 "$E2E_TMP/daemon.log")"
+		return 1
+	}
+	tmx send-keys -t "$name" -l 'for i in $(seq 1 300); do echo "kept-$i"; done'
+	tmx send-keys -t "$name" Enter
+	wait_until 10 shows "$name" 'kept-300'
 }
-tmx send-keys -t first -l 'for i in $(seq 1 300); do echo "kept-$i"; done'
-tmx send-keys -t first Enter
-wait_until 10 shows first 'kept-300'
-tmx send-keys -t first C-^ .
-check "Ctrl-^ . detaches" wait_until 10 shows first "CLIENT-DONE"
+detach() {
+	tmx send-keys -t "$1" C-^ .
+	wait_until 10 shows "$1" "CLIENT-DONE"
+}
+# attach NAME: a new client takes the most recent session back.
+attach() {
+	client "$1" --attach
+	wait_until 10 shows "$1" 'kept-300'
+}
 
-client second --attach
-wait_until 10 shows second 'kept-300'
-got=$(history_of second | grep -cx 'kept-[0-9]*')
-if [ "$got" = 300 ] && history_of second | grep -x 'kept-[0-9]*' | cmp -s - <(seq -f 'kept-%g' 1 300)
+session first || finish
+check "--udp: the 300 lines reach the client's history, in order" \
+	cmp -s <(kept_lines first) <(seq -f 'kept-%g' 1 300)
+detach first
+check "Ctrl-^ . detaches" shows first "CLIENT-DONE"
+attach second
+if kept_lines second | cmp -s - <(seq -f 'kept-%g' 1 300)
 then pass "--attach from a new client: the 300 lines are in its history, in order"
-else fail "--attach brings the history back" "$got of 300 lines"; fi
+else fail "--attach brings the history back" "$(kept_lines second | wc -l) of 300 lines"; fi
+detach second
+
+# --scrollback 50: the client still gets every line as it comes, but the
+# session keeps 50, which is what a new client gets back.
+session small --scrollback 50 || finish
+check "--udp --scrollback 50: the lines still reach the client's history" \
+	cmp -s <(kept_lines small) <(seq -f 'kept-%g' 1 300)
+detach small
+attach small_again
+got=$(kept_lines small_again | wc -l)
+first=$(kept_lines small_again | head -1)
+if [ "$got" -ge 50 ] && [ "$got" -le 74 ] && kept_lines small_again | cmp -s - <(seq -f 'kept-%g' $((301 - got)) 300)
+then pass "--scrollback 50: a new client gets the session's last 50 lines back (from $first)"
+else fail "--scrollback 50 sizes the session's log" "$got lines, from $first"; fi
+detach small_again
+
+# --scrollback 0: nothing reaches the history, now or after an attach.
+session none --scrollback 0 || finish
+check "--udp --scrollback 0: no line in the client's history" test "$(kept_lines none | wc -l)" -le 24
+detach none
+attach none_again
+check "... nor in a new client's after --attach" test "$(kept_lines none_again | wc -l)" -le 24
+detach none_again
+
+# The daemon's own --scrollback caps what a client asks for.
+kill "$DAEMON_PID"
+daemon_start 62000 62099 --scrollback 40 || { fail "the daemon starts again" "$(cat "$E2E_TMP/daemon.log")"; finish; }
+session greedy --scrollback 100000 || finish
+detach greedy
+attach greedy_again
+got=$(kept_lines greedy_again | wc -l)
+check "a client asking for 100,000 lines of a daemon keeping 40 gets 40 back ($got with the screen)" \
+	test "$got" -ge 40 -a "$got" -le 64
 finish

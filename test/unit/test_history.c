@@ -288,6 +288,51 @@ TEST(log_erase_drops_every_line)
 	history_free(h);
 }
 
+TEST(log_shrinks_to_its_newest_lines)
+{
+	struct history *h = history_new(100);
+	char text[24];
+
+	EXPECT(h != NULL);
+	if (!h)
+		return;
+	for (int i = 0; i < 130; i++) {	/* the ring has wrapped */
+		snprintf(text, sizeof text, "line %d", i);
+		add_text_line(h, text);
+	}
+	EXPECT(!history_limit(h, 0));
+	EXPECT(!history_limit(h, 100));	/* not fewer */
+	EXPECT(!history_limit(h, 200));
+	EXPECT(history_limit(h, 20));
+	EXPECT_INT(history_start(h), 110);
+	EXPECT_INT(history_end(h), 130);
+	EXPECT_STR(entry_text(h, 110), "line 110");
+	EXPECT_STR(entry_text(h, 109), "(none)");
+	for (int i = 130; i < 175; i++) {
+		snprintf(text, sizeof text, "line %d", i);
+		add_text_line(h, text);
+	}
+	EXPECT_INT(history_start(h), 155);
+	EXPECT_STR(entry_text(h, 155), "line 155");
+	EXPECT_STR(entry_text(h, 174), "line 174");
+	EXPECT(history_limit(h, 1));
+	EXPECT_INT(history_start(h), 174);
+	add_text_line(h, "last");
+	EXPECT_INT(history_start(h), 175);
+	EXPECT_STR(entry_text(h, 175), "last");
+	history_free(h);
+
+	h = history_new(50);	/* an empty log, and one that never grew to its limit */
+	EXPECT(h && history_limit(h, 10));
+	for (int i = 0; h && i < 3; i++)
+		add_text_line(h, "x");
+	EXPECT(h && history_limit(h, 5) && history_end(h) - history_start(h) == 3);
+	for (int i = 0; h && i < 9; i++)
+		add_text_line(h, "y");
+	EXPECT(h && history_end(h) - history_start(h) == 5);
+	history_free(h);
+}
+
 TEST(log_limits)
 {
 	EXPECT(history_new(0) == NULL);
@@ -433,6 +478,7 @@ int main(void)
 	RUN(decoder_refuses_hostile_entries);
 	RUN(log_keeps_the_newest_lines_numbered);
 	RUN(log_erase_drops_every_line);
+	RUN(log_shrinks_to_its_newest_lines);
 	RUN(log_limits);
 	RUN(log_memory_is_bounded);
 	RUN(emulator_keeps_lines_scrolled_off_the_top);

@@ -197,6 +197,29 @@ TEST(a_hostile_stream_ends)
 	EXPECT(!feed_bytes(big, n));
 }
 
+#define LINES_REQUEST(literal, lines) \
+	scrollback_lines_request((const uint8_t *)literal, sizeof literal - 1, lines)
+
+/* connect --scrollback N's request, and what a hostile client could send
+ * instead: nothing but a 7-digit count is taken (the server then keeps
+ * the smaller of it and its own). */
+TEST(a_request_for_fewer_lines)
+{
+	uint32_t lines = 12345;
+
+	EXPECT(LINES_REQUEST(SCROLLBACK_LINES_REQUEST "50", &lines) && lines == 50);
+	EXPECT(LINES_REQUEST(SCROLLBACK_LINES_REQUEST "0", &lines) && lines == 0);
+	EXPECT(LINES_REQUEST(SCROLLBACK_LINES_REQUEST "9999999", &lines) && lines == 9999999);
+	EXPECT(!LINES_REQUEST(SCROLLBACK_LINES_REQUEST "10000000", &lines));
+	EXPECT(!LINES_REQUEST(SCROLLBACK_LINES_REQUEST "99999999999999999999", &lines));
+	EXPECT(!LINES_REQUEST(SCROLLBACK_LINES_REQUEST "", &lines));
+	EXPECT(!LINES_REQUEST(SCROLLBACK_LINES_REQUEST "-1", &lines));
+	EXPECT(!LINES_REQUEST(SCROLLBACK_LINES_REQUEST "5x", &lines));
+	EXPECT(!LINES_REQUEST("tcp localhost 80", &lines));
+	EXPECT(!LINES_REQUEST(SCROLLBACK_CHANNEL_REQUEST, &lines));
+	EXPECT_INT(lines, 9999999);
+}
+
 /* Payloads from one mux to the other, every seventh lost. */
 static void carry(struct chan_mux *from, struct chan_mux *to, uint64_t now, unsigned *count)
 {
@@ -283,6 +306,7 @@ int main(void)
 	RUN(lines_the_log_dropped_unsent_make_a_gap);
 	RUN(a_gap_starts_a_new_batch);
 	RUN(a_hostile_stream_ends);
+	RUN(a_request_for_fewer_lines);
 	RUN(the_stream_through_a_lossy_channel);
 	return unit_exit_status();
 }
