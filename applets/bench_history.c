@@ -126,7 +126,7 @@ static void write_out(const struct history *log, double *lines_per_s, double *by
 		for (; k < BATCH && n < history_end(log); k++, n++)
 			history_entry(log, n, &batch[k].data, &batch[k].len);
 		buf_reset(&out);
-		display_history(screen, screen, 0, batch, k, NULL, &out);
+		display_history(screen, screen, 0, batch, k, false, NULL, &out);
 		bytes += out.len;
 		lines += k;
 	}

@@ -676,11 +676,18 @@
 #endif
 /* Bytes of scrollback lines a client writes into the terminal per turn of
  * its loop: the terminal takes them at its own pace (the write blocks
- * meanwhile), and a newer screen or an echo should not wait behind more.
- * 16 KiB kept Ctrl-C's prompt ~25 ms behind a flood in tmux; 4 KiB still
- * writes ~250,000 lines a second there. */
+ * meanwhile), and a newer screen or an echo should not wait behind more
+ * (16 KiB of lines, ~44 KB to write with the screen kept in view, blocked
+ * the client 10-15 ms at a time in tmux). */
 #ifndef SSPSH_SCROLLBACK_WRITE_MAX
 #define SSPSH_SCROLLBACK_WRITE_MAX (4u << 10)
+#endif
+/* For this long after a key and after the frame that answers it, the
+ * client writes scrollback lines without hiding the screen on terminals
+ * that lack synchronized output (term/display_history.h), at about twice
+ * the bytes; otherwise the cheaper way. */
+#ifndef SSPSH_SCROLLBACK_ANSWER_VIEW_MS
+#define SSPSH_SCROLLBACK_ANSWER_VIEW_MS 1000
 #endif
 /* Bytes of scrollback a client reads ahead of writing them into the
  * terminal; the rest waits in the channel, whose window stops the server. */

@@ -2,6 +2,7 @@
 #include "term/display_history.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -205,18 +206,12 @@ static void repaint_covered(const struct fb *now, int covered, bool bottom_blank
 	fb_free(seen);
 }
 
-/* A terminal showing `now` takes entries[*next, n) (the gap marker first)
- * into its history a group at a time: each group written from the top row
- * down over a few rows of the screen, scrolled up into the history by line
- * feeds at the bottom row, the screen scrolled back down, and its covered
- * rows painted again. The newest screen is thus never hidden for more
- * than a group's rows, however long the backlog. */
-static void write_group(struct writer *w, const struct fb *now, uint64_t *lost,
-			const struct history_span *entries, size_t *next, size_t n,
-			const struct display_options *no_history)
+/* Write entries[*next, n) (the gap marker first) from the top row down
+ * until `limit` rows are written; the cursor is left at the start of the
+ * row after them, the bottom row once the terminal scrolled. */
+static void write_from_top(struct writer *w, uint64_t *lost, const struct history_span *entries,
+			   size_t *next, size_t n, int limit)
 {
-	int limit = group_rows(w->rows), covered;
-
 	seq_pen(w->out, &w->t, &plain);
 	w->t.cursor_known = false;
 	seq_move(w->out, &w->t, 0, 0);
@@ -232,16 +227,49 @@ static void write_group(struct writer *w, const struct fb *now, uint64_t *lost,
 		fb_free(line);
 		(*next)++;
 	}
-	covered = w->written < w->rows - 1 ? w->written : w->rows - 1;
-	push_rows(w, covered);
-	pull_rows(w, covered);
-	repaint_covered(now, covered, w->written >= w->rows, no_history, w->out);
-	w->t.cursor_known = false;	/* where the diff left it */
+}
+
+/* Rows on the screen that hold lines written from the top. */
+static int rows_written(const struct writer *w)
+{
+	return w->written < w->rows - 1 ? w->written : w->rows - 1;
+}
+
+/* Every line at once over the whole screen, pushed up, then `now` painted
+ * anew: the fewest bytes, but a terminal without synchronized output shows
+ * the lines instead of the screen until the end. */
+static void write_all(struct writer *w, const struct fb *now, uint64_t lost,
+		      const struct history_span *entries, size_t next, size_t n,
+		      const struct display_options *no_history)
+{
+	write_from_top(w, &lost, entries, &next, n, INT_MAX);
+	push_rows(w, rows_written(w));
+	display_diff_with(NULL, now, no_history, w->out);
+}
+
+/* The same a group at a time: each written over a few top rows of the
+ * screen, scrolled up into the history by line feeds at the bottom row,
+ * the screen scrolled back down and its covered rows painted again. The
+ * newest screen is thus never hidden but for a group's rows, however long
+ * the backlog; a line costs about twice the bytes. */
+static void write_in_groups(struct writer *w, const struct fb *now, uint64_t lost,
+			    const struct history_span *entries, size_t next, size_t n,
+			    const struct display_options *no_history)
+{
+	while (next < n || lost) {
+		int covered;
+		write_from_top(w, &lost, entries, &next, n, group_rows(w->rows));
+		covered = rows_written(w);
+		push_rows(w, covered);
+		pull_rows(w, covered);
+		repaint_covered(now, covered, w->written >= w->rows, no_history, w->out);
+		w->t.cursor_known = false;	/* where the diff left it */
+	}
 }
 
 size_t display_history(const struct fb *shown, const struct fb *now, uint64_t lost,
-		       const struct history_span *entries, size_t n, const struct term_caps *terminal,
-		       struct buf *out)
+		       const struct history_span *entries, size_t n, bool keep_in_view,
+		       const struct term_caps *terminal, struct buf *out)
 {
 	struct display_options no_history = { .no_history = true, .terminal = terminal };
 	struct writer w = { .out = out, .cols = fb_cols(now), .rows = fb_rows(now) };
@@ -259,14 +287,21 @@ size_t display_history(const struct fb *shown, const struct fb *now, uint64_t lo
 	}
 	if (shown && fb_cols(shown) == w.cols && fb_rows(shown) == w.rows && !lost)
 		same = shown_prefix(shown, entries + from, n - from);
-	if (same > 0) {
+	if (same > 0)
 		push_rows(&w, (int)same);
+	if (from + same == n && !lost && same > 0) {
 		repaint_after_scroll(shown, (int)same, now, &no_history, out);
+	} else if (from + same == n && !lost) {
+		display_diff_with(shown, now, &no_history, out);
+	} else if (!keep_in_view) {
+		write_all(&w, now, lost, entries, from + same, n, &no_history);
 	} else {
-		display_diff_with(shown, now, &no_history, out);	/* the newest screen first */
+		if (same > 0)	/* the newest screen first */
+			repaint_after_scroll(shown, (int)same, now, &no_history, out);
+		else
+			display_diff_with(shown, now, &no_history, out);
+		write_in_groups(&w, now, lost, entries, from + same, n, &no_history);
 	}
-	for (size_t next = from + same; next < n || lost;)
-		write_group(&w, now, &lost, entries, &next, n, &no_history);
 	buf_put_str(out, "\033[?2026l");
 	return w.bad;
 }

@@ -10,10 +10,15 @@
  * written from the top row down, each followed by CR LF, so that the
  * terminal scrolls each into its history in turn, and line feeds at the
  * bottom push the last ones after them. The screen is then painted by
- * display_diff_with(no_history), which puts nothing into the history. */
+ * display_diff_with(no_history), which puts nothing into the history.
+ * To keep the newest screen in view on terminals without synchronized
+ * output, the screen is painted first and the lines go up a quarter of
+ * the screen at a time, the screen scrolled back down by reverse indexes
+ * at the top row and those rows painted again after each group. */
 #ifndef SSPSH_DISPLAY_HISTORY_H
 #define SSPSH_DISPLAY_HISTORY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,10 +39,13 @@ struct history_span {
  * A line wider than the terminal takes as many rows as it needs (a wide
  * character never straddles the margin). An erase entry erases the
  * terminal's history (ED 3); the lines before it are not written. Returns
- * the entries that could not be decoded, which are left out. `terminal`:
- * what the terminal can show (NULL: everything). */
+ * the entries that could not be decoded, which are left out. keep_in_view:
+ * the newest screen stays on the terminal but for a quarter of its rows
+ * (about twice the bytes); otherwise lines cover the whole screen until
+ * it is painted again at the end. `terminal`: what the terminal can show
+ * (NULL: everything). */
 size_t display_history(const struct fb *shown, const struct fb *now, uint64_t lost,
-		       const struct history_span *entries, size_t n, const struct term_caps *terminal,
-		       struct buf *out);
+		       const struct history_span *entries, size_t n, bool keep_in_view,
+		       const struct term_caps *terminal, struct buf *out);
 
 #endif

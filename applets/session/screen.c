@@ -115,7 +115,7 @@ void screen_paint(struct screen *s, const struct fb *frame, const char *notice, 
 
 size_t screen_paint_history(struct screen *s, const struct fb *frame, const char *notice,
 			    uint64_t now_ms, uint64_t lost, const struct history_span *entries,
-			    size_t n)
+			    size_t n, bool keep_in_view)
 {
 	struct fb *next;
 	size_t bad;
@@ -125,7 +125,7 @@ size_t screen_paint_history(struct screen *s, const struct fb *frame, const char
 	next = frame_to_show(s, frame, notice, now_ms);
 	if (!next)
 		return n;
-	bad = display_history(s->shown, next, lost, entries, n, &s->terminal, &s->out);
+	bad = display_history(s->shown, next, lost, entries, n, keep_in_view, &s->terminal, &s->out);
 	shown_now(s, next);
 	return bad;
 }

@@ -30,11 +30,12 @@ void screen_allow_clipboard(struct screen *s, bool allow);
 void screen_paint(struct screen *s, const struct fb *frame, const char *notice, uint64_t now_ms);
 /* The same, after writing history entries (term/history_line.h) into the
  * terminal's own history above the screen, with a line for `lost` lines
- * before them (term/display_history.h). Returns the entries that did not
- * decode (left out). */
+ * before them (term/display_history.h; keep_in_view: the screen stays in
+ * view meanwhile, at about twice the bytes). Returns the entries that did
+ * not decode (left out). */
 size_t screen_paint_history(struct screen *s, const struct fb *frame, const char *notice,
 			    uint64_t now_ms, uint64_t lost, const struct history_span *entries,
-			    size_t n);
+			    size_t n, bool keep_in_view);
 /* The terminal's contents are unknown (resized, resumed): repaint fully. */
 void screen_invalidate(struct screen *s);
 /* Gives the terminal back (default pen, the session's modes off) with the

@@ -4,7 +4,10 @@
 #   - lines per second into the local history for `seq 1 N` (default
 #     1,000,000), over loopback and over a 200 ms RTT link;
 #   - Ctrl-C in `seq 1 100000000` while the backlog streams, against the
-#     same with --scrollback 0 (no stream at all);
+#     same with --scrollback 0 (no stream at all), over loopback and the
+#     200 ms RTT link;
+#   - a typed key's echo right after a flood, while its lines still go
+#     into the history, against the same once they are in;
 #   - bytes on the wire per scrolled line, against --scrollback 0 and the
 #     line's own bytes (text and escape sequences);
 #   - the server's memory with the default log full of 80-column coloured
@@ -67,6 +70,39 @@ lines_per_second() {
 		$((t1 - t0)) $((lines * 1000 / (t1 - t0 + 1)))
 }
 
+# key_echo_ms: a typed x until it shows after the prompt (then erased).
+key_echo_ms() {
+	local t0 i
+	t0=$(now_ms)
+	type_text x
+	for ((i = 0; i < 2000; i++)); do
+		screen | grep -q '^bench-ready\$ x' && break
+		sleep 0.005
+	done
+	echo $(($(now_ms) - t0))
+	press BSpace
+	sleep 0.2
+}
+
+# echo_while_streaming NAME: the key's echo right after `seq 1 300000` has
+# ended, while its lines still go into the history, and once they are in
+# (best and mean of 3 each).
+echo_while_streaming() {
+	local busy=() idle=() i
+	for i in 1 2 3; do
+		type_text "clear; seq 1 300000"; press Enter
+		sleep 0.2
+		wait_prompt 60 || { echo "$1: the prompt never came back"; return; }
+		busy+=("$(key_echo_ms)")
+		wait_until 120 history_at_least 299977
+		sleep 0.5
+		idle+=("$(key_echo_ms)")
+	done
+	printf 'sspsh   key echo (%s): %s ms while the backlog streams, %s ms once it is in (best, mean of 3)\n' "$1" \
+		"$(printf '%s\n' "${busy[@]}" | sort -n | head -1), $(( (busy[0] + busy[1] + busy[2]) / 3 ))" \
+		"$(printf '%s\n' "${idle[@]}" | sort -n | head -1), $(( (idle[0] + idle[1] + idle[2]) / 3 ))"
+}
+
 # wire_bytes SCROLLBACK: bytes the server sent for seq 1 200000 (in $bytes).
 wire_bytes() {
 	local server b0 b1
@@ -84,10 +120,14 @@ wire_bytes() {
 session 10000
 lines_per_second loopback
 bench_ctrl_c sspsh "loopback, backlog streaming" "seq 1 100000000"
+echo_while_streaming loopback
 session 10000 --link delay=100
 lines_per_second "200 ms RTT link"
+bench_ctrl_c sspsh "200 ms RTT link, backlog streaming" "seq 1 100000000"
 session 0
 bench_ctrl_c sspsh "loopback, --scrollback 0" "seq 1 100000000"
+session 0 --link delay=100
+bench_ctrl_c sspsh "200 ms RTT link, --scrollback 0" "seq 1 100000000"
 
 wire_bytes 10000
 with=$bytes

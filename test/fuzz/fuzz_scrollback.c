@@ -35,7 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 	while (scrollback_rx_batch(&rx, 1 + size % 4096, &batch)) {
 		buf_reset(&out);
-		display_history(emu_fb(term), emu_fb(term), batch.lost, batch.entries, batch.n, NULL, &out);
+		display_history(emu_fb(term), emu_fb(term), batch.lost, batch.entries, batch.n, size % 2,
+				NULL, &out);
 		emu_write(term, out.data, out.len);
 		scrollback_rx_done(&rx);
 	}

@@ -79,6 +79,10 @@ static struct fb *frame_of(int cols, int rows, const char *text)
 	return fb;
 }
 
+/* Every test but the last runs both ways: keeping the screen in view, and
+ * not. */
+static bool keep_in_view;
+
 /* What a terminal that showed `shown` holds after the writer's bytes. */
 struct played {
 	struct history *history;
@@ -95,7 +99,7 @@ static void play(struct played *p, const struct fb *shown, const struct fb *now,
 	memset(p, 0, sizeof *p);
 	buf_init(&p->out);
 	p->history = history_new(1000);
-	p->bad = display_history(shown, now, lost, spans(e), e->n, NULL, &p->out);
+	p->bad = display_history(shown, now, lost, spans(e), e->n, keep_in_view, NULL, &p->out);
 	if (!term || !p->history) {
 		unit_fail(__FILE__, __LINE__, "out of memory");
 		emu_free(term);
@@ -395,7 +399,7 @@ TEST(the_newest_screen_stays_in_view_while_lines_go_up)
 		add_line(&e, 20, text);
 	}
 	buf_init(&out);
-	display_history(shown, now, 0, spans(&e), e.n, NULL, &out);
+	display_history(shown, now, 0, spans(&e), e.n, true, NULL, &out);
 	EXPECT(term && kept);
 	if (!term || !kept)
 		goto done;
@@ -423,7 +427,30 @@ done:
 	fb_free(now);
 }
 
-int main(void)
+/* The other way takes fewer bytes. */
+TEST(lines_without_the_screen_in_view_cost_less)
+{
+	struct fb *now = frame_of(20, 8, "95\r\n96\r\n97\r\n98\r\n99\r\n100\r\n^C\r\n$ ");
+	struct entries e = { .n = 0 };
+	struct buf kept, plain_out;
+	char text[16];
+
+	for (int i = 1; i <= 94; i++) {
+		snprintf(text, sizeof text, "%d", i);
+		add_line(&e, 20, text);
+	}
+	buf_init(&kept);
+	buf_init(&plain_out);
+	display_history(now, now, 0, spans(&e), e.n, true, NULL, &kept);
+	display_history(now, now, 0, spans(&e), e.n, false, NULL, &plain_out);
+	EXPECT(plain_out.len < kept.len);
+	buf_free(&kept);
+	buf_free(&plain_out);
+	free_entries(&e);
+	fb_free(now);
+}
+
+static void run_both_ways(void)
 {
 	RUN(lines_go_into_history_above_the_screen);
 	RUN(lines_the_terminal_shows_are_only_scrolled_up);
@@ -436,6 +463,14 @@ int main(void)
 	RUN(entries_that_do_not_decode_are_left_out);
 	RUN(one_row_terminal);
 	RUN(nothing_to_write_is_a_plain_diff);
+}
+
+int main(void)
+{
+	run_both_ways();
+	keep_in_view = true;
+	run_both_ways();
 	RUN(the_newest_screen_stays_in_view_while_lines_go_up);
+	RUN(lines_without_the_screen_in_view_cost_less);
 	return unit_exit_status();
 }
