@@ -27,7 +27,7 @@ tmx() { tmux -L "$TMUX_SOCKET" -f "$E2E_TMP/tmux.conf" "$@"; }
 
 history_size() { tmx display -p -t t '#{history_size}'; }
 history_at_least() { test "$(history_size)" -ge "$1"; }
-counter_lines() { grep -c 'counters:' "$E2E_TMP/server.log"; }
+counter_lines() { grep -ac 'counters:' "$E2E_TMP/server.log"; }
 counter_lines_over() { test "$(counter_lines)" -gt "$1"; }
 
 # session SCROLLBACK [CONNECT OPTIONS]: a server started here (its log in
@@ -56,7 +56,7 @@ sent_bytes() {
 	before=$(counter_lines)
 	kill -USR1 "$pid"
 	wait_until 5 counter_lines_over "$before"
-	grep 'counters:' "$E2E_TMP/server.log" | tail -1 | grep -o 'bytes sent [0-9]*' | awk '{ print $3 }'
+	grep -a 'counters:' "$E2E_TMP/server.log" | tail -1 | grep -o 'bytes sent [0-9]*' | tail -1 | awk '{ print $3 }'
 }
 
 # lines_per_second NAME: seq 1 $lines, timed until the history holds it.
