@@ -682,12 +682,12 @@
 #ifndef SSPSH_SCROLLBACK_WRITE_MAX
 #define SSPSH_SCROLLBACK_WRITE_MAX (4u << 10)
 #endif
-/* For this long after a key and after the frame that answers it, the
- * client writes scrollback lines without hiding the screen on terminals
- * that lack synchronized output (term/display_history.h), at about twice
- * the bytes; otherwise the cheaper way. */
-#ifndef SSPSH_SCROLLBACK_ANSWER_VIEW_MS
-#define SSPSH_SCROLLBACK_ANSWER_VIEW_MS 1000
+/* Once no new frame came for this long (a flood is over: the prompt after
+ * Ctrl-C, an echo), the client writes scrollback lines without hiding the
+ * screen on terminals that lack synchronized output (term/display_history.h),
+ * at about twice the bytes; while frames keep coming, the cheaper way. */
+#ifndef SSPSH_SCROLLBACK_STILL_MS
+#define SSPSH_SCROLLBACK_STILL_MS 50
 #endif
 /* Bytes of scrollback a client reads ahead of writing them into the
  * terminal; the rest waits in the channel, whose window stops the server. */

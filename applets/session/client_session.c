@@ -51,8 +51,7 @@ struct client {
 	uint64_t route_notice_until;
 	const char *no_contact_hint;	/* the likely cause while the server has never answered */
 	bool question_shown;		/* ssh's question is on the status line */
-	uint64_t echo_ack;		/* the input the newest frame answers */
-	uint64_t answer_in_view_until;	/* scrollback keeps the screen in view till then */
+	uint64_t screen_changed_at;	/* when the newest frame came */
 };
 
 /* How long the line saying that the session moved to the relay stays. */
@@ -142,9 +141,9 @@ static struct fb *blank_screen(void)
 /* Lines that arrived for the terminal's history go in above the screen,
  * SSPSH_SCROLLBACK_WRITE_MAX bytes of them per turn of the loop, so that
  * the terminal is never busy with history for long while a newer screen
- * or an echo waits. Right after the user typed, they go without hiding
- * the screen (the echo, the prompt after Ctrl-C), the cheaper way when
- * only the program's own output is on it. */
+ * or an echo waits. Once the screen has stood still a moment (the prompt
+ * after Ctrl-C, an echo, while a flood's lines still go in) they go
+ * without hiding it; while a flood changes it anyway, the cheaper way. */
 static void paint_history(struct client *c, const struct fb *fb, const char *notice, uint64_t now)
 {
 	struct scrollback_batch batch;
@@ -152,7 +151,7 @@ static void paint_history(struct client *c, const struct fb *fb, const char *not
 	if (!scrollback_rx_batch(&c->scrollback.rx, SSPSH_SCROLLBACK_WRITE_MAX, &batch))
 		return;
 	if (screen_paint_history(c->screen, fb, notice, now, batch.lost, batch.entries, batch.n,
-				 now < c->answer_in_view_until))
+				 now >= c->screen_changed_at + SSPSH_SCROLLBACK_STILL_MS))
 		log_warn("scrollback lines that do not decode were left out");
 	scrollback_rx_done(&c->scrollback.rx);
 }
@@ -174,12 +173,6 @@ static void paint(struct client *c, uint64_t now)
 
 /* ---- Keyboard ---- */
 
-/* The screen answers the user now: scrollback keeps it in view a while. */
-static void answer_due(struct client *c, uint64_t now)
-{
-	c->answer_in_view_until = now + SSPSH_SCROLLBACK_ANSWER_VIEW_MS;
-}
-
 /* Typed keys go to the session, or answer ssh's question while one waits. */
 static void add_keys(struct client *c, const uint8_t *keys, size_t len, uint64_t now)
 {
@@ -187,10 +180,8 @@ static void add_keys(struct client *c, const uint8_t *keys, size_t len, uint64_t
 
 	keys += answered;
 	len -= answered;
-	if (len && client_sync_type(c->sync, keys, len, now)) {
+	if (len && client_sync_type(c->sync, keys, len, now))
 		local_echo_typed(c->echo, keys, len, client_sync_input_pos(c->sync), now);
-		answer_due(c, now);
-	}
 }
 
 static void window_changed(struct client *c, uint64_t now)
@@ -336,10 +327,8 @@ static void receive_network(struct client *c, uint64_t now)
 	if (news && fb)
 		local_echo_frame(c->echo, fb, client_sync_echo_ack(c->sync),
 				 (int)transport_srtt_ms(client_sync_transport(c->sync)), now);
-	if (news && client_sync_echo_ack(c->sync) != c->echo_ack) {
-		c->echo_ack = client_sync_echo_ack(c->sync);
-		answer_due(c, now);
-	}
+	if (news)
+		c->screen_changed_at = now;
 	if (news || c->notice_shown)
 		paint(c, now);
 	channel_events(c);
