@@ -56,7 +56,7 @@ sent_bytes() {
 	before=$(counter_lines)
 	kill -USR1 "$pid"
 	wait_until 5 counter_lines_over "$before"
-	grep -a 'counters:' "$E2E_TMP/server.log" | tail -1 | grep -o 'bytes sent [0-9]*' | tail -1 | awk '{ print $3 }'
+	grep -a 'counters:' "$E2E_TMP/server.log" | tail -1 | grep -ao 'bytes sent [0-9]*' | tail -1 | awk '{ print $3 }'
 }
 
 # lines_per_second NAME: seq 1 $lines, timed until the history holds it.
