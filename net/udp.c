@@ -215,34 +215,14 @@ uint16_t udp_local_port(int fd)
 	return ntohs(((struct sockaddr_in6 *)&a.ss)->sin6_port);
 }
 
-/* A v4 destination on a dual-stack IPv6 socket must be written as ::ffff:a.b.c.d. */
-static const struct udp_addr *match_family(int fd, const struct udp_addr *to, struct udp_addr *mapped)
-{
-	struct sockaddr_storage own;
-	socklen_t own_len = sizeof own;
-	const struct sockaddr_in *v4 = (const void *)&to->ss;
-	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&mapped->ss;
-
-	if (to->ss.ss_family != AF_INET || getsockname(fd, (struct sockaddr *)&own, &own_len) != 0 ||
-	    own.ss_family != AF_INET6)
-		return to;
-	memset(mapped, 0, sizeof *mapped);
-	v6->sin6_family = AF_INET6;
-	v6->sin6_port = v4->sin_port;
-	v6->sin6_addr.s6_addr[10] = 0xff;
-	v6->sin6_addr.s6_addr[11] = 0xff;
-	memcpy(&v6->sin6_addr.s6_addr[12], &v4->sin_addr, 4);
-	mapped->len = sizeof *v6;
-	return mapped;
-}
-
+/* An IPv4 destination needs no ::ffff:a.b.c.d form on a dual-stack IPv6
+ * socket: Linux's IPv6 UDP sends to an AF_INET address as IPv4 does. (No
+ * getsockname to tell the socket's family: it was a system call for each
+ * datagram.) */
 enum udp_send_result udp_send(int fd, const void *data, size_t len, const struct udp_addr *to)
 {
-	struct udp_addr mapped;
-	const struct udp_addr *dest = match_family(fd, to, &mapped);
-
 	for (;;) {
-		if (sendto(fd, data, len, 0, (const struct sockaddr *)&dest->ss, dest->len) >= 0)
+		if (sendto(fd, data, len, 0, (const struct sockaddr *)&to->ss, to->len) >= 0)
 			return UDP_SENT;
 		switch (errno) {
 		case EINTR:

@@ -1,12 +1,16 @@
 /* The transport's parts on their own: replay window, RTT estimator,
  * link emulator. */
 #include <math.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "core/options.h"
 #include "net/link.h"
 #include "net/replay.h"
 #include "net/rtt.h"
+#include "net/udp.h"
+#include "test/unit/loopback.h"
 #include "test/unit/unit.h"
 
 TEST(replay_rejects_duplicates_and_too_old)
@@ -181,6 +185,25 @@ TEST(link_emulates_loss_dup_delay_and_repeats_with_a_seed)
 	EXPECT_INT(delivered, 0);
 }
 
+/* The wildcard socket is dual-stack (IPv6 with v4 mapping) where the
+ * machine has IPv6: an IPv4 address as the destination reaches it. */
+TEST(udp_sends_to_an_ipv4_address_from_the_wildcard_socket)
+{
+	int receiver = udp_socket_on_loopback(), sender = udp_bind_range(NULL, 0, 0);
+	struct pollfd pfd = { .fd = receiver, .events = POLLIN };
+	struct udp_addr to, from;
+	char got[8];
+
+	EXPECT(receiver >= 0 && sender >= 0);
+	EXPECT(udp_addr_parse("127.0.0.1", port_of(receiver), &to));
+	EXPECT_INT(udp_send(sender, "ping", 4, &to), UDP_SENT);
+	EXPECT_INT(poll(&pfd, 1, 2000), 1);
+	EXPECT_INT(udp_receive(receiver, got, sizeof got, &from), 4);
+	EXPECT_MEM(got, "ping", 4);
+	close(receiver);
+	close(sender);
+}
+
 int main(void)
 {
 	RUN(replay_rejects_duplicates_and_too_old);
@@ -189,5 +212,6 @@ int main(void)
 	RUN(link_parse_accepts_the_documented_spec);
 	RUN(link_parse_errors_are_clear);
 	RUN(link_emulates_loss_dup_delay_and_repeats_with_a_seed);
+	RUN(udp_sends_to_an_ipv4_address_from_the_wildcard_socket);
 	return unit_exit_status();
 }
