@@ -149,7 +149,8 @@ $(BUILD)/vterm_feed: test/bench/vterm_feed.c
 	else rm -f $@; touch $@; fi
 
 # Whole sessions in tmux, beside mosh when it is installed, and through the
-# relay beside UDP and plain ssh (that part needs root for its sshd).
+# relay beside UDP and plain ssh (that part needs root for its sshd);
+# forwarding's throughput beside ssh -L, and echo and Ctrl-C under it.
 bench-e2e: $(BUILD)/sspsh
 	test/bench/session.sh $(BUILD)/sspsh
 	test/bench/relay.sh $(BUILD)/sspsh
@@ -157,6 +158,7 @@ bench-e2e: $(BUILD)/sspsh
 	test/bench/echo.sh $(BUILD)/sspsh
 	test/bench/scrollback.sh $(BUILD)/sspsh
 	test/bench/forward.sh $(BUILD)/sspsh
+	test/bench/forward_load.sh $(BUILD)/sspsh
 
 # The aarch64 unit programs under qemu-user, then the sessions between this
 # machine's client and an aarch64 server (test/cross/). Without the cross
