@@ -7,8 +7,8 @@
 # test/bench/session.sh does (`yes` for a second, then Ctrl-C: time until
 # the prompt is back, best and mean of 3). Prints how many MB/s went
 # through -L meanwhile, so a figure under load is seen to be one (while
-# `yes` floods the screen the server's turns go to the terminal first and
-# -L slows down), and, as a control, the echo while the same downloads run beside the session (curl
+# `yes` floods the screen, the screen and its lines streaming into the
+# terminal's history go first and -L slows down), and, as a control, the echo while the same downloads run beside the session (curl
 # straight from the HTTP server): what the busy machine alone costs.
 # usage: test/bench/forward_load.sh SSPSH [KEYS]
 set -u
