@@ -4,11 +4,12 @@
 # 20 MB after 20 MB through its -L port from python3's HTTP server, all on
 # loopback. Echo as test/bench/echo.sh measures it (echo_latency.py, cat on
 # the far side, prediction off, the median of KEYS keys); Ctrl-C as
-# test/bench/session.sh does (`yes` for a second, then Ctrl-C: time until
-# the prompt is back, best and mean of 3). Prints how many MB/s went
-# through -L meanwhile, so a figure under load is seen to be one (while
-# `yes` floods the screen, the screen and its lines streaming into the
-# terminal's history go first and -L slows down), and, as a control, the echo while the same downloads run beside the session (curl
+# test/bench/session.sh does (bench_lib.sh: `yes` for a second, then
+# Ctrl-C: time until the prompt is back, best and mean of 3). Prints how
+# many MB/s went through -L meanwhile, so a figure under load is seen to be
+# one (while `yes` floods the screen, the screen and its lines streaming
+# into the terminal's history go first and -L slows down), and, as a
+# control, the echo while the same downloads run beside the session (curl
 # straight from the HTTP server): what the busy machine alone costs.
 # usage: test/bench/forward_load.sh SSPSH [KEYS]
 set -u
@@ -17,14 +18,12 @@ export SSPSH=$(realpath "${1:?usage: test/bench/forward_load.sh SSPSH [KEYS]}")
 keys=${2:-100}
 . "$here/test/e2e/lib.sh"
 . "$here/test/e2e/fwd_lib.sh"
+. "$here/test/bench/bench_lib.sh"
 
-for tool in tmux python3 curl ss bc; do
+for tool in tmux python3 curl ss; do
 	need "$tool" || { echo "bench forward_load: skipped: $tool is not installed"; exit 0; }
 done
 http_start 20
-PROMPT='bench-ready$ '
-BENCH_SHELL=(env "PS1=$PROMPT" HISTFILE=/dev/null bash --norc --noprofile)
-now_ms() { date +%s%3N; }
 
 # load_start PORT: downloads through PORT one after another, once it listens,
 # until load_stop; load_stop prints the MB/s they moved.
@@ -67,46 +66,31 @@ echo_median() {
 	echo "$result" | awk '$1 == "median" { printf "%s ms median, %s ms p90", $2, $4 }'
 	case $1 in
 	load) echo ", while -L moved $(load_stop)" ;;
-	beside) echo ", while curl moved $(load_stop) beside it" ;;
+	beside) echo ", while curl moved $(load_stop)" ;;
 	*) echo ;;
 	esac
 }
 
-prompt_back() { screen | grep -q "^bench-ready\\$ *$"; }
-wait_prompt() {
-	local i
-	for ((i = 0; i < 3000; i++)); do
-		prompt_back && return 0
-		sleep 0.005
-	done
-	return 1
-}
-
-# ctrl_c LOAD: Ctrl-C in `yes` in a connect --local -L session.
+# ctrl_c LOAD: Ctrl-C in `yes` in a connect --local -L session, with
+# downloads through its -L port ("load") or none ("idle").
 ctrl_c() {
-	local port best=999999 total=0 i t0 ms
+	local port
 	port=$(free_port)
 	start_tmux 80 24 "$SSPSH connect --local -L $port:127.0.0.1:$HTTP_PORT -- ${BENCH_SHELL[*]@Q}"
-	wait_prompt || { echo "no prompt"; return; }
-	[ "$1" = load ] && load_start "$port" && sleep 2
-	for i in 1 2 3; do
-		type_text 'clear'; press Enter; wait_prompt
-		type_text 'yes'; press Enter
-		sleep 1
-		t0=$(now_ms)
-		press C-c
-		wait_prompt || { echo "Ctrl-C did not bring the prompt back"; return; }
-		ms=$(($(now_ms) - t0)); total=$((total + ms))
-		[ "$ms" -lt "$best" ] && best=$ms
-	done
-	printf '%d ms best of 3, %d ms mean' "$best" $((total / 3))
-	[ "$1" = load ] && echo ", while -L moved $(load_stop)" || echo
+	wait_prompt || { echo "sspsh: no prompt"; return; }
+	if [ "$1" = load ]; then
+		load_start "$port"
+		sleep 2
+		bench_ctrl_c sspsh "loopback, under an -L download"
+		echo "        ... while -L moved $(load_stop)"
+	else
+		bench_ctrl_c sspsh "loopback, idle"
+	fi
 	tmux_stop
 }
 
-echo "forward_load: a session's echo and Ctrl-C on loopback, idle and under an -L download"
-printf '  echo    idle        %s\n' "$(echo_median idle)"
-printf '  echo    beside load %s\n' "$(echo_median beside)"
-printf '  echo    under load  %s\n' "$(echo_median load)"
-printf '  Ctrl-C  idle        %s\n' "$(ctrl_c idle)"
-printf '  Ctrl-C  under load  %s\n' "$(ctrl_c load)"
+printf 'sspsh   echo (loopback, idle): %s\n' "$(echo_median idle)"
+printf 'sspsh   echo (loopback, downloads beside the session): %s\n' "$(echo_median beside)"
+printf 'sspsh   echo (loopback, under an -L download): %s\n' "$(echo_median load)"
+ctrl_c idle
+ctrl_c load
