@@ -73,6 +73,7 @@ struct transport {
 	 * pass; UDP is offered one again every SSPSH_UDP_RETRY_MS. */
 	struct dgram_path *relay;
 	uint64_t next_udp_try;
+	bool udp_forbidden;		/* --transport=ssh: nothing leaves on UDP */
 	struct transport_counters counters;
 	uint8_t send_buf[SSPSH_DATAGRAM_MAX];
 };
@@ -277,6 +278,8 @@ static enum udp_send_result send_datagram(struct transport *t, const uint8_t *da
 
 	if (t->relay) {
 		r = send_by_relay(t, data, len);
+	} else if (t->udp_forbidden) {
+		r = UDP_LOST;	/* between relays: a dead link, never UDP */
 	} else if (t->link) {
 		const struct link_params *p = link_get_params(t->link);
 		if (p->mtu && len > p->mtu)
@@ -832,7 +835,10 @@ bool transport_send_raw(struct transport *t, const void *data, size_t len)
 
 	if (!t->has_peer)
 		return false;
-	r = t->relay ? send_by_relay(t, data, len) : udp_send(t->fd, data, len, &t->peer);
+	if (t->relay)
+		r = send_by_relay(t, data, len);
+	else
+		r = t->udp_forbidden ? UDP_LOST : udp_send(t->fd, data, len, &t->peer);
 	return r == UDP_SENT || r == UDP_LOST;
 }
 
@@ -842,7 +848,13 @@ void transport_use_relay(struct transport *t, struct dgram_path *relay, bool try
 {
 	dgram_path_free(t->relay);
 	t->relay = relay;
-	t->next_udp_try = try_udp ? clock_ms() + SSPSH_UDP_RETRY_MS : 0;
+	t->next_udp_try = try_udp && !t->udp_forbidden ? clock_ms() + SSPSH_UDP_RETRY_MS : 0;
+}
+
+void transport_forbid_udp(struct transport *t)
+{
+	t->udp_forbidden = true;
+	t->next_udp_try = 0;
 }
 
 const struct dgram_path *transport_relay(const struct transport *t)

@@ -173,8 +173,12 @@ void transport_use_relay(struct transport *t, struct dgram_path *relay, bool try
 /* The relay in use, NULL on UDP. One that broke (dgram_path_state) loses
  * what is sent until the caller gives a new one. */
 const struct dgram_path *transport_relay(const struct transport *t);
-/* Back to UDP alone; the relay is freed. */
+/* Back to UDP alone (unless forbidden, below); the relay is freed. */
 void transport_drop_relay(struct transport *t);
+/* From now on no datagram leaves on UDP (the user asked for ssh alone): a
+ * relay carries them, and while there is none they are lost, as on a dead
+ * link. What arrives on the socket is still read. */
+void transport_forbid_udp(struct transport *t);
 /* What the client polls: the UDP socket (re-read each loop, a port hop
  * replaces it) and a relay's fds. Returns how many it filled. */
 #define TRANSPORT_POLLFDS (1 + DGRAM_PATH_POLLFDS)

@@ -622,13 +622,13 @@ int client_session_run(struct transport *t, const struct client_settings *settin
 		client_free(&c);
 		return 1;
 	}
+	steer_route(&c, clock_ms());	/* --transport=ssh: the first datagram goes by the relay */
 	screen_allow_clipboard(c.screen, settings->clipboard);
 	if (settings->send_locale)
 		send_locale(&c);
 	if (settings->scrollback >= 0)
 		scrollback_client_ask(&c.scrollback, client_sync_channels(c.sync), (uint32_t)settings->scrollback);
 	window_changed(&c, clock_ms());
-	steer_route(&c, clock_ms());	/* --transport=ssh: the first datagram goes by the relay */
 	client_sync_send_now(c.sync, clock_ms());
 	while (!c.quit && !finished(&c, clock_ms()))
 		turn(&c);

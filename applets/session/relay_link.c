@@ -294,6 +294,8 @@ bool relay_link_step(struct relay_link *l, struct transport *t, uint64_t quiet_m
 		     uint64_t now, const char **notice)
 {
 	*notice = NULL;
+	if (l->mode == ROUTE_SSH)
+		transport_forbid_udp(t);	/* not even between relays */
 	reap(l, now);
 	askpass_step(l->askpass);
 	if (l->pid == 0)

@@ -8,6 +8,7 @@
 #   netns_block_udp     drop UDP in and out of it, except on its loopback
 #                       (where the relay reaches the server)
 #   netns_open_udp      let UDP through again
+#   netns_udp_dropped   how many UDP datagrams the ruleset has dropped
 #   netns_remove        remove the namespace and the veth pair
 [ "${BASH_SOURCE[0]}" = "$0" ] && exit 0
 
@@ -26,12 +27,17 @@ netns_make() {
 
 netns_block_udp() {
 	printf '%s\n' 'table inet sspsh_block {' \
-		'chain input { type filter hook input priority 0; iifname "lo" accept; meta l4proto udp drop; }' \
-		'chain output { type filter hook output priority 0; oifname "lo" accept; meta l4proto udp drop; }' \
+		'chain input { type filter hook input priority 0; iifname "lo" accept; meta l4proto udp counter drop; }' \
+		'chain output { type filter hook output priority 0; oifname "lo" accept; meta l4proto udp counter drop; }' \
 		'}' | ip netns exec "$NETNS" nft -f -
 }
 
 netns_open_udp() { ip netns exec "$NETNS" nft delete table inet sspsh_block; }
+
+netns_udp_dropped() {
+	ip netns exec "$NETNS" nft list table inet sspsh_block |
+		awk '/counter packets/ { for (i = 1; i < NF; i++) if ($i == "packets") n += $(i + 1) } END { print n + 0 }'
+}
 
 netns_remove() {
 	[ -n "$NETNS" ] || return 0

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# --transport=ssh means no UDP at all: the server's namespace (made here,
+# sshd and the daemon in it) counts every UDP datagram that crosses its
+# veth, and the count stays 0 while a session runs through the relay, its
+# ssh is killed, keys are typed with no relay up, and a new relay runs;
+# both for `connect` (the ssh bootstrap) and for `connect --udp` (the
+# daemon). The log's "trying again in N ms" is the wait that follows.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+. "$here/sshd_lib.sh"
+. "$here/netns_lib.sh"
+
+reason=$(sshd_skip_reason tmux nft ip runuser)
+if [ -n "$reason" ]; then skip "relay_ssh_only" "$reason"; finish; fi
+trap 'sshd_stop; netns_remove; e2e_cleanup' EXIT
+
+if ! netns_make 205 || ! netns_block_udp; then fail "relay_ssh_only: cannot build the namespace"; finish; fi
+SSHD_ADDR=$NETNS_NET.2 SSHD_NETNS=$NETNS
+if ! sshd_start; then fail "relay_ssh_only: sshd does not start in the namespace"; finish; fi
+chmod 0755 "$E2E_TMP"
+
+relay_pids() { ip netns exec "$NETNS" pgrep -u "$SSHD_USER" -f 'sspsh relay'; }
+new_relay() { local p; p=$(relay_pids | head -1); [ -n "$p" ] && [ "$p" != "$1" ]; }
+
+# The client in tmux, its -v log with each line's time ($EPOCHREALTIME).
+run_client() {	# NAME PROMPT ARGS...
+	local name=$1 prompt=$2; shift 2
+	printf '%q connect -v %s -- env PS1=%q bash --norc --noprofile 2> >(while IFS= read -r l; do printf "%%s %%s\\n" "$EPOCHREALTIME" "$l"; done > %q); sleep 600\n' \
+		"$SSPSH" "${*@Q}" "$prompt" "$E2E_TMP/$name.log" > "$E2E_TMP/$name.sh"
+	start_tmux 120 24 "HOME=$E2E_TMP/client bash $E2E_TMP/$name.sh"
+}
+
+# The relay's ssh is killed and a key typed before a new one runs: no UDP
+# leaves meanwhile, the key arrives once, and the wait is what the log said.
+kill_relay_and_count() {	# NAME LOG
+	local name=$1 log=$2 old sshd said gap
+	old=$(relay_pids | head -1)
+	sshd=$(ps -o ppid= -p "${old:-0}" 2>/dev/null | tr -d ' ')
+	if [ -z "$sshd" ]; then fail "$name: the relay runs on the server"; return; fi
+	: > "$E2E_TMP/once"; chmod 0666 "$E2E_TMP/once"
+	kill -KILL "$sshd"
+	type_text "echo once >> $E2E_TMP/once"; press Enter
+	expect "$name: after its ssh is killed, the relay comes back by itself" wait_until 20 new_relay "$old"
+	type_text "echo back-\$((6 * 7))"; press Enter
+	expect "$name: the session works through the new relay" wait_for 'back-42' 15
+	check "$name: a key typed while the relay was down arrived exactly once" test "$(cat "$E2E_TMP/once")" = once
+	check "$name: no UDP datagram crossed the namespace's veth (dropped: $(netns_udp_dropped))" \
+		test "$(netns_udp_dropped)" = 0
+	# "trying again in N ms", then the next "relaying through ssh": N apart.
+	read -r said gap < <(awk '/trying again in/ { t = $1; for (i = 1; i < NF; i++) if ($i == "in") n = $(i + 1) }
+		t && /relaying through ssh/ && $1 > t { printf "%d %d\n", n, ($1 - t) * 1000; exit }' "$log")
+	if [ -n "${said:-}" ] && [ "$gap" -ge $((said - 50)) ] && [ "$gap" -le $((said + 700)) ]; then
+		pass "$name: the log said 'trying again in $said ms' and the next relay ran $gap ms later"
+	else
+		fail "$name: the wait after a failed relay is what the log says" "said ${said:-nothing}, waited ${gap:-?} ms"
+		grep -E 'relay' "$log" | tail -6 | sed 's/^/    log| /'
+	fi
+}
+
+# The ssh bootstrap.
+mkdir -p "$E2E_TMP/client"
+run_client ssh 'so$ ' --transport=ssh "--ssh=$SSHD_SSH" "--server=$SSPSH" "$SSHD_USER@$NETNS_NET.2"
+type_text 'echo ready-$((6 * 7))'; press Enter
+if ! expect "connect --transport=ssh: a session through the relay" wait_for 'ready-42' 20; then
+	tail -10 "$E2E_TMP/ssh.log" | sed 's/^/    log| /'
+	finish
+fi
+check "connect --transport=ssh: no UDP datagram at the start" test "$(netns_udp_dropped)" = 0
+kill_relay_and_count "connect --transport=ssh" "$E2E_TMP/ssh.log"
+tmux_stop
+
+# The daemon (--udp).
+PORT=60000
+mkdir -p "$SSHD_HOME/.sspsh"
+HOME=$E2E_TMP/client "$SSPSH" keygen -C client >/dev/null 2>&1
+cp "$E2E_TMP/client/.sspsh/id_x25519.pub" "$SSHD_HOME/.sspsh/authorized_keys"
+chown -R "$SSHD_USER" "$SSHD_HOME/.sspsh"
+ip netns exec "$NETNS" runuser -u "$SSHD_USER" -- env HOME="$SSHD_HOME" "$SSPSH" server --listen "$PORT" \
+	--foreground 2> "$E2E_TMP/daemon.log" &
+e2e_pids+=($!)
+if ! wait_until 10 grep -q "listening on UDP port $PORT" "$E2E_TMP/daemon.log"; then
+	fail "the daemon starts in the namespace" "$(cat "$E2E_TMP/daemon.log")"
+	finish
+fi
+run_client udp 'du$ ' --udp --accept-new --transport=ssh "--ssh=$SSHD_SSH" "--server=$SSPSH" "$SSHD_USER@$NETNS_NET.2:$PORT"
+type_text 'echo daemon-$((6 * 7))'; press Enter
+if ! expect "connect --udp --transport=ssh: a session through the relay" wait_for 'daemon-42' 20; then
+	tail -10 "$E2E_TMP/udp.log" | sed 's/^/    log| /'
+	finish
+fi
+check "connect --udp --transport=ssh: no UDP datagram at the start" test "$(netns_udp_dropped)" = 0
+kill_relay_and_count "connect --udp --transport=ssh" "$E2E_TMP/udp.log"
+finish
