@@ -37,6 +37,8 @@ struct relay_link {
 	uint64_t stopped_due;		/* when the set has work next */
 	uint64_t next_start;		/* no new relay before then */
 	uint64_t restart_ms;		/* the wait after the next failure */
+	uint64_t failed_at;		/* when the last relay broke */
+	bool rerun;			/* it broke: run it again at next_start */
 	bool relaying;			/* the transport has our relay */
 	struct askpass *askpass;	/* ssh's questions; NULL: none can be asked */
 	char self[PATH_MAX];		/* this executable, ssh's askpass helper */
@@ -230,9 +232,11 @@ void relay_link_free(struct relay_link *l)
 
 /* ---- Deciding ---- */
 
+/* In auto, a relay that broke is run again after the wait its failure
+ * announced (rerun), unless UDP answers meanwhile (relay_link_step). */
 static bool wanted(const struct relay_link *l, uint64_t quiet_ms, bool ever_heard)
 {
-	if (l->mode == ROUTE_SSH)
+	if (l->mode == ROUTE_SSH || l->rerun)
 		return true;
 	if (l->mode == ROUTE_UDP)
 		return false;
@@ -243,8 +247,11 @@ static void failed(struct relay_link *l, struct transport *t, uint64_t now, cons
 {
 	if (askpass_take_cancelled(l->askpass))
 		l->restart_ms = SSPSH_RELAY_RESTART_MAX_MS;	/* the user said no: ask again later */
-	log_info("relay: %s; trying again in %llu ms", why, (unsigned long long)l->restart_ms);
+	log_info("relay: %s; trying again in %llu ms%s", why, (unsigned long long)l->restart_ms,
+		 l->mode == ROUTE_AUTO ? " unless UDP answers first" : "");
 	transport_drop_relay(t);
+	l->rerun = true;
+	l->failed_at = now;
 	l->relaying = false;
 	l->counters.failures++;
 	stop(l, now);
@@ -277,6 +284,7 @@ static bool start(struct relay_link *l, struct transport *t, bool ever_heard, ui
 	struct dgram_path *path = spawn(l);
 
 	l->counters.starts++;
+	l->rerun = false;
 	if (!path) {
 		l->relaying = true;	/* so that failed() counts and backs off */
 		failed(l, t, now, "could not start ssh");
@@ -302,6 +310,8 @@ bool relay_link_step(struct relay_link *l, struct transport *t, uint64_t quiet_m
 		askpass_cancel(l->askpass);	/* the ssh that asked has gone */
 	if (l->relaying)
 		watch(l, t, quiet_ms, now);
+	if (l->rerun && quiet_ms < now - l->failed_at)
+		l->rerun = false;	/* UDP answered since the relay broke */
 	if (l->relaying || l->pid > 0 || now < l->next_start || !wanted(l, quiet_ms, ever_heard))
 		return false;
 	return start(l, t, ever_heard, now, notice);

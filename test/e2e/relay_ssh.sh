@@ -10,6 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/sshd_lib.sh"
 . "$here/netns_lib.sh"
+. "$here/relay_lib.sh"
 
 reason=$(sshd_skip_reason tmux nft ip)
 if [ -n "$reason" ]; then skip "relay_ssh" "$reason"; finish; fi
@@ -39,8 +40,9 @@ expect "... and Ctrl-^ . exits with 255" wait_for 'STATUS=255' 5
 tmux_stop
 
 # The client in a terminal, its -v log in a file.
-printf 'exec %q connect -v --ssh=%q --server=%q %q -- env PS1=%q bash --norc --noprofile 2>%q\n' \
-	"$SSPSH" "$SSHD_SSH" "$SSPSH" "$SSHD_USER@$net.2" 'rl$ ' "$E2E_TMP/client.log" > "$E2E_TMP/client.sh"
+printf 'exec %q connect -v --ssh=%q --server=%q %q -- env PS1=%q bash --norc --noprofile %s\n' \
+	"$SSPSH" "$SSHD_SSH" "$SSPSH" "$SSHD_USER@$net.2" 'rl$ ' "$(relay_stamped "$E2E_TMP/client.log")" \
+	> "$E2E_TMP/client.sh"
 start=$(date +%s%N)
 start_tmux 80 24 "bash $E2E_TMP/client.sh"
 type_text 'echo ready-$((6 * 7))'; press Enter	# waits in the terminal for the session
@@ -85,6 +87,7 @@ if [ -n "$relay_sshd" ]; then
 	expect "the session works through the new relay" wait_for 'back-42' 15
 	check "a key typed while the relay was down arrived exactly once" \
 		test "$(cat "$E2E_TMP/once")" = once
+	relay_check_rerun "auto, UDP blocked" "$E2E_TMP/client.log"
 else
 	fail "the relay runs on the server as the test user"
 fi

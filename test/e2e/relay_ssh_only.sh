@@ -10,6 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/sshd_lib.sh"
 . "$here/netns_lib.sh"
+. "$here/relay_lib.sh"
 
 reason=$(sshd_skip_reason tmux nft ip runuser)
 if [ -n "$reason" ]; then skip "relay_ssh_only" "$reason"; finish; fi
@@ -26,15 +27,15 @@ new_relay() { local p; p=$(relay_pids | head -1); [ -n "$p" ] && [ "$p" != "$1" 
 # The client in tmux, its -v log with each line's time ($EPOCHREALTIME).
 run_client() {	# NAME PROMPT ARGS...
 	local name=$1 prompt=$2; shift 2
-	printf '%q connect -v %s -- env PS1=%q bash --norc --noprofile 2> >(while IFS= read -r l; do printf "%%s %%s\\n" "$EPOCHREALTIME" "$l"; done > %q); sleep 600\n' \
-		"$SSPSH" "${*@Q}" "$prompt" "$E2E_TMP/$name.log" > "$E2E_TMP/$name.sh"
+	printf '%q connect -v %s -- env PS1=%q bash --norc --noprofile %s; sleep 600\n' \
+		"$SSPSH" "${*@Q}" "$prompt" "$(relay_stamped "$E2E_TMP/$name.log")" > "$E2E_TMP/$name.sh"
 	start_tmux 120 24 "HOME=$E2E_TMP/client bash $E2E_TMP/$name.sh"
 }
 
 # The relay's ssh is killed and a key typed before a new one runs: no UDP
 # leaves meanwhile, the key arrives once, and the wait is what the log said.
 kill_relay_and_count() {	# NAME LOG
-	local name=$1 log=$2 old sshd said gap
+	local name=$1 log=$2 old sshd
 	old=$(relay_pids | head -1)
 	sshd=$(ps -o ppid= -p "${old:-0}" 2>/dev/null | tr -d ' ')
 	if [ -z "$sshd" ]; then fail "$name: the relay runs on the server"; return; fi
@@ -47,15 +48,7 @@ kill_relay_and_count() {	# NAME LOG
 	check "$name: a key typed while the relay was down arrived exactly once" test "$(cat "$E2E_TMP/once")" = once
 	check "$name: no UDP datagram crossed the namespace's veth (dropped: $(netns_udp_dropped))" \
 		test "$(netns_udp_dropped)" = 0
-	# "trying again in N ms", then the next "relaying through ssh": N apart.
-	read -r said gap < <(awk '/trying again in/ { t = $1; for (i = 1; i < NF; i++) if ($i == "in") n = $(i + 1) }
-		t && /relaying through ssh/ && $1 > t { printf "%d %d\n", n, ($1 - t) * 1000; exit }' "$log")
-	if [ -n "${said:-}" ] && [ "$gap" -ge $((said - 50)) ] && [ "$gap" -le $((said + 700)) ]; then
-		pass "$name: the log said 'trying again in $said ms' and the next relay ran $gap ms later"
-	else
-		fail "$name: the wait after a failed relay is what the log says" "said ${said:-nothing}, waited ${gap:-?} ms"
-		grep -E 'relay' "$log" | tail -6 | sed 's/^/    log| /'
-	fi
+	relay_check_rerun "$name" "$log"
 }
 
 # The ssh bootstrap.
