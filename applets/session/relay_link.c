@@ -33,6 +33,7 @@ struct relay_link {
 	int stderr_fd;
 	char line[STDERR_LINE_MAX + 1];
 	size_t line_len;
+	char last_line[STDERR_LINE_MAX + 1];	/* ssh's last word: its error when it gives up */
 	struct dying stopped;		/* ssh processes being ended */
 	uint64_t stopped_due;		/* when the set has work next */
 	uint64_t next_start;		/* no new relay before then */
@@ -150,6 +151,7 @@ static struct dgram_path *spawn(struct relay_link *l)
 	close(err[1]);
 	l->stderr_fd = err[0];
 	l->line_len = 0;
+	l->last_line[0] = '\0';
 	(void)askpass_take_cancelled(l->askpass);	/* a new run asks afresh */
 	return dgram_path_pipe(out[0], in[1], DGRAM_PIPE_AWAIT_HELLO);
 fail:
@@ -181,6 +183,7 @@ static void drain_stderr(struct relay_link *l)
 			if (end && l->line_len) {
 				l->line[l->line_len] = '\0';
 				log_info("relay: ssh: %s", l->line);
+				memcpy(l->last_line, l->line, l->line_len + 1);
 				l->line_len = 0;
 			}
 		}
@@ -358,29 +361,61 @@ size_t relay_link_typed(struct relay_link *l, const uint8_t *keys, size_t len)
 	return askpass_typed(l->askpass, keys, len);
 }
 
+/* ssh has not got through yet: said once, as ssh itself says nothing
+ * while it tries (its ConnectTimeout, or TCP's two minutes, decide). */
+static void say_still_trying(const struct relay_link *l, uint64_t began, bool *said)
+{
+	if (*said || clock_ms() - began < SSPSH_NO_CONTACT_NOTICE_MS)
+		return;
+	log_warn("relay: no answer through ssh from %s yet (ssh is still trying; Ctrl-C quits)",
+		 l->argv[l->argc - 2]);
+	*said = true;
+}
+
+/* Why the relay did not come up: ssh's own last line when it gave up
+ * (its end of file may come before its exit is collected). */
+static void say_why_not(const struct relay_link *l, const struct dgram_path *path)
+{
+	bool ssh_ended = l->pid == 0 || dgram_path_state(path) == DGRAM_PATH_ENDED;
+
+	if (ssh_ended && l->last_line[0])
+		log_error("relay: %s", l->last_line);
+	else
+		log_error("relay: %s", l->pid ? dgram_path_error(path) : "ssh has exited");
+}
+
 bool relay_link_await(struct relay_link *l, struct dgram_path *path)
 {
 	struct pollfd p[DGRAM_PATH_POLLFDS + RELAY_LINK_POLLFDS];
 	uint8_t junk[SSPSH_RELAY_FRAME_MAX];
 	struct udp_addr from;
+	uint64_t began = clock_ms();
+	bool said = false;
 
 	while (dgram_path_state(path) == DGRAM_PATH_OPEN && !dgram_path_greeted(path)) {
 		int n = dgram_path_pollfds(path, p);
+		uint64_t waited = clock_ms() - began;
+		int wait = said || waited >= SSPSH_NO_CONTACT_NOTICE_MS ? 1000
+								      : (int)(SSPSH_NO_CONTACT_NOTICE_MS - waited);
 
 		n += relay_link_pollfds(l, p + n);
-		if (poll(p, (nfds_t)n, 1000) < 0 && errno != EINTR)
+		if (poll(p, (nfds_t)n, wait) < 0 && errno != EINTR)
 			break;
 		reap(l, clock_ms());
 		askpass_step(l->askpass);
+		said = said || askpass_prompt(l->askpass);	/* a question: ssh got through */
 		askpass_ask_terminal(l->askpass);
 		(void)dgram_path_flush(path);
 		(void)dgram_path_receive(path, junk, sizeof junk, &from);	/* reads the hello */
 		if (l->pid == 0 && !dgram_path_greeted(path))
 			break;
+		if (!dgram_path_greeted(path))
+			say_still_trying(l, began, &said);
 	}
 	if (dgram_path_greeted(path))
 		return true;
-	log_error("relay: %s", l->pid ? dgram_path_error(path) : "ssh has exited");
+	drain_stderr(l);
+	say_why_not(l, path);
 	l->relaying = false;
 	l->counters.failures++;
 	stop(l, clock_ms());

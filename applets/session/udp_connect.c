@@ -432,7 +432,7 @@ int connect_udp(const struct connect_settings *s)
 	if (s->udp.route == ROUTE_UDP || (signals_catch(child_exits) && prepare_relay(s, &words, &way)))
 		rc = connect_to(s, &way, priv);
 	else
-		rc = 1;
+		rc = way.link ? EXIT_CONNECTION : 1;	/* ssh did not get through, as ssh's 255 */
 	mbedtls_platform_zeroize(priv, sizeof priv);
 	if (way.udp.fd >= 0)
 		close(way.udp.fd);
