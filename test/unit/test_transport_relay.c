@@ -2,7 +2,8 @@
  * blocked by a firewall the test controls, the session's messages travel
  * through a real relay process (applets/session/relay.h) and the server
  * follows them there; once the firewall opens, the client moves back to
- * UDP by itself; a relay that dies loses datagrams, not the transport. */
+ * UDP by itself; a relay that dies loses datagrams, not the transport; a
+ * transport forbidden UDP sends none, with or without a relay. */
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -239,6 +240,43 @@ TEST(a_relay_without_udp_tries_stays_on_the_relay)
 	rig_stop(&g);
 }
 
+/* --transport=ssh: between a relay that broke and the next one, what the
+ * client sends is lost, never sent over UDP (the firewall sees nothing). */
+TEST(forbidden_udp_stays_unused_between_relays)
+{
+	struct rig g;
+	int status;
+
+	if (!rig_start(&g)) {
+		rig_stop(&g);
+		SKIP("no loopback UDP");
+	}
+	g.fw.open = true;	/* UDP would pass */
+	transport_forbid_udp(g.client);
+	EXPECT(transport_send(g.client, "first", 5));	/* before any relay */
+	run_for(&g, 50);
+	transport_use_relay(g.client, start_relay(&g), true);
+	EXPECT(round_trip(&g));
+	kill(g.relay, SIGKILL);
+	waitpid(g.relay, &status, 0);
+	g.relay = 0;
+	run_for(&g, 50);
+	transport_drop_relay(g.client);	/* as the relay's client does when it breaks */
+	for (int i = 0; i < 5; i++) {
+		EXPECT(transport_send(g.client, "between", 7));
+		EXPECT(transport_send_raw(g.client, "raw", 3));
+		run_for(&g, 20);
+	}
+	transport_use_relay(g.client, start_relay(&g), true);
+	for (int i = 0; i < SSPSH_UDP_RETRY_MS / 250 + 4; i++) {	/* past a retry's time */
+		EXPECT(round_trip(&g));
+		run_for(&g, 250);
+	}
+	EXPECT_INT(transport_counters(g.client)->udp_tries, 0);
+	EXPECT(!g.fw.have_client);	/* not one datagram went to UDP */
+	rig_stop(&g);
+}
+
 int main(void)
 {
 	log_set_stream(NULL);
@@ -247,5 +285,6 @@ int main(void)
 	RUN(blocked_udp_the_session_runs_on_the_relay_and_comes_back);
 	RUN(a_dead_relay_loses_datagrams_and_a_new_one_carries_on);
 	RUN(a_relay_without_udp_tries_stays_on_the_relay);
+	RUN(forbidden_udp_stays_unused_between_relays);
 	return unit_exit_status();
 }
