@@ -22,9 +22,11 @@
  *    pen); scrollback pens carry the underline colour; the client's input
  *    stream carries its locale for an SSH-free session (INPUT_ENV); a
  *    session's last frame says why it ended and the exit status
- *    (FRAME_ENDED carries a reason and a status). */
+ *    (FRAME_ENDED carries a reason and a status).
+ * 7: FRAME_ENDED's reason 5: the daemon no longer authorizes the client's
+ *    key (SESSION_KEY_REVOKED). */
 #ifndef SSPSH_PROTOCOL_VERSION
-#define SSPSH_PROTOCOL_VERSION 6
+#define SSPSH_PROTOCOL_VERSION 7
 #endif
 
 /* ---- Server ---- */

@@ -550,6 +550,9 @@ static int server_farewell(const struct client *c, char *notice, size_t cap)
 	case SESSION_DAEMON_STOPPED:
 		snprintf(notice, cap, "[sspsh: the server's daemon stopped, and the session with it.]");
 		return EXIT_CONNECTION;
+	case SESSION_KEY_REVOKED:
+		snprintf(notice, cap, "[sspsh: the session ended: our key is no longer authorized by the daemon.]");
+		return EXIT_CONNECTION;
 	case SESSION_RUNNING:
 	case SESSION_PROGRAM_EXITED:
 		break;

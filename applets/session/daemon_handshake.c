@@ -26,6 +26,11 @@ static struct noise_peer *find_peer(void *ctx, const uint8_t static_pub[X25519_K
 	return NULL;
 }
 
+bool daemon_key_authorized(struct daemon_sessions *d, const uint8_t owner[KEY_LEN])
+{
+	return find_peer(d, owner) != NULL;
+}
+
 static bool index_in_use(void *ctx, uint32_t index)
 {
 	struct daemon_sessions *d = ctx;
@@ -151,6 +156,18 @@ struct dsession *daemon_confirm_pending(struct daemon_sessions *d, uint32_t inde
 	s = confirm(d, p, now);
 	drop_pending(d, pending_position(d, p));
 	return s;
+}
+
+void daemon_drop_unauthorized_pending(struct daemon_sessions *d)
+{
+	for (size_t i = 0; i < d->n_pending;) {
+		if (daemon_key_authorized(d, d->pending[i]->owner)) {
+			i++;
+			continue;
+		}
+		log_info("a handshake not yet confirmed: its key is no longer authorized");
+		drop_pending(d, i);
+	}
 }
 
 uint64_t daemon_expire_pending(struct daemon_sessions *d, uint64_t now)

@@ -364,23 +364,27 @@ size_t daemon_sessions_dying(const struct daemon_sessions *d)
 	return dying_count(&d->dying);
 }
 
-static bool still_authorized(const struct daemon_sessions *d, const uint8_t owner[KEY_LEN])
-{
-	for (size_t i = 0; i < d->n_peers; i++)
-		if (memcmp(d->peers[i].static_pub, owner, KEY_LEN) == 0)
-			return true;
-	return false;
-}
-
+/* Each session of a removed key ends: an attached one's client is told
+ * why, a detached one (no client to tell) goes at once. So do the key's
+ * handshakes not yet confirmed. */
 void daemon_sessions_drop_unauthorized(struct daemon_sessions *d, uint64_t now)
 {
+	daemon_drop_unauthorized_pending(d);
 	for (size_t i = 0; i < d->n_sessions;) {
-		if (still_authorized(d, d->sessions[i]->owner)) {
+		struct dsession *s = d->sessions[i];
+
+		if (daemon_key_authorized(d, s->owner)) {
 			i++;
 			continue;
 		}
-		log_info("session %llu: its key is no longer authorized", (unsigned long long)d->sessions[i]->id);
-		drop_session(d, i, now);
+		log_info("session %llu: its key is no longer authorized", (unsigned long long)s->id);
+		if (dsession_detached(s, now)) {
+			drop_session(d, i, now);
+			continue;
+		}
+		server_session_stop(s->core, SESSION_KEY_REVOKED, now);
+		s->touched = true;
+		i++;
 	}
 }
 

@@ -31,9 +31,12 @@ bool daemon_sessions_stopping(const struct daemon_sessions *d);
 void daemon_sessions_stop(struct daemon_sessions *d);
 /* Frees everything; programs still running are hung up, not waited for. */
 void daemon_sessions_free(struct daemon_sessions *d);
-/* A new list of authorized keys (SIGHUP); sessions of removed keys stay. */
+/* A new list of authorized keys (SIGHUP); sessions of removed keys stay
+ * until daemon_sessions_drop_unauthorized. */
 void daemon_sessions_set_authorized(struct daemon_sessions *d, struct key_list *authorized);
-/* Ends the sessions whose key is no longer authorized (after a reload). */
+/* Ends the sessions whose key is no longer authorized (after a reload),
+ * telling their clients why (SESSION_KEY_REVOKED), and drops that key's
+ * handshakes not yet confirmed. */
 void daemon_sessions_drop_unauthorized(struct daemon_sessions *d, uint64_t now);
 /* The keys of the list with permit-forward (copied): their new sessions
  * may forward. Call before daemon_sessions_set_authorized takes the list. */

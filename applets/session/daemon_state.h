@@ -113,6 +113,11 @@ void daemon_on_key_request(struct daemon_sessions *d, const uint8_t *data, size_
  * returned (the datagram is still to be delivered); NULL otherwise. */
 struct dsession *daemon_confirm_pending(struct daemon_sessions *d, uint32_t index, const uint8_t *data,
 					size_t len, uint64_t now);
+/* Whether owner is in the authorized keys now. */
+bool daemon_key_authorized(struct daemon_sessions *d, const uint8_t owner[KEY_LEN]);
+/* Drops the handshakes of keys no longer authorized, so that none of them
+ * opens, attaches or rekeys a session when its client confirms it. */
+void daemon_drop_unauthorized_pending(struct daemon_sessions *d);
 /* Drops handshakes never confirmed; returns when the next one expires. */
 uint64_t daemon_expire_pending(struct daemon_sessions *d, uint64_t now);
 

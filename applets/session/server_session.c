@@ -500,11 +500,28 @@ void server_session_reap(struct server_session *s)
 	}
 }
 
+/* A session the server ends forwards nothing more while its client is
+ * told (a removed key's connections end with it). */
+static void end_forwarding(struct server_session *s)
+{
+	struct forward *none;
+
+	s->forwarding = false;
+	none = new_forward(s, s->pump);
+	if (!none) {
+		log_warn("out of memory for ending forwarding; its connections end with the session");
+		return;
+	}
+	forward_free(s->forward);
+	s->forward = none;
+}
+
 void server_session_stop(struct server_session *s, enum session_end_reason reason, uint64_t now)
 {
 	if (s->ended || s->status_pending)
 		return;
 	close_pty(s);
+	end_forwarding(s);
 	buf_reset(&s->held_output);	/* output nobody will see: the stream ends now */
 	announce_end(s, reason, EXIT_CONNECTION, now);
 }

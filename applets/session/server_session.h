@@ -68,7 +68,8 @@ unsigned server_session_deliver(struct server_session *s, const uint8_t *data, s
 /* Collects the program if it has exited (call on SIGCHLD). */
 void server_session_reap(struct server_session *s);
 /* Ends the session for a reason of the server's (SESSION_SERVER_STOPPED,
- * SESSION_DAEMON_STOPPED): the program is hung up and the client told, as
+ * SESSION_DAEMON_STOPPED, SESSION_KEY_REVOKED): the program is hung up,
+ * forwarded connections are closed and the client told, as
  * when the program exits; the caller's loop runs until
  * server_session_done. Nothing if the session is already ending. */
 void server_session_stop(struct server_session *s, enum session_end_reason reason, uint64_t now);

@@ -26,8 +26,9 @@ enum session_end_reason {
 	SESSION_PROGRAM_KILLED = 2,	/* status: 128 + the signal that ended it (> 128) */
 	SESSION_SERVER_STOPPED = 3,	/* `sspsh server` was told to stop (SIGTERM, SIGHUP) */
 	SESSION_DAEMON_STOPPED = 4,	/* the daemon serving it is shutting down */
+	SESSION_KEY_REVOKED = 5,	/* its client's key left the daemon's authorized_keys */
 };
-#define SESSION_END_REASON_LAST SESSION_DAEMON_STOPPED
+#define SESSION_END_REASON_LAST SESSION_KEY_REVOKED
 
 struct session_end {
 	enum session_end_reason reason;

@@ -272,7 +272,8 @@ wait_until 5 test "$(b_sessions)" = 1
 check "... and leaves --list" test "$(b_sessions)" = 1
 
 # A key taken out of authorized_keys: SIGHUP rereads the file, that key's
-# sessions end at once (their programs are hung up), the others go on.
+# sessions end at once (their programs are hung up, their clients told
+# why), the others go on.
 type_in b3 'echo $$ > "$HOME/b3.pid"'
 wait_until 5 test -s "$E2E_TMP/server/b3.pid"
 b3_pid=$(cat "$E2E_TMP/server/b3.pid" 2>/dev/null)
@@ -282,6 +283,9 @@ grep -vF "$(cut -d' ' -f2 "$E2E_TMP/b/.sspsh/id_x25519.pub")" "$E2E_TMP/authoriz
 kill -HUP "$daemon"
 check "a key removed from authorized_keys (SIGHUP): its session ends" \
 	wait_until 10 sh -c "[ -n '$b3_pid' ] && ! kill -0 '$b3_pid' 2>/dev/null"
+check "... and its client says why and exits with 255" \
+	wait_shows b3 "our key is no longer authorized by the daemon.]"
+check "... (exit status 255)" wait_shows b3 "CLIENT-DONE 255"
 type_in a3 "echo after-hup-\$((40+2))"
 check "... and the other key's sessions go on" wait_shows a3 "after-hup-42"
 cat "$E2E_TMP/authorized_keys.all" > "$E2E_TMP/server/.sspsh/authorized_keys"

@@ -91,7 +91,7 @@ TEST(why_the_session_ended_travels)
 {
 	static const struct session_end ends[] = {
 		{ SESSION_PROGRAM_EXITED, 0 }, { SESSION_PROGRAM_EXITED, 255 }, { SESSION_PROGRAM_KILLED, 137 },
-		{ SESSION_SERVER_STOPPED, 255 }, { SESSION_DAEMON_STOPPED, 255 },
+		{ SESSION_SERVER_STOPPED, 255 }, { SESSION_DAEMON_STOPPED, 255 }, { SESSION_KEY_REVOKED, 255 },
 	};
 	struct ssp_frame *none = ssp_frame_new(NULL, 0, NULL), *sent, *got, *other;
 
