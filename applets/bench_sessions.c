@@ -126,11 +126,17 @@ static bool open_client(struct bench_client *c, const struct udp_addr *server, s
 
 	if (way.fd < 0)
 		return false;
-	t = udp_open_session(&way, nc, &req, cat, NULL, &reply, &answered);
+	t = udp_open_session(&way, nc, &req, NULL, &reply, &answered);
 	c->sync = t ? client_sync_new(t) : NULL;
-	if (c->sync)
-		client_sync_send_now(c->sync, clock_ms());
-	return c->sync != NULL;
+	if (!c->sync)
+		return false;
+	if (!client_sync_command(c->sync, cat, clock_ms())) {
+		client_sync_free(c->sync);
+		c->sync = NULL;
+		return false;
+	}
+	client_sync_send_now(c->sync, clock_ms());
+	return true;
 }
 
 static void close_client(struct bench_client *c)

@@ -24,9 +24,11 @@
  *    session's last frame says why it ended and the exit status
  *    (FRAME_ENDED carries a reason and a status).
  * 7: FRAME_ENDED's reason 5: the daemon no longer authorizes the client's
- *    key (SESSION_KEY_REVOKED). */
+ *    key (SESSION_KEY_REVOKED).
+ * 8: a NEW request (net/session_msg.h) carries no command: the client
+ *    sends it inside the session (INPUT_COMMAND), after its locale. */
 #ifndef SSPSH_PROTOCOL_VERSION
-#define SSPSH_PROTOCOL_VERSION 7
+#define SSPSH_PROTOCOL_VERSION 8
 #endif
 
 /* ---- Server ---- */
@@ -495,13 +497,23 @@
 #ifndef SSPSH_PENDING_HANDSHAKES_MAX
 #define SSPSH_PENDING_HANDSHAKES_MAX 256
 #endif
-/* What the daemon's session messages (net/session_msg.h) carry at most:
- * words of the command of a new session, sessions in one --list reply (the
- * client asks page by page), characters of a command --list shows (longer
- * ones are cut) and of the reason for a refusal. A full reply fits
- * SSPSH_HANDSHAKE_PAYLOAD_MAX (asserted there). */
+/* What an SSH-free session's requests carry at most: words of a new
+ * session's command (INPUT_COMMAND, in the session), sessions in one
+ * --list reply (the client asks page by page), characters of a command
+ * --list shows (longer ones are cut) and of the reason for a refusal. A
+ * full reply fits SSPSH_HANDSHAKE_PAYLOAD_MAX (asserted in
+ * net/session_msg.h). */
 #ifndef SSPSH_SESSION_MAX_ARGS
 #define SSPSH_SESSION_MAX_ARGS 64
+#endif
+/* Bytes of a new SSH-free session's command (its words and a NUL after
+ * each), which travels inside the session (INPUT_COMMAND), and how long
+ * the daemon waits for it after the handshake before it drops the session. */
+#ifndef SSPSH_SESSION_COMMAND_MAX
+#define SSPSH_SESSION_COMMAND_MAX 4096
+#endif
+#ifndef SSPSH_SESSION_COMMAND_WAIT_MS
+#define SSPSH_SESSION_COMMAND_WAIT_MS 15000
 #endif
 #ifndef SSPSH_SESSION_LIST_PAGE
 #define SSPSH_SESSION_LIST_PAGE 12

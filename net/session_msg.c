@@ -13,10 +13,8 @@ int session_msg_protocol(const uint8_t *data, size_t len)
 	return len > 0 ? data[0] : -1;
 }
 
-bool session_request_encode(const struct session_request *req, char *const *argv, struct buf *out)
+bool session_request_encode(const struct session_request *req, struct buf *out)
 {
-	int argc = 0;
-
 	buf_reset(out);
 	buf_put_u8(out, VERSION);
 	buf_put_u8(out, (uint8_t)req->kind);
@@ -24,18 +22,6 @@ bool session_request_encode(const struct session_request *req, char *const *argv
 	case SESSION_NEW:
 		buf_put_be16(out, req->cols);
 		buf_put_be16(out, req->rows);
-		while (argv && argv[argc])
-			argc++;
-		if (argc > SSPSH_SESSION_MAX_ARGS)
-			return false;
-		buf_put_u8(out, (uint8_t)argc);
-		for (int i = 0; i < argc; i++) {
-			size_t len = strlen(argv[i]);
-			if (len > SSPSH_HANDSHAKE_PAYLOAD_MAX)
-				return false;
-			buf_put_be16(out, (uint16_t)len);
-			buf_put(out, argv[i], len);
-		}
 		break;
 	case SESSION_ATTACH:
 		buf_put_be64(out, req->id);
@@ -52,29 +38,6 @@ bool session_request_encode(const struct session_request *req, char *const *argv
 	return !out->oom && out->len <= SSPSH_HANDSHAKE_PAYLOAD_MAX;
 }
 
-/* The command words, copied NUL-terminated into req->args. */
-static bool read_command(struct reader *r, struct session_request *req)
-{
-	size_t used = 0;
-
-	req->argc = rd_u8(r);
-	if (req->argc > SSPSH_SESSION_MAX_ARGS)
-		return false;
-	for (int i = 0; i < req->argc; i++) {
-		size_t len = rd_be16(r);
-		const uint8_t *word = rd_bytes(r, len);
-
-		if (!word || used + len + 1 > sizeof req->args || memchr(word, 0, len))
-			return false;
-		memcpy(req->args + used, word, len);
-		req->args[used + len] = '\0';
-		req->argv[i] = req->args + used;
-		used += len + 1;
-	}
-	req->argv[req->argc] = NULL;
-	return true;
-}
-
 bool session_request_decode(const uint8_t *data, size_t len, struct session_request *req)
 {
 	struct reader r;
@@ -88,8 +51,6 @@ bool session_request_decode(const uint8_t *data, size_t len, struct session_requ
 	case SESSION_NEW:
 		req->cols = rd_be16(&r);
 		req->rows = rd_be16(&r);
-		if (!read_command(&r, req))
-			return false;
 		break;
 	case SESSION_ATTACH:
 		req->id = rd_be64(&r);

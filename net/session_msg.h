@@ -2,9 +2,19 @@
  * the handshake initiation (net/noise.h), and the daemon's answer, carried
  * in the handshake response. Both fit SSPSH_HANDSHAKE_PAYLOAD_MAX.
  *
+ * The initiation's payload is encrypted to the daemon's static key alone
+ * (Noise IK's first message): whoever steals that key later can read a
+ * recorded one. So it carries only what the daemon must know to answer: a
+ * new session's command (and the client's locale) travel inside the
+ * session once it is keyed (INPUT_COMMAND, applets/session/ssp_input.h).
+ * The session id of ATTACH and REKEY stays: the daemon picks the session
+ * (or refuses one it does not hold) in its one answer, the response, before
+ * any transport key exists; it is a number the daemon handed out, not the
+ * user's words, beside the client's public key, which the same message
+ * shows the key's thief anyway.
+ *
  *   request  u8 protocol (SSPSH_PROTOCOL_VERSION), u8 kind, then by kind:
- *     NEW     be16 cols, be16 rows, u8 argc, argc x (be16 len, bytes)
- *             (argc 0: the login shell)
+ *     NEW     be16 cols, be16 rows
  *     ATTACH  be64 id (0: the most recently detached session), be16 cols, be16 rows
  *     LIST    be32 index of the first session wanted
  *     REKEY   be64 id
@@ -38,7 +48,7 @@ enum session_kind {
 
 /* Counts and lengths travel in one byte, and the largest reply (a full LIST
  * page, or a refusal) fits a handshake payload. */
-_Static_assert(SSPSH_SESSION_MAX_ARGS <= 255 && SSPSH_SESSION_LIST_PAGE <= 255 &&
+_Static_assert(SSPSH_SESSION_LIST_PAGE <= 255 &&
 	       SSPSH_SESSION_COMMAND_SHOWN <= 255 && SSPSH_SESSION_ERROR_MAX <= 255,
 	       "a session message count or text length exceeds its one-byte field");
 _Static_assert(2 + 4 + 1 + SSPSH_SESSION_LIST_PAGE * (8 + 4 + 4 + 1 + 1 + SSPSH_SESSION_COMMAND_SHOWN) <=
@@ -51,9 +61,6 @@ struct session_request {
 	uint64_t id;
 	uint16_t cols, rows;
 	uint32_t list_from;
-	int argc;
-	char *argv[SSPSH_SESSION_MAX_ARGS + 1];	/* point into args; NULL-terminated */
-	char args[SSPSH_HANDSHAKE_PAYLOAD_MAX];
 };
 
 struct session_info {
@@ -73,9 +80,8 @@ struct session_reply {
 	struct session_info sessions[SSPSH_SESSION_LIST_PAGE];
 };
 
-/* Encoders write into out (reset first); false if it does not fit
- * SSPSH_HANDSHAKE_PAYLOAD_MAX (a NEW command too long) or memory ran out. */
-bool session_request_encode(const struct session_request *req, char *const *argv, struct buf *out);
+/* Encoders write into out (reset first); false if memory ran out. */
+bool session_request_encode(const struct session_request *req, struct buf *out);
 bool session_reply_encode(enum session_kind kind, const struct session_reply *reply, struct buf *out);
 /* The protocol version a request or reply was written in; -1 if empty. */
 int session_msg_protocol(const uint8_t *data, size_t len);

@@ -627,8 +627,11 @@ int client_session_run(struct transport *t, const struct client_settings *settin
 	}
 	steer_route(&c, clock_ms());	/* --transport=ssh: the first datagram goes by the relay */
 	screen_allow_clipboard(c.screen, settings->clipboard);
-	if (settings->send_locale)
+	if (settings->new_program) {
 		send_locale(&c);
+		if (!client_sync_command(c.sync, settings->command, clock_ms()))
+			log_error("out of memory for the command");
+	}
 	if (settings->scrollback >= 0)
 		scrollback_client_ask(&c.scrollback, client_sync_channels(c.sync), (uint32_t)settings->scrollback);
 	window_changed(&c, clock_ms());

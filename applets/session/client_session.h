@@ -27,10 +27,12 @@ struct client_settings {
 	/* --local: the server, our child, collected here if it exits during
 	 * the session (*local_server is then 0). NULL: none. */
 	pid_t *local_server;
-	/* Send the client's LANG and LC_* inside the session, for the program
-	 * of a new SSH-free session (over ssh they go on the server's command
-	 * line). */
-	bool send_locale;
+	/* A new SSH-free session: its program starts when the client has sent
+	 * its LANG and LC_* and then the command inside the session (over ssh
+	 * they go on the server's command line). command NULL or empty: the
+	 * login shell. */
+	bool new_program;
+	char *const *command;
 	/* --scrollback N: the server is asked to keep at most N lines for the
 	 * terminal's history (SCROLLBACK_LINES_REQUEST); 0 also turns down its
 	 * stream. -1: not given. */

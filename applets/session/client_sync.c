@@ -89,6 +89,14 @@ bool client_sync_setenv(struct client_sync *cs, const char *entry)
 	return input_add_env(cs->input, entry);
 }
 
+bool client_sync_command(struct client_sync *cs, char *const *argv, uint64_t now)
+{
+	if (!input_add_command(cs->input, argv))
+		return false;
+	ssp_local_changed(pump_ssp(cs->pump), now, true);
+	return true;
+}
+
 uint64_t client_sync_input_pos(const struct client_sync *cs)
 {
 	return input_pos(cs->input);

@@ -30,6 +30,11 @@ bool client_sync_resize(struct client_sync *cs, int cols, int rows, uint64_t now
 /* A locale variable for the program of a new SSH-free session
  * (input_add_env); false if it is not one or memory ran out. */
 bool client_sync_setenv(struct client_sync *cs, const char *entry);
+/* The command of a new SSH-free session (input_add_command; NULL or
+ * empty: the login shell), after its locale, and schedules a send: the
+ * program starts when it arrives. False if it is too long
+ * (input_command_fits) or memory ran out. */
+bool client_sync_command(struct client_sync *cs, char *const *argv, uint64_t now);
 /* The input stream's position after everything added so far. */
 uint64_t client_sync_input_pos(const struct client_sync *cs);
 /* Whether more input may be added now: the unacknowledged part of the

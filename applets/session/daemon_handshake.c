@@ -326,16 +326,13 @@ static struct pending *new_pending(const struct session_request *req, const stru
 		pending_free(p);
 		return NULL;
 	}
-	/* argv points into the request: follow the copy. */
-	for (int i = 0; p->request && i < req->argc; i++)
-		p->request->argv[i] = p->request->args + (req->argv[i] - req->args);
 	return p;
 }
 
 void daemon_on_initiation(struct daemon_sessions *d, const uint8_t *data, size_t len,
 			  const struct udp_addr *from, uint64_t now)
 {
-	static struct session_request req;
+	struct session_request req;
 	uint8_t payload[SSPSH_HANDSHAKE_PAYLOAD_MAX], owner[KEY_LEN];
 	struct session_reply reply;
 	struct noise_responder hs;

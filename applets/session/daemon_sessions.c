@@ -117,15 +117,18 @@ void daemon_start_program(struct daemon_sessions *d, struct dsession *s, uint64_
 {
 	static const char *const unset[] = { "SSPSH_KEY", NULL };
 	static char *env[] = { "TERM=" SSPSH_TERM, NULL };
-	const struct session_request *req = s->request;
+	char *const *command = server_session_command(s->core);
+	bool shell = !command || !command[0];
 	struct pty_spec spec = {
-		.argv = req->argc ? req->argv : d->login.argv,
-		.path = req->argc ? req->argv[0] : d->login.shell,
+		.argv = shell ? d->login.argv : command,
+		.path = shell ? d->login.shell : command[0],
 		.cwd = d->login.home,
 		.env_set = env,
 		.env_unset = unset,
 	};
 
+	describe_command(s->command, sizeof s->command, shell ? NULL : command, &d->login);
+	log_info("session %llu: starting %s", (unsigned long long)s->id, s->command);
 	if (!server_session_start(s->core, &spec, now))
 		log_warn("session %llu: its program did not start", (unsigned long long)s->id);
 	free(s->request);
@@ -163,7 +166,6 @@ struct dsession *daemon_spawn_session(struct daemon_sessions *d, uint64_t id, co
 		server_session_allow_forwarding(s->core);
 	s->id = id;
 	memcpy(s->owner, owner, KEY_LEN);
-	describe_command(s->command, sizeof s->command, req->argc ? req->argv : NULL, &d->login);
 	s->request = *request;
 	*request = NULL;
 	s->created_ms = now;
@@ -171,7 +173,7 @@ struct dsession *daemon_spawn_session(struct daemon_sessions *d, uint64_t id, co
 	s->touched = true;
 	d->sessions[d->n_sessions++] = s;
 	pty_sync(d, s, now);
-	log_info("session %llu started: %s", (unsigned long long)s->id, s->command);
+	log_info("session %llu opened; its program starts with the client's command", (unsigned long long)s->id);
 	return s;
 }
 
@@ -245,7 +247,7 @@ static void on_data(struct daemon_sessions *d, const uint8_t *data, size_t len,
 	if (!s)
 		return;
 	deliver(s, data, len, from, now);
-	if (s->request)
+	if (s->request && server_session_command(s->core))
 		daemon_start_program(d, s, now);
 }
 
@@ -335,6 +337,11 @@ uint64_t daemon_sessions_step(struct daemon_sessions *d, uint64_t now)
 	for (size_t i = 0; i < d->n_sessions;) {
 		struct dsession *s = d->sessions[i];
 
+		if (s->request && now - s->created_ms >= SSPSH_SESSION_COMMAND_WAIT_MS) {
+			log_info("session %llu: no command from its client", (unsigned long long)s->id);
+			drop_session(d, i, now);
+			continue;
+		}
 		if (s->touched || now >= s->due) {
 			server_session_tick(s->core, now);
 			if (server_session_done(s->core, now)) {
@@ -347,6 +354,8 @@ uint64_t daemon_sessions_step(struct daemon_sessions *d, uint64_t now)
 		}
 		if (s->due < next)
 			next = s->due;
+		if (s->request && s->created_ms + SSPSH_SESSION_COMMAND_WAIT_MS < next)
+			next = s->created_ms + SSPSH_SESSION_COMMAND_WAIT_MS;
 		i++;
 	}
 	if (now >= d->dying_due)

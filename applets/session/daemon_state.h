@@ -36,8 +36,9 @@ struct dsession {
 	uint32_t pty_events;
 	uint64_t due;
 	bool touched;		/* had events this turn: tick it */
-	/* A new session's command and size until its program starts, after
-	 * the client's first datagram (which brings the client's locale). */
+	/* A new session's request (its size) until its program starts, when
+	 * the client's locale and command have come inside the session; NULL
+	 * once it runs. */
 	struct session_request *request;
 	size_t fds_first, n_fds;	/* its forwarding sockets in the daemon's poll set */
 };
@@ -51,7 +52,7 @@ struct pending {
 	uint64_t session_id;
 	uint8_t owner[KEY_LEN];
 	uint64_t expires;
-	struct session_request *request;	/* NEW: the command and size */
+	struct session_request *request;	/* NEW: the size */
 };
 
 struct daemon_sessions {
@@ -90,8 +91,9 @@ struct dsession *daemon_find_session(struct daemon_sessions *d, uint64_t id);
  * (logged) on failure. */
 struct dsession *daemon_spawn_session(struct daemon_sessions *d, uint64_t id, const uint8_t owner[KEY_LEN],
 				      struct session_request **req, struct transport *t, uint64_t now);
-/* Starts the program of a session that has none yet, with the locale its
- * client sent; a program that cannot start ends the session (logged). */
+/* Starts the program of a session that has none yet, with the command and
+ * locale its client sent (server_session_command); a program that cannot
+ * start ends the session (logged). */
 void daemon_start_program(struct daemon_sessions *d, struct dsession *s, uint64_t now);
 /* The session's transport changed: datagrams to its index reach it. */
 void daemon_index_session(struct daemon_sessions *d, struct dsession *s);

@@ -18,6 +18,7 @@
 #include "net/pump.h"
 #include "net/ssp.h"
 #include "applets/session/forward.h"
+#include "applets/session/program_request.h"
 #include "applets/session/scrollback.h"
 #include "applets/session/ssp_frame.h"
 #include "applets/session/ssp_input.h"
@@ -32,9 +33,8 @@ struct server_session {
 	bool started;			/* the program has been started */
 	bool child_gone;
 	int child_status;		/* waitpid's, once child_gone */
-	/* Until then: the locale variables the client sent (NAME=VALUE). */
-	char *client_env[SSPSH_SESSION_ENV_MAX];
-	int n_client_env;
+	/* Until then: the client's locale and command (a daemon's session). */
+	struct program_request request;
 
 	uint64_t input_cursor;		/* client input consumed so far */
 	struct buf to_pty;		/* keys not yet written to the program */
@@ -124,13 +124,6 @@ static struct forward *new_forward(struct server_session *s, struct pump *p)
 	return forward_new(pump_channels(p), &fs, forward_logged, s);
 }
 
-static void forget_client_env(struct server_session *s)
-{
-	for (int i = 0; i < s->n_client_env; i++)
-		free(s->client_env[i]);
-	s->n_client_env = 0;
-}
-
 static void close_pty(struct server_session *s)
 {
 	if (s->child.master >= 0) {
@@ -152,7 +145,7 @@ static void destroy(struct server_session *s)
 	history_free(s->history);
 	buf_free(&s->to_pty);
 	buf_free(&s->held_output);
-	forget_client_env(s);
+	program_request_free(&s->request);
 	free(s);
 }
 
@@ -211,13 +204,13 @@ static char **merge_env(const struct server_session *s, const struct pty_spec *s
 
 	while (spec->env_set && spec->env_set[from_spec])
 		from_spec++;
-	env = calloc(from_spec + (size_t)s->n_client_env + 2, sizeof *env);
+	env = calloc(from_spec + (size_t)s->request.n_env + 2, sizeof *env);
 	if (!env)
 		return NULL;
 	for (size_t i = 0; i < from_spec; i++)
 		env[n++] = spec->env_set[i];
-	for (int i = 0; i < s->n_client_env; i++)
-		env[n++] = s->client_env[i];
+	for (int i = 0; i < s->request.n_env; i++)
+		env[n++] = s->request.env[i];
 	if (s->agent_path[0]) {
 		snprintf(auth_sock, PATH_MAX + 16, "SSH_AUTH_SOCK=%s", s->agent_path);
 		env[n++] = auth_sock;
@@ -243,7 +236,7 @@ bool server_session_start(struct server_session *s, const struct pty_spec *spec,
 	} else {
 		log_error("out of memory starting a session's program");
 	}
-	forget_client_env(s);
+	program_request_free(&s->request);
 	if (!s->started) {
 		end_session(s, now);	/* as if it had exited at once */
 		return false;
@@ -256,6 +249,11 @@ bool server_session_start(struct server_session *s, const struct pty_spec *spec,
 bool server_session_started(const struct server_session *s)
 {
 	return s->started;
+}
+
+char *const *server_session_command(const struct server_session *s)
+{
+	return s->started || s->ended ? NULL : program_request_command(&s->request);
 }
 
 struct server_session *server_session_new(const struct pty_spec *spec, struct transport *t,
@@ -632,35 +630,20 @@ static void resize(struct server_session *s, int cols, int rows, uint64_t now)
 	ssp_local_changed(s->ssp, now, true);
 }
 
-/* A locale variable from the client, for a program not started yet (the
- * first SSPSH_SESSION_ENV_MAX; later ones, and any once it runs, are
- * dropped). */
-static void keep_client_env(struct server_session *s, const struct input_event *ev)
-{
-	char *entry;
-
-	if (s->started || s->n_client_env == SSPSH_SESSION_ENV_MAX)
-		return;
-	entry = malloc(ev->len + 1);
-	if (!entry)
-		return;
-	memcpy(entry, ev->keys, ev->len);
-	entry[ev->len] = '\0';
-	s->client_env[s->n_client_env++] = entry;
-}
-
 static void take_input(struct server_session *s, uint64_t now)
 {
 	const struct ssp_input *in = ssp_remote(s->ssp);
 	struct input_event ev;
 
 	while (input_next_event(in, &s->input_cursor, &ev)) {
-		if (ev.type == INPUT_RESIZE)
+		if (ev.type == INPUT_RESIZE) {
 			resize(s, ev.cols, ev.rows, now);
-		else if (ev.type == INPUT_ENV)
-			keep_client_env(s, &ev);
-		else if (!s->ended)
+		} else if (ev.type == INPUT_ENV || ev.type == INPUT_COMMAND) {
+			if (!s->started)
+				(void)program_request_take(&s->request, &ev);	/* logged */
+		} else if (!s->ended) {
 			buf_put(&s->to_pty, ev.keys, ev.len);
+		}
 	}
 	s->written_pos = s->input_cursor;
 	s->echo_pending = true;

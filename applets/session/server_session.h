@@ -22,17 +22,21 @@ struct server_session;
  * (logged) on failure. With `forwarding`, as server_session_allow_forwarding. */
 struct server_session *server_session_new(const struct pty_spec *spec, struct transport *t,
 					  bool forwarding);
-/* The same in two steps, for a daemon whose client sends its locale inside
- * the session: a session with a cols x rows screen and no program yet
- * (its client's input is kept), then server_session_start, after the
- * client's first datagram: the program gets spec's environment plus the
- * client's locale variables (INPUT_ENV, applets/session/ssp_input.h) and
- * the window size the client last sent. false (logged) if it cannot start,
- * which ends the session as if the program had exited; a started session
- * ignores further calls. */
+/* The same in two steps, for a daemon whose client sends its locale and
+ * command inside the session (applets/session/program_request.h): a
+ * session with a cols x rows screen and no program yet (its client's input
+ * is kept), then, once server_session_command has the command,
+ * server_session_start: the program gets spec's environment plus the
+ * client's locale variables and the window size the client last sent.
+ * false (logged) if it cannot start, which ends the session as if the
+ * program had exited; a started session ignores further calls. */
 struct server_session *server_session_create(int cols, int rows, struct transport *t);
 bool server_session_start(struct server_session *s, const struct pty_spec *spec, uint64_t now);
 bool server_session_started(const struct server_session *s);
+/* The command the client of a session not started yet has sent (argv[0]
+ * NULL: the login shell); NULL until it has come, once started, and once
+ * the session has ended (server_session_stop: no program starts then). */
+char *const *server_session_command(const struct server_session *s);
 /* Before any datagram and before the program starts: its clients may
  * forward ports (applets/session/forward.h) and, with -A, their agent: the
  * program's SSH_AUTH_SOCK names the session's agent socket, in a 0700

@@ -165,6 +165,51 @@ bool input_add_env(struct ssp_input *in, const char *entry)
 	return append(in, &event);
 }
 
+bool input_command_fits(char *const *argv)
+{
+	size_t bytes = 0;
+	int argc = 0;
+
+	for (; argv && argv[argc]; argc++) {
+		bytes += strlen(argv[argc]) + 1;
+		if (argc == SSPSH_SESSION_MAX_ARGS || bytes > SSPSH_SESSION_COMMAND_MAX)
+			return false;
+	}
+	return true;
+}
+
+bool input_command_valid(const uint8_t *words, size_t len)
+{
+	int argc = 0;
+
+	if (len > SSPSH_SESSION_COMMAND_MAX || (len && words[len - 1] != '\0'))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (words[i] == '\0' && ++argc > SSPSH_SESSION_MAX_ARGS)
+			return false;
+	return true;
+}
+
+bool input_add_command(struct ssp_input *in, char *const *argv)
+{
+	struct buf event;
+	size_t bytes = 0;
+	bool ok;
+
+	if (!input_command_fits(argv))
+		return false;
+	for (int i = 0; argv && argv[i]; i++)
+		bytes += strlen(argv[i]) + 1;
+	buf_init(&event);
+	buf_put_u8(&event, INPUT_COMMAND);
+	buf_put_varint(&event, bytes);
+	for (int i = 0; argv && argv[i]; i++)
+		buf_put(&event, argv[i], strlen(argv[i]) + 1);
+	ok = append(in, &event);
+	buf_free(&event);
+	return ok;
+}
+
 struct ssp_input *input_snapshot(const struct ssp_input *in)
 {
 	in->log->refs++;
@@ -268,6 +313,11 @@ static bool read_event(struct reader *r, struct input_event *ev)
 		ev->len = a > reader_left(r) ? 0 : (size_t)a;
 		ev->keys = rd_bytes(r, (size_t)a);
 		return !r->failed && input_env_valid(ev->keys, ev->len);
+	case INPUT_COMMAND:
+		a = rd_varint(r);
+		ev->len = a > reader_left(r) ? 0 : (size_t)a;
+		ev->keys = rd_bytes(r, (size_t)a);
+		return !r->failed && input_command_valid(ev->keys, ev->len);
 	case INPUT_RESIZE:
 		a = rd_varint(r);
 		b = rd_varint(r);

@@ -1,7 +1,8 @@
 /* The client -> server synchronized object: the user's input stream.
  *
  * The stream is an append-only log of events (keystrokes, window sizes,
- * and first of all the client's locale variables for a new session)
+ * and first of all the client's locale variables and command for a new
+ * SSH-free session)
  * and a state is a position in it; the diff between two states is the log
  * between their positions, so every event arrives exactly once and in
  * order however datagrams are lost or repeated. The client appends to its
@@ -40,6 +41,15 @@ bool input_add_env(struct ssp_input *in, const char *entry);
  * and capitals, '=', then letters, digits and ._@- only, at most
  * SSPSH_SESSION_ENV_LEN_MAX bytes in all. */
 bool input_env_valid(const uint8_t *entry, size_t len);
+/* The command of a new SSH-free session (argv NULL or empty: the login
+ * shell); false if input_command_fits refuses it, or on OOM. */
+bool input_add_command(struct ssp_input *in, char *const *argv);
+/* At most SSPSH_SESSION_MAX_ARGS words of SSPSH_SESSION_COMMAND_MAX bytes
+ * in all, counting a NUL after each. */
+bool input_command_fits(char *const *argv);
+/* Whether `len` bytes are a command as it travels: words, each ending in
+ * a NUL, as many and as long as input_command_fits allows. */
+bool input_command_valid(const uint8_t *words, size_t len);
 /* A snapshot of the current state for the SSP (shares the log). */
 struct ssp_input *input_snapshot(const struct ssp_input *in);
 /* Forget log bytes before `pos` (the peer has acknowledged them). */
@@ -49,10 +59,10 @@ size_t input_log_bytes(const struct ssp_input *in);
 
 /* Server side: the event at *cursor, advancing it. false at the end (or if
  * *cursor is not an event boundary this state holds). */
-enum input_event_type { INPUT_KEYS = 'K', INPUT_RESIZE = 'R', INPUT_ENV = 'E' };
+enum input_event_type { INPUT_KEYS = 'K', INPUT_RESIZE = 'R', INPUT_ENV = 'E', INPUT_COMMAND = 'C' };
 struct input_event {
 	enum input_event_type type;
-	const uint8_t *keys;	/* INPUT_KEYS; INPUT_ENV: the NAME=VALUE */
+	const uint8_t *keys;	/* INPUT_KEYS; INPUT_ENV: the NAME=VALUE; INPUT_COMMAND: the words */
 	size_t len;
 	int cols, rows;		/* INPUT_RESIZE */
 };

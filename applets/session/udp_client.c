@@ -116,7 +116,7 @@ static bool send_initiation(const struct udp_way *way, struct noise_client *nc, 
 }
 
 bool udp_handshake(struct udp_way *way, struct noise_client *nc,
-		   const struct session_request *req, char *const *argv, int timeout_ms,
+		   const struct session_request *req, int timeout_ms,
 		   const char *silence_note, struct transport_keys *keys, struct session_reply *reply)
 {
 	uint8_t data[SSPSH_DATAGRAM_MAX], payload[SSPSH_HANDSHAKE_PAYLOAD_MAX];
@@ -127,8 +127,8 @@ bool udp_handshake(struct udp_way *way, struct noise_client *nc,
 
 	buf_init(&request);
 	buf_init(&out);
-	if (!session_request_encode(req, argv, &request)) {
-		log_error("the command is too long to send (%d bytes at most)", SSPSH_HANDSHAKE_PAYLOAD_MAX);
+	if (!session_request_encode(req, &request)) {
+		log_error("out of memory for the request");
 		goto out;
 	}
 	while (!done && clock_ms() - start < (uint64_t)timeout_ms && !relay_broken(way)) {
@@ -183,14 +183,14 @@ out:
 }
 
 struct transport *udp_open_session(struct udp_way *way, struct noise_client *nc,
-				   const struct session_request *req, char *const *argv, const char *silence_note,
+				   const struct session_request *req, const char *silence_note,
 				   struct session_reply *reply, bool *answered)
 {
 	struct transport_keys keys;
 	struct transport *t = NULL;
 	struct dgram_path *relay;
 
-	*answered = udp_handshake(way, nc, req, argv, SSPSH_CONNECT_TIMEOUT_MS, silence_note, &keys, reply);
+	*answered = udp_handshake(way, nc, req, SSPSH_CONNECT_TIMEOUT_MS, silence_note, &keys, reply);
 	relay = way->relay;
 	way->relay = NULL;
 	if (!*answered || !reply->ok) {
@@ -238,7 +238,7 @@ static void rekey_tick(void *ctx, uint64_t now)
 	if (now < rekey_due(ctx))
 		return;
 	buf_init(&payload);
-	if (session_request_encode(&req, NULL, &payload) &&
+	if (session_request_encode(&req, &payload) &&
 	    noise_client_initiate(r->nc, payload.data, payload.len, now, &r->out)) {
 		transport_send_raw(r->t, r->out.data, r->out.len);
 		r->in_progress = true;

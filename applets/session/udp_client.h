@@ -41,17 +41,17 @@ bool udp_fetch_server_key(struct udp_way *way, const uint8_t client_pub[X25519_K
  * the server's answer (which may be a refusal). False (logged) on silence
  * or a malformed answer. */
 bool udp_handshake(struct udp_way *way, struct noise_client *nc,
-		   const struct session_request *req, char *const *argv, int timeout_ms,
+		   const struct session_request *req, int timeout_ms,
 		   const char *silence_note, struct transport_keys *keys, struct session_reply *reply);
 
-/* A session opened: the handshake for req (argv: the command of a new
- * session), then the session's transport on way's fd, and on its relay if
- * there is one. Takes fd and relay (freed unless the transport has them;
- * way's are cleared). NULL,
- * logged, on silence or a refusal; *answered says whether the server
- * answered at all (which proves it holds its key). */
+/* A session opened: the handshake for req (a new session's command goes
+ * later, inside it: client_sync_command), then the session's transport on
+ * way's fd, and on its relay if there is one. Takes fd and relay (freed
+ * unless the transport has them; way's are cleared). NULL, logged, on
+ * silence or a refusal; *answered says whether the server answered at all
+ * (which proves it holds its key). */
 struct transport *udp_open_session(struct udp_way *way, struct noise_client *nc,
-				   const struct session_request *req, char *const *argv, const char *silence_note,
+				   const struct session_request *req, const char *silence_note,
 				   struct session_reply *reply, bool *answered);
 
 /* Fresh keys for session `id` every SSPSH_REKEY_AFTER_MS or

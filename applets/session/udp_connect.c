@@ -223,7 +223,7 @@ static int list_sessions(struct way *way, struct noise_client *nc, struct pin *p
 
 	do {
 		req.list_from = shown;
-		if (!udp_handshake(&way->udp, nc, &req, NULL, SSPSH_CONNECT_TIMEOUT_MS, way->silence_note, &keys,
+		if (!udp_handshake(&way->udp, nc, &req, SSPSH_CONNECT_TIMEOUT_MS, way->silence_note, &keys,
 				   &reply))
 			return EXIT_CONNECTION;
 		mbedtls_platform_zeroize(&keys, sizeof keys);
@@ -297,7 +297,7 @@ static int run_session(const struct connect_settings *s, struct way *way, struct
 
 	buf_init(&resume);
 	window_size(&req.cols, &req.rows);
-	t = udp_open_session(&way->udp, nc, &req, s->command, way->silence_note, &reply, &answered);
+	t = udp_open_session(&way->udp, nc, &req, way->silence_note, &reply, &answered);
 	if (answered)
 		pin_once(pin);
 	if (!t)
@@ -308,7 +308,8 @@ static int run_session(const struct connect_settings *s, struct way *way, struct
 	buf_put_u8(&resume, '\0');
 	settings.session_id = reply.id;
 	settings.resume_command = (const char *)resume.data;
-	settings.send_locale = !o->attach;
+	settings.new_program = !o->attach;
+	settings.command = s->command;
 	rekeyer_start(&rekeyer, nc, t, reply.id);
 	rc = client_session_run(t, &settings);
 	rekeyer_stop(&rekeyer);

@@ -18,14 +18,12 @@ static void check_request_round_trip(const struct session_request *req)
 	struct buf wire;
 
 	buf_init(&wire);
-	if (session_request_encode(req, req->argv, &wire)) {
+	if (session_request_encode(req, &wire)) {
 		if (!session_request_decode(wire.data, wire.len, &again))
 			abort();
-		if (again.kind != req->kind || again.argc != req->argc)
+		if (again.kind != req->kind || again.id != req->id || again.cols != req->cols ||
+		    again.rows != req->rows || again.list_from != req->list_from)
 			abort();
-		for (int i = 0; i < req->argc; i++)
-			if (strcmp(again.argv[i], req->argv[i]) != 0)
-				abort();
 	}
 	buf_free(&wire);
 }
@@ -46,11 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct session_reply reply;
 
 	log_set_stream(NULL);
-	if (session_request_decode(data, size, &req)) {
-		if (req.argc < 0 || req.argc > SSPSH_SESSION_MAX_ARGS || req.argv[req.argc] != NULL)
-			abort();
+	if (session_request_decode(data, size, &req))
 		check_request_round_trip(&req);
-	}
 	for (int kind = SESSION_NEW; kind <= SESSION_REKEY; kind++)
 		if (session_reply_decode((enum session_kind)kind, data, size, &reply))
 			check_reply_bounds(&reply);

@@ -1,7 +1,9 @@
-/* The client's locale inside an SSH-free session: INPUT_ENV events take
- * only locale variables, a diff with anything else is refused, and a
- * session's program gets at most SSPSH_SESSION_ENV_MAX of them however
- * many a hostile client sends, with the window size the client last sent. */
+/* What the client of an SSH-free session sends inside it for its program:
+ * INPUT_ENV events take only locale variables, a diff with anything else
+ * is refused, and a session's program gets at most SSPSH_SESSION_ENV_MAX of
+ * them however many a hostile client sends, with the window size the
+ * client last sent; the command (INPUT_COMMAND) within its bounds, the
+ * first one sent. */
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +68,62 @@ TEST(a_diff_with_another_variable_is_refused)
 	EXPECT_MEM(ev.keys, "LANG=C.UTF8", 11);
 	EXPECT(!input_add_env(base, "HOME=/root"));
 	input_free(got);
+	input_free(base);
+}
+
+static char *const *words(int n, size_t each)
+{
+	static char *argv[SSPSH_SESSION_MAX_ARGS + 2];
+	static char word[SSPSH_SESSION_COMMAND_MAX + 2];
+
+	memset(word, 'w', each);
+	word[each] = '\0';
+	for (int i = 0; i < n; i++)
+		argv[i] = word;
+	argv[n] = NULL;
+	return argv;
+}
+
+TEST(a_command_has_bounds_on_both_sides)
+{
+	struct ssp_input *base = input_new(), *got;
+	const uint8_t unended[] = "C\x05sh\0-c";
+	const uint8_t two[] = "C\x06sh\0-c\0";
+	struct input_event ev;
+	uint64_t cursor = 0;
+
+	EXPECT(input_command_fits(NULL));
+	EXPECT(input_command_fits(words(SSPSH_SESSION_MAX_ARGS, 1)));
+	EXPECT(!input_command_fits(words(SSPSH_SESSION_MAX_ARGS + 1, 1)));
+	EXPECT(input_command_fits(words(1, SSPSH_SESSION_COMMAND_MAX - 1)));
+	EXPECT(!input_command_fits(words(1, SSPSH_SESSION_COMMAND_MAX)));
+	EXPECT(!input_add_command(base, words(1, SSPSH_SESSION_COMMAND_MAX)));
+	EXPECT(ssp_input_ops.apply(base, unended, sizeof unended - 1) == NULL);
+	got = ssp_input_ops.apply(base, two, sizeof two - 1);
+	EXPECT(got && input_next_event(got, &cursor, &ev));
+	EXPECT_INT(ev.type, INPUT_COMMAND);
+	EXPECT_INT(ev.len, 6);
+	input_free(got);
+	input_free(base);
+}
+
+/* What a hostile client can put on the wire past input_command_fits. */
+TEST(a_hostile_command_past_the_bounds_is_refused)
+{
+	static uint8_t diff[SSPSH_SESSION_COMMAND_MAX + 16];
+	struct ssp_input *base = input_new();
+	size_t n = 0;
+
+	diff[n++] = INPUT_COMMAND;
+	diff[n++] = (uint8_t)(0x80 | ((SSPSH_SESSION_COMMAND_MAX + 1) & 0x7f));
+	diff[n++] = (uint8_t)((SSPSH_SESSION_COMMAND_MAX + 1) >> 7);
+	memset(diff + n, 0, SSPSH_SESSION_COMMAND_MAX + 1);	/* that many empty words */
+	EXPECT(ssp_input_ops.apply(base, diff, n + SSPSH_SESSION_COMMAND_MAX + 1) == NULL);
+	n = 0;
+	diff[n++] = INPUT_COMMAND;
+	diff[n++] = SSPSH_SESSION_MAX_ARGS + 1;
+	memset(diff + n, 0, SSPSH_SESSION_MAX_ARGS + 1);
+	EXPECT(ssp_input_ops.apply(base, diff, n + SSPSH_SESSION_MAX_ARGS + 1) == NULL);
 	input_free(base);
 }
 
@@ -144,10 +202,53 @@ TEST(a_hostile_client_gets_its_first_variables_in)
 	dying_free(&dying);
 }
 
+/* The command reaches a session not started yet through the stream; a
+ * second one changes nothing. */
+TEST(the_first_command_sent_inside_the_session_is_the_programs)
+{
+	char *first[] = { "sh", "-c", "echo \"$1\"", "sh", "two words", NULL };
+	char *second[] = { "reboot", NULL };
+	struct transport_key key;
+	struct transport *st, *ct;
+	struct server_session *server;
+	struct client_sync *client;
+	char *const *got;
+	struct dying dying;
+
+	EXPECT(transport_key_generate(&key));
+	st = transport_server(&key, "127.0.0.1", PORT_LOW, PORT_HIGH);
+	EXPECT(st != NULL);
+	if (!st)
+		return;
+	ct = transport_client(&key, "127.0.0.1", transport_local_port(st));
+	server = server_session_create(80, 24, st);
+	client = client_sync_new(ct);
+	EXPECT(server && client);
+	if (!server || !client)
+		return;
+	EXPECT(server_session_command(server) == NULL);
+	EXPECT(client_sync_setenv(client, "LANG=C.UTF-8"));
+	EXPECT(client_sync_command(client, first, clock_ms()));
+	EXPECT(client_sync_command(client, second, clock_ms()));
+	exchange(client, server);
+	got = server_session_command(server);
+	EXPECT(got != NULL);
+	for (int i = 0; got && i < 6; i++)
+		EXPECT(first[i] ? got[i] && strcmp(got[i], first[i]) == 0 : got[i] == NULL);
+	client_sync_free(client);
+	dying_init(&dying);
+	server_session_close(server, &dying, clock_ms());
+	dying_finish(&dying);
+	dying_free(&dying);
+}
+
 int main(void)
 {
 	RUN(only_locale_variables_are_taken);
 	RUN(a_diff_with_another_variable_is_refused);
+	RUN(a_command_has_bounds_on_both_sides);
+	RUN(a_hostile_command_past_the_bounds_is_refused);
+	RUN(the_first_command_sent_inside_the_session_is_the_programs);
 	RUN(a_hostile_client_gets_its_first_variables_in);
 	return unit_exit_status();
 }

@@ -1,9 +1,11 @@
-/* A key taken out of the daemon's authorized_keys (SIGHUP): what its
- * client had opened or was opening ends. The daemon's session table runs
- * here in-process on a loopback socket, and the client is the real one
- * (noise handshake, keyed transport, client_sync). */
+/* The daemon's session table, run here in-process on a loopback socket
+ * with the real client (noise handshake, keyed transport, client_sync): a
+ * key taken out of authorized_keys (SIGHUP) ends what its client had
+ * opened or was opening, and a new session's program waits for the
+ * command its client sends inside the session, for a while. */
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -14,13 +16,14 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/keyfile.h"
+#include "core/log.h"
 #include "core/x25519.h"
 #include "net/noise.h"
 #include "net/session_msg.h"
 #include "net/transport.h"
 #include "net/udp.h"
-#include "loopback.h"
-#include "unit.h"
+#include "test/unit/loopback.h"
+#include "test/unit/unit.h"
 
 struct rig {
 	int daemon_fd, client_fd, epoll_fd;
@@ -114,7 +117,7 @@ static struct transport *handshake_new(struct rig *r)
 
 	buf_init(&request);
 	buf_init(&out);
-	ok = noise_client_init(&nc, r->client_priv, r->host_pub) && session_request_encode(&req, NULL, &request) &&
+	ok = noise_client_init(&nc, r->client_priv, r->host_pub) && session_request_encode(&req, &request) &&
 	     noise_client_initiate(&nc, request.data, request.len, clock_ms(), &out);
 	if (ok) {
 		daemon_sessions_datagram(r->d, out.data, out.len, &r->client_addr, clock_ms());
@@ -141,29 +144,52 @@ static void take_key_out(struct rig *r)
 	daemon_sessions_drop_unauthorized(r->d, clock_ms());
 }
 
-/* The client's first datagram, which confirms the handshake, and the
- * daemon taking it. */
-static void confirm(struct rig *r, struct client_sync *cs)
+/* The client's first datagram, with the command (the login shell) or
+ * without, which confirms the handshake, and the daemon taking it. */
+static void confirm_with(struct rig *r, struct client_sync *cs, bool command)
 {
+	if (command)
+		EXPECT(client_sync_command(cs, NULL, clock_ms()));
+	else
+		EXPECT(client_sync_type(cs, "x", 1, clock_ms()));
 	client_sync_send_now(cs, clock_ms());
 	EXPECT(wait_readable(r->daemon_fd));
 	daemon_reads(r);
 }
 
-/* Runs both sides until the client knows the session ended, or 5 s. */
-static void run_until_ended(struct rig *r, struct client_sync *cs)
+static void confirm(struct rig *r, struct client_sync *cs)
 {
-	uint64_t give_up = clock_ms() + 5000;
+	confirm_with(r, cs, true);
+}
 
-	while (!client_sync_ended(cs) && clock_ms() < give_up) {
-		struct pollfd p[2] = { { .fd = r->daemon_fd, .events = POLLIN },
-				       { .fd = transport_fd(client_sync_transport(cs)), .events = POLLIN } };
+/* One turn of both sides' loops. */
+static void turn(struct rig *r, struct client_sync *cs)
+{
+	struct pollfd p[2] = { { .fd = r->daemon_fd, .events = POLLIN },
+			       { .fd = transport_fd(client_sync_transport(cs)), .events = POLLIN } };
 
-		(void)poll(p, 2, 10);
-		daemon_reads(r);
-		(void)client_sync_receive(cs, clock_ms());
-		client_sync_tick(cs, clock_ms());
-	}
+	(void)poll(p, 2, 10);
+	daemon_reads(r);
+	(void)client_sync_receive(cs, clock_ms());
+	client_sync_tick(cs, clock_ms());
+}
+
+/* Runs both sides until the client knows the session ended, or ms. */
+static void run_until_ended(struct rig *r, struct client_sync *cs, int ms)
+{
+	uint64_t give_up = clock_ms() + (uint64_t)ms;
+
+	while (!client_sync_ended(cs) && clock_ms() < give_up)
+		turn(r, cs);
+}
+
+/* Runs both sides for ms, or until the file `until` exists. */
+static void run_until_file(struct rig *r, struct client_sync *cs, int ms, const char *until)
+{
+	uint64_t give_up = clock_ms() + (uint64_t)ms;
+
+	while (clock_ms() < give_up && access(until, F_OK) != 0)
+		turn(r, cs);
 }
 
 /* Answered before the SIGHUP, confirmed after it: no session opens. */
@@ -221,7 +247,7 @@ TEST(a_removed_keys_session_ends_and_its_client_is_told_why)
 		confirm(&r, cs);
 		EXPECT_INT(daemon_sessions_count(r.d), 1);
 		take_key_out(&r);
-		run_until_ended(&r, cs);
+		run_until_ended(&r, cs, 5000);
 		EXPECT(client_sync_ended(cs));
 		EXPECT_INT(client_sync_end(cs).reason, SESSION_KEY_REVOKED);
 		EXPECT_INT(client_sync_end(cs).status, 255);
@@ -230,10 +256,83 @@ TEST(a_removed_keys_session_ends_and_its_client_is_told_why)
 	rig_free(&r);
 }
 
+/* A session opened by a handshake waits SSPSH_SESSION_COMMAND_WAIT_MS for
+ * the command that starts its program; one that never comes frees the
+ * daemon's place. */
+TEST(a_session_without_its_command_is_dropped_after_a_while)
+{
+	for (int with_command = 0; with_command < 2; with_command++) {
+		struct rig r;
+		struct transport *t;
+		struct client_sync *cs;
+
+		EXPECT(rig_init(&r));
+		t = r.d ? handshake_new(&r) : NULL;
+		cs = t ? client_sync_new(t) : NULL;
+		EXPECT(cs != NULL);
+		if (cs) {
+			confirm_with(&r, cs, with_command);
+			EXPECT_INT(daemon_sessions_count(r.d), 1);
+			(void)daemon_sessions_step(r.d, clock_ms() + SSPSH_SESSION_COMMAND_WAIT_MS - 1000);
+			EXPECT_INT(daemon_sessions_count(r.d), 1);
+			(void)daemon_sessions_step(r.d, clock_ms() + SSPSH_SESSION_COMMAND_WAIT_MS + 1);
+			EXPECT_INT(daemon_sessions_count(r.d), with_command ? 1 : 0);
+		}
+		client_sync_free(cs);
+		rig_free(&r);
+	}
+}
+
+/* The command comes after the handshake: sent later, it starts the
+ * program (which leaves a file); sent after its key was taken out, it
+ * starts nothing (the program would be hung up at once, before it could
+ * leave a mark, so the daemon's log says whether it started one). */
+TEST(a_command_after_the_key_was_taken_out_starts_nothing)
+{
+	for (int removed = 0; removed < 2; removed++) {
+		char mark[] = "/tmp/sspsh-daemon-cmd.XXXXXX", script[80], *said = NULL;
+		char *argv[] = { "sh", "-c", script, NULL };
+		int fd = mkstemp(mark);
+		FILE *log = open_memstream(&said, &(size_t){ 0 });
+		struct rig r;
+		struct transport *t;
+		struct client_sync *cs;
+
+		close(fd);
+		unlink(mark);
+		snprintf(script, sizeof script, "touch %s", mark);
+		EXPECT(rig_init(&r));
+		t = r.d ? handshake_new(&r) : NULL;
+		cs = t ? client_sync_new(t) : NULL;
+		EXPECT(cs != NULL && log != NULL);
+		if (cs && log) {
+			confirm_with(&r, cs, false);
+			if (removed)
+				take_key_out(&r);
+			log_set_stream(log);
+			log_set_level(LOG_INFO);
+			EXPECT(client_sync_command(cs, argv, clock_ms()));
+			run_until_file(&r, cs, 2000, mark);
+			log_set_level(LOG_WARN);
+			log_set_stream(stderr);
+			fclose(log);
+			EXPECT_INT(strstr(said, ": starting sh -c touch") != NULL, !removed);
+			if (!removed)
+				EXPECT(access(mark, F_OK) == 0);
+		}
+		free(said);
+		unlink(mark);
+		client_sync_free(cs);
+		rig_free(&r);
+	}
+}
+
 int main(void)
 {
 	RUN(a_handshake_of_a_removed_key_opens_no_session);
 	RUN(the_same_handshake_of_an_authorized_key_opens_one);
 	RUN(a_removed_keys_session_ends_and_its_client_is_told_why);
+	RUN(a_session_without_its_command_is_dropped_after_a_while);
+	RUN(a_command_after_the_key_was_taken_out_starts_nothing);
 	return unit_exit_status();
 }
