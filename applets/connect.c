@@ -10,6 +10,7 @@
 #include "applets/applets.h"
 #include "applets/cli.h"
 #include "applets/session/connect.h"
+#include "applets/session/ssp_input.h"
 #include "core/options.h"
 
 const char connect_usage[] =
@@ -477,6 +478,9 @@ static int parse_udp_settings(const struct parse *p)
 		return cli_usage_error("connect", "%s", "the user name in --udp's target is too long");
 	if (udp->list + udp->attach + (p->s->command != NULL) > 1)
 		return cli_usage_error("connect", "%s", "give at most one of --list, --attach and a COMMAND");
+	if (!input_command_fits(p->s->command))
+		return cli_usage_error("connect", "the COMMAND is too long to send (%d words, %d bytes at most)",
+				       SSPSH_SESSION_MAX_ARGS, SSPSH_SESSION_COMMAND_MAX);
 	return 0;
 }
 
