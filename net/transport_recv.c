@@ -137,10 +137,10 @@ bool transport_authentic(struct transport *t, const uint8_t *data, size_t len)
 	struct receiver *rx;
 	struct datagram d;
 	uint64_t seq;
-
 	bool ok;
 
-	if (!(rx = transport_pick_receiver(t, data, len, &seq)) || replay_check(transport_window_of(t, rx), seq) != REPLAY_FRESH)
+	if (!(rx = transport_pick_receiver(t, data, len, &seq)) ||
+	    replay_check(transport_window_of(t, rx), seq) != REPLAY_FRESH)
 		return false;
 	ok = open_datagram(t, rx, data, len, &d) == DATAGRAM_OK;
 	mbedtls_platform_zeroize(open_buf, len);

@@ -122,8 +122,10 @@ static struct transport *handshake_new(struct rig *r)
 	if (ok) {
 		daemon_sessions_datagram(r->d, out.data, out.len, &r->client_addr, clock_ms());
 		n = wait_datagram(r->client_fd, data, sizeof data);
-		ok = n > 0 && noise_client_receive(&nc, data, (size_t)n, clock_ms(), &ns, payload, &payload_len) ==
-			NOISE_ESTABLISHED && session_reply_decode(SESSION_NEW, payload, payload_len, &reply) && reply.ok;
+		ok = n > 0 &&
+		     noise_client_receive(&nc, data, (size_t)n, clock_ms(), &ns, payload, &payload_len) ==
+			     NOISE_ESTABLISHED &&
+		     session_reply_decode(SESSION_NEW, payload, payload_len, &reply) && reply.ok;
 	}
 	buf_free(&request);
 	buf_free(&out);
