@@ -70,6 +70,12 @@ static void read_events(const struct ssp_input *in, uint64_t *cursor, struct buf
 				abort();
 			if (keys)
 				buf_put(keys, ev.keys, ev.len);
+		} else if (ev.type == INPUT_ENV) {
+			if (!input_env_valid(ev.keys, ev.len))
+				abort();
+		} else if (ev.type == INPUT_COMMAND) {
+			if (!input_command_valid(ev.keys, ev.len))
+				abort();
 		} else if (ev.cols < 1 || ev.cols > SSPSH_MAX_COLS || ev.rows < 1 ||
 			   ev.rows > SSPSH_MAX_ROWS) {
 			abort();
