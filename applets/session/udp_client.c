@@ -63,14 +63,57 @@ static bool relay_broken(const struct udp_way *way)
 	return true;
 }
 
+/* The clock of one exchange with the server (a key request, a handshake):
+ * since when it waits, when it last sent, and whether its silence has been
+ * told. Both exchanges fall back to the relay and speak up the same way. */
+struct exchange {
+	uint64_t start, sent;
+	bool said;
+	const char *silence_note;
+};
+
+static void exchange_begin(struct exchange *x, const char *silence_note)
+{
+	*x = (struct exchange){ .start = clock_ms(), .said = !silence_note,
+				.silence_note = silence_note };
+}
+
+static bool exchange_going(const struct exchange *x, const struct udp_way *way, int timeout_ms)
+{
+	return clock_ms() - x->start < (uint64_t)timeout_ms && !relay_broken(way);
+}
+
+/* One turn's bookkeeping: a fallback to the relay starts the exchange
+ * again (the relay gets the whole time), a long silence is told once.
+ * Returns the turn's time. */
+static uint64_t exchange_turn(struct exchange *x, struct udp_way *way)
+{
+	uint64_t now = clock_ms();
+
+	if (fall_back(way, x->start, now)) {
+		exchange_begin(x, x->silence_note);
+		now = x->start;
+	}
+	if (!x->said && now - x->start >= SSPSH_NO_CONTACT_NOTICE_MS) {
+		log_warn("%s", x->silence_note);
+		x->said = true;
+	}
+	return now;
+}
+
+static bool exchange_resend_due(const struct exchange *x, uint64_t now)
+{
+	return !x->sent || now - x->sent >= SSPSH_HANDSHAKE_RETRY_MS;
+}
+
 /* How long to wait for the next datagram: until the next resend, or the
  * moment the silence is worth a word. */
-static int wait_for_answer_ms(uint64_t sent, uint64_t start, bool said, uint64_t now)
+static int exchange_wait_ms(const struct exchange *x, uint64_t now)
 {
-	uint64_t until = sent + SSPSH_HANDSHAKE_RETRY_MS;
+	uint64_t until = x->sent + SSPSH_HANDSHAKE_RETRY_MS;
 
-	if (!said && start + SSPSH_NO_CONTACT_NOTICE_MS < until)
-		until = start + SSPSH_NO_CONTACT_NOTICE_MS;
+	if (!x->said && x->start + SSPSH_NO_CONTACT_NOTICE_MS < until)
+		until = x->start + SSPSH_NO_CONTACT_NOTICE_MS;
 	return until > now ? (int)(until - now) : 0;
 }
 
@@ -78,28 +121,19 @@ bool udp_fetch_server_key(struct udp_way *way, const uint8_t client_pub[X25519_K
 			  uint8_t pub[X25519_KEY_LEN], int timeout_ms, const char *silence_note)
 {
 	uint8_t request[NOISE_KEY_MESSAGE_LEN], data[SSPSH_DATAGRAM_MAX];
-	uint64_t start = clock_ms(), sent = 0;
-	bool said = !silence_note;
+	struct exchange x;
 
 	noise_key_request(client_pub, request);
-	while (clock_ms() - start < (uint64_t)timeout_ms && !relay_broken(way)) {
-		uint64_t now = clock_ms();
+	exchange_begin(&x, silence_note);
+	while (exchange_going(&x, way, timeout_ms)) {
+		uint64_t now = exchange_turn(&x, way);
 		long n;
 
-		if (fall_back(way, start, now)) {
-			start = now = clock_ms();	/* the relay gets the whole time */
-			sent = 0;
-			said = !silence_note;
-		}
-		if (!said && now - start >= SSPSH_NO_CONTACT_NOTICE_MS) {
-			log_warn("%s", silence_note);
-			said = true;
-		}
-		if (!sent || now - sent >= SSPSH_HANDSHAKE_RETRY_MS) {
+		if (exchange_resend_due(&x, now)) {
 			send_to_server(way, request, sizeof request);
-			sent = now;
+			x.sent = now;
 		}
-		n = receive_from_server(way, data, sizeof data, wait_for_answer_ms(sent, start, said, now));
+		n = receive_from_server(way, data, sizeof data, exchange_wait_ms(&x, now));
 		if (n > 0 && noise_read_key_answer(data, (size_t)n, pub))
 			return true;
 	}
@@ -120,10 +154,10 @@ bool udp_handshake(struct udp_way *way, struct noise_client *nc,
 		   const char *silence_note, struct transport_keys *keys, struct session_reply *reply)
 {
 	uint8_t data[SSPSH_DATAGRAM_MAX], payload[SSPSH_HANDSHAKE_PAYLOAD_MAX];
-	uint64_t start = clock_ms(), sent = 0;
+	struct exchange x;
 	struct buf request, out;
 	struct noise_session ns;
-	bool done = false, ok = false, said = !silence_note;
+	bool done = false, ok = false;
 
 	buf_init(&request);
 	buf_init(&out);
@@ -131,31 +165,23 @@ bool udp_handshake(struct udp_way *way, struct noise_client *nc,
 		log_error("out of memory for the request");
 		goto out;
 	}
-	while (!done && clock_ms() - start < (uint64_t)timeout_ms && !relay_broken(way)) {
-		uint64_t now = clock_ms();
+	exchange_begin(&x, silence_note);
+	while (!done && exchange_going(&x, way, timeout_ms)) {
+		uint64_t now = exchange_turn(&x, way);
 		size_t payload_len = 0;
 		long n;
 
-		if (fall_back(way, start, now)) {
-			start = now = clock_ms();	/* the relay gets the whole time */
-			sent = 0;
-			said = !silence_note;
-		}
-		if (!said && now - start >= SSPSH_NO_CONTACT_NOTICE_MS) {
-			log_warn("%s", silence_note);
-			said = true;
-		}
-		if (!sent || now - sent >= SSPSH_HANDSHAKE_RETRY_MS) {
+		if (exchange_resend_due(&x, now)) {
 			if (!send_initiation(way, nc, &request, &out))
 				goto out;
-			sent = now;
+			x.sent = now;
 		}
-		n = receive_from_server(way, data, sizeof data, wait_for_answer_ms(sent, start, said, now));
+		n = receive_from_server(way, data, sizeof data, exchange_wait_ms(&x, now));
 		if (n <= 0)
 			continue;
 		switch (noise_client_receive(nc, data, (size_t)n, clock_ms(), &ns, payload, &payload_len)) {
 		case NOISE_GOT_COOKIE:
-			sent = 0;	/* initiate again at once, with the cookie */
+			x.sent = 0;	/* initiate again at once, with the cookie */
 			break;
 		case NOISE_ESTABLISHED:
 			done = true;
