@@ -90,7 +90,7 @@ check "first contact with no terminal and no --accept-new is refused, naming the
 	test $? -ne 0 -a -n "$(grep -F "$host_fp" <<<"$out")"
 check "... and pins nothing" sh -c "! grep -q '^\[127.0.0.1\]:$PORT ' '$E2E_TMP/a/.sspsh/known_hosts'"
 # On a terminal the user is asked; "no" refuses, "yes" pins.
-pane_has() { tmx capture-pane -p -t "$1" | grep -qF -- "$2"; }
+pane_has() { tmx capture-pane -p -J -t "$1" | grep -qF -- "$2"; }
 for answer in no yes; do
 	tmx new-session -d -s "ask-$answer" -x 100 -y 24 \
 		"HOME=$E2E_TMP/a $SSPSH connect --udp 127.0.0.1:$PORT --list; echo ASKED-DONE \$?; sleep 600"
@@ -182,7 +182,9 @@ attach() {
 	tmx new-session -d -s "$name" -x 80 -y 24 \
 		"HOME=$E2E_TMP/$who $SSPSH connect --udp --accept-new $*; echo CLIENT-DONE \$?; sleep 600"
 }
-screen_of() { tmx capture-pane -p -t "$1"; }
+# -J: a line the terminal wrapped is searched as the one line it was written as
+# (a SIGKILLed client leaves the tty raw, so the shell's next lines start mid-row).
+screen_of() { tmx capture-pane -p -J -t "$1"; }
 shows() { screen_of "$1" | grep -qF -- "$2"; }
 wait_shows() { wait_until "${3:-10}" shows "$1" "$2"; }
 type_in() { tmx send-keys -t "$1" -l -- "$2"; tmx send-keys -t "$1" Enter; }
