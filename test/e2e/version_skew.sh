@@ -18,8 +18,8 @@ if ! make -s -j2 -C "$SSPSH_SRC" BUILD="$skew_build" \
 	fail "the second build (protocol 99) builds" "$(tail -3 "$E2E_TMP/build.log")"; finish
 fi
 SKEW=$skew_build/sspsh
-# This build's protocol, as core/options.h sets it.
-PROTOCOL=$(sed -n 's/^#define SSPSH_PROTOCOL_VERSION \([0-9]*\)$/\1/p' "$SSPSH_SRC/core/options.h")
+# This build's protocol, as core/sysoptions.h sets it.
+PROTOCOL=$(sed -n 's/^#define SSPSH_PROTOCOL_VERSION \([0-9]*\)$/\1/p' "$SSPSH_SRC/core/sysoptions.h")
 check "the second build reports version 0.0.9" sh -c "'$SKEW' --version | grep -qx 'sspsh 0.0.9'"
 
 # ---- The SSH-free daemon ----

@@ -1,6 +1,6 @@
 /* libFuzzer target: the channel layer (net/channel.h, net/chan_wire.h).
  * Everything here is what an authenticated peer can make it decode, so it
- * must never crash, leak, or hold more than core/options.h allows.
+ * must never crash, leak, or hold more than core/sysoptions.h allows.
  *
  * The input is a list of records: one mode byte, a 2-byte big-endian
  * length, then that many bytes (clipped to what is left).

@@ -1,5 +1,5 @@
 /* A hostile peer against the channel layer: every peer-controlled size in
- * core/options.h is pushed past its bound, and the packet that does it is
+ * core/sysoptions.h is pushed past its bound, and the packet that does it is
  * dropped and not acknowledged, while memory stays within the bound. */
 #include <stdlib.h>
 #include <string.h>
