@@ -12,6 +12,7 @@
 
 #include <mbedtls/platform_util.h>
 
+#include "applets/session/agent_socket.h"
 #include "applets/session/daemon_sessions.h"
 #include "applets/session/daemon_user.h"
 #include "core/clock.h"
@@ -173,6 +174,7 @@ static int run(const struct daemon_settings *o, int udp_fd)
 			close(epoll_fd);
 		return 1;
 	}
+	agent_sockets_sweep(agent_socket_base());	/* what killed servers left */
 	d = daemon_sessions_new(udp_fd, epoll_fd, host_priv, &authorized, clock_ms());
 	mbedtls_platform_zeroize(host_priv, sizeof host_priv);
 	if (!d)

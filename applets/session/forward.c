@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "applets/session/agent_socket.h"
 #include "applets/session/forward_internal.h"
 #include "core/log.h"
 #include "core/stream_sock.h"
@@ -161,7 +161,7 @@ static void remove_listener(struct forward *f, size_t i)
 {
 	close(f->listeners[i].fd);
 	if (f->listeners[i].kind == LISTEN_AGENT)
-		unlink(f->s.agent_path);
+		agent_socket_remove(f->s.agent_path);
 	f->listeners[i] = f->listeners[--f->n_listeners];
 }
 
@@ -242,33 +242,6 @@ static void refuse_request(struct forward *f, uint32_t id, enum forward_refusal 
 }
 
 
-bool forward_agent_place(const char *tmpdir, char *dir, size_t dir_len, char *path,
-			 size_t path_len)
-{
-	if (snprintf(dir, dir_len, "%s/sspsh-agent-XXXXXX", tmpdir) >= (int)dir_len ||
-	    !mkdtemp(dir)) {
-		log_error("agent forwarding: cannot make a directory in %s: %s", tmpdir,
-			  strerror(errno));
-		dir[0] = '\0';
-		return false;
-	}
-	if (snprintf(path, path_len, "%s/agent.%ld", dir, (long)getpid()) >= (int)path_len) {
-		log_error("agent forwarding: %s is too long a directory", tmpdir);
-		rmdir(dir);
-		dir[0] = path[0] = '\0';
-		return false;
-	}
-	return true;
-}
-
-void forward_agent_unplace(const char *dir, const char *path)
-{
-	if (path[0])
-		unlink(path);
-	if (dir[0])
-		rmdir(dir);
-}
-
 /* The client asked for the agent: the socket the session's program was
  * told of (a stale one from an earlier client is replaced). */
 static void answer_agent_listen(struct forward *f, uint32_t id)
@@ -279,19 +252,14 @@ static void answer_agent_listen(struct forward *f, uint32_t id)
 		refuse_request(f, id, FORWARD_FAILED, "no agent socket on the server");
 		return;
 	}
-	unlink(f->s.agent_path);
-	l.fd = sock_listen_unix(f->s.agent_path);
-	if (l.fd < 0 || chmod(f->s.agent_path, 0600) != 0) {
-		refuse_request(f, id, FORWARD_FAILED, l.fd < 0 ? strerror(-l.fd) : strerror(errno));
-		if (l.fd >= 0) {
-			close(l.fd);
-			unlink(f->s.agent_path);
-		}
+	l.fd = agent_socket_listen(f->s.agent_path);
+	if (l.fd < 0) {
+		refuse_request(f, id, FORWARD_FAILED, strerror(-l.fd));
 		return;
 	}
 	if (!add_listener(f, &l)) {
 		close(l.fd);
-		unlink(f->s.agent_path);
+		agent_socket_remove(f->s.agent_path);
 		refuse_request(f, id, FORWARD_FAILED, "too many listeners");
 		return;
 	}

@@ -46,9 +46,9 @@ struct forward_settings {
 	const struct forward_spec *specs;
 	size_t n_specs;
 	const char *agent_socket;	/* -A: the client's $SSH_AUTH_SOCK; NULL: no agent */
-	/* Server: whether this client may forward at all, and the session's
-	 * agent socket (forward_agent_place), listened at while the client
-	 * asks; NULL: none. */
+	/* Server: whether this client may forward at all, and the path of
+	 * the session's agent socket (applets/session/agent_socket.h),
+	 * listened at while the client asks; NULL: none. */
 	bool permitted;
 	const char *agent_path;
 };
@@ -66,14 +66,6 @@ void forward_free(struct forward *f);
 /* Client: binds the -L and -D listeners (a port in use is a notice) and
  * asks the server for the -R ones. */
 void forward_start(struct forward *f);
-
-/* Server (-A): a new 0700 directory under tmpdir (dir receives its path)
- * and the path of the agent socket in it (path), for the session's
- * SSH_AUTH_SOCK before any client asks. False (logged) if it could not. */
-bool forward_agent_place(const char *tmpdir, char *dir, size_t dir_len, char *path,
-			 size_t path_len);
-/* Removes the socket (if any) and the directory. */
-void forward_agent_unplace(const char *dir, const char *path);
 
 /* The sockets to poll: fills at most max entries, returns how many. */
 size_t forward_pollfds(const struct forward *f, struct pollfd *fds, size_t max);

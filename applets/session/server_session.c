@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "applets/session/agent_socket.h"
 #include "applets/session/forward.h"
 #include "applets/session/server_session_internal.h"
 #include "applets/session/ssp_input.h"
@@ -79,7 +80,7 @@ static void destroy(struct server_session *s)
 	if (s->child.master >= 0)
 		close(s->child.master);
 	forward_free(s->forward);
-	forward_agent_unplace(s->agent_dir, s->agent_path);
+	agent_socket_remove(s->agent_path);
 	pump_free(s->pump);
 	if (s->emu)
 		emu_free(s->emu);
@@ -119,12 +120,10 @@ struct server_session *server_session_create(int cols, int rows, struct transpor
 
 bool server_session_allow_forwarding(struct server_session *s)
 {
-	const char *tmpdir = getenv("TMPDIR");
 	struct forward *permitted;
 
 	s->forwarding = true;
-	if (!forward_agent_place(tmpdir && *tmpdir ? tmpdir : "/tmp", s->agent_dir,
-				 sizeof s->agent_dir, s->agent_path, sizeof s->agent_path))
+	if (!agent_socket_name(agent_socket_base(), s->agent_path, sizeof s->agent_path))
 		log_warn("going on without agent forwarding");
 	permitted = new_forward(s, s->pump);
 	if (!permitted)

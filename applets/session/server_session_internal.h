@@ -60,10 +60,10 @@ struct server_session {
 	uint64_t contact_at;		/* when this client was first heard; 0: not yet */
 
 	/* Forwarding for the current client (a new one gets its own), and
-	 * the agent socket's place, the program's SSH_AUTH_SOCK ("": none). */
+	 * the agent socket's path, the program's SSH_AUTH_SOCK ("": none). */
 	bool forwarding;
 	struct forward *forward;
-	char agent_dir[PATH_MAX], agent_path[PATH_MAX];
+	char agent_path[PATH_MAX];
 };
 
 static inline struct transport *session_transport(const struct server_session *s)

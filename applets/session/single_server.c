@@ -13,6 +13,7 @@
 
 #include <mbedtls/platform_util.h>
 
+#include "applets/session/agent_socket.h"
 #include "applets/session/forward.h"
 #include "applets/session/login.h"
 #include "applets/session/server_session.h"
@@ -222,6 +223,7 @@ static int serve(struct transport *t, const struct pty_spec *spec, long idle_tim
 		transport_free(t);
 		return 1;
 	}
+	agent_sockets_sweep(agent_socket_base());	/* what killed servers left */
 	one.s = server_session_new(spec, t, true);	/* its client logged in: it may forward */
 	if (!one.s)
 		return 1;

@@ -3,18 +3,13 @@
 # client's key, through a socket of the server's in a 0700 directory of its
 # own; without -A the session's SSH_AUTH_SOCK leads to no agent.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fwd_lib.sh"
 
 for tool in tmux ssh-agent ssh-add ssh-keygen; do
 	need "$tool" || { skip "forward_agent" "$tool is not installed"; finish; }
 done
 
-agent_sock=$E2E_TMP/agent.sock
-ssh-agent -a "$agent_sock" > "$E2E_TMP/agent.env"
-agent_pid=$(sed -n 's/^SSH_AGENT_PID=\([0-9]*\);.*/\1/p' "$E2E_TMP/agent.env")
-[ -n "$agent_pid" ] && e2e_pids+=("$agent_pid")
-ssh-keygen -q -t ed25519 -N '' -C sspsh-e2e-key -f "$E2E_TMP/id" >/dev/null
-SSH_AUTH_SOCK=$agent_sock ssh-add -q "$E2E_TMP/id" 2>/dev/null
-fingerprint=$(ssh-keygen -lf "$E2E_TMP/id.pub" | awk '{print $2}')
+agent_start
 
 # session OPTIONS: connect --local OPTIONS, the client's agent in its environment.
 session() {

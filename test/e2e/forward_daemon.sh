@@ -16,14 +16,7 @@ daemon_setup fd || { skip "forward_daemon" "$daemon_skip"; finish; }
 daemon_add_key yes permit-forward || { fail "a second key"; finish; }
 daemon_start 61900 61999 || { fail "the daemon starts" "$(cat "$E2E_TMP/daemon.log")"; finish; }
 http_start 2
-# The client's agent, for -A.
-agent_sock=$E2E_TMP/agent.sock
-ssh-agent -a "$agent_sock" > "$E2E_TMP/agent.env"
-agent_pid=$(sed -n 's/^SSH_AGENT_PID=\([0-9]*\);.*/\1/p' "$E2E_TMP/agent.env")
-[ -n "$agent_pid" ] && e2e_pids+=("$agent_pid")
-ssh-keygen -q -t ed25519 -N '' -C sspsh-e2e-key -f "$E2E_TMP/id" >/dev/null
-SSH_AUTH_SOCK=$agent_sock ssh-add -q "$E2E_TMP/id" 2>/dev/null
-fingerprint=$(ssh-keygen -lf "$E2E_TMP/id.pub" | awk '{print $2}')
+agent_start	# the client's, for -A
 
 # udp_session HOME OPTIONS...: connect --udp from HOME running a plain
 # bash, the client's agent in its environment.

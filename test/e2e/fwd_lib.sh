@@ -1,6 +1,6 @@
 # Helpers of the forwarding tests (sourced after lib.sh): free ports, a
 # python3 HTTP server over a directory of random files, downloads checked
-# by sha256.
+# by sha256, the client's ssh-agent for -A.
 [ "${BASH_SOURCE[0]}" = "$0" ] && exit 0
 
 # free_port: a TCP port on loopback that nothing listens on now.
@@ -34,4 +34,17 @@ same_file() {
 session_with() {
 	start_tmux 80 24 "$SSPSH connect --local $* -- ${E2E_SHELL[*]@Q}"
 	wait_for '$' 10
+}
+
+# agent_start: the client's ssh-agent, holding one key made here: its
+# socket in $agent_sock, the key's fingerprint in $fingerprint.
+agent_start() {
+	local pid
+	agent_sock=$E2E_TMP/agent.sock
+	ssh-agent -a "$agent_sock" > "$E2E_TMP/agent.env"
+	pid=$(sed -n 's/^SSH_AGENT_PID=\([0-9]*\);.*/\1/p' "$E2E_TMP/agent.env")
+	[ -n "$pid" ] && e2e_pids+=("$pid")
+	ssh-keygen -q -t ed25519 -N '' -C sspsh-e2e-key -f "$E2E_TMP/id" >/dev/null
+	SSH_AUTH_SOCK=$agent_sock ssh-add -q "$E2E_TMP/id" 2>/dev/null
+	fingerprint=$(ssh-keygen -lf "$E2E_TMP/id.pub" | awk '{print $2}')
 }

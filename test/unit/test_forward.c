@@ -18,6 +18,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "applets/session/agent_socket.h"
 #include "applets/session/forward.h"
 #include "core/buf.h"
 #include "core/clock.h"
@@ -55,8 +56,9 @@ static bool said(const struct side *s, const char *a, const char *b)
 	return false;
 }
 
-/* The server's agent socket (forward_agent_place), for the test that has one. */
-static char agent_dir[PATH_MAX], agent_path[PATH_MAX];
+/* The server's agent socket (applets/session/agent_socket.h), for the test
+ * that has one. */
+static char agent_path[PATH_MAX];
 
 static void sides_start(const struct forward_spec *specs, size_t n, bool permitted,
 			const char *agent)
@@ -574,7 +576,7 @@ static void *agent_thread(void *arg)
 
 TEST(agent_connections_reach_the_clients_agent)
 {
-	char dir[] = "/tmp/sspsh-test-agent-XXXXXX", agent[100];
+	char dir[] = "/tmp/sspsh-test-agent-XXXXXX", agent[100], agent_dir[PATH_MAX];
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct stat st;
 	pthread_t thread;
@@ -587,12 +589,13 @@ TEST(agent_connections_reach_the_clients_agent)
 	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
 	EXPECT(bind(lfd, (struct sockaddr *)&a, sizeof a) == 0 && listen(lfd, 4) == 0);
 	pthread_create(&thread, NULL, agent_thread, &lfd);
-	EXPECT(forward_agent_place("/tmp", agent_dir, sizeof agent_dir, agent_path,
-				   sizeof agent_path));
-	EXPECT(stat(agent_dir, &st) == 0 && (st.st_mode & 0777) == 0700);
-	EXPECT(stat(agent_path, &st) != 0);	/* nobody asked for the agent yet */
+	EXPECT(agent_socket_name(dir, agent_path, sizeof agent_path));
+	snprintf(agent_dir, sizeof agent_dir, "%s", agent_path);
+	*strrchr(agent_dir, '/') = '\0';
+	EXPECT(stat(agent_dir, &st) != 0);	/* nobody asked for the agent yet */
 	sides_start(NULL, 0, true, agent);
 	run_until(NULL, 0, 100);	/* the client's "agent-listen" is answered */
+	EXPECT(stat(agent_dir, &st) == 0 && (st.st_mode & 0777) == 0700);
 	EXPECT(stat(agent_path, &st) == 0 && (st.st_mode & 0777) == 0600);
 	EXPECT(strlen(agent_path) < sizeof a.sun_path);
 	memcpy(a.sun_path, agent_path, strlen(agent_path) + 1);
@@ -607,9 +610,8 @@ TEST(agent_connections_reach_the_clients_agent)
 	run_until(NULL, 0, 100);
 	sides_stop();
 	EXPECT(stat(agent_path, &st) != 0);	/* the socket is gone with the client's forwarding */
-	forward_agent_unplace(agent_dir, agent_path);
-	EXPECT(stat(agent_dir, &st) != 0);	/* and the directory with the session */
-	agent_dir[0] = agent_path[0] = '\0';
+	EXPECT(stat(agent_dir, &st) != 0);	/* and its directory */
+	agent_path[0] = '\0';
 	pthread_join(thread, NULL);
 	close(lfd);
 	unlink(agent);
