@@ -63,6 +63,17 @@ int signals_fd(void)
 	return wake_pipe[0];
 }
 
+int signals_take_ending(void)
+{
+	static const int ending[] = { SIGINT, SIGTERM, SIGHUP };
+	int first = 0;
+
+	for (size_t i = 0; i < sizeof ending / sizeof ending[0]; i++)
+		if (signals_take(ending[i]) && !first)
+			first = ending[i];
+	return first;
+}
+
 bool signals_take(int sig)
 {
 	char byte;

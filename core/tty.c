@@ -1,6 +1,7 @@
 #include "core/tty.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/signals.h"
 
 static struct termios saved_modes;
 static int saved_fd = -1;
@@ -58,4 +60,24 @@ bool tty_size(int fd, int *cols, int *rows)
 	*cols = ws.ws_col;
 	*rows = ws.ws_row;
 	return true;
+}
+
+int tty_read_key(int fd, unsigned char *key)
+{
+	struct pollfd p[2] = { { fd, POLLIN, 0 }, { signals_fd(), POLLIN, 0 } };
+	ssize_t n;
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return -1;
+		if (p[1].revents)
+			return -1;
+		if (!p[0].revents)
+			continue;
+		n = read(fd, key, 1);
+		if (n >= 0)
+			return (int)n;
+		if (errno != EINTR && errno != EAGAIN)
+			return -1;
+	}
 }

@@ -14,5 +14,10 @@ bool tty_raw(int fd);
 void tty_restore(void);
 /* Current window size; false if unknown. */
 bool tty_size(int fd, int *cols, int *rows);
+/* One byte typed on fd (a terminal in canonical mode: a line at a time),
+ * waiting for it however long, unless a signal caught with core/signals.h
+ * arrives first (a Ctrl-C): 1, 0 at the end of input, -1 on an error or
+ * a signal (the caller takes it). */
+int tty_read_key(int fd, unsigned char *key);
 
 #endif

@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/options.h"
 #include "core/stream_sock.h"
+#include "core/tty.h"
 
 #define CTRL_C 0x03
 #define CTRL_U 0x15
@@ -333,11 +334,7 @@ void askpass_ask_terminal(struct askpass *a)
 	(void)fd_write_all(tty, a->prompt, strlen(a->prompt));
 	(void)fd_write_all(tty, " ", 1);
 	while (askpass_prompt(a)) {
-		ssize_t n = read(tty, &key, 1);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
+		if (tty_read_key(tty, &key) <= 0)	/* its end, or a Ctrl-C */
 			askpass_cancel(a);
 		else if (key != DELETE && key != BACKSPACE && key != CTRL_U)	/* the terminal edits */
 			(void)askpass_typed(a, &key, 1);

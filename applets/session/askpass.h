@@ -52,7 +52,8 @@ bool askpass_take_cancelled(struct askpass *a);
 
 /* Before the session, with the terminal in its own modes: asks the waiting
  * question on /dev/tty with echo off, as ssh itself would, and answers it
- * (cancels it without a terminal). Blocks until the user pressed Enter. */
+ * (cancels it without a terminal). Blocks until the user pressed Enter,
+ * or cancels it when a caught signal arrives (core/tty.h: a Ctrl-C). */
 void askpass_ask_terminal(struct askpass *a);
 
 /* The helper ssh runs: asks the client behind socket_path and prints the

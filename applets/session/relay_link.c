@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +20,7 @@
 #include "core/log.h"
 #include "core/options.h"
 #include "core/remote_cmd.h"
+#include "core/signals.h"
 #include "net/dgram_path.h"
 
 /* Longest line of ssh's stderr kept whole. */
@@ -43,6 +46,7 @@ struct relay_link {
 	bool relaying;			/* the transport has our relay */
 	struct askpass *askpass;	/* ssh's questions; NULL: none can be asked */
 	char self[PATH_MAX];		/* this executable, ssh's askpass helper */
+	int stop_signal;		/* what ended relay_link_await; 0: none */
 	struct relay_link_counters counters;
 };
 
@@ -105,11 +109,15 @@ struct relay_link *relay_link_new(const struct relay_link_settings *s)
 /* ---- The ssh process ---- */
 
 /* In the child: its own session (no terminal: ssh asks its questions
- * through the askpass helper, this executable), fds 0-2 set. */
-static void exec_ssh(const struct relay_link *l, int in, int out, int err)
+ * through the askpass helper, this executable), fds 0-2 set. The client
+ * stops it by its PID however the client ends, but for SIGKILL: then the
+ * kernel sends ssh SIGTERM. */
+static void exec_ssh(const struct relay_link *l, pid_t client, int in, int out, int err)
 {
 	char *const *argv = l->argv;
 
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != client)
+		_exit(126);
 	if (setsid() < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 		_exit(126);
 	if (l->askpass && (setenv("SSH_ASKPASS", l->self, 1) || setenv("SSH_ASKPASS_REQUIRE", "force", 1) ||
@@ -131,6 +139,7 @@ static void close_pair(int p[2])
 static struct dgram_path *spawn(struct relay_link *l)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	pid_t client = getpid();
 
 	if (!l->askpass && l->self[0])
 		l->askpass = askpass_new();	/* at the first run: most sessions never need one */
@@ -145,7 +154,7 @@ static struct dgram_path *spawn(struct relay_link *l)
 		goto fail;
 	}
 	if (l->pid == 0)
-		exec_ssh(l, in[0], out[1], err[1]);
+		exec_ssh(l, client, in[0], out[1], err[1]);
 	close(in[0]);
 	close(out[1]);
 	close(err[1]);
@@ -386,7 +395,7 @@ static void say_why_not(const struct relay_link *l, const struct dgram_path *pat
 
 bool relay_link_await(struct relay_link *l, struct dgram_path *path)
 {
-	struct pollfd p[DGRAM_PATH_POLLFDS + RELAY_LINK_POLLFDS];
+	struct pollfd p[DGRAM_PATH_POLLFDS + RELAY_LINK_POLLFDS + 1];
 	uint8_t junk[SSPSH_RELAY_FRAME_MAX];
 	struct udp_addr from;
 	uint64_t began = clock_ms();
@@ -399,12 +408,18 @@ bool relay_link_await(struct relay_link *l, struct dgram_path *path)
 								      : (int)(SSPSH_NO_CONTACT_NOTICE_MS - waited);
 
 		n += relay_link_pollfds(l, p + n);
+		p[n++] = (struct pollfd){ signals_fd(), POLLIN, 0 };
 		if (poll(p, (nfds_t)n, wait) < 0 && errno != EINTR)
 			break;
+		signals_take(SIGCHLD);	/* ssh's exit: reap looks */
+		if ((l->stop_signal = signals_take_ending()))
+			break;	/* Ctrl-C: ssh is stopped below */
 		reap(l, clock_ms());
 		askpass_step(l->askpass);
 		said = said || askpass_prompt(l->askpass);	/* a question: ssh got through */
 		askpass_ask_terminal(l->askpass);
+		if ((l->stop_signal = signals_take_ending()))
+			break;	/* at ssh's question */
 		(void)dgram_path_flush(path);
 		(void)dgram_path_receive(path, junk, sizeof junk, &from);	/* reads the hello */
 		if (l->pid == 0 && !dgram_path_greeted(path))
@@ -415,11 +430,17 @@ bool relay_link_await(struct relay_link *l, struct dgram_path *path)
 	if (dgram_path_greeted(path))
 		return true;
 	drain_stderr(l);
-	say_why_not(l, path);
+	if (!l->stop_signal)
+		say_why_not(l, path);
 	l->relaying = false;
 	l->counters.failures++;
 	stop(l, clock_ms());
 	return false;
+}
+
+int relay_link_stop_signal(const struct relay_link *l)
+{
+	return l->stop_signal;
 }
 
 const struct relay_link_counters *relay_link_counters(const struct relay_link *l)

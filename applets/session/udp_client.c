@@ -1,6 +1,7 @@
 #include "applets/session/udp_client.h"
 
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -10,21 +11,28 @@
 #include "core/keyfile.h"
 #include "core/log.h"
 #include "core/options.h"
+#include "core/signals.h"
 
 /* Waits up to wait_ms for a datagram from the server (by the relay when
  * there is one); its length, or -1. */
-static long receive_from_server(const struct udp_way *way, uint8_t *data, size_t cap, int wait_ms)
+static long receive_from_server(struct udp_way *way, uint8_t *data, size_t cap, int wait_ms)
 {
 	struct dgram_path *relay = way->relay;
-	struct pollfd p[DGRAM_PATH_POLLFDS] = { { way->fd, POLLIN, 0 } };
+	struct pollfd p[DGRAM_PATH_POLLFDS + 1] = { { way->fd, POLLIN, 0 } };
 	int n_fds = relay ? dgram_path_pollfds(relay, p) : 1;
 	struct udp_addr from;
 	long n;
 
 	if (relay && (n = dgram_path_receive(relay, data, cap, &from)) >= 0)
 		return n;
-	if (n_fds == 0 || poll(p, (nfds_t)n_fds, wait_ms < 0 ? 0 : wait_ms) <= 0)
+	p[n_fds++] = (struct pollfd){ signals_fd(), POLLIN, 0 };	/* -1 unless caught */
+	if (poll(p, (nfds_t)n_fds, wait_ms < 0 ? 0 : wait_ms) <= 0)
 		return -1;
+	if (p[n_fds - 1].revents) {
+		signals_take(SIGCHLD);	/* a stopped relay's ssh, collected by its link */
+		way->stop_signal = signals_take_ending();
+		return -1;
+	}
 	if (relay) {
 		(void)dgram_path_flush(relay);
 		return dgram_path_receive(relay, data, cap, &from);
@@ -44,13 +52,15 @@ static void send_to_server(const struct udp_way *way, const void *data, size_t l
 }
 
 /* --transport=auto: UDP has been silent since `since`; true when the
- * exchange goes on through the relay from now on. */
+ * exchange goes on through the relay from now on. A relay that could not
+ * start ends the exchange: UDP has had its time. */
 static bool fall_back(struct udp_way *way, uint64_t since, uint64_t now)
 {
 	if (!way->fallback || way->relay || now - since < SSPSH_RELAY_FALLBACK_MS)
 		return false;
 	way->relay = way->fallback(way->fallback_ctx);
 	way->fallback = NULL;
+	way->relay_failed = !way->relay && !way->stop_signal;
 	return way->relay != NULL;
 }
 
@@ -78,9 +88,15 @@ static void exchange_begin(struct exchange *x, const char *silence_note)
 				.silence_note = silence_note };
 }
 
+/* The relay failed to start or the user interrupted. */
+static bool way_stopped(const struct udp_way *way)
+{
+	return way->relay_failed || way->stop_signal;
+}
+
 static bool exchange_going(const struct exchange *x, const struct udp_way *way, int timeout_ms)
 {
-	return clock_ms() - x->start < (uint64_t)timeout_ms && !relay_broken(way);
+	return clock_ms() - x->start < (uint64_t)timeout_ms && !relay_broken(way) && !way_stopped(way);
 }
 
 /* One turn's bookkeeping: a fallback to the relay starts the exchange
@@ -129,6 +145,8 @@ bool udp_fetch_server_key(struct udp_way *way, const uint8_t client_pub[X25519_K
 		uint64_t now = exchange_turn(&x, way);
 		long n;
 
+		if (way_stopped(way))
+			break;
 		if (exchange_resend_due(&x, now)) {
 			send_to_server(way, request, sizeof request);
 			x.sent = now;
@@ -171,6 +189,8 @@ bool udp_handshake(struct udp_way *way, struct noise_client *nc,
 		size_t payload_len = 0;
 		long n;
 
+		if (way_stopped(way))
+			break;
 		if (exchange_resend_due(&x, now)) {
 			if (!send_initiation(way, nc, &request, &out))
 				goto out;
@@ -195,7 +215,7 @@ bool udp_handshake(struct udp_way *way, struct noise_client *nc,
 			break;
 		}
 	}
-	if (!done) {
+	if (!done && !way_stopped(way)) {
 		char fp[KEY_FINGERPRINT_SIZE];
 
 		key_fingerprint(nc->server_pub, fp);

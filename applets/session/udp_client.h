@@ -26,10 +26,15 @@ struct udp_way {
 	struct dgram_path *(*fallback)(void *ctx);
 	void *fallback_ctx;
 	bool try_udp;			/* the session on a relay offers UDP and moves back */
+	/* What ended an exchange early: the relay the fallback gave up on
+	 * (said by the fallback), or SIGINT, SIGTERM or SIGHUP, caught with
+	 * core/signals.h while a relay's ssh may run (not said). */
+	bool relay_failed;
+	int stop_signal;
 };
 
-/* Asks the server for its key, naming ours (client_pub), until it answers
- * or timeout_ms pass. A server that does not know our key never answers:
+/* Asks the server for its key, naming ours (client_pub), until it answers,
+ * timeout_ms pass or the way says to stop (relay_failed, stop_signal). A server that does not know our key never answers:
  * after SSPSH_NO_CONTACT_NOTICE_MS of silence, silence_note is logged (a
  * line saying where and what is likely wrong), once; NULL: nothing. */
 bool udp_fetch_server_key(struct udp_way *way, const uint8_t client_pub[X25519_KEY_LEN],

@@ -32,6 +32,7 @@ struct way {
 	struct udp_way udp;		/* the socket, and the relay until the transport takes them */
 	struct relay_link *link;	/* NULL: UDP only */
 	char silence_note[800];		/* said when the daemon is silent for a second */
+	char address[300];		/* the daemon's, as the user gave it */
 };
 
 /* ---- Keys ---- */
@@ -132,14 +133,15 @@ static bool known_server_key(const struct udp_settings *o, const char *known_hos
 	return true;
 }
 
-/* Reads the user's answer from the terminal, up to a newline. */
+/* Reads the user's answer from the terminal, up to a newline (or a
+ * Ctrl-C, when the relay's ssh runs and signals are caught). */
 static bool read_answer(int tty, char *answer, size_t cap)
 {
 	size_t len = 0;
-	char c;
+	unsigned char c;
 
-	while (len + 1 < cap && read(tty, &c, 1) == 1 && c != '\n')
-		answer[len++] = c;
+	while (len + 1 < cap && tty_read_key(tty, &c) == 1 && c != '\n')
+		answer[len++] = (char)c;
 	answer[len] = '\0';
 	return len > 0;
 }
@@ -148,7 +150,7 @@ static bool read_answer(int tty, char *answer, size_t cap)
  * fingerprint on the terminal ("yes", or the fingerprint itself), unless
  * --accept-new says to pin it; with neither, nothing is pinned or sent. */
 static bool confirm_first_contact(const struct udp_settings *o, const char *name, const char *known_hosts,
-				  const uint8_t key[KEY_LEN])
+				  const uint8_t key[KEY_LEN], int *stop_signal)
 {
 	char fp[KEY_FINGERPRINT_SIZE], answer[128];
 	struct buf question;
@@ -171,7 +173,7 @@ static bool confirm_first_contact(const struct udp_settings *o, const char *name
 		yes = strcmp(answer, "yes") == 0 || strcmp(answer, fp) == 0;
 	buf_free(&question);
 	close(tty);
-	if (!yes)
+	if (!yes && !(*stop_signal = signals_take_ending()))
 		log_error("the key of %s was not accepted: not connecting", name);
 	return yes;
 }
@@ -349,12 +351,13 @@ static int connect_to(const struct connect_settings *s, struct way *way, const u
 	silence_note(o, way->silence_note, sizeof way->silence_note);
 	if (!known && !udp_fetch_server_key(&way->udp, our_key, server_key, SSPSH_CONNECT_TIMEOUT_MS,
 					    way->silence_note)) {
-		daemon_address(o, name, sizeof name);
-		log_error("connect: no answer from %s in %d s; giving up", name, SSPSH_CONNECT_TIMEOUT_MS / 1000);
+		if (!way->udp.relay_failed && !way->udp.stop_signal)
+			log_error("connect: no answer from %s in %d s; giving up", way->address,
+				  SSPSH_CONNECT_TIMEOUT_MS / 1000);
 		return EXIT_CONNECTION;
 	}
 	if (!check_server_key(o, known_hosts, name, server_key) ||
-	    (!known && !confirm_first_contact(o, name, known_hosts, server_key)) ||
+	    (!known && !confirm_first_contact(o, name, known_hosts, server_key, &way->udp.stop_signal)) ||
 	    !noise_client_init(&nc, priv, server_key))
 		return 1;
 	if (o->list)
@@ -366,23 +369,34 @@ static int connect_to(const struct connect_settings *s, struct way *way, const u
 }
 
 /* The relay through ssh to the daemon's port, started and up (ssh's
- * questions are asked on the terminal meanwhile); NULL (logged) if not. */
+ * questions are asked on the terminal meanwhile); NULL (logged, unless the
+ * user interrupted: way's stop_signal) if not. */
 static struct dgram_path *open_relay(struct way *way)
 {
 	struct dgram_path *relay = relay_link_open(way->link);
 
 	if (relay && !relay_link_await(way->link, relay)) {
+		way->udp.stop_signal = relay_link_stop_signal(way->link);
 		dgram_path_free(relay);
 		relay = NULL;
 	}
 	return relay;
 }
 
-/* --transport=auto: the daemon has not answered over UDP. */
+/* --transport=auto: the daemon has not answered over UDP. When the relay
+ * fails too (ssh's own words said why), the client gives up at once
+ * rather than wait out the rest of its time on a UDP that stays silent. */
 static struct dgram_path *fall_back_to_relay(void *ctx)
 {
+	struct way *way = ctx;
+	struct dgram_path *relay;
+
 	log_warn("no answer over UDP; relaying through ssh.");
-	return open_relay(ctx);
+	relay = open_relay(way);
+	if (!relay && !way->udp.stop_signal)
+		log_error("connect: no answer from %s over UDP, and the relay through ssh failed; "
+			  "giving up", way->address);
+	return relay;
 }
 
 /* With --transport=ssh or auto: how ssh runs the relay to the daemon's
@@ -428,12 +442,18 @@ int connect_udp(const struct connect_settings *s)
 	}
 	struct way way = { .udp = { .fd = fd, .server = &server } };
 	struct shell_words words = { 0 };
-	static const int child_exits[] = { SIGCHLD, 0 };	/* a stopped relay is collected at once */
+	/* While the relay's ssh may run, Ctrl-C and the like end the waits
+	 * before the session, which stop ssh before the client exits (a
+	 * stopped relay is collected at once). */
+	static const int relay_signals[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, 0 };
 
-	if (s->udp.route == ROUTE_UDP || (signals_catch(child_exits) && prepare_relay(s, &words, &way)))
+	daemon_address(&s->udp, way.address, sizeof way.address);
+	if (s->udp.route == ROUTE_UDP || (signals_catch(relay_signals) && prepare_relay(s, &words, &way)))
 		rc = connect_to(s, &way, priv);
 	else
 		rc = way.link ? EXIT_CONNECTION : 1;	/* ssh did not get through, as ssh's 255 */
+	if (way.udp.stop_signal)
+		rc = 128 + way.udp.stop_signal;
 	mbedtls_platform_zeroize(priv, sizeof priv);
 	if (way.udp.fd >= 0)
 		close(way.udp.fd);
