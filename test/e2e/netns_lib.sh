@@ -10,6 +10,12 @@
 #   netns_open_udp      let UDP through again
 #   netns_udp_dropped   how many UDP datagrams the ruleset has dropped
 #   netns_remove        remove the namespace and the veth pair
+#   netns_sshd NAME OCTET [TOOL...]
+#                       sshd (test/e2e/sshd_lib.sh, sourced too) in namespace
+#                       OCTET whose UDP is blocked, on $NETNS_NET.2, and the
+#                       trap that removes both; the test NAME (which also
+#                       needs each TOOL) is skipped, or fails, and ends when
+#                       that cannot be
 [ "${BASH_SOURCE[0]}" = "$0" ] && exit 0
 
 NETNS=
@@ -44,4 +50,15 @@ netns_remove() {
 	ip netns del "$NETNS" 2>/dev/null
 	ip link del "${_netns_veth}h" 2>/dev/null
 	NETNS=
+}
+
+netns_sshd() {
+	local name=$1 octet=$2 reason
+	shift 2
+	reason=$(sshd_skip_reason nft ip "$@")
+	if [ -n "$reason" ]; then skip "$name" "$reason"; finish; fi
+	trap 'sshd_stop; netns_remove; e2e_cleanup' EXIT
+	if ! netns_make "$octet" || ! netns_block_udp; then fail "$name: cannot build the namespace"; finish; fi
+	SSHD_ADDR=$NETNS_NET.2 SSHD_NETNS=$NETNS
+	if ! sshd_start; then fail "$name: sshd does not start in the namespace"; finish; fi
 }

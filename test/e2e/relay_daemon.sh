@@ -14,18 +14,7 @@ trap 'sshd_stop; e2e_cleanup' EXIT
 sshd_start || { fail "relay_daemon: sshd does not start"; finish; }
 PORT=$((62300 + ($$ % 300) * 2))
 
-mkdir -p "$E2E_TMP/client" "$SSHD_HOME/.sspsh"
-HOME=$E2E_TMP/client "$SSPSH" keygen -C client >/dev/null 2>&1
-cp "$E2E_TMP/client/.sspsh/id_x25519.pub" "$SSHD_HOME/.sspsh/authorized_keys"
-chown -R "$SSHD_USER" "$SSHD_HOME/.sspsh"
-chmod 0755 "$E2E_TMP"
-runuser -u "$SSHD_USER" -- env HOME="$SSHD_HOME" "$SSPSH" server --listen "127.0.0.1:$PORT" --foreground \
-	2> "$E2E_TMP/daemon.log" &
-e2e_pids+=($!)
-if ! wait_until 10 grep -q "listening on UDP port $PORT" "$E2E_TMP/daemon.log"; then
-	fail "the daemon starts" "$(cat "$E2E_TMP/daemon.log")"
-	finish
-fi
+sshd_daemon "127.0.0.1:$PORT"
 
 relay_args=(--udp --accept-new --transport=ssh "--ssh=$SSHD_SSH" "--server=$SSPSH" "$SSHD_USER@127.0.0.1:$PORT")
 printf 'HOME=%q exec %q connect -v %s -- env PS1=%q bash --norc --noprofile 2>%q\n' \

@@ -13,27 +13,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/sshd_lib.sh"
 . "$here/netns_lib.sh"
 
-reason=$(sshd_skip_reason tmux nft ip runuser)
-if [ -n "$reason" ]; then skip "relay_daemon_auto" "$reason"; finish; fi
-trap 'sshd_stop; netns_remove; e2e_cleanup' EXIT
-
-if ! netns_make 204 || ! netns_block_udp; then fail "relay_daemon_auto: cannot build the namespace"; finish; fi
-SSHD_ADDR=$NETNS_NET.2 SSHD_NETNS=$NETNS
-if ! sshd_start; then fail "relay_daemon_auto: sshd does not start in the namespace"; finish; fi
+netns_sshd relay_daemon_auto 204 tmux runuser
 PORT=60000
-
-chmod 0755 "$E2E_TMP"
-mkdir -p "$E2E_TMP/client" "$SSHD_HOME/.sspsh"
-HOME=$E2E_TMP/client "$SSPSH" keygen -C client >/dev/null 2>&1
-cp "$E2E_TMP/client/.sspsh/id_x25519.pub" "$SSHD_HOME/.sspsh/authorized_keys"
-chown -R "$SSHD_USER" "$SSHD_HOME/.sspsh"
-ip netns exec "$NETNS" runuser -u "$SSHD_USER" -- env HOME="$SSHD_HOME" "$SSPSH" server --listen "$PORT" \
-	--foreground 2> "$E2E_TMP/daemon.log" &
-e2e_pids+=($!)
-if ! wait_until 10 grep -q "listening on UDP port $PORT" "$E2E_TMP/daemon.log"; then
-	fail "the daemon starts in the namespace" "$(cat "$E2E_TMP/daemon.log")"
-	finish
-fi
+sshd_daemon "$PORT"
 
 args=(--udp --accept-new --transport=auto "--ssh=$SSHD_SSH" "--server=$SSPSH" "$SSHD_USER@$NETNS_NET.2:$PORT")
 printf 'HOME=%q %q connect -v %s -- env PS1=%q bash --norc --noprofile 2>%q; echo STATUS=$?; sleep 600\n' \

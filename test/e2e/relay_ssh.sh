@@ -12,19 +12,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/netns_lib.sh"
 . "$here/relay_lib.sh"
 
-reason=$(sshd_skip_reason tmux nft ip)
-if [ -n "$reason" ]; then skip "relay_ssh" "$reason"; finish; fi
-
-cleanup_net() {
-	sshd_stop
-	netns_remove
-}
-trap 'cleanup_net; e2e_cleanup' EXIT
-
-if ! netns_make 201 || ! netns_block_udp; then fail "relay_ssh: cannot build the namespace and its ruleset"; finish; fi
+netns_sshd relay_ssh 201 tmux
 ns=$NETNS net=$NETNS_NET
-SSHD_ADDR=$net.2 SSHD_NETNS=$ns
-if ! sshd_start; then fail "relay_ssh: sshd does not start in the namespace"; finish; fi
 
 # --transport=udp: nothing comes back over UDP, and the client says so (the
 # address ssh reached and a firewall as the likely cause), never "Last

@@ -12,13 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/netns_lib.sh"
 . "$here/relay_lib.sh"
 
-reason=$(sshd_skip_reason tmux nft ip runuser)
-if [ -n "$reason" ]; then skip "relay_ssh_only" "$reason"; finish; fi
-trap 'sshd_stop; netns_remove; e2e_cleanup' EXIT
-
-if ! netns_make 205 || ! netns_block_udp; then fail "relay_ssh_only: cannot build the namespace"; finish; fi
-SSHD_ADDR=$NETNS_NET.2 SSHD_NETNS=$NETNS
-if ! sshd_start; then fail "relay_ssh_only: sshd does not start in the namespace"; finish; fi
+netns_sshd relay_ssh_only 205 tmux runuser
 chmod 0755 "$E2E_TMP"
 
 relay_pids() { ip netns exec "$NETNS" pgrep -u "$SSHD_USER" -f 'sspsh relay'; }
@@ -65,17 +59,7 @@ tmux_stop
 
 # The daemon (--udp).
 PORT=60000
-mkdir -p "$SSHD_HOME/.sspsh"
-HOME=$E2E_TMP/client "$SSPSH" keygen -C client >/dev/null 2>&1
-cp "$E2E_TMP/client/.sspsh/id_x25519.pub" "$SSHD_HOME/.sspsh/authorized_keys"
-chown -R "$SSHD_USER" "$SSHD_HOME/.sspsh"
-ip netns exec "$NETNS" runuser -u "$SSHD_USER" -- env HOME="$SSHD_HOME" "$SSPSH" server --listen "$PORT" \
-	--foreground 2> "$E2E_TMP/daemon.log" &
-e2e_pids+=($!)
-if ! wait_until 10 grep -q "listening on UDP port $PORT" "$E2E_TMP/daemon.log"; then
-	fail "the daemon starts in the namespace" "$(cat "$E2E_TMP/daemon.log")"
-	finish
-fi
+sshd_daemon "$PORT"
 run_client udp 'du$ ' --udp --accept-new --transport=ssh "--ssh=$SSHD_SSH" "--server=$SSPSH" "$SSHD_USER@$NETNS_NET.2:$PORT"
 type_text 'echo daemon-$((6 * 7))'; press Enter
 if ! expect "connect --udp --transport=ssh: a session through the relay" wait_for 'daemon-42' 20; then

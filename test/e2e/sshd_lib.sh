@@ -7,6 +7,11 @@
 #   sshd_stop           stop sshd and remove the user and every file made here.
 #   sshd_skip_reason [TOOL...]  prints why sshd tests (that also need each TOOL)
 #                       cannot run here (empty if they can).
+#   sshd_daemon LISTEN  the SSH-free daemon as that user (in SSHD_NETNS when
+#                       set) on LISTEN (PORT or ADDR:PORT), its log
+#                       $E2E_TMP/daemon.log, with the key of a client whose
+#                       home is $E2E_TMP/client authorized; a test whose
+#                       daemon does not start fails and ends.
 #
 # SSHD_ADDR (default 127.0.0.1) is the address sshd listens on; with
 # SSHD_NETNS set, sshd runs inside that network namespace. With
@@ -115,5 +120,22 @@ sshd_stop() {
 	if [ -n "${SSHD_DIR:-}" ]; then
 		rm -rf "$SSHD_DIR"
 		SSHD_DIR=
+	fi
+}
+
+sshd_daemon() {
+	local listen=$1 in_netns=()
+	[ -z "${SSHD_NETNS:-}" ] || in_netns=(ip netns exec "$SSHD_NETNS")
+	mkdir -p "$E2E_TMP/client" "$SSHD_HOME/.sspsh"
+	HOME=$E2E_TMP/client "$SSPSH" keygen -C client >/dev/null 2>&1
+	cp "$E2E_TMP/client/.sspsh/id_x25519.pub" "$SSHD_HOME/.sspsh/authorized_keys"
+	chown -R "$SSHD_USER" "$SSHD_HOME/.sspsh"
+	chmod 0755 "$E2E_TMP"
+	"${in_netns[@]}" runuser -u "$SSHD_USER" -- env HOME="$SSHD_HOME" "$SSPSH" server \
+		--listen "$listen" --foreground 2> "$E2E_TMP/daemon.log" &
+	e2e_pids+=($!)
+	if ! wait_until 10 grep -q "listening on UDP port ${listen##*:}" "$E2E_TMP/daemon.log"; then
+		fail "the daemon starts" "$(cat "$E2E_TMP/daemon.log")"
+		finish
 	fi
 }

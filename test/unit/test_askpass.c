@@ -72,6 +72,20 @@ static const char *await_question(struct askpass *a)
 	return askpass_prompt(a);
 }
 
+/* A listener whose helper asks `prompt`, the question waiting: NULL (the
+ * failure noted) out of memory. */
+static struct askpass *asked(const char *prompt, struct helper *h)
+{
+	struct askpass *a = askpass_new();
+
+	EXPECT(a != NULL);
+	if (a) {
+		*h = helper_start(a, prompt);
+		EXPECT(await_question(a) != NULL);
+	}
+	return a;
+}
+
 static size_t type(struct askpass *a, const char *keys)
 {
 	return askpass_typed(a, (const uint8_t *)keys, strlen(keys));
@@ -79,16 +93,14 @@ static size_t type(struct askpass *a, const char *keys)
 
 TEST(answer_reaches_the_helper_and_the_rest_stays_the_sessions)
 {
-	struct askpass *a = askpass_new();
 	struct helper h;
+	struct askpass *a = asked("user@host's password: ", &h);
 	char out[256];
 	const char *keys = "sx\x7f" "ec\x1b[Dret\r" "ls\r";
 
-	EXPECT(a != NULL);
 	if (!a)
 		return;
-	h = helper_start(a, "user@host's password: ");
-	EXPECT_STR(await_question(a), "user@host's password:");
+	EXPECT_STR(askpass_prompt(a), "user@host's password:");
 	/* Backspace, an arrow key (ignored), Enter; "ls\r" is the session's. */
 	EXPECT_INT(askpass_typed(a, (const uint8_t *)keys, strlen(keys)), strlen(keys) - 3);
 	EXPECT(askpass_prompt(a) == NULL);
@@ -100,14 +112,12 @@ TEST(answer_reaches_the_helper_and_the_rest_stays_the_sessions)
 
 TEST(backspace_takes_a_whole_character_and_ctrl_u_the_line)
 {
-	struct askpass *a = askpass_new();
 	struct helper h;
+	struct askpass *a = asked("Password:", &h);
 	char out[256];
 
 	if (!a)
 		return;
-	h = helper_start(a, "Password:");
-	await_question(a);
 	type(a, "wrong\x15" "a\xc3\xa9\x7f" "b\r");
 	EXPECT_INT(helper_finish(h, out, sizeof out), 0);
 	EXPECT_STR(out, "ab\n");
@@ -116,14 +126,12 @@ TEST(backspace_takes_a_whole_character_and_ctrl_u_the_line)
 
 TEST(ctrl_c_cancels_and_the_same_runs_next_tries_are_refused)
 {
-	struct askpass *a = askpass_new();
 	struct helper h;
+	struct askpass *a = asked("Password:", &h);
 	char out[256];
 
 	if (!a)
 		return;
-	h = helper_start(a, "Password:");
-	await_question(a);
 	EXPECT_INT(type(a, "pw\x03" "after"), 3);
 	EXPECT(askpass_prompt(a) == NULL);
 	EXPECT_INT(helper_finish(h, out, sizeof out), 1);

@@ -194,24 +194,38 @@ static void run_until_file(struct rig *r, struct client_sync *cs, int ms, const 
 		turn(r, cs);
 }
 
+/* A rig whose daemon has answered its client's handshake, not yet
+ * confirmed: the client, or NULL (the failure noted). */
+static struct client_sync *rig_client(struct rig *r)
+{
+	struct transport *t;
+	struct client_sync *cs;
+
+	EXPECT(rig_init(r));
+	t = r->d ? handshake_new(r) : NULL;
+	cs = t ? client_sync_new(t) : NULL;
+	EXPECT(cs != NULL);
+	return cs;
+}
+
+static void rig_client_free(struct rig *r, struct client_sync *cs)
+{
+	client_sync_free(cs);
+	rig_free(r);
+}
+
 /* Answered before the SIGHUP, confirmed after it: no session opens. */
 TEST(a_handshake_of_a_removed_key_opens_no_session)
 {
 	struct rig r;
-	struct transport *t;
-	struct client_sync *cs;
+	struct client_sync *cs = rig_client(&r);
 
-	EXPECT(rig_init(&r));
-	t = r.d ? handshake_new(&r) : NULL;
-	EXPECT(t != NULL);
-	cs = t ? client_sync_new(t) : NULL;
 	if (cs) {
 		take_key_out(&r);
 		confirm(&r, cs);
 		EXPECT_INT(daemon_sessions_count(r.d), 0);
 	}
-	client_sync_free(cs);
-	rig_free(&r);
+	rig_client_free(&r, cs);
 }
 
 /* The same handshake with the key still there does open one (so the test
@@ -219,32 +233,21 @@ TEST(a_handshake_of_a_removed_key_opens_no_session)
 TEST(the_same_handshake_of_an_authorized_key_opens_one)
 {
 	struct rig r;
-	struct transport *t;
-	struct client_sync *cs;
+	struct client_sync *cs = rig_client(&r);
 
-	EXPECT(rig_init(&r));
-	t = r.d ? handshake_new(&r) : NULL;
-	EXPECT(t != NULL);
-	cs = t ? client_sync_new(t) : NULL;
 	if (cs) {
 		confirm(&r, cs);
 		EXPECT_INT(daemon_sessions_count(r.d), 1);
 	}
-	client_sync_free(cs);
-	rig_free(&r);
+	rig_client_free(&r, cs);
 }
 
 /* A running session of a removed key ends, and its client hears why. */
 TEST(a_removed_keys_session_ends_and_its_client_is_told_why)
 {
 	struct rig r;
-	struct transport *t;
-	struct client_sync *cs;
+	struct client_sync *cs = rig_client(&r);
 
-	EXPECT(rig_init(&r));
-	t = r.d ? handshake_new(&r) : NULL;
-	cs = t ? client_sync_new(t) : NULL;
-	EXPECT(cs != NULL);
 	if (cs) {
 		confirm(&r, cs);
 		EXPECT_INT(daemon_sessions_count(r.d), 1);
@@ -254,8 +257,7 @@ TEST(a_removed_keys_session_ends_and_its_client_is_told_why)
 		EXPECT_INT(client_sync_end(cs).reason, SESSION_KEY_REVOKED);
 		EXPECT_INT(client_sync_end(cs).status, 255);
 	}
-	client_sync_free(cs);
-	rig_free(&r);
+	rig_client_free(&r, cs);
 }
 
 /* A session opened by a handshake waits SSPSH_SESSION_COMMAND_WAIT_MS for
@@ -265,13 +267,8 @@ TEST(a_session_without_its_command_is_dropped_after_a_while)
 {
 	for (int with_command = 0; with_command < 2; with_command++) {
 		struct rig r;
-		struct transport *t;
-		struct client_sync *cs;
+		struct client_sync *cs = rig_client(&r);
 
-		EXPECT(rig_init(&r));
-		t = r.d ? handshake_new(&r) : NULL;
-		cs = t ? client_sync_new(t) : NULL;
-		EXPECT(cs != NULL);
 		if (cs) {
 			confirm_with(&r, cs, with_command);
 			EXPECT_INT(daemon_sessions_count(r.d), 1);
@@ -280,8 +277,7 @@ TEST(a_session_without_its_command_is_dropped_after_a_while)
 			(void)daemon_sessions_step(r.d, clock_ms() + SSPSH_SESSION_COMMAND_WAIT_MS + 1);
 			EXPECT_INT(daemon_sessions_count(r.d), with_command ? 1 : 0);
 		}
-		client_sync_free(cs);
-		rig_free(&r);
+		rig_client_free(&r, cs);
 	}
 }
 
@@ -297,16 +293,13 @@ TEST(a_command_after_the_key_was_taken_out_starts_nothing)
 		int fd = mkstemp(mark);
 		FILE *log = open_memstream(&said, &(size_t){ 0 });
 		struct rig r;
-		struct transport *t;
 		struct client_sync *cs;
 
 		close(fd);
 		unlink(mark);
 		snprintf(script, sizeof script, "touch %s", mark);
-		EXPECT(rig_init(&r));
-		t = r.d ? handshake_new(&r) : NULL;
-		cs = t ? client_sync_new(t) : NULL;
-		EXPECT(cs != NULL && log != NULL);
+		cs = rig_client(&r);
+		EXPECT(log != NULL);
 		if (cs && log) {
 			confirm_with(&r, cs, false);
 			if (removed)
@@ -324,8 +317,7 @@ TEST(a_command_after_the_key_was_taken_out_starts_nothing)
 		}
 		free(said);
 		unlink(mark);
-		client_sync_free(cs);
-		rig_free(&r);
+		rig_client_free(&r, cs);
 	}
 }
 
