@@ -439,6 +439,18 @@
 #ifndef SSPSH_SCROLLBACK_STILL_MS
 #define SSPSH_SCROLLBACK_STILL_MS 50
 #endif
+/* ... and for this long after the user typed (the answer, an echo or the
+ * prompt after Ctrl-C, comes within a round trip or so). */
+#ifndef SSPSH_SCROLLBACK_TYPED_VIEW_MS
+#define SSPSH_SCROLLBACK_TYPED_VIEW_MS 1000
+#endif
+/* After the user typed, the client writes no scrollback lines for a round
+ * trip and this long: the answer (an echo, the prompt after Ctrl-C) then
+ * finds the terminal done with the lines it had been given, instead of
+ * showing behind them. */
+#ifndef SSPSH_SCROLLBACK_ANSWER_WAIT_MS
+#define SSPSH_SCROLLBACK_ANSWER_WAIT_MS 100
+#endif
 /* Bytes of scrollback a client reads ahead of writing them into the
  * terminal; the rest waits in the channel, whose window stops the server. */
 #ifndef SSPSH_SCROLLBACK_HELD_MAX

@@ -256,15 +256,31 @@ static void write_in_groups(struct writer *w, const struct fb *now, uint64_t los
 			    const struct history_span *entries, size_t next, size_t n,
 			    const struct display_options *no_history)
 {
+	/* Most groups cover the same rows: their repaint is made once. */
+	struct buf repaint;
+	int repaint_covers = -1;
+	bool repaint_bottom = false;
+
+	buf_init(&repaint);
 	while (next < n || lost) {
 		int covered;
+		bool bottom_blank;
 		write_from_top(w, &lost, entries, &next, n, group_rows(w->rows));
 		covered = rows_written(w);
+		bottom_blank = w->written >= w->rows;
 		push_rows(w, covered);
 		pull_rows(w, covered);
-		repaint_covered(now, covered, w->written >= w->rows, no_history, w->out);
+		if (covered != repaint_covers || bottom_blank != repaint_bottom || repaint.oom) {
+			buf_reset(&repaint);
+			repaint_covered(now, covered, bottom_blank, no_history, &repaint);
+			repaint_covers = covered;
+			repaint_bottom = bottom_blank;
+		}
+		buf_put(w->out, repaint.data, repaint.len);
+		w->out->oom |= repaint.oom;
 		w->t.cursor_known = false;	/* where the diff left it */
 	}
+	buf_free(&repaint);
 }
 
 size_t display_history(const struct fb *shown, const struct fb *now, uint64_t lost,

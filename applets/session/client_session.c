@@ -51,7 +51,7 @@ struct client {
 	uint64_t route_notice_until;
 	const char *no_contact_hint;	/* the likely cause while the server has never answered */
 	bool question_shown;		/* ssh's question is on the status line */
-	uint64_t screen_changed_at;	/* when the newest frame came */
+	struct scrollback_pace pace;	/* when lines go into the terminal */
 };
 
 /* How long the line saying that the session moved to the relay stays. */
@@ -138,24 +138,6 @@ static struct fb *blank_screen(void)
 	return fb_new(cols, rows);
 }
 
-/* Lines that arrived for the terminal's history go in above the screen,
- * SSPSH_SCROLLBACK_WRITE_MAX bytes of them per turn of the loop, so that
- * the terminal is never busy with history for long while a newer screen
- * or an echo waits. Once the screen has stood still a moment (the prompt
- * after Ctrl-C, an echo, while a flood's lines still go in) they go
- * without hiding it; while a flood changes it anyway, the cheaper way. */
-static void paint_history(struct client *c, const struct fb *fb, const char *notice, uint64_t now)
-{
-	struct scrollback_batch batch;
-
-	if (!scrollback_rx_batch(&c->scrollback.rx, SSPSH_SCROLLBACK_WRITE_MAX, &batch))
-		return;
-	if (screen_paint_history(c->screen, fb, notice, now, batch.lost, batch.entries, batch.n,
-				 now >= c->screen_changed_at + SSPSH_SCROLLBACK_STILL_MS))
-		log_warn("scrollback lines that do not decode were left out");
-	scrollback_rx_done(&c->scrollback.rx);
-}
-
 static void paint(struct client *c, uint64_t now)
 {
 	const struct fb *fb = client_sync_screen(c->sync);
@@ -166,9 +148,42 @@ static void paint(struct client *c, uint64_t now)
 	c->notice_shown = notice != NULL;
 	if (!fb && !(notice && (fb = blank = blank_screen())))
 		return;
-	paint_history(c, fb, notice, now);
 	screen_paint(c->screen, fb, notice, now);
 	fb_free(blank);
+}
+
+/* Lines are ready for the terminal, which has a screen to put them above. */
+static bool history_waits(const struct client *c)
+{
+	return scrollback_rx_ready(&c->scrollback.rx) && client_sync_screen(c->sync);
+}
+
+static uint64_t history_resumes_at(const struct client *c)
+{
+	return scrollback_pace_resume_at(&c->pace, transport_srtt_ms(client_sync_transport(c->sync)));
+}
+
+/* Lines that arrived for the terminal's history go in above the screen,
+ * SSPSH_SCROLLBACK_WRITE_MAX bytes of them at the end of a turn of the
+ * loop, after the keys went out and the newest screen was painted, so
+ * that the terminal is never busy with history while an echo or a newer
+ * screen waits (struct scrollback_pace says when and how). */
+static void write_history(struct client *c, uint64_t now)
+{
+	const struct fb *fb = client_sync_screen(c->sync);
+	char text[NOTICE_LEN];
+	const char *notice;
+	struct scrollback_batch batch;
+
+	if (!fb || now < history_resumes_at(c) ||
+	    !scrollback_rx_batch(&c->scrollback.rx, SSPSH_SCROLLBACK_WRITE_MAX, &batch))
+		return;
+	notice = notice_text(c, now, text, sizeof text);
+	c->notice_shown = notice != NULL;
+	if (screen_paint_history(c->screen, fb, notice, now, batch.lost, batch.entries, batch.n,
+				 scrollback_pace_keep_in_view(&c->pace, now)))
+		log_warn("scrollback lines that do not decode were left out");
+	scrollback_rx_done(&c->scrollback.rx);
 }
 
 /* ---- Keyboard ---- */
@@ -247,6 +262,7 @@ static void read_keyboard(struct client *c, uint64_t now)
 	ssize_t n = read(STDIN_FILENO, bytes, sizeof bytes);
 
 	if (n > 0) {
+		c->pace.typed_at = now;
 		typed(c, bytes, (size_t)n, now);
 		paint(c, now);	/* what prediction guessed shows at once */
 	} else if (n == 0 || (errno != EAGAIN && errno != EINTR))
@@ -289,20 +305,11 @@ static void channel_events(struct client *c)
 }
 
 /* Read the scrollback channel (which opens its window again, so the
- * server sends more) and write one share of what it held into the
- * terminal; the loop comes back at once for the rest. */
-static void take_scrollback(struct client *c, uint64_t now)
+ * server sends more); the end of the turn writes it. */
+static void take_scrollback(struct client *c)
 {
 	if (!scrollback_client_read(&c->scrollback, client_sync_channels(c->sync)))
 		log_warn("the server's scrollback stream broke its format; no more scrollback");
-	if (scrollback_rx_ready(&c->scrollback.rx))
-		paint(c, now);
-}
-
-/* Lines are ready for the terminal, which has a screen to put them above. */
-static bool history_waits(const struct client *c)
-{
-	return scrollback_rx_ready(&c->scrollback.rx) && client_sync_screen(c->sync);
 }
 
 static void receive_network(struct client *c, uint64_t now)
@@ -328,11 +335,11 @@ static void receive_network(struct client *c, uint64_t now)
 		local_echo_frame(c->echo, fb, client_sync_echo_ack(c->sync),
 				 (int)transport_srtt_ms(client_sync_transport(c->sync)), now);
 	if (news)
-		c->screen_changed_at = now;
+		c->pace.screen_changed_at = now;
 	if (news || c->notice_shown)
 		paint(c, now);
 	channel_events(c);
-	take_scrollback(c, now);
+	take_scrollback(c);
 }
 
 /* The program has exited, and the lines it left are in the terminal's
@@ -382,8 +389,13 @@ static int poll_timeout(const struct client *c, uint64_t now)
 	int wait = deadline <= now ? 0 : deadline - now > INT32_MAX ? INT32_MAX : (int)(deadline - now);
 	int echo_wait = local_echo_wait_ms(c->echo, now);
 
-	if (history_waits(c))
-		return 0;	/* lines wait for the terminal */
+	if (history_waits(c)) {
+		uint64_t resume = history_resumes_at(c);
+		if (resume <= now)
+			return 0;	/* lines wait for the terminal */
+		if (resume - now < (uint64_t)wait)
+			wait = (int)(resume - now);
+	}
 
 	/* The notice appears on time, then counts seconds. */
 	if (quiet < notice_after) {
@@ -469,6 +481,7 @@ static void turn(struct client *c)
 	if (c->notice_shown || silence_ms(c, now) >= notice_after_ms(c))
 		paint(c, now);
 	client_sync_tick(c->sync, now);
+	write_history(c, now);
 }
 
 /* Forwarding, when the command line asked for any: its listeners are

@@ -243,6 +243,17 @@ void scrollback_rx_done(struct scrollback_rx *rx)
 	rx->batch_bytes = 0;
 }
 
+uint64_t scrollback_pace_resume_at(const struct scrollback_pace *p, uint64_t srtt_ms)
+{
+	return p->typed_at ? p->typed_at + srtt_ms + SSPSH_SCROLLBACK_ANSWER_WAIT_MS : 0;
+}
+
+bool scrollback_pace_keep_in_view(const struct scrollback_pace *p, uint64_t now)
+{
+	return now >= p->screen_changed_at + SSPSH_SCROLLBACK_STILL_MS ||
+	       (p->typed_at && now < p->typed_at + SSPSH_SCROLLBACK_TYPED_VIEW_MS);
+}
+
 /* ---- The client's channel ---- */
 
 void scrollback_client_init(struct scrollback_client *c, bool wanted)

@@ -95,6 +95,22 @@ bool scrollback_rx_batch(struct scrollback_rx *rx, size_t max_bytes, struct scro
 /* The batch last returned has been written: forget it. */
 void scrollback_rx_done(struct scrollback_rx *rx);
 
+/* When the client writes the lines it holds into the terminal, and how. */
+struct scrollback_pace {
+	uint64_t typed_at;		/* the user last typed; 0: not yet */
+	uint64_t screen_changed_at;	/* the newest frame came */
+};
+
+/* After the user typed, the lines wait a round trip and
+ * SSPSH_SCROLLBACK_ANSWER_WAIT_MS: the answer (an echo, the prompt after
+ * Ctrl-C) then finds the terminal done with the lines it had been given
+ * and shows at once instead of behind them. */
+uint64_t scrollback_pace_resume_at(const struct scrollback_pace *p, uint64_t srtt_ms);
+/* Lines go without hiding the screen (display_history's keep_in_view) once
+ * it has stood still SSPSH_SCROLLBACK_STILL_MS or right after the user
+ * typed; while a flood changes it anyway, the cheaper way. */
+bool scrollback_pace_keep_in_view(const struct scrollback_pace *p, uint64_t now);
+
 /* The client's end of the scrollback channel: it accepts the server's
  * channel for the log and reads it into rx. */
 struct scrollback_client {

@@ -60,7 +60,7 @@ static void read_pty(struct server_session *s, uint64_t now)
 	bool gone = false;
 
 	while (total < SSPSH_PTY_READ_BUDGET && !s->held_output.len && !scrollback_behind(s, now)) {
-		ssize_t n = read(s->child.master, chunk, sizeof chunk);
+		ssize_t n = read(s->child.master, chunk, scrollback_pty_read_size(s, now));
 
 		if (n <= 0) {
 			gone = n == 0 || (errno != EAGAIN && errno != EINTR);	/* EIO: every slave fd closed */

@@ -131,21 +131,44 @@ uint64_t scrollback_stall_deadline(const struct server_session *s)
 	return s->contact_at ? s->contact_at + SSPSH_SCROLLBACK_STALL_MS : UINT64_MAX;
 }
 
-/* The client's stream is more than half the log behind while the client
- * is there to take it (or has yet to come, or to answer the stream): the
- * program waits (its output stays in the pty, as over ssh) rather than
- * have lines fall out of the log. Right after the user typed, the answer
- * (an echo, the prompt after Ctrl-C) may use most of the other half. A
- * client that went quiet gets a gap marker instead, so the program never
- * waits on it. */
+/* Lines unsent at which the program waits (scrollback_behind). */
+static uint64_t backlog_limit(const struct server_session *s, uint64_t now)
+{
+	if (now < s->answer_window_end && 4 * scrollback_slice(s) < s->scrollback_lines)
+		return s->scrollback_lines - 2 * scrollback_slice(s);
+	return s->scrollback_lines / 4;
+}
+
+/* The client's stream is more than a quarter of the log behind while the
+ * client is there to take it (or has yet to come, or to answer the
+ * stream): the program waits (its output stays in the pty, as over ssh)
+ * rather than have lines fall out of the log. Right after the user typed,
+ * the answer (an echo, the prompt after Ctrl-C, behind what the pty still
+ * holds) may use most of the rest without waiting for the client. A client
+ * that went quiet gets a gap marker instead, so the program never waits on
+ * it. */
 bool scrollback_behind(const struct server_session *s, uint64_t now)
 {
-	uint64_t limit = s->scrollback_lines / 2;
-
-	if (now < s->answer_window_end && 4 * scrollback_slice(s) < s->scrollback_lines)
-		limit = s->scrollback_lines - 2 * scrollback_slice(s);
 	return now < scrollback_stall_deadline(s) &&
-	       scrollback_tx_backlog(&s->scrollback, s->history) >= limit;
+	       scrollback_tx_backlog(&s->scrollback, s->history) >= backlog_limit(s, now);
+}
+
+/* While the program may wait for the stream, about as many bytes as the
+ * log takes lines before it is behind (a byte makes a line at most, but
+ * for a few sequences that the emulator's slices catch), so that little is
+ * read and then held back, and what the pty holds after a Ctrl-C fits
+ * into the log's rest. */
+size_t scrollback_pty_read_size(const struct server_session *s, uint64_t now)
+{
+	uint64_t backlog, limit;
+
+	if (!s->history || now >= scrollback_stall_deadline(s))
+		return SSPSH_PTY_READ_SIZE;
+	backlog = scrollback_tx_backlog(&s->scrollback, s->history);
+	limit = backlog_limit(s, now);
+	if (backlog + SSPSH_PTY_READ_SIZE <= limit)
+		return SSPSH_PTY_READ_SIZE;
+	return backlog + 64 < limit ? (size_t)(limit - backlog) : 64;
 }
 
 bool scrollback_due(const struct server_session *s)

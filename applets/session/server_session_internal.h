@@ -101,6 +101,8 @@ size_t scrollback_slice(const struct server_session *s);
  * scrollback_stall_deadline). */
 bool scrollback_behind(const struct server_session *s, uint64_t now);
 uint64_t scrollback_stall_deadline(const struct server_session *s);
+/* Bytes to read from the pty at a time. */
+size_t scrollback_pty_read_size(const struct server_session *s, uint64_t now);
 /* Lines wait and the channel would take some. */
 bool scrollback_due(const struct server_session *s);
 /* Every line the program left has reached the client. */

@@ -21,6 +21,10 @@ client() {
 shows() { tmx capture-pane -p -t "$1" | grep -qF -- "$2"; }
 history_of() { tmx capture-pane -p -t "$1" -S -; }
 kept_lines() { history_of "$1" | grep -x 'kept-[0-9]*'; }
+# kept-1..kept-300 in order in NAME's history and screen (the lines go in
+# a moment after the screen shows the last: the client lets the answer to
+# the typed command show first).
+has_all_kept() { kept_lines "$1" | cmp -s - <(seq -f 'kept-%g' 1 300); }
 
 # session NAME ARGS...: a new session whose shell prints kept-1..kept-300,
 # then detaches; false (failed) if it never got a shell.
@@ -46,12 +50,11 @@ attach() {
 }
 
 session first || finish
-check "--udp: the 300 lines reach the client's history, in order" \
-	cmp -s <(kept_lines first) <(seq -f 'kept-%g' 1 300)
+check "--udp: the 300 lines reach the client's history, in order" wait_until 10 has_all_kept first
 detach first
 check "Ctrl-^ . detaches" shows first "CLIENT-DONE"
 attach second
-if kept_lines second | cmp -s - <(seq -f 'kept-%g' 1 300)
+if wait_until 10 has_all_kept second
 then pass "--attach from a new client: the 300 lines are in its history, in order"
 else fail "--attach brings the history back" "$(kept_lines second | wc -l) of 300 lines"; fi
 detach second
@@ -59,8 +62,7 @@ detach second
 # --scrollback 50: the client still gets every line as it comes, but the
 # session keeps 50, which is what a new client gets back.
 session small --scrollback 50 || finish
-check "--udp --scrollback 50: the lines still reach the client's history" \
-	cmp -s <(kept_lines small) <(seq -f 'kept-%g' 1 300)
+check "--udp --scrollback 50: the lines still reach the client's history" wait_until 10 has_all_kept small
 detach small
 attach small_again
 got=$(kept_lines small_again | wc -l)

@@ -299,6 +299,26 @@ done:
 	chan_mux_free(client);
 }
 
+/* Keys typed while lines stream: the lines wait for the answer, then go
+ * without hiding it; a flood that changes the screen gets the cheap way. */
+TEST(lines_wait_for_the_answer_to_a_key_then_keep_it_in_view)
+{
+	struct scrollback_pace pace = { .typed_at = 0, .screen_changed_at = 5000 };
+	uint64_t srtt = 40, resume;
+
+	EXPECT(scrollback_pace_resume_at(&pace, srtt) == 0);
+	EXPECT(!scrollback_pace_keep_in_view(&pace, 5000 + SSPSH_SCROLLBACK_STILL_MS - 1));
+	EXPECT(scrollback_pace_keep_in_view(&pace, 5000 + SSPSH_SCROLLBACK_STILL_MS));
+
+	pace.typed_at = 6000;
+	pace.screen_changed_at = 6010;
+	resume = scrollback_pace_resume_at(&pace, srtt);
+	EXPECT(resume == 6000 + srtt + SSPSH_SCROLLBACK_ANSWER_WAIT_MS);
+	EXPECT(scrollback_pace_keep_in_view(&pace, resume));
+	pace.screen_changed_at = 6000 + SSPSH_SCROLLBACK_TYPED_VIEW_MS;	/* a flood again */
+	EXPECT(!scrollback_pace_keep_in_view(&pace, 6000 + SSPSH_SCROLLBACK_TYPED_VIEW_MS + 1));
+}
+
 int main(void)
 {
 	RUN(every_entry_arrives_once_in_order_however_cut);
@@ -308,5 +328,6 @@ int main(void)
 	RUN(a_hostile_stream_ends);
 	RUN(a_request_for_fewer_lines);
 	RUN(the_stream_through_a_lossy_channel);
+	RUN(lines_wait_for_the_answer_to_a_key_then_keep_it_in_view);
 	return unit_exit_status();
 }
