@@ -451,18 +451,6 @@
 #ifndef SSPSH_SCROLLBACK_ANSWER_WAIT_MS
 #define SSPSH_SCROLLBACK_ANSWER_WAIT_MS 100
 #endif
-/* Bytes of scrollback a client reads ahead of writing them into the
- * terminal; the rest waits in the channel, whose window stops the server. */
-#ifndef SSPSH_SCROLLBACK_HELD_MAX
-#define SSPSH_SCROLLBACK_HELD_MAX (64u << 10)
-#endif
-/* Bytes of scrollback the server has written into the channel and not had
- * acknowledged, at most: enough for a 200 ms round trip at the rate a
- * terminal takes lines, little enough that what follows an interrupted
- * flood is over quickly. */
-#ifndef SSPSH_SCROLLBACK_QUEUED_MAX
-#define SSPSH_SCROLLBACK_QUEUED_MAX (256u << 10)
-#endif
 
 /* ---- Transport (net/) ---- */
 /* transport_recv reads at most this many datagrams per call, so a flood

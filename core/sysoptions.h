@@ -31,9 +31,12 @@
  * 7: FRAME_ENDED's reason 5: the daemon no longer authorizes the client's
  *    key (SESSION_KEY_REVOKED).
  * 8: a NEW request (net/session_msg.h) carries no command: the client
- *    sends it inside the session (INPUT_COMMAND), after its locale. */
+ *    sends it inside the session (INPUT_COMMAND), after its locale.
+ * 9: the client reports on the scrollback channel what it has written
+ *    into its terminal, and the server sends at most
+ *    SSPSH_SCROLLBACK_AHEAD_MAX bytes of lines beyond that. */
 #ifndef SSPSH_PROTOCOL_VERSION
-#define SSPSH_PROTOCOL_VERSION 8
+#define SSPSH_PROTOCOL_VERSION 9
 #endif
 
 /* ---- connect over ssh ---- */
@@ -310,6 +313,15 @@
 #define SSPSH_HISTORY_LINE_MAX 4096
 #endif
 #define SSPSH_HISTORY_LINE_OVERHEAD 32
+/* Bytes of scrollback the server sends beyond what the client has reported
+ * written into its terminal, and so the most a client holds (one that
+ * gets more ends the stream): enough for a 200 ms round trip at the rate
+ * a terminal takes lines, little enough that what follows an interrupted
+ * flood is over quickly. The lines that wait for the terminal wait in the
+ * server's log, where the program waits for them. */
+#ifndef SSPSH_SCROLLBACK_AHEAD_MAX
+#define SSPSH_SCROLLBACK_AHEAD_MAX (256u << 10)
+#endif
 
 /* ---- Transport (net/) ---- */
 /* Largest UDP payload sent: small enough that no IPv4 or IPv6 path

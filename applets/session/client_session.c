@@ -184,6 +184,7 @@ static void write_history(struct client *c, uint64_t now)
 				 scrollback_pace_keep_in_view(&c->pace, now)))
 		log_warn("scrollback lines that do not decode were left out");
 	scrollback_rx_done(&c->scrollback.rx);
+	scrollback_client_report(&c->scrollback, client_sync_channels(c->sync));
 }
 
 /* ---- Keyboard ---- */

@@ -18,6 +18,7 @@ void scrollback_tx_start(struct scrollback_tx *tx, const struct history *log, ui
 {
 	uint64_t end = history_end(log), start = history_start(log);
 
+	memset(tx, 0, sizeof *tx);
 	tx->next = end - start > replay ? end - replay : start;
 }
 
@@ -60,16 +61,14 @@ size_t scrollback_tx_fill(struct scrollback_tx *tx, const struct history *log, s
 	return out->len - before;
 }
 
-/* Room in the channel, held to SSPSH_SCROLLBACK_QUEUED_MAX bytes written
- * and not yet acknowledged. */
-static size_t stream_room(const struct chan_mux *m, uint32_t id)
+size_t scrollback_tx_room(const struct scrollback_tx *tx, const struct chan_mux *m, uint32_t id)
 {
+	uint64_t ahead = tx->sent - tx->written;
 	size_t room = chan_write_room(m, id);
-	size_t queued = room < SSPSH_CHAN_SEND_BUFFER ? SSPSH_CHAN_SEND_BUFFER - room : 0;
 
-	if (queued >= SSPSH_SCROLLBACK_QUEUED_MAX)
+	if (ahead >= SSPSH_SCROLLBACK_AHEAD_MAX)
 		return 0;
-	return room < SSPSH_SCROLLBACK_QUEUED_MAX - queued ? room : SSPSH_SCROLLBACK_QUEUED_MAX - queued;
+	return room < SSPSH_SCROLLBACK_AHEAD_MAX - ahead ? room : (size_t)(SSPSH_SCROLLBACK_AHEAD_MAX - ahead);
 }
 
 void scrollback_tx_send(struct scrollback_tx *tx, const struct history *log, struct chan_mux *m,
@@ -79,7 +78,7 @@ void scrollback_tx_send(struct scrollback_tx *tx, const struct history *log, str
 	size_t room;
 
 	buf_init(&records);
-	while ((room = stream_room(m, id)) > 0 && scrollback_tx_backlog(tx, log) > 0) {
+	while ((room = scrollback_tx_room(tx, m, id)) > 0 && scrollback_tx_backlog(tx, log) > 0) {
 		struct scrollback_tx before = *tx;
 		buf_reset(&records);
 		if (scrollback_tx_fill(tx, log, room, &records) == 0 || records.oom ||
@@ -87,8 +86,38 @@ void scrollback_tx_send(struct scrollback_tx *tx, const struct history *log, str
 			*tx = before;	/* nothing of it went: sent again later */
 			break;
 		}
+		tx->sent += records.len;
 	}
 	buf_free(&records);
+}
+
+bool scrollback_tx_reports(struct scrollback_tx *tx, const uint8_t *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		uint64_t unwritten;
+		if (tx->report_shift > 63 || (tx->report_shift == 63 && (data[i] & 0x7e)))
+			return false;	/* over 64 bits */
+		tx->report |= (uint64_t)(data[i] & 0x7f) << tx->report_shift;
+		tx->report_shift += 7;
+		if (data[i] & 0x80)
+			continue;
+		unwritten = tx->sent - tx->written;
+		tx->written += tx->report < unwritten ? tx->report : unwritten;
+		tx->report = 0;
+		tx->report_shift = 0;
+	}
+	return true;
+}
+
+bool scrollback_tx_read_reports(struct scrollback_tx *tx, struct chan_mux *m, uint32_t id)
+{
+	uint8_t chunk[512];
+	size_t n;
+
+	while ((n = chan_read(m, id, chunk, sizeof chunk)) > 0)
+		if (!scrollback_tx_reports(tx, chunk, n))
+			return false;
+	return true;
 }
 
 uint64_t scrollback_tx_backlog(const struct scrollback_tx *tx, const struct history *log)
@@ -191,9 +220,11 @@ bool scrollback_rx_read(struct scrollback_rx *rx, struct chan_mux *m, uint32_t i
 	uint8_t chunk[16384];
 	size_t n;
 
-	while (!rx->failed && scrollback_rx_held(rx) < SSPSH_SCROLLBACK_HELD_MAX &&
-	       (n = chan_read(m, id, chunk, sizeof chunk)) > 0)
+	while (!rx->failed && (n = chan_read(m, id, chunk, sizeof chunk)) > 0) {
 		scrollback_rx_feed(rx, chunk, n);
+		if (scrollback_rx_held(rx) > SSPSH_SCROLLBACK_AHEAD_MAX)
+			rx->failed = true;	/* the server went further ahead than it may */
+	}
 	return !rx->failed;
 }
 
@@ -240,7 +271,24 @@ bool scrollback_rx_batch(struct scrollback_rx *rx, size_t max_bytes, struct scro
 void scrollback_rx_done(struct scrollback_rx *rx)
 {
 	buf_consume(&rx->held, rx->batch_bytes);
+	rx->unreported += rx->batch_bytes;
 	rx->batch_bytes = 0;
+}
+
+void scrollback_rx_report(struct scrollback_rx *rx, struct chan_mux *m, uint32_t id)
+{
+	struct buf report;
+
+	if (!rx->unreported ||
+	    (rx->unreported < SSPSH_SCROLLBACK_AHEAD_MAX / 4 && scrollback_rx_held(rx)))
+		return;
+	buf_init(&report);
+	buf_put_varint(&report, rx->unreported);
+	/* Whole or not at all: the server reads a sequence of varints. */
+	if (!report.oom && chan_write_room(m, id) >= report.len &&
+	    chan_write(m, id, report.data, report.len) == report.len)
+		rx->unreported = 0;
+	buf_free(&report);
 }
 
 uint64_t scrollback_pace_resume_at(const struct scrollback_pace *p, uint64_t srtt_ms)
@@ -322,6 +370,12 @@ bool scrollback_client_event(struct scrollback_client *c, struct chan_mux *m,
 		c->open = false;
 	}
 	return true;
+}
+
+void scrollback_client_report(struct scrollback_client *c, struct chan_mux *m)
+{
+	if (c->open)
+		scrollback_rx_report(&c->rx, m, c->id);
 }
 
 bool scrollback_client_read(struct scrollback_client *c, struct chan_mux *m)

@@ -9,8 +9,16 @@
  *           | 0x02 varint(count)         count entries the log dropped
  *                                        before they could be sent
  *
- * An entry is at most SSPSH_HISTORY_LINE_MAX bytes; a stream that breaks
- * a rule is the peer's fault and ends the stream. */
+ * The other way the client reports what it has written into its terminal:
+ *
+ *   reports := varint(bytes)*            bytes of the stream written since
+ *                                        the last report
+ *
+ * and the server sends at most SSPSH_SCROLLBACK_AHEAD_MAX bytes beyond
+ * what was reported, so the lines that wait for the terminal wait in the
+ * server's log, not in the client. An entry is at most
+ * SSPSH_HISTORY_LINE_MAX bytes; a stream that breaks a rule (a server
+ * further ahead than that too) is the peer's fault and ends the stream. */
 #ifndef SSPSH_SCROLLBACK_H
 #define SSPSH_SCROLLBACK_H
 
@@ -27,6 +35,10 @@
 
 struct scrollback_tx {
 	uint64_t next;		/* the number of the next entry to send */
+	uint64_t sent;		/* bytes of stream written */
+	uint64_t written;	/* ... the client reported written to its terminal */
+	uint64_t report;	/* the report being read, */
+	unsigned report_shift;	/* ... and its bits so far */
 };
 
 /* A stream for a client that should first get the newest `replay`
@@ -38,6 +50,15 @@ size_t scrollback_tx_fill(struct scrollback_tx *tx, const struct history *log, s
 			  struct buf *out);
 /* Entries the log holds that are not sent yet. */
 uint64_t scrollback_tx_backlog(const struct scrollback_tx *tx, const struct history *log);
+/* Bytes of records the stream takes now: the channel's room, at most
+ * SSPSH_SCROLLBACK_AHEAD_MAX beyond what the client reported written. */
+size_t scrollback_tx_room(const struct scrollback_tx *tx, const struct chan_mux *m, uint32_t id);
+/* Take the client's reports (in any pieces); false if one breaks a rule
+ * (a varint over 64 bits). A report of more than was sent counts as all
+ * of it. */
+bool scrollback_tx_reports(struct scrollback_tx *tx, const uint8_t *data, size_t len);
+/* Read the client's reports from channel id; false as above. */
+bool scrollback_tx_read_reports(struct scrollback_tx *tx, struct chan_mux *m, uint32_t id);
 
 /* What the server's scrollback channel asks for when it opens (the
  * channel's OPEN request, net/channel.h). */
@@ -72,6 +93,7 @@ struct scrollback_rx {
 	struct history_span *spans;
 	size_t spans_cap;
 	size_t batch_bytes;	/* the held bytes the last batch covers */
+	uint64_t unreported;	/* bytes written into the terminal, not yet reported */
 	bool failed;
 };
 
@@ -82,11 +104,10 @@ void scrollback_rx_free(struct scrollback_rx *rx);
 bool scrollback_rx_feed(struct scrollback_rx *rx, const uint8_t *data, size_t len);
 /* Whole records wait to be taken as a batch. */
 bool scrollback_rx_ready(const struct scrollback_rx *rx);
-/* Bytes held, for pausing reads while the terminal catches up. */
+/* Bytes held, received and not yet written. */
 size_t scrollback_rx_held(const struct scrollback_rx *rx);
-/* Read channel id into rx until it holds SSPSH_SCROLLBACK_HELD_MAX bytes
- * (the rest waits in the channel, whose window then stops the server).
- * false once the stream broke a rule. */
+/* Read channel id into rx. false once the stream broke a rule, such as
+ * more than SSPSH_SCROLLBACK_AHEAD_MAX bytes held. */
 bool scrollback_rx_read(struct scrollback_rx *rx, struct chan_mux *m, uint32_t id);
 /* The oldest batch held: a gap and the entries up to the next gap, as
  * many as fit in max_bytes of records (one at least). false when nothing
@@ -94,6 +115,9 @@ bool scrollback_rx_read(struct scrollback_rx *rx, struct chan_mux *m, uint32_t i
 bool scrollback_rx_batch(struct scrollback_rx *rx, size_t max_bytes, struct scrollback_batch *batch);
 /* The batch last returned has been written: forget it. */
 void scrollback_rx_done(struct scrollback_rx *rx);
+/* Tell the server on channel id what was written, once that is a quarter
+ * of what it may send ahead or everything held. */
+void scrollback_rx_report(struct scrollback_rx *rx, struct chan_mux *m, uint32_t id);
 
 /* When the client writes the lines it holds into the terminal, and how. */
 struct scrollback_pace {
@@ -133,6 +157,8 @@ bool scrollback_client_event(struct scrollback_client *c, struct chan_mux *m,
 /* Reads what arrived. false once the server's stream broke a rule (the
  * channel is then reset). */
 bool scrollback_client_read(struct scrollback_client *c, struct chan_mux *m);
+/* Tells the server what was written since (scrollback_rx_report). */
+void scrollback_client_report(struct scrollback_client *c, struct chan_mux *m);
 /* Every line the server sent has been read and written: the channel is
  * gone or at its end, and nothing is held. */
 bool scrollback_client_done(const struct scrollback_client *c, const struct chan_mux *m);

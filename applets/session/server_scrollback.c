@@ -64,11 +64,25 @@ static void lines_asked(struct server_session *s, uint32_t lines)
 	s->history = NULL;
 }
 
-/* The client's stream channel accepted, or refused or reset (which ends it). */
+/* What the client wrote into its terminal; a report that breaks the
+ * stream's rule ends the stream. */
+static void take_reports(struct server_session *s, struct chan_mux *m)
+{
+	if (scrollback_tx_read_reports(&s->scrollback, m, s->scrollback_id))
+		return;
+	log_warn("the client's scrollback reports broke their format; no more scrollback");
+	chan_reset(m, s->scrollback_id, 2);
+	s->scrollback_open = s->scrollback_accepted = false;
+}
+
+/* The client's stream channel accepted, refused or reset (which ends it),
+ * or its reports of what the client wrote, which let more lines go. */
 static void stream_event(struct server_session *s, struct chan_mux *m, const struct chan_event *ev)
 {
 	if (ev->type == CHAN_EV_ACCEPTED) {
 		s->scrollback_accepted = true;
+	} else if (ev->type == CHAN_EV_READABLE) {
+		take_reports(s, m);
 	} else if (ev->type == CHAN_EV_REFUSED || ev->type == CHAN_EV_RESET) {
 		chan_release(m, ev->id);
 		s->scrollback_open = s->scrollback_accepted = false;
@@ -174,7 +188,7 @@ size_t scrollback_pty_read_size(const struct server_session *s, uint64_t now)
 bool scrollback_due(const struct server_session *s)
 {
 	return s->scrollback_accepted && scrollback_tx_backlog(&s->scrollback, s->history) > 0 &&
-	       chan_write_room(pump_channels(s->pump), s->scrollback_id) > 0;
+	       scrollback_tx_room(&s->scrollback, pump_channels(s->pump), s->scrollback_id) > 0;
 }
 
 bool scrollback_drained(const struct server_session *s)

@@ -299,6 +299,153 @@ done:
 	chan_mux_free(client);
 }
 
+/* The client's end of a clean pair of muxes: accepts the stream, reads
+ * it, and writes (forgets) and reports what it read only when told. */
+static void take_stream(struct chan_mux *m, uint32_t *id, struct scrollback_rx *rx, bool write)
+{
+	struct chan_event ev;
+	struct scrollback_batch batch;
+
+	while (chan_mux_next_event(m, &ev)) {
+		if (ev.type == CHAN_EV_OPEN) {
+			EXPECT(chan_accept(m, ev.id));
+			*id = ev.id;
+		}
+	}
+	if (*id != UINT32_MAX)
+		EXPECT(scrollback_rx_read(rx, m, *id));
+	while (write && scrollback_rx_batch(rx, SIZE_MAX, &batch))
+		scrollback_rx_done(rx);
+	if (write)
+		scrollback_rx_report(rx, m, *id);
+}
+
+/* Runs a server streaming `log` and that client for `steps` turns. */
+static void stream_turns(struct chan_mux *server, struct chan_mux *client, uint32_t id,
+			 uint32_t *client_id, struct scrollback_tx *tx, const struct history *log,
+			 struct scrollback_rx *rx, bool write, int steps, uint64_t *now)
+{
+	struct chan_event ev;
+	unsigned count = 0;
+
+	for (int i = 0; i < steps; i++, *now += 5) {
+		scrollback_tx_send(tx, log, server, id);
+		while (chan_mux_next_event(server, &ev))
+			if (ev.type == CHAN_EV_READABLE)
+				EXPECT(scrollback_tx_read_reports(tx, server, id));
+		carry(server, client, *now, &count);
+		take_stream(client, client_id, rx, write);
+		carry(client, server, *now, &count);
+	}
+}
+
+/* A client whose terminal takes nothing holds at most
+ * SSPSH_SCROLLBACK_AHEAD_MAX bytes of lines: the rest waits in the log;
+ * once it writes them and says so, the rest comes (through the carry
+ * that loses every seventh payload). */
+TEST(the_server_sends_no_further_ahead_than_the_client_wrote)
+{
+	struct chan_mux *server = chan_mux_new(CHAN_ROLE_SERVER);
+	struct chan_mux *client = chan_mux_new(CHAN_ROLE_CLIENT);
+	struct history *log = history_new(100000);
+	struct scrollback_tx tx;
+	struct scrollback_rx rx;
+	uint32_t id = 0, client_id = UINT32_MAX;
+	uint64_t now = 1000;
+
+	scrollback_rx_init(&rx);
+	EXPECT(server && client && log);
+	if (!server || !client || !log)
+		goto done;
+	add_lines(log, 0, 60000);	/* ~1 MB of records */
+	scrollback_tx_start(&tx, log, 100000);
+	EXPECT(chan_open(server, SCROLLBACK_CHANNEL_REQUEST, strlen(SCROLLBACK_CHANNEL_REQUEST), &id));
+	stream_turns(server, client, id, &client_id, &tx, log, &rx, false, 2000, &now);
+	EXPECT(scrollback_rx_held(&rx) <= SSPSH_SCROLLBACK_AHEAD_MAX);
+	EXPECT(scrollback_rx_held(&rx) > SSPSH_SCROLLBACK_AHEAD_MAX - SSPSH_HISTORY_LINE_MAX - 16);
+	EXPECT(scrollback_tx_backlog(&tx, log) > 0);
+	stream_turns(server, client, id, &client_id, &tx, log, &rx, true, 4000, &now);
+	EXPECT(scrollback_tx_backlog(&tx, log) == 0);
+	EXPECT_INT(scrollback_rx_held(&rx), 0);
+	EXPECT(tx.written == tx.sent);
+done:
+	scrollback_rx_free(&rx);
+	history_free(log);
+	chan_mux_free(server);
+	chan_mux_free(client);
+}
+
+/* A hostile server that writes lines beyond the bound ends the stream at
+ * the bound: the client never holds more. */
+TEST(a_server_further_ahead_ends_the_stream)
+{
+	struct chan_mux *server = chan_mux_new(CHAN_ROLE_SERVER);
+	struct chan_mux *client = chan_mux_new(CHAN_ROLE_CLIENT);
+	struct scrollback_rx rx;
+	struct chan_event ev;
+	static uint8_t records[SSPSH_SCROLLBACK_AHEAD_MAX + 4096];
+	uint32_t id = 0, client_id = UINT32_MAX;
+	unsigned count = 0;
+	bool broke = false;
+
+	scrollback_rx_init(&rx);
+	EXPECT(server && client);
+	if (!server || !client)
+		goto done;
+	for (size_t at = 0; at + 4 <= sizeof records; at += 4)
+		memcpy(records + at, "xy", 4);	/* two-byte entries */
+	EXPECT(chan_open(server, SCROLLBACK_CHANNEL_REQUEST, strlen(SCROLLBACK_CHANNEL_REQUEST), &id));
+	EXPECT(chan_write(server, id, records, sizeof records) == sizeof records);
+	for (uint64_t now = 1000; now < 60000 && !broke; now += 5) {
+		carry(server, client, now, &count);
+		while (chan_mux_next_event(client, &ev)) {
+			if (ev.type == CHAN_EV_OPEN) {
+				EXPECT(chan_accept(client, ev.id));
+				client_id = ev.id;
+			}
+		}
+		if (client_id != UINT32_MAX)
+			broke = !scrollback_rx_read(&rx, client, client_id);
+		carry(client, server, now, &count);
+		while (chan_mux_next_event(server, &ev))
+			;
+	}
+	EXPECT(broke);
+	EXPECT(scrollback_rx_held(&rx) <= SSPSH_SCROLLBACK_AHEAD_MAX + 16384);
+done:
+	scrollback_rx_free(&rx);
+	chan_mux_free(server);
+	chan_mux_free(client);
+}
+
+/* The client's reports, and what a hostile one could send instead. */
+TEST(reports_let_lines_go_and_a_hostile_one_is_refused)
+{
+	struct scrollback_tx tx;
+	struct history *log = history_new(10);
+	const uint8_t split[] = { 0x80 | 100, 0x01 };	/* 228, in two pieces */
+	uint8_t overlong[11];
+
+	EXPECT(log != NULL);
+	if (!log)
+		return;
+	scrollback_tx_start(&tx, log, 10);
+	tx.sent = 1000;
+	EXPECT(scrollback_tx_reports(&tx, split, 1));
+	EXPECT(tx.written == 0);
+	EXPECT(scrollback_tx_reports(&tx, split + 1, 1));
+	EXPECT(tx.written == 228);
+	EXPECT(scrollback_tx_reports(&tx, (const uint8_t *)"\x7f\x7f", 2));
+	EXPECT(tx.written == 482);
+	/* More than was sent counts as all of it. */
+	EXPECT(scrollback_tx_reports(&tx, (const uint8_t *)"\xff\xff\x03", 3));
+	EXPECT(tx.written == 1000);
+	memset(overlong, 0xff, sizeof overlong);
+	overlong[10] = 0x01;
+	EXPECT(!scrollback_tx_reports(&tx, overlong, sizeof overlong));
+	history_free(log);
+}
+
 /* Keys typed while lines stream: the lines wait for the answer, then go
  * without hiding it; a flood that changes the screen gets the cheap way. */
 TEST(lines_wait_for_the_answer_to_a_key_then_keep_it_in_view)
@@ -328,6 +475,9 @@ int main(void)
 	RUN(a_hostile_stream_ends);
 	RUN(a_request_for_fewer_lines);
 	RUN(the_stream_through_a_lossy_channel);
+	RUN(the_server_sends_no_further_ahead_than_the_client_wrote);
+	RUN(a_server_further_ahead_ends_the_stream);
+	RUN(reports_let_lines_go_and_a_hostile_one_is_refused);
 	RUN(lines_wait_for_the_answer_to_a_key_then_keep_it_in_view);
 	return unit_exit_status();
 }

@@ -59,7 +59,8 @@ static void pair_free(struct pair *p)
 }
 
 /* The client's channel events go to its scrollback end; the lines are
- * read (and forgotten, as if written) only while it is reading. */
+ * read (and forgotten, as if written, and reported) only while it is
+ * reading. */
 static void client_channels(struct pair *p)
 {
 	struct chan_mux *m = client_sync_channels(p->client);
@@ -73,6 +74,7 @@ static void client_channels(struct pair *p)
 	EXPECT(scrollback_client_read(&p->scrollback, m));
 	while (scrollback_rx_batch(&p->scrollback.rx, SIZE_MAX, &batch))
 		scrollback_rx_done(&p->scrollback.rx);
+	scrollback_client_report(&p->scrollback, m);
 }
 
 static void run(struct pair *p, int ms)
