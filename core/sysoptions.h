@@ -34,9 +34,13 @@
  *    sends it inside the session (INPUT_COMMAND), after its locale.
  * 9: the client reports on the scrollback channel what it has written
  *    into its terminal, and the server sends at most
- *    SSPSH_SCROLLBACK_AHEAD_MAX bytes of lines beyond that. */
+ *    SSPSH_SCROLLBACK_AHEAD_MAX bytes of lines beyond that.
+ * 10: datagrams of up to SSPSH_DATAGRAM_LOOPBACK_MAX bytes are read; a
+ *    pump payload's type byte says whether its sender's path takes them
+ *    (net/pump.h), and a peer on a loopback address that says so is sent
+ *    them. */
 #ifndef SSPSH_PROTOCOL_VERSION
-#define SSPSH_PROTOCOL_VERSION 9
+#define SSPSH_PROTOCOL_VERSION 10
 #endif
 
 /* ---- connect over ssh ---- */
@@ -249,7 +253,9 @@
 
 /* ---- Relay through ssh (sspsh relay, net/frame.h, net/dgram_path.h) ---- */
 /* Largest datagram a relay stream carries; a frame announcing more is
- * garbage and ends the stream. sspsh sends none above SSPSH_DATAGRAM_MAX;
+ * garbage and ends the stream. sspsh sends none above SSPSH_DATAGRAM_MAX
+ * through a relay (net/transport.h: loopback-sized datagrams go only to a
+ * peer that says its path takes them, which a client on a relay does not);
  * the rest is room for a peer whose path allows bigger ones. */
 #ifndef SSPSH_RELAY_FRAME_MAX
 #define SSPSH_RELAY_FRAME_MAX 2048
@@ -324,11 +330,20 @@
 #endif
 
 /* ---- Transport (net/) ---- */
-/* Largest UDP payload sent: small enough that no IPv4 or IPv6 path
- * fragments it at the IP layer (IPv6's minimum MTU is 1280). Nothing longer
- * is read (handshakes included), so both ends must be built with the same. */
+/* Largest UDP payload sent over a network: small enough that no IPv4 or
+ * IPv6 path fragments it at the IP layer (IPv6's minimum MTU is 1280).
+ * Handshakes never exceed it. */
 #ifndef SSPSH_DATAGRAM_MAX
 #define SSPSH_DATAGRAM_MAX 1200
+#endif
+/* Largest UDP payload sent to a peer on a loopback address (127.0.0.0/8,
+ * ::1) when neither side has a link emulator or a relay in between: the
+ * same machine, whose loopback interface carries 64 KiB, so nothing
+ * fragments, and each datagram's fixed costs (a system call each way, the
+ * AEAD's setup, the channel's bookkeeping) are spread over 13 times the
+ * bytes. Nothing longer is read, so both ends must be built with the same. */
+#ifndef SSPSH_DATAGRAM_LOOPBACK_MAX
+#define SSPSH_DATAGRAM_LOOPBACK_MAX 16384
 #endif
 /* When a send fails with EMSGSIZE (the link emulator's mtu; sockets ignore
  * learnt path MTUs, net/udp.c, so the kernel itself does not refuse), the
@@ -377,6 +392,10 @@ _Static_assert(SSPSH_SILENT_BACKOFF_AFTER_MS > 2 * SSPSH_HEARTBEAT_MS &&
 _Static_assert(SSPSH_PORT_HOP_MS > SSPSH_HEARTBEAT_MS, "an idle client would hop ports between heartbeats");
 _Static_assert(SSPSH_RTT_SAMPLE_MAX_MS < 65536, "RTT samples come from 16-bit timestamps");
 _Static_assert(SSPSH_RELAY_FRAME_MAX >= SSPSH_DATAGRAM_MAX, "a relay must carry the largest datagram");
+_Static_assert(SSPSH_DATAGRAM_LOOPBACK_MAX >= SSPSH_DATAGRAM_MAX && SSPSH_DATAGRAM_LOOPBACK_MAX <= 65507,
+	       "a loopback datagram is at least a network one and fits in UDP over IPv4");
+_Static_assert(SSPSH_CHAN_CWND_MIN >= SSPSH_DATAGRAM_LOOPBACK_MAX,
+	       "the smallest congestion window must let a loopback-sized channel packet go");
 _Static_assert(SSPSH_PARSER_MAX_PARAMS <= 32, "sub-parameters are marked in a 32-bit mask");
 _Static_assert(SSPSH_UNDERLINE_RGB_MAX <= 65535 - 256, "an underline colour is 16 bits in the pen");
 

@@ -67,7 +67,7 @@ static bool get_data(struct reader *r, struct chan_frame *f)
 
 	f->offset = rd_varint(r);
 	len = rd_varint(r);
-	if (r->failed || len > SSPSH_DATAGRAM_MAX || f->offset >= CHAN_NUMBER_LIMIT ||
+	if (r->failed || len > SSPSH_DATAGRAM_LOOPBACK_MAX || f->offset >= CHAN_NUMBER_LIMIT ||
 	    (len == 0 && !f->fin))
 		return false;
 	f->len = (size_t)len;

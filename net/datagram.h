@@ -68,10 +68,13 @@
 /* The most bytes either format adds to a payload. */
 #define DATAGRAM_OVERHEAD_MAX \
 	(DATAGRAM_FIXED_OVERHEAD > DATAGRAM_INDEXED_OVERHEAD ? DATAGRAM_FIXED_OVERHEAD : DATAGRAM_INDEXED_OVERHEAD)
-/* The largest payload of a datagram in any format and direction before any
- * EMSGSIZE, for sizing payloads with no transport at hand;
- * transport_max_payload gives a transport's own. */
+/* The largest payload of a network-sized datagram in any format and
+ * direction before any EMSGSIZE, for sizing payloads with no transport at
+ * hand; transport_max_payload gives a transport's own. */
 #define DATAGRAM_PAYLOAD_MAX (SSPSH_DATAGRAM_MAX - DATAGRAM_OVERHEAD_MAX)
+/* The largest payload of any datagram a peer may send (a loopback-sized
+ * one): what a receiver takes at most. */
+#define DATAGRAM_PAYLOAD_READ_MAX (SSPSH_DATAGRAM_LOOPBACK_MAX - DATAGRAM_OVERHEAD_MAX)
 
 /* Even the smallest datagram a path may force (SSPSH_DATAGRAM_MIN) carries
  * a payload in either format. */
@@ -107,17 +110,18 @@ size_t datagram_seal(struct aead *a, const struct datagram *d, uint8_t *out, siz
 
 /* Reads the clear header into d's direction, seq and client_id (0 for a
  * datagram to the client); false if the datagram is too short to be
- * authentic or longer than SSPSH_DATAGRAM_MAX. */
+ * authentic or longer than SSPSH_DATAGRAM_LOOPBACK_MAX. */
 bool datagram_peek(const uint8_t *in, size_t len, struct datagram *d);
 
 enum datagram_status {
 	DATAGRAM_OK,
-	DATAGRAM_MALFORMED,	/* too short, or longer than SSPSH_DATAGRAM_MAX */
+	DATAGRAM_MALFORMED,	/* too short, or longer than SSPSH_DATAGRAM_LOOPBACK_MAX */
 	DATAGRAM_FORGED,	/* failed authentication */
 };
 /* Authenticates and decrypts in (len bytes) into scratch (at least len
  * bytes) and fills d, whose payload then points into scratch. No peer sends
- * more than SSPSH_DATAGRAM_MAX bytes, so a longer datagram is malformed. */
+ * more than SSPSH_DATAGRAM_LOOPBACK_MAX bytes, so a longer datagram is
+ * malformed. */
 enum datagram_status datagram_open(struct aead *a, const uint8_t *in, size_t len,
 				   uint8_t *scratch, struct datagram *d);
 /* The daemon format: the same with the 12-byte indexed header. */

@@ -16,8 +16,12 @@ _Static_assert(SMALLEST_PAYLOAD > SSP_HEADER_MAX, "SSPSH_DATAGRAM_MIN leaves no 
 _Static_assert((unsigned long long)SSPSH_SSP_MAX_FRAGMENTS * (SMALLEST_PAYLOAD - SSP_HEADER_MAX) >=
 	       SSPSH_SSP_MAX_INSTRUCTION, "SSPSH_SSP_MAX_FRAGMENTS pieces cannot carry the largest instruction");
 
-/* The first byte of every transport payload of a pump with channels. */
+/* The first byte of every transport payload of a pump with channels: what
+ * it carries, and a bit saying whether its sender's path takes
+ * loopback-sized datagrams (net/transport.h). */
 enum pump_payload { PAYLOAD_SSP = 0, PAYLOAD_CHANNEL = 1 };
+#define PAYLOAD_TYPE_MASK 0x7f
+#define PAYLOAD_TAKES_LARGE 0x80
 
 struct pump {
 	struct transport *t;
@@ -39,7 +43,7 @@ static void *take_snapshot(void *pump)
 static void send_typed(struct pump *p, enum pump_payload type, const uint8_t *payload, size_t len)
 {
 	buf_reset(&p->out);
-	buf_put_u8(&p->out, (uint8_t)type);
+	buf_put_u8(&p->out, (uint8_t)type | (transport_path_takes_large(p->t) ? PAYLOAD_TAKES_LARGE : 0));
 	buf_put(&p->out, payload, len);
 	if (!p->out.oom)
 		transport_send(p->t, p->out.data, p->out.len);
@@ -153,9 +157,10 @@ unsigned pump_dispatch(struct pump *p, const uint8_t *data, size_t len, uint64_t
 		return ssp_receive(p->ssp, data, len, now) ? PUMP_NEWS : 0;
 	if (len < 1)
 		return 0;
-	if (data[0] == PAYLOAD_SSP)
+	transport_peer_takes_large(p->t, data[0] & PAYLOAD_TAKES_LARGE);
+	if ((data[0] & PAYLOAD_TYPE_MASK) == PAYLOAD_SSP)
 		return ssp_receive(p->ssp, data + 1, len - 1, now) ? PUMP_NEWS : 0;
-	if (data[0] == PAYLOAD_CHANNEL) {
+	if ((data[0] & PAYLOAD_TYPE_MASK) == PAYLOAD_CHANNEL) {
 		chan_mux_receive(p->mux, data + 1, len - 1, now);
 		return PUMP_CHANNELS;
 	}

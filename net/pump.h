@@ -16,9 +16,10 @@
  *
  * With channels (pump_config.channels), it also carries a channel mux
  * (net/channel.h) next to the SSP: each transport payload starts with a
- * byte saying which of the two it is for, and channel payloads go out only
- * after the SSP has sent what it had due, so a bulk stream never delays
- * the screen or an echo. */
+ * byte saying which of the two it is for (and whether the sender's path
+ * takes loopback-sized datagrams, which the peer's transport heeds), and
+ * channel payloads go out only after the SSP has sent what it had due, so
+ * a bulk stream never delays the screen or an echo. */
 #ifndef SSPSH_PUMP_H
 #define SSPSH_PUMP_H
 

@@ -176,7 +176,7 @@ bool ssp_assembler_add(struct ssp_assembler *a, const struct ssp_header *h,
 {
 	size_t index = (size_t)h->fragment_index;
 
-	if (h->instruction_id < a->id || len > DATAGRAM_PAYLOAD_MAX)
+	if (h->instruction_id < a->id || len > DATAGRAM_PAYLOAD_READ_MAX)
 		return false;
 	if (h->instruction_id > a->id)
 		start_instruction(a, h->instruction_id);

@@ -77,7 +77,7 @@ size_t ssp_assembler_bytes(const struct ssp_assembler *a);
 size_t ssp_assembler_allocated(const struct ssp_assembler *a);
 /* Adds one fragment. When it completes an instruction, points *data at its
  * bytes (valid until the next call) and returns true. A fragment longer
- * than any datagram carries (DATAGRAM_PAYLOAD_MAX) is refused. Buffers
+ * than any datagram carries (DATAGRAM_PAYLOAD_READ_MAX) is refused. Buffers
  * grown past SSPSH_SSP_KEEP_BYTES by one instruction are released when the
  * next one starts. */
 bool ssp_assembler_add(struct ssp_assembler *a, const struct ssp_header *h,

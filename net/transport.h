@@ -2,7 +2,7 @@
  *
  * A transport is an UNRELIABLE, ENCRYPTED DATAGRAM CHANNEL between a server
  * and one client over UDP. Each payload goes out as one datagram of at most
- * SSPSH_DATAGRAM_MAX bytes, sealed with ChaCha20-Poly1305 under the 32-byte
+ * SSPSH_DATAGRAM_MAX bytes (SSPSH_DATAGRAM_LOOPBACK_MAX on one machine), sealed with ChaCha20-Poly1305 under the 32-byte
  * session key; the transport never fragments (the SSP splits what is larger
  * than transport_max_payload) and never retransmits (that is the SSP's job).
  * Payloads may be lost or arrive out of order, but never arrive twice,
@@ -80,16 +80,31 @@ void transport_free(struct transport *t);
 int transport_fd(const struct transport *t);
 
 /* The largest payload transport_send takes now: a datagram of the current
- * size (SSPSH_DATAGRAM_MAX until the path refuses it) less header,
- * timestamps and tag. It only ever shrinks. */
+ * size less header, timestamps and tag. The size is SSPSH_DATAGRAM_MAX
+ * until the path refuses it, and SSPSH_DATAGRAM_LOOPBACK_MAX while the
+ * peer is on this machine and both paths take that (below). */
 size_t transport_max_payload(const struct transport *t);
+
+/* Loopback-sized datagrams. Two ends on one machine exchange datagrams of
+ * up to SSPSH_DATAGRAM_LOOPBACK_MAX bytes when the peer's address is a
+ * loopback one and neither side's datagrams cross a link emulator or a
+ * relay (which stand for a network). Each side knows only its own path, so
+ * it tells the peer in every payload (net/pump.c): */
+/* Whether our own path takes them: no link emulator, no relay, UDP allowed. */
+bool transport_path_takes_large(const struct transport *t);
+/* What the peer said in the payload transport_recv or transport_deliver
+ * returned last. A server heeds it only from the peer's current address
+ * (a datagram from before a roam says nothing of the new path), and a
+ * roam forgets it. */
+void transport_peer_takes_large(struct transport *t, bool takes);
 
 /* Seals and sends payload as one datagram. A datagram lost to a transient
  * network error still counts as sent. Returns false if the payload is not
  * sent: larger than transport_max_payload, a server with no peer yet, the
  * sequence space used up or a socket error other than a transient one (the
  * last two logged), or refused by the path as too big (EMSGSIZE): then the
- * datagram size steps down (SSPSH_DATAGRAM_SHRINK) below the refused one,
+ * datagram size steps down (from a loopback-sized one to SSPSH_DATAGRAM_MAX,
+ * for good; from there by SSPSH_DATAGRAM_SHRINK) below the refused one,
  * and transport_max_payload with it, for the caller to split smaller. */
 bool transport_send(struct transport *t, const void *payload, size_t len);
 

@@ -31,7 +31,14 @@ struct transport {
 	struct aead send_aead;		/* direct mode: the same key as rx */
 	uint32_t remote_index;		/* daemon mode: the peer's, in our headers */
 	uint64_t next_seq;
-	size_t datagram_max;		/* shrinks on EMSGSIZE */
+	size_t datagram_max;		/* over a network; shrinks on EMSGSIZE */
+	/* Loopback-sized datagrams (transport_path_takes_large): whether the
+	 * peer said its path takes them, whether the last message a server
+	 * opened came from the peer's current address (so what it said
+	 * counts), and whether our path refused one. */
+	bool peer_takes_large;
+	bool last_from_peer;
+	bool large_refused;
 
 	bool has_peer;
 	struct udp_addr peer;
@@ -64,7 +71,6 @@ struct transport {
 	uint64_t next_udp_try;
 	bool udp_forbidden;		/* --transport=ssh: nothing leaves on UDP */
 	struct transport_counters counters;
-	uint8_t send_buf[SSPSH_DATAGRAM_MAX];
 };
 
 /* A client of the server at an already parsed or resolved address. */

@@ -61,6 +61,11 @@ enum udp_send_result transport_route(struct transport *t, const uint8_t *data, s
 	return r;
 }
 
+bool transport_path_takes_large(const struct transport *t)
+{
+	return !t->link && !t->relay && !t->udp_forbidden;
+}
+
 void transport_send_link_departures(struct transport *t, uint64_t now)
 {
 	struct link_datagram d;

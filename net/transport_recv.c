@@ -24,8 +24,8 @@
  * datagram is read, opened and copied out before the next one. A longer
  * datagram than any peer sends arrives truncated, as length 0, and is
  * dropped as malformed. */
-static uint8_t receive_buf[SSPSH_DATAGRAM_MAX];
-static uint8_t open_buf[SSPSH_DATAGRAM_MAX];
+static uint8_t receive_buf[SSPSH_DATAGRAM_LOOPBACK_MAX];
+static uint8_t open_buf[SSPSH_DATAGRAM_LOOPBACK_MAX];
 
 static void follow_peer(struct transport *t, const struct udp_addr *from)
 {
@@ -35,6 +35,7 @@ static void follow_peer(struct transport *t, const struct udp_addr *from)
 		return;
 	if (t->has_peer)
 		t->counters.roams++;
+	t->peer_takes_large = false;	/* the new path speaks for itself */
 	t->peer = *from;
 	t->has_peer = true;
 	udp_addr_format(from, name, sizeof name);
@@ -111,6 +112,7 @@ static enum transport_recv_result process_datagram(struct transport *t, const ui
 	t->counters.bytes_received += len;
 	if (newest && t->is_server)
 		follow_peer(t, from);
+	t->last_from_peer = udp_addr_equal(from, &t->peer);
 	note_timestamps(t, &d, newest && (rx == &t->rx || !t->indexed), now);
 	if (d.type == MSG_CLOSE)
 		return TRANSPORT_CLOSED;

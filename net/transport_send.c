@@ -10,6 +10,11 @@
 #include "net/transport_internal.h"
 #include "net/udp.h"
 
+/* Shared by every transport of the process: a datagram is sealed and handed
+ * to the socket, the link emulator or the relay (which copy it) before the
+ * next one. */
+static uint8_t send_buf[SSPSH_DATAGRAM_LOOPBACK_MAX];
+
 /* Our clock for the peer; 0xffff is reserved for "no timestamp". */
 static uint16_t timestamp_now(uint64_t now)
 {
@@ -34,8 +39,8 @@ static uint16_t take_timestamp_reply(struct transport *t, uint64_t now)
 static size_t seal(struct transport *t, const struct datagram *d)
 {
 	if (t->indexed)
-		return datagram_seal_indexed(&t->send_aead, d, t->send_buf, sizeof t->send_buf);
-	return datagram_seal(&t->send_aead, d, t->send_buf, sizeof t->send_buf);
+		return datagram_seal_indexed(&t->send_aead, d, send_buf, sizeof send_buf);
+	return datagram_seal(&t->send_aead, d, send_buf, sizeof send_buf);
 }
 
 static uint64_t seq_limit(const struct transport *t)
@@ -51,15 +56,34 @@ static size_t overhead(const struct transport *t)
 	return t->is_server ? DATAGRAM_TO_CLIENT_OVERHEAD : DATAGRAM_FIXED_OVERHEAD;
 }
 
+static bool sends_large(const struct transport *t)
+{
+	return t->peer_takes_large && !t->large_refused && t->has_peer &&
+	       udp_addr_is_loopback(&t->peer) && transport_path_takes_large(t);
+}
+
 size_t transport_max_payload(const struct transport *t)
 {
-	return t->datagram_max - overhead(t);
+	return (sends_large(t) ? SSPSH_DATAGRAM_LOOPBACK_MAX : t->datagram_max) - overhead(t);
+}
+
+void transport_peer_takes_large(struct transport *t, bool takes)
+{
+	if (!t->is_server || t->last_from_peer)
+		t->peer_takes_large = takes;
 }
 
 /* The path refused a datagram of refused_len bytes as too big: step the
  * datagram size down below it, but not below SSPSH_DATAGRAM_MIN. */
 static void shrink_below(struct transport *t, size_t refused_len)
 {
+	if (refused_len > t->datagram_max) {
+		t->large_refused = true;
+		t->counters.shrinks++;
+		log_info("loopback-sized datagram too big for the path; now sending at most %zu bytes",
+			 t->datagram_max);
+		return;
+	}
 	if (t->datagram_max <= SSPSH_DATAGRAM_MIN) {
 		log_error("the path refuses even %zu-byte datagrams", refused_len);
 		return;
@@ -91,7 +115,7 @@ static enum udp_send_result send_one(struct transport *t, const void *payload, s
 		log_error("cannot seal a datagram");
 		return UDP_FAILED;
 	}
-	return transport_route(t, t->send_buf, sealed);
+	return transport_route(t, send_buf, sealed);
 }
 
 bool transport_send(struct transport *t, const void *payload, size_t len)
@@ -124,7 +148,7 @@ void transport_send_close(struct transport *t)
 	d.seq = t->next_seq++;
 	sealed = seal(t, &d);
 	if (sealed)
-		(void)transport_route(t, t->send_buf, sealed);
+		(void)transport_route(t, send_buf, sealed);
 }
 
 bool transport_send_raw(struct transport *t, const void *data, size_t len)

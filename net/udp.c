@@ -55,6 +55,20 @@ bool udp_addr_equal(const struct udp_addr *a, const struct udp_addr *b)
 	return false;
 }
 
+bool udp_addr_is_loopback(const struct udp_addr *a)
+{
+	if (a->ss.ss_family == AF_INET) {
+		const struct sockaddr_in *v4 = (const void *)&a->ss;
+		return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (a->ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *v6 = (const void *)&a->ss;
+		return IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr) ||
+		       (IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr) && v6->sin6_addr.s6_addr[12] == 127);
+	}
+	return false;
+}
+
 void udp_addr_format(const struct udp_addr *a, char *out, size_t out_len)
 {
 	char text[INET6_ADDRSTRLEN] = "?";

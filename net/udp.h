@@ -25,6 +25,8 @@ bool udp_addr_parse(const char *host, uint16_t port, struct udp_addr *out);
  * logs why not. */
 bool udp_addr_resolve(const char *host, const char *port, struct udp_addr *out);
 bool udp_addr_equal(const struct udp_addr *a, const struct udp_addr *b);
+/* 127.0.0.0/8, ::1 or ::ffff:127.0.0.0/104: this machine's loopback. */
+bool udp_addr_is_loopback(const struct udp_addr *a);
 /* The part of an address that names one host for rate limits, port left
  * out: a family tag and the IPv4 address (IPv4-mapped IPv6 included) or the
  * IPv6 /64 (a host is commonly given a whole /64). Returns its length, 0

@@ -266,7 +266,7 @@ TEST(frames_past_a_bound_are_malformed)
 	uint64_t id_too_big[] = { CHAN_FRAME_ACCEPT, (uint64_t)UINT32_MAX + 1 };
 	uint64_t empty_data[] = { CHAN_FRAME_DATA, 2, 0, 0 };
 	uint64_t huge_offset[] = { CHAN_FRAME_DATA_FIN, 2, CHAN_NUMBER_LIMIT, 0 };
-	uint64_t huge_len[] = { CHAN_FRAME_DATA, 2, 0, SSPSH_DATAGRAM_MAX + 1 };
+	uint64_t huge_len[] = { CHAN_FRAME_DATA, 2, 0, SSPSH_DATAGRAM_LOOPBACK_MAX + 1 };
 	uint64_t huge_window[] = { CHAN_FRAME_WINDOW, 2, CHAN_NUMBER_LIMIT };
 	uint64_t too_many_ranges[] = { CHAN_FRAME_ACK, 1000, 0, SSPSH_CHAN_ACK_RANGES, 0 };
 	uint64_t range_below_zero[] = { CHAN_FRAME_ACK, 5, 0, 0, 6 };

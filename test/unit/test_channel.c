@@ -72,6 +72,30 @@ TEST(transfer_through_loss_reordering_and_duplicates)
 	h_pair_free(&pair);
 }
 
+/* Packets as large as a loopback-sized datagram carries, through loss
+ * and reordering (timeouts shrink the congestion window to its minimum,
+ * which still holds one such packet): both ways arrive whole and no
+ * packet is longer. */
+TEST(transfer_in_loopback_sized_packets)
+{
+	struct h_chan *c;
+	struct chan_stats st;
+
+	EXPECT(start("delay=1,loss=2%,reorder=5%,seed=3"));
+	pair.max_payload = DATAGRAM_PAYLOAD_READ_MAX;
+	pair.side[1].reply_bytes = 1000000;
+	c = h_open(&pair, 0, 8000000);
+	h_run(&pair, 60000);
+	expect_whole(c, peer_chan(1, c ? c->id : 0), 8000000, 1000000);
+	EXPECT(h_all_done(&pair));
+	EXPECT_INT(pair.oversize, 0);
+	chan_mux_stats(pair.side[0].mux, &st);
+	EXPECT(st.packets_lost > 0);
+	printf("# 8 MB in %llu packets, %llu lost\n", (unsigned long long)st.packets_sent,
+	       (unsigned long long)st.packets_lost);
+	h_pair_free(&pair);
+}
+
 TEST(many_channels_at_once_each_intact)
 {
 	struct h_chan *c[50];
@@ -324,6 +348,7 @@ int main(void)
 {
 	RUN(transfer_both_ways_on_a_clean_link);
 	RUN(transfer_through_loss_reordering_and_duplicates);
+	RUN(transfer_in_loopback_sized_packets);
 	RUN(many_channels_at_once_each_intact);
 	RUN(a_refused_open_tells_code_and_reason);
 	RUN(a_slow_reader_bounds_what_both_sides_hold);

@@ -230,24 +230,25 @@ TEST(datagram_refuses_sequence_past_the_limit)
 	aead_free(&a);
 }
 
-/* No peer sends more than SSPSH_DATAGRAM_MAX bytes: a longer datagram is
- * refused before any decryption, even when it is authentic. */
+/* No peer sends more than SSPSH_DATAGRAM_LOOPBACK_MAX bytes: a longer
+ * datagram is refused before any decryption, even when it is authentic. */
 TEST(datagram_longer_than_the_maximum_is_malformed)
 {
-	static uint8_t payload[SSPSH_DATAGRAM_MAX], out[SSPSH_DATAGRAM_MAX + 64], scratch[sizeof out];
+	static uint8_t payload[SSPSH_DATAGRAM_LOOPBACK_MAX], out[SSPSH_DATAGRAM_LOOPBACK_MAX + 64],
+		scratch[sizeof out];
 	struct datagram d = { .seq = 9, .payload = payload,
-			      .payload_len = SSPSH_DATAGRAM_MAX - DATAGRAM_FIXED_OVERHEAD };
+			      .payload_len = SSPSH_DATAGRAM_LOOPBACK_MAX - DATAGRAM_FIXED_OVERHEAD };
 	uint8_t key[32];
 	struct datagram got;
 	struct aead a;
 
 	test_key(key, 3);
 	EXPECT(aead_init(&a, key));
-	EXPECT_INT(datagram_seal(&a, &d, out, sizeof out), SSPSH_DATAGRAM_MAX);
-	EXPECT_INT(datagram_open(&a, out, SSPSH_DATAGRAM_MAX, scratch, &got), DATAGRAM_OK);
+	EXPECT_INT(datagram_seal(&a, &d, out, sizeof out), SSPSH_DATAGRAM_LOOPBACK_MAX);
+	EXPECT_INT(datagram_open(&a, out, SSPSH_DATAGRAM_LOOPBACK_MAX, scratch, &got), DATAGRAM_OK);
 	d.payload_len++;
-	EXPECT_INT(datagram_seal(&a, &d, out, sizeof out), SSPSH_DATAGRAM_MAX + 1);
-	EXPECT_INT(datagram_open(&a, out, SSPSH_DATAGRAM_MAX + 1, scratch, &got), DATAGRAM_MALFORMED);
+	EXPECT_INT(datagram_seal(&a, &d, out, sizeof out), SSPSH_DATAGRAM_LOOPBACK_MAX + 1);
+	EXPECT_INT(datagram_open(&a, out, SSPSH_DATAGRAM_LOOPBACK_MAX + 1, scratch, &got), DATAGRAM_MALFORMED);
 	aead_free(&a);
 }
 

@@ -4,7 +4,10 @@
  *   "fragmentation needed" sets for ten minutes: sockets ignore learnt path
  *   MTUs, so full 1200-byte datagrams still go and a 20 KB state arrives;
  * - a loopback whose interface MTU is 900: the kernel fragments the
- *   1200-byte datagrams itself and the state arrives, nothing refused. */
+ *   1200-byte datagrams itself and the state arrives, nothing refused.
+ * And pumps with channels on loopback tell each other that their paths
+ * take loopback-sized datagrams, and send them (through a narrow
+ * loopback too). */
 #include <errno.h>
 #include <net/if.h>
 #include <poll.h>
@@ -125,12 +128,13 @@ static bool enter_narrow_namespace(int mtu)
 
 /* ---- The test ---- */
 
-static struct pump *new_pump(struct transport *t, void *(*snapshot)(void *))
+static struct pump *new_pump(struct transport *t, void *(*snapshot)(void *), bool channels,
+			     enum chan_role role)
 {
 	struct pump_config config = {
 		.local_ops = &blob_ops, .remote_ops = &blob_ops,
 		.pacing = { 0, 0, SSPSH_ACK_DELAY_MS, SSPSH_HEARTBEAT_MS },
-		.snapshot = snapshot,
+		.snapshot = snapshot, .channels = channels, .role = role,
 	};
 
 	return pump_new(t, &config, blob_new(NULL, 0), blob_new(NULL, 0));
@@ -192,30 +196,48 @@ static void expect_kernel_sends_full_datagrams(void)
 		close(fd);
 }
 
-/* A 20 KB state goes from client to server in full-size datagrams. */
-static void expect_state_arrives_unshrunk(void)
+static void fill_client_state(unsigned seed)
+{
+	for (size_t i = 0; i < sizeof client_state; i++)
+		client_state[i] = (uint8_t)(i * 7 + i / 300 + seed);
+}
+
+/* A 20 KB state goes from client to server in full-size datagrams; with
+ * channels, a second one goes in loopback-sized ones once each side has
+ * heard the other say its path takes them. */
+static void expect_state_arrives_unshrunk(bool channels)
 {
 	struct transport_key key;
 	struct transport *st, *ct;
 	struct pump *server, *client;
+	size_t largest = channels ? SSPSH_DATAGRAM_LOOPBACK_MAX : SSPSH_DATAGRAM_MAX;
 
 	expect_kernel_sends_full_datagrams();
-	for (size_t i = 0; i < sizeof client_state; i++)
-		client_state[i] = (uint8_t)(i * 7 + i / 300);
+	fill_client_state(0);
 	EXPECT(transport_key_generate(&key));
 	st = transport_server(&key, "127.0.0.1", SSPSH_PORT_LOW, SSPSH_PORT_HIGH);
 	ct = st ? transport_client(&key, "127.0.0.1", transport_local_port(st)) : NULL;
-	server = new_pump(st, snapshot_nothing);
-	client = new_pump(ct, snapshot_client);
+	server = new_pump(st, snapshot_nothing, channels, CHAN_ROLE_SERVER);
+	client = new_pump(ct, snapshot_client, channels, CHAN_ROLE_CLIENT);
 	EXPECT(server && client);
 	if (server && client) {
+		uint64_t before;
+
+		ssp_local_changed(pump_ssp(client), clock_ms(), true);
+		EXPECT(sync_until_arrived(server, client));
+		before = transport_counters(st)->datagrams_received;
+		fill_client_state(1);
 		ssp_local_changed(pump_ssp(client), clock_ms(), true);
 		EXPECT(sync_until_arrived(server, client));
 		EXPECT_INT(transport_counters(ct)->shrinks, 0);
-		EXPECT_INT(transport_max_payload(ct), SSPSH_DATAGRAM_MAX - DATAGRAM_FIXED_OVERHEAD);
-		printf("# %llu datagrams, %llu bytes reached the server\n",
+		EXPECT_INT(transport_max_payload(ct), largest - DATAGRAM_FIXED_OVERHEAD);
+		EXPECT_INT(transport_max_payload(st), largest - DATAGRAM_TO_CLIENT_OVERHEAD);
+		/* 20 KB in pieces of the largest payload, and an ack or two. */
+		EXPECT(transport_counters(st)->datagrams_received - before <= STATE_LEN / (largest - 100) + 3);
+		printf("# %llu datagrams, %llu bytes reached the server; the second state in %llu\n",
 		       (unsigned long long)transport_counters(st)->datagrams_received,
-		       (unsigned long long)transport_counters(st)->bytes_received);
+		       (unsigned long long)transport_counters(st)->bytes_received,
+		       (unsigned long long)(transport_counters(st)->datagrams_received - before));
 	}
 	pump_free(client);
 	pump_free(server);
@@ -240,7 +262,7 @@ TEST(a_forged_path_mtu_of_552_does_not_stop_full_datagrams)
 	if (!lock_route_mtu(FORGED_PATH_MTU)) {
 		SKIP("'ip route replace ... mtu lock' failed (is iproute2 installed?)");
 	}
-	expect_state_arrives_unshrunk();
+	expect_state_arrives_unshrunk(false);
 }
 
 TEST(a_narrow_interface_fragments_instead_of_refusing)
@@ -249,12 +271,19 @@ TEST(a_narrow_interface_fragments_instead_of_refusing)
 		skip_without_namespace();
 		return;
 	}
-	expect_state_arrives_unshrunk();
+	expect_state_arrives_unshrunk(false);
+	expect_state_arrives_unshrunk(true);
+}
+
+TEST(pumps_with_channels_on_loopback_send_loopback_sized_datagrams)
+{
+	expect_state_arrives_unshrunk(true);
 }
 
 int main(void)
 {
 	RUN(a_forged_path_mtu_of_552_does_not_stop_full_datagrams);
 	RUN(a_narrow_interface_fragments_instead_of_refusing);
+	RUN(pumps_with_channels_on_loopback_send_loopback_sized_datagrams);
 	return unit_exit_status();
 }

@@ -656,16 +656,17 @@ TEST(garbage_never_gives_a_server_a_peer)
 	transport_free(s);
 }
 
-/* No peer sends a datagram longer than SSPSH_DATAGRAM_MAX: one that is
- * longer is dropped unopened even when it carries the right key, and one
- * of exactly that length is taken. */
+/* No peer sends a datagram longer than SSPSH_DATAGRAM_LOOPBACK_MAX: one
+ * that is longer is dropped unopened even when it carries the right key,
+ * and one of exactly that length is taken. */
 TEST(a_datagram_longer_than_any_peer_sends_is_dropped)
 {
-	static uint8_t payload[SSPSH_DATAGRAM_MAX], wire[SSPSH_DATAGRAM_MAX + 100];
+	static uint8_t payload[SSPSH_DATAGRAM_LOOPBACK_MAX], wire[SSPSH_DATAGRAM_LOOPBACK_MAX + 100];
 	struct transport *s = server_on("127.0.0.1");
 	int sender = udp_socket_on_loopback();
 	struct datagram d = { .direction = TO_SERVER, .client_id = 77, .seq = 1, .timestamp_reply = TIMESTAMP_NONE,
-			      .payload = payload, .payload_len = SSPSH_DATAGRAM_MAX - DATAGRAM_FIXED_OVERHEAD + 1 };
+			      .payload = payload,
+			      .payload_len = SSPSH_DATAGRAM_LOOPBACK_MAX - DATAGRAM_FIXED_OVERHEAD + 1 };
 	uint8_t client_key[AEAD_KEY_LEN];
 	struct aead a;
 	size_t n;
@@ -673,7 +674,7 @@ TEST(a_datagram_longer_than_any_peer_sends_is_dropped)
 	EXPECT(datagram_direct_key(key.bytes, d.client_id, TO_SERVER, client_key));
 	EXPECT(aead_init(&a, client_key));
 	n = datagram_seal(&a, &d, wire, sizeof wire);
-	EXPECT_INT(n, SSPSH_DATAGRAM_MAX + 1);
+	EXPECT_INT(n, SSPSH_DATAGRAM_LOOPBACK_MAX + 1);
 	send_to_port(sender, wire, n, transport_local_port(s));
 	EXPECT_INT(settle(s), 0);
 	EXPECT(!transport_has_peer(s));

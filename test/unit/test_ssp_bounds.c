@@ -154,7 +154,7 @@ TEST(a_receiver_that_stops_accepting_takes_nothing_until_it_accepts)
 static void add_piece(struct ssp_assembler *a, uint64_t id, uint64_t index, bool last, size_t len,
 		      bool *done)
 {
-	static uint8_t piece[SSPSH_DATAGRAM_MAX + 1];
+	static uint8_t piece[SSPSH_DATAGRAM_LOOPBACK_MAX + 1];
 	struct ssp_header h = { .instruction_id = id, .fragment_index = index, .last_fragment = last };
 	const uint8_t *data;
 	size_t data_len;
@@ -192,10 +192,10 @@ TEST(a_piece_longer_than_any_datagram_is_refused)
 	bool done;
 
 	ssp_assembler_init(&a);
-	add_piece(&a, 1, 1, false, DATAGRAM_PAYLOAD_MAX + 1, &done);
+	add_piece(&a, 1, 1, false, DATAGRAM_PAYLOAD_READ_MAX + 1, &done);
 	EXPECT_INT(ssp_assembler_bytes(&a), 0);
-	add_piece(&a, 1, 1, false, DATAGRAM_PAYLOAD_MAX, &done);
-	EXPECT_INT(ssp_assembler_bytes(&a), DATAGRAM_PAYLOAD_MAX);
+	add_piece(&a, 1, 1, false, DATAGRAM_PAYLOAD_READ_MAX, &done);
+	EXPECT_INT(ssp_assembler_bytes(&a), DATAGRAM_PAYLOAD_READ_MAX);
 	ssp_assembler_free(&a);
 }
 
