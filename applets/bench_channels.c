@@ -3,14 +3,15 @@
  * usage: sspsh bench channels [--link SPEC] [--mb N]
  *
  * Two transports on loopback UDP, sealing and opening every datagram as a
- * session does (in loopback-sized datagrams without --link), with a channel mux on each, in two processes as a client
- * and a server are; the client opens one channel and sends N MB (default
- * 20) through it, the server reads and checks them and answers one byte.
- * Prints the MB/s from the first byte written to the answer, the MB per
- * second of CPU of both ends together (on a busy machine this says more
- * than the wall clock), and how many stream bytes were sent again. Without --link it measures loopback and a
- * 200 ms RTT link with 1 % loss (delay=100,loss=1%) through the in-process
- * link emulator (net/link.h); with --link, that link only. */
+ * session does (loopback-sized datagrams without --link), with a channel
+ * mux on each, in two processes as a client and a server are; the client
+ * opens one channel and sends N MB (default 20) through it, the server
+ * reads and checks them and answers one byte. Prints the MB/s from the
+ * first byte written to the answer, the MB per second of CPU of both ends
+ * together (on a busy machine this says more than the wall clock), and how
+ * many stream bytes were sent again. Without --link it measures loopback
+ * and a 200 ms RTT link with 1 % loss (delay=100,loss=1%) through the
+ * in-process link emulator (net/link.h); with --link, that link only. */
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>

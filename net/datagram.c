@@ -154,7 +154,8 @@ bool datagram_peek_indexed(const uint8_t *in, size_t len, enum msg_type *type,
 {
 	struct reader r;
 
-	if (len < DATAGRAM_INDEXED_MIN_LEN || len > SSPSH_DATAGRAM_LOOPBACK_MAX || !msg_is_session(msg_type_of(in, len)))
+	if (len < DATAGRAM_INDEXED_MIN_LEN || len > SSPSH_DATAGRAM_LOOPBACK_MAX ||
+	    !msg_is_session(msg_type_of(in, len)))
 		return false;
 	reader_init(&r, in, len);
 	*type = (enum msg_type)rd_u8(&r);

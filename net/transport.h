@@ -2,9 +2,10 @@
  *
  * A transport is an UNRELIABLE, ENCRYPTED DATAGRAM CHANNEL between a server
  * and one client over UDP. Each payload goes out as one datagram of at most
- * SSPSH_DATAGRAM_MAX bytes (SSPSH_DATAGRAM_LOOPBACK_MAX on one machine), sealed with ChaCha20-Poly1305 under the 32-byte
- * session key; the transport never fragments (the SSP splits what is larger
- * than transport_max_payload) and never retransmits (that is the SSP's job).
+ * SSPSH_DATAGRAM_MAX bytes (SSPSH_DATAGRAM_LOOPBACK_MAX on one machine),
+ * sealed with ChaCha20-Poly1305 under the 32-byte session key; the
+ * transport never fragments (the SSP splits what is larger than
+ * transport_max_payload) and never retransmits (that is the SSP's job).
  * Payloads may be lost or arrive out of order, but never arrive twice,
  * corrupted, or forged.
  *
