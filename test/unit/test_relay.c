@@ -67,6 +67,16 @@ static int rig_wait(struct rig *g)
 	return -1;
 }
 
+/* Closes the relay's input (both our ends of it): the relay's exit status. */
+static int rig_end_input(struct rig *g)
+{
+	dgram_path_free(g->client);
+	g->client = NULL;
+	close(g->raw_in);
+	g->raw_in = -1;
+	return rig_wait(g);
+}
+
 static void rig_stop(struct rig *g)
 {
 	if (g->relay > 0) {
@@ -112,11 +122,7 @@ TEST(the_relay_carries_datagrams_both_ways)
 	EXPECT_MEM(buf, "to the client", 13);
 	EXPECT(dgram_path_greeted(g.client));
 	/* Closing its input ends the relay with status 0. */
-	dgram_path_free(g.client);
-	g.client = NULL;
-	close(g.raw_in);
-	g.raw_in = -1;
-	EXPECT_INT(rig_wait(&g), 0);
+	EXPECT_INT(rig_end_input(&g), 0);
 	rig_stop(&g);
 }
 
@@ -183,12 +189,8 @@ TEST(the_relay_exits_on_a_frame_cut_by_the_end)
 		SKIP("cannot start the relay");
 	}
 	EXPECT(write(g.raw_in, "\x00\x10half", 6) == 6);
-	dgram_path_free(g.client);
-	g.client = NULL;
-	close(g.raw_in);
-	g.raw_in = -1;
 	/* An input that ends is an end, whatever it ended in. */
-	EXPECT_INT(rig_wait(&g), 0);
+	EXPECT_INT(rig_end_input(&g), 0);
 	rig_stop(&g);
 }
 

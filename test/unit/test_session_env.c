@@ -145,29 +145,52 @@ static void exchange(struct client_sync *client, struct server_session *server)
 	}
 }
 
-TEST(a_hostile_client_gets_its_first_variables_in)
+/* A session not started yet (80x24) and its client, over loopback: false
+ * (the failure noted) if either could not be made. */
+static bool pair_open(struct server_session **server, struct client_sync **client)
 {
 	struct transport_key key;
 	struct transport *st, *ct;
+
+	*server = NULL;
+	*client = NULL;
+	EXPECT(transport_key_generate(&key));
+	st = transport_server(&key, "127.0.0.1", PORT_LOW, PORT_HIGH);
+	ct = st ? transport_client(&key, "127.0.0.1", transport_local_port(st)) : NULL;
+	transport_key_zero(&key);
+	*server = st ? server_session_create(80, 24, st) : NULL;
+	*client = ct ? client_sync_new(ct) : NULL;
+	EXPECT(*server && *client);
+	return *server && *client;
+}
+
+static void pair_close(struct server_session *server, struct client_sync *client)
+{
+	struct dying dying;
+
+	client_sync_free(client);
+	dying_init(&dying);
+	server_session_close(server, &dying, clock_ms());
+	dying_finish(&dying);
+	dying_free(&dying);
+}
+
+TEST(a_hostile_client_gets_its_first_variables_in)
+{
 	struct server_session *server;
 	struct client_sync *client;
 	char seen[] = "/tmp/sspsh-env.XXXXXX", command[160], entry[32], line[256];
 	int fd = mkstemp(seen), lines = 0, wanted = 0;
 	bool size_right = false;
-	struct dying dying;
 	FILE *f;
 
 	EXPECT(fd >= 0);
 	close(fd);
-	EXPECT(transport_key_generate(&key));
-	st = transport_server(&key, "127.0.0.1", PORT_LOW, PORT_HIGH);
-	EXPECT(st != NULL);
-	if (!st)
+	if (!pair_open(&server, &client)) {
+		pair_close(server, client);
+		unlink(seen);
 		return;
-	ct = transport_client(&key, "127.0.0.1", transport_local_port(st));
-	server = server_session_create(80, 24, st);
-	client = client_sync_new(ct);
-	EXPECT(server && client);
+	}
 	for (int i = 0; i < 200; i++) {
 		snprintf(entry, sizeof entry, "LC_X%c%c=v%d", 'A' + i / 26, 'A' + i % 26, i);
 		EXPECT(client_sync_setenv(client, entry));
@@ -195,11 +218,7 @@ TEST(a_hostile_client_gets_its_first_variables_in)
 	EXPECT_INT(wanted, SSPSH_SESSION_ENV_MAX);
 	EXPECT(size_right);
 	unlink(seen);
-	client_sync_free(client);
-	dying_init(&dying);
-	server_session_close(server, &dying, clock_ms());
-	dying_finish(&dying);
-	dying_free(&dying);
+	pair_close(server, client);
 }
 
 /* The command reaches a session not started yet through the stream; a
@@ -208,24 +227,14 @@ TEST(the_first_command_sent_inside_the_session_is_the_programs)
 {
 	char *first[] = { "sh", "-c", "echo \"$1\"", "sh", "two words", NULL };
 	char *second[] = { "reboot", NULL };
-	struct transport_key key;
-	struct transport *st, *ct;
 	struct server_session *server;
 	struct client_sync *client;
 	char *const *got;
-	struct dying dying;
 
-	EXPECT(transport_key_generate(&key));
-	st = transport_server(&key, "127.0.0.1", PORT_LOW, PORT_HIGH);
-	EXPECT(st != NULL);
-	if (!st)
+	if (!pair_open(&server, &client)) {
+		pair_close(server, client);
 		return;
-	ct = transport_client(&key, "127.0.0.1", transport_local_port(st));
-	server = server_session_create(80, 24, st);
-	client = client_sync_new(ct);
-	EXPECT(server && client);
-	if (!server || !client)
-		return;
+	}
 	EXPECT(server_session_command(server) == NULL);
 	EXPECT(client_sync_setenv(client, "LANG=C.UTF-8"));
 	EXPECT(client_sync_command(client, first, clock_ms()));
@@ -235,11 +244,7 @@ TEST(the_first_command_sent_inside_the_session_is_the_programs)
 	EXPECT(got != NULL);
 	for (int i = 0; got && i < 6; i++)
 		EXPECT(first[i] ? got[i] && strcmp(got[i], first[i]) == 0 : got[i] == NULL);
-	client_sync_free(client);
-	dying_init(&dying);
-	server_session_close(server, &dying, clock_ms());
-	dying_finish(&dying);
-	dying_free(&dying);
+	pair_close(server, client);
 }
 
 int main(void)
