@@ -340,8 +340,8 @@ void askpass_ask_terminal(struct askpass *a)
 			(void)askpass_typed(a, &key, 1);
 	}
 	(void)fd_write_all(tty, "\n", 1);
-	if (have_modes)
-		tcsetattr(tty, TCSAFLUSH, &saved);
+	if (have_modes)	/* what was typed after Enter is the session's: kept */
+		tcsetattr(tty, TCSADRAIN, &saved);
 	close(tty);
 }
 

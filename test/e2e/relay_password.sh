@@ -103,24 +103,16 @@ tmux_stop
 # The SSH-free daemon through the relay: ssh asks before the session, on
 # the terminal, with echo off.
 PORT=$((62000 + ($$ % 300) * 2))
-mkdir -p "$E2E_TMP/client" "$SSHD_HOME/.sspsh"
-HOME=$E2E_TMP/client "$SSPSH" keygen -C client >/dev/null 2>&1
-cp "$E2E_TMP/client/.sspsh/id_x25519.pub" "$SSHD_HOME/.sspsh/authorized_keys"
-chown -R "$SSHD_USER" "$SSHD_HOME/.sspsh"
-runuser -u "$SSHD_USER" -- env HOME="$SSHD_HOME" "$SSPSH" server --listen "127.0.0.1:$PORT" --foreground \
-	2> "$E2E_TMP/daemon.log" &
-e2e_pids+=($!)
-if ! wait_until 10 grep -q "listening on UDP port $PORT" "$E2E_TMP/daemon.log"; then
-	fail "the daemon starts" "$(cat "$E2E_TMP/daemon.log")"
-	finish
-fi
+sshd_daemon "127.0.0.1:$PORT"
 printf 'HOME=%q exec %q connect --udp --accept-new --transport=ssh --ssh=%q --server=%q %q -- env PS1=%q bash --norc --noprofile\n' \
 	"$E2E_TMP/client" "$SSPSH" "$ssh_pw" "$SSPSH" "$SSHD_USER@127.0.0.1:$PORT" 'dm$ ' > "$E2E_TMP/daemon_client.sh"
 start_tmux 100 24 "bash $E2E_TMP/daemon_client.sh; echo STATUS=\$?; sleep 600"
 expect "--udp --transport=ssh: the relay's ssh asks on the terminal before the session" \
 	wait_for "$SSHD_USER@127.0.0.1's password:" 15
-type_text "$password"; press Enter
-type_text 'echo daemon-$((6 * 7))'; press Enter
-expect "... and the session through the relay works" wait_for 'daemon-42' 15
+# The answer and the first command typed in one go: what follows Enter is
+# the session's, not lost when the terminal gets its modes back.
+type_text "$password"$'\r''echo daemon-$((6 * 7))'$'\r'
+expect "... and the session through the relay works, with what was typed after the answer" \
+	wait_for 'daemon-42' 15
 check "... and the password was not echoed" sh -c "! tmux -L $TMUX_SOCKET capture-pane -p -t t -S - | grep -qF -- '$password'"
 finish
