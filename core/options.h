@@ -432,6 +432,12 @@
 #ifndef SSPSH_SCROLLBACK_WRITE_MAX
 #define SSPSH_SCROLLBACK_WRITE_MAX (4u << 10)
 #endif
+/* ... and while a flood changes the screen (nothing to keep in view): each
+ * batch ends with the whole screen painted anew, which on a screen of
+ * coloured lines costs as much as 30 of them, so larger batches. */
+#ifndef SSPSH_SCROLLBACK_FLOOD_WRITE_MAX
+#define SSPSH_SCROLLBACK_FLOOD_WRITE_MAX (32u << 10)
+#endif
 /* Once no new frame came for this long (a flood is over: the prompt after
  * Ctrl-C, an echo), the client writes scrollback lines without hiding the
  * screen on terminals that lack synchronized output (term/display_history.h),

@@ -50,20 +50,45 @@ static void end_row(struct writer *w, int used)
 	w->t.wrap_pending = false;
 }
 
+static bool is_plain_ascii(const struct fb_cell *cell)
+{
+	return cell->ch >= 0x20 && cell->ch < 0x7f && !cell->cluster;
+}
+
+/* A printable ASCII cell after one in the same pen, short of the last
+ * column: its byte, as seq_cell would write it (the pen is the terminal's
+ * already, and nothing joins ASCII to ASCII), without its cost per cell. */
+static bool put_plain(struct writer *w, const struct fb_cell *cell, const struct fb_cell *before)
+{
+	if (!before || !is_plain_ascii(cell) || !is_plain_ascii(before) ||
+	    !fb_pen_equal(&cell->pen, &before->pen) || w->t.col + 1 >= w->cols)
+		return false;
+	buf_put_u8(w->out, (uint8_t)cell->ch);
+	w->t.last_code_point = cell->ch;
+	w->t.grapheme_state = 0;
+	w->t.text_end = w->out->len;
+	w->t.col++;
+	return true;
+}
+
 /* Write the line as rows of the terminal's width. */
 static void write_line(struct writer *w, const struct fb *line)
 {
+	const struct fb_cell *cells = fb_cell(line, 0, 0), *before = NULL;
 	int end = used_width(line), used = 0;
 
 	for (int col = 0; col < end; col++) {
-		int width = fb_cell(line, 0, col)->width;
+		int width = cells[col].width;
 		if (width == 0)
 			continue;	/* the right half of a wide cell */
 		if (used + width > w->cols) {
 			end_row(w, used);
 			used = 0;
+			before = NULL;
 		}
-		seq_cell(w->out, &w->t, line, 0, col, w->cols);
+		if (!put_plain(w, &cells[col], before))
+			seq_cell(w->out, &w->t, line, 0, col, w->cols);
+		before = &cells[col];
 		used += width;
 	}
 	end_row(w, used);

@@ -174,14 +174,15 @@ static void write_history(struct client *c, uint64_t now)
 	char text[NOTICE_LEN];
 	const char *notice;
 	struct scrollback_batch batch;
+	bool keep_in_view = scrollback_pace_keep_in_view(&c->pace, now);
+	size_t most = keep_in_view ? SSPSH_SCROLLBACK_WRITE_MAX : SSPSH_SCROLLBACK_FLOOD_WRITE_MAX;
 
-	if (!fb || now < history_resumes_at(c) ||
-	    !scrollback_rx_batch(&c->scrollback.rx, SSPSH_SCROLLBACK_WRITE_MAX, &batch))
+	if (!fb || now < history_resumes_at(c) || !scrollback_rx_batch(&c->scrollback.rx, most, &batch))
 		return;
 	notice = notice_text(c, now, text, sizeof text);
 	c->notice_shown = notice != NULL;
 	if (screen_paint_history(c->screen, fb, notice, now, batch.lost, batch.entries, batch.n,
-				 scrollback_pace_keep_in_view(&c->pace, now)))
+				 keep_in_view))
 		log_warn("scrollback lines that do not decode were left out");
 	scrollback_rx_done(&c->scrollback.rx);
 	scrollback_client_report(&c->scrollback, client_sync_channels(c->sync));

@@ -61,6 +61,24 @@ size_t scrollback_tx_fill(struct scrollback_tx *tx, const struct history *log, s
 	return out->len - before;
 }
 
+/* Bytes of the next record to send (at most, for a gap). */
+static size_t next_record_size(const struct scrollback_tx *tx, const struct history *log)
+{
+	const uint8_t *data;
+	size_t len;
+
+	if (tx->next < history_start(log) || !history_entry(log, tx->next, &data, &len))
+		return HEADER_MAX;
+	return 1 + varint_len(len) + len;
+}
+
+bool scrollback_tx_due(const struct scrollback_tx *tx, const struct history *log,
+		       const struct chan_mux *m, uint32_t id)
+{
+	return scrollback_tx_backlog(tx, log) > 0 &&
+	       scrollback_tx_room(tx, m, id) >= next_record_size(tx, log);
+}
+
 size_t scrollback_tx_room(const struct scrollback_tx *tx, const struct chan_mux *m, uint32_t id)
 {
 	uint64_t ahead = tx->sent - tx->written;

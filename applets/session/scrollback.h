@@ -53,6 +53,10 @@ uint64_t scrollback_tx_backlog(const struct scrollback_tx *tx, const struct hist
 /* Bytes of records the stream takes now: the channel's room, at most
  * SSPSH_SCROLLBACK_AHEAD_MAX beyond what the client reported written. */
 size_t scrollback_tx_room(const struct scrollback_tx *tx, const struct chan_mux *m, uint32_t id);
+/* Lines wait and the stream has room for the next (nothing is due while
+ * the room is too small for it: the client's report makes more). */
+bool scrollback_tx_due(const struct scrollback_tx *tx, const struct history *log,
+		       const struct chan_mux *m, uint32_t id);
 /* Take the client's reports (in any pieces); false if one breaks a rule
  * (a varint over 64 bits). A report of more than was sent counts as all
  * of it. */

@@ -187,8 +187,8 @@ size_t scrollback_pty_read_size(const struct server_session *s, uint64_t now)
 
 bool scrollback_due(const struct server_session *s)
 {
-	return s->scrollback_accepted && scrollback_tx_backlog(&s->scrollback, s->history) > 0 &&
-	       scrollback_tx_room(&s->scrollback, pump_channels(s->pump), s->scrollback_id) > 0;
+	return s->scrollback_accepted &&
+	       scrollback_tx_due(&s->scrollback, s->history, pump_channels(s->pump), s->scrollback_id);
 }
 
 bool scrollback_drained(const struct server_session *s)

@@ -446,6 +446,39 @@ TEST(reports_let_lines_go_and_a_hostile_one_is_refused)
 	history_free(log);
 }
 
+/* While the room left ahead is too small for the next line, nothing is
+ * due: the server sleeps until the client's report (it woke at once and
+ * sent nothing, over and over: a 20 MB cat took 2.4 s of its CPU). */
+TEST(a_line_larger_than_the_room_left_is_not_due)
+{
+	struct chan_mux *server = chan_mux_new(CHAN_ROLE_SERVER);
+	struct history *log = history_new(10);
+	struct scrollback_tx tx;
+	const uint8_t *data;
+	size_t len;
+	uint32_t id = 0;
+
+	EXPECT(server && log);
+	if (!server || !log)
+		goto done;
+	add_lines(log, 0, 1);
+	EXPECT(history_entry(log, 0, &data, &len));
+	scrollback_tx_start(&tx, log, 10);
+	EXPECT(chan_open(server, SCROLLBACK_CHANNEL_REQUEST, strlen(SCROLLBACK_CHANNEL_REQUEST), &id));
+	/* The record is a tag, a one-byte length and the entry: one byte short. */
+	tx.sent = SSPSH_SCROLLBACK_AHEAD_MAX - (len + 1);
+	EXPECT(scrollback_tx_room(&tx, server, id) == len + 1);
+	EXPECT(!scrollback_tx_due(&tx, log, server, id));
+	EXPECT(scrollback_tx_reports(&tx, (const uint8_t *)"\x01", 1));
+	EXPECT(scrollback_tx_due(&tx, log, server, id));
+	scrollback_tx_send(&tx, log, server, id);
+	EXPECT(scrollback_tx_backlog(&tx, log) == 0);
+	EXPECT(!scrollback_tx_due(&tx, log, server, id));
+done:
+	history_free(log);
+	chan_mux_free(server);
+}
+
 /* Keys typed while lines stream: the lines wait for the answer, then go
  * without hiding it; a flood that changes the screen gets the cheap way. */
 TEST(lines_wait_for_the_answer_to_a_key_then_keep_it_in_view)
@@ -478,6 +511,7 @@ int main(void)
 	RUN(the_server_sends_no_further_ahead_than_the_client_wrote);
 	RUN(a_server_further_ahead_ends_the_stream);
 	RUN(reports_let_lines_go_and_a_hostile_one_is_refused);
+	RUN(a_line_larger_than_the_room_left_is_not_due);
 	RUN(lines_wait_for_the_answer_to_a_key_then_keep_it_in_view);
 	return unit_exit_status();
 }
