@@ -5,7 +5,8 @@
 #     1,000,000), over loopback and over a 200 ms RTT link;
 #   - Ctrl-C in `seq 1 100000000` while the backlog streams, against the
 #     same with --scrollback 0 (no stream at all), over loopback and the
-#     200 ms RTT link;
+#     200 ms RTT link; Ctrl-C in `yes` (one-character lines) likewise on
+#     loopback;
 #   - a typed key's echo right after a flood, while its lines still go
 #     into the history, against the same once they are in;
 #   - bytes on the wire per scrolled line, against --scrollback 0 and the
@@ -120,12 +121,14 @@ wire_bytes() {
 session 10000
 lines_per_second loopback
 bench_ctrl_c sspsh "loopback, backlog streaming" "seq 1 100000000"
+bench_ctrl_c sspsh "loopback, backlog streaming" yes
 echo_while_streaming loopback
 session 10000 --link delay=100
 lines_per_second "200 ms RTT link"
 bench_ctrl_c sspsh "200 ms RTT link, backlog streaming" "seq 1 100000000"
 session 0
 bench_ctrl_c sspsh "loopback, --scrollback 0" "seq 1 100000000"
+bench_ctrl_c sspsh "loopback, --scrollback 0" yes
 session 0 --link delay=100
 bench_ctrl_c sspsh "200 ms RTT link, --scrollback 0" "seq 1 100000000"
 
