@@ -163,11 +163,12 @@ static uint64_t history_resumes_at(const struct client *c)
 	return scrollback_pace_resume_at(&c->pace, transport_srtt_ms(client_sync_transport(c->sync)));
 }
 
-/* Lines that arrived for the terminal's history go in above the screen,
- * SSPSH_SCROLLBACK_WRITE_MAX bytes of them at the end of a turn of the
- * loop, after the keys went out and the newest screen was painted, so
- * that the terminal is never busy with history while an echo or a newer
- * screen waits (struct scrollback_pace says when and how). */
+/* Lines that arrived for the terminal's history go in above the screen, a
+ * batch of them at the end of a turn of the loop, after the keys went out
+ * and the newest screen was painted, so that the terminal is never busy
+ * with history while an echo or a newer screen waits (struct
+ * scrollback_pace says when and how); then the server hears what was
+ * written, which lets it send more. */
 static void write_history(struct client *c, uint64_t now)
 {
 	const struct fb *fb = client_sync_screen(c->sync);
@@ -306,8 +307,7 @@ static void channel_events(struct client *c)
 	}
 }
 
-/* Read the scrollback channel (which opens its window again, so the
- * server sends more); the end of the turn writes it. */
+/* Read what came on the scrollback channel; the end of the turn writes it. */
 static void take_scrollback(struct client *c)
 {
 	if (!scrollback_client_read(&c->scrollback, client_sync_channels(c->sync)))

@@ -77,8 +77,8 @@ bool scrollback_tx_read_reports(struct scrollback_tx *tx, struct chan_mux *m, ui
 /* The lines asked for, from an open request; false if it is not one. */
 bool scrollback_lines_request(const uint8_t *request, size_t len, uint32_t *lines);
 
-/* Write the records of the entries not sent yet into channel id while it
- * has room (the channel's flow control paces the stream). */
+/* Write the records of the entries not sent yet into channel id while the
+ * stream has room (scrollback_tx_room: the client's reports pace it). */
 void scrollback_tx_send(struct scrollback_tx *tx, const struct history *log, struct chan_mux *m,
 			uint32_t id);
 
