@@ -8,9 +8,9 @@
 const char bench_usage[] =
 "usage: sspsh bench BENCHMARK [ARGS]...\n"
 "\n"
-"  emu [--cols N] [--rows N] [--dump] FILE...\n"
+"  emu [--cols N] [--rows N] [--dump[=sgr]] FILE...\n"
 "        feed FILEs through the terminal emulator; print MB/s, or with --dump\n"
-"        the final screen and `cursor ROW,COL`\n"
+"        the final screen and `cursor ROW,COL` (=sgr: with the renditions)\n"
 "  channels [--link SPEC] [--mb N]\n"
 "        one channel's throughput between two transports on loopback, and\n"
 "        over an emulated 200 ms RTT link with 1 % loss (or SPEC)\n"

@@ -1,6 +1,6 @@
 /* sspsh bench emu: the terminal emulator's speed and memory.
  *
- * usage: sspsh bench emu [--cols N] [--rows N] [--dump|--once] [FILE...]
+ * usage: sspsh bench emu [--cols N] [--rows N] [--dump[=sgr]|--once] [FILE...]
  *        sspsh bench emu [--megabytes N] --generate ascii|cjk
  *
  * Feeds each FILE through a fresh emulator (in reads of
@@ -13,7 +13,8 @@
  * second of the process's CPU time: the form test/bench/emu_vs_libvterm.sh
  * sets beside libvterm's. --dump feeds the FILEs once, in order, into one emulator
  * and prints the final screen, one line per row without trailing blanks,
- * then "cursor ROW,COL" (0-based): the form the tests compare. */
+ * then "cursor ROW,COL" (0-based): the form the tests compare; --dump=sgr
+ * prints the rows with their renditions as SGR sequences (term/dump.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,7 @@
 #define MIN_SECONDS 0.5
 
 static const char emu_usage[] =
-"usage: sspsh bench emu [--cols N] [--rows N] [--dump|--once] [FILE...]\n"
+"usage: sspsh bench emu [--cols N] [--rows N] [--dump[=sgr]|--once] [FILE...]\n"
 "       sspsh bench emu [--megabytes N] --generate ascii|cjk\n";
 
 /* A deterministic pseudo-random sequence, so runs compare. */
@@ -202,7 +203,9 @@ out:
 	return status;
 }
 
-static int dump(char **files, int nfiles, int cols, int rows)
+typedef void dump_fn(const struct fb *fb, struct buf *out);
+
+static int dump(char **files, int nfiles, int cols, int rows, dump_fn *dump_screen_as)
 {
 	struct emu *emu = emu_new(cols, rows);
 	struct buf input, out;
@@ -222,7 +225,7 @@ static int dump(char **files, int nfiles, int cols, int rows)
 			emu_write(emu, input.data, input.len);
 	}
 	if (status == 0) {
-		dump_screen(emu_fb(emu), &out);
+		dump_screen_as(emu_fb(emu), &out);
 		fwrite(out.data, 1, out.len, stdout);
 	}
 	buf_free(&input);
@@ -273,7 +276,8 @@ static int generate(const char *which, int megabytes)
 int bench_emu_main(int argc, char **argv)
 {
 	int cols = 80, rows = 24, megabytes = WORKLOAD_MB, nfiles = 0, status = 0;
-	bool want_dump = false, want_once = false;
+	dump_fn *want_dump = NULL;
+	bool want_once = false;
 	char **files = calloc((size_t)argc, sizeof *files);
 
 	if (!files)
@@ -288,7 +292,9 @@ int bench_emu_main(int argc, char **argv)
 		} else if (strcmp(arg, "--megabytes") == 0 && parse_size(argv[i + 1], 4096, &megabytes)) {
 			i++;
 		} else if (strcmp(arg, "--dump") == 0) {
-			want_dump = true;
+			want_dump = dump_screen;
+		} else if (strcmp(arg, "--dump=sgr") == 0) {
+			want_dump = dump_screen_sgr;
 		} else if (strcmp(arg, "--once") == 0) {
 			want_once = true;
 		} else if (strcmp(arg, "--generate") == 0 && i + 1 < argc) {
@@ -306,7 +312,7 @@ int bench_emu_main(int argc, char **argv)
 		fputs(emu_usage, stderr);
 		status = EXIT_USAGE;
 	} else if (want_dump) {
-		status = dump(files, nfiles, cols, rows);
+		status = dump(files, nfiles, cols, rows, want_dump);
 	} else if (want_once) {
 		for (int i = 0; i < nfiles && status == 0; i++)
 			status = measure_once(files[i], cols, rows);

@@ -22,6 +22,11 @@ printf '\033[2;3Htwo' >"$tmp/b"
 out=$("$bin" bench emu --cols 10 --rows 3 --dump "$tmp/a" "$tmp/b")
 check "bench emu --dump feeds files in order" test "$out" = "$(printf 'one\n  two\n\ncursor 1,5')"
 
+printf 'a\033[1;31mb\033[4:3;48;5;17mc\033[m\033[44m \033[0m  \033[38;2;1;2;3;7md\r\n' >"$tmp/sgr"
+out=$("$bin" bench emu --cols 12 --rows 2 --dump=sgr "$tmp/sgr")
+want=$(printf 'a\033[0;1;31mb\033[0;1;4:3;31;48;5;17mc\033[0;44m \033[0m  \033[0;7;38;2;1;2;3md\033[0m\n\ncursor 1,0')
+check "bench emu --dump=sgr writes each change of rendition whole" test "$out" = "$want"
+
 out=$("$bin" bench emu "$src/test/term/corpus/utf8.vt")
 check "bench emu prints MB/s and memory" sh -c "printf '%s' '$out' | grep -qE '[0-9.]+ MB/s .*memory 80x24: screen [0-9]+ \+ emulator [0-9]+ = [0-9]+ bytes'"
 
