@@ -123,25 +123,25 @@ static void cell_clear(struct fb_row *row, int col, struct fb_cell blank)
 	row->cells[col] = blank;
 }
 
-/* The wide cell at col - 1 and col becomes two blanks with its pen. */
-static void blank_wide(struct fb_row *row, int col)
+/* The wide cell at col - 1 and col becomes two blanks, erased with `pen`
+ * (its background): the pen of what is written or erased over part of it,
+ * as xterm clears the rest of such a character (ClearCells), not the
+ * character's own pen, whose underline or reverse would linger. */
+static void blank_wide(struct fb_row *row, int col, const struct fb_pen *pen)
 {
-	struct fb_cell blank = row->cells[col - 1];
+	struct fb_cell blank = blank_cell(pen);
 
-	blank.ch = ' ';
-	blank.width = 1;
-	blank.cluster = 0;
 	cell_clear(row, col - 1, blank);
 	cell_clear(row, col, blank);
 }
 
 /* A wide cell whose two halves are split by a boundary at `col` (the cell
- * at col is a continuation) turns into two blanks with its pen. Inline:
- * every cell write asks, and the answer is nearly always no. */
-static inline void unsplit_wide(struct fb_row *row, int cols, int col)
+ * at col is a continuation) turns into two blanks. Inline: every cell
+ * write asks, and the answer is nearly always no. */
+static inline void unsplit_wide(struct fb_row *row, int cols, int col, const struct fb_pen *pen)
 {
 	if (col > 0 && col < cols && row->cells[col].width == 0)
-		blank_wide(row, col);
+		blank_wide(row, col, pen);
 }
 
 static void row_fill(struct fb_row *row, int from, int to, const struct fb_pen *pen)
@@ -443,16 +443,18 @@ static void cell_put(struct fb_cell *cell, uint32_t ch, int width, uint8_t clust
 	cell->cluster = cluster;
 }
 
-/* The row, unshared and ready for a cell of `width` at col: no wide cell
- * is split by it and the cells it covers hold no cluster. NULL on OOM. */
-static struct fb_row *row_for_cell(struct fb *fb, int row, int col, int width)
+/* The row, unshared and ready for a cell of `width` at col written with
+ * `pen`: no wide cell is split by it and the cells it covers hold no
+ * cluster. NULL on OOM. */
+static struct fb_row *row_for_cell(struct fb *fb, int row, int col, int width,
+				   const struct fb_pen *pen)
 {
 	struct fb_row *r = row_writable(fb, row);
 
 	if (!r)
 		return NULL;
-	unsplit_wide(r, fb->cols, col);
-	unsplit_wide(r, fb->cols, col + width);
+	unsplit_wide(r, fb->cols, col, pen);
+	unsplit_wide(r, fb->cols, col + width, pen);
 	if (row_has_clusters(r)) {
 		cluster_drop(r->store, r->cells[col].cluster);
 		if (width == 2)
@@ -480,7 +482,7 @@ bool fb_set_char(struct fb *fb, int row, int col, uint32_t ch, int width,
 		ch = ' ';
 		width = 1;
 	}
-	r = row_for_cell(fb, row, col, width);
+	r = row_for_cell(fb, row, col, width, pen);
 	if (!r)
 		return false;
 	if (col + width == fb->cols)
@@ -509,7 +511,7 @@ bool fb_set_cell(struct fb *fb, int row, int col, const char *text, size_t len,
 		pen = &default_pen;
 	if (width != 2)
 		width = 1;
-	r = row_for_cell(fb, row, col, width);
+	r = row_for_cell(fb, row, col, width, pen);
 	if (!r)
 		return false;
 	if (col + width == fb->cols)
@@ -537,8 +539,8 @@ bool fb_set_ascii(struct fb *fb, int row, int col, const char *text, size_t len,
 	r = row_writable(fb, row);
 	if (!r)
 		return false;
-	unsplit_wide(r, fb->cols, col);
-	unsplit_wide(r, fb->cols, end);
+	unsplit_wide(r, fb->cols, col, pen);
+	unsplit_wide(r, fb->cols, end, pen);
 	if (end == fb->cols)
 		r->wrapped = false;
 	if (row_has_clusters(r))
@@ -571,8 +573,8 @@ void fb_erase(struct fb *fb, int row, int col_from, int col_to, const struct fb_
 	r = row_writable(fb, row);
 	if (!r)
 		return;
-	unsplit_wide(r, fb->cols, col_from);
-	unsplit_wide(r, fb->cols, col_to);
+	unsplit_wide(r, fb->cols, col_from, pen);
+	unsplit_wide(r, fb->cols, col_to, pen);
 	row_fill(r, col_from, col_to, pen);
 	if (col_to == fb->cols)
 		r->wrapped = false;
@@ -637,16 +639,16 @@ void fb_shift_cells(struct fb *fb, int row, int col, int n, const struct fb_pen 
 	r = row_writable(fb, row);
 	if (!r)
 		return;
-	unsplit_wide(r, cols, col);
+	unsplit_wide(r, cols, col, pen);
 	if (n > 0) {
-		unsplit_wide(r, cols, cols - count);
+		unsplit_wide(r, cols, cols - count, pen);
 		row_fill(r, cols - count, cols, pen);	/* drops their clusters */
 		memmove(&r->cells[col + count], &r->cells[col],
 			(size_t)(cols - col - count) * sizeof r->cells[0]);
 		for (int i = col; i < col + count; i++)
 			r->cells[i] = blank_cell(pen);
 	} else {
-		unsplit_wide(r, cols, col + count);
+		unsplit_wide(r, cols, col + count, pen);
 		row_fill(r, col, col + count, pen);
 		memmove(&r->cells[col], &r->cells[col + count],
 			(size_t)(cols - col - count) * sizeof r->cells[0]);

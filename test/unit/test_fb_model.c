@@ -29,12 +29,13 @@ static void model_init(struct model *m)
 			m->cell[r][c] = (struct model_cell){ " ", 1, { 0 } };
 }
 
-/* A boundary at col that splits a wide cell blanks both its halves. */
-static void model_unsplit(struct model_cell *row, int col)
+/* A boundary at col that splits a wide cell blanks both its halves, in
+ * the background of the pen that writes there. */
+static void model_unsplit(struct model_cell *row, int col, const struct fb_pen *pen)
 {
 	if (col <= 0 || col >= COLS || row[col].width != 0)
 		return;
-	row[col - 1] = (struct model_cell){ " ", 1, row[col - 1].pen };
+	row[col - 1] = (struct model_cell){ " ", 1, { .bg = pen->bg } };
 	row[col] = row[col - 1];
 }
 
@@ -52,8 +53,8 @@ static void model_set(struct model *m, int r, int col, const char *text, int wid
 		text = " ";
 		width = 1;
 	}
-	model_unsplit(row, col);
-	model_unsplit(row, col + width);
+	model_unsplit(row, col, pen);
+	model_unsplit(row, col + width, pen);
 	snprintf(row[col].text, sizeof row[col].text, "%s", text);
 	row[col].width = width;
 	row[col].pen = *pen;
