@@ -5,7 +5,8 @@ the rendition of each cell (colours, bold, underline, reverse, ...) and the
 cursor.
 
 usage: rec_vs_tmux.py [--sspsh BIN] [--size COLSxROWS] [--every N]
-                      [--random K] [--seed S] [--show N] [--first] FILE...
+                      [--random K] [--seed S] [--show N] [--first]
+                      [--save DIR] FILE...
 
 Cuts: every N bytes (default 256), K more at offsets drawn from a seeded
 generator (default 0), and the end of the file. A cut may fall inside an
@@ -33,6 +34,9 @@ characters sspsh stores for them (the VT100's table, as xterm draws it).
 Where tmux departs from xterm and sspsh follows xterm (EXCEPTIONS below,
 each with its reason), a row that differs only that way is counted apart
 and does not fail.
+
+With --save DIR, the screens at the middle cut and at the end, where they
+match, are written to DIR as test/term/corpus.test's expected screens.
 
 With --first, the first cut that differs is searched byte by byte back to
 the cut before it, and the byte offset where the screens first part is
@@ -207,7 +211,7 @@ def render(cells):
     return "".join(out)
 
 
-def normalise(lines, carry):
+def normalise(lines, carry, keep_zwj=False):
     """Rows as lists of (character, rendition); `carry`: the rendition and
     the charset run on across rows. U+200D is left out on both sides: it
     has no glyph, and tmux holds back a ZWJ that ends the input until the
@@ -217,11 +221,23 @@ def normalise(lines, carry):
     for line in lines:
         if not carry:
             pen, charset = DEFAULT_PEN, False
-        cells, pen, charset = row_cells(line.replace("\u200d", ""), pen, charset)
-        while cells and cells[-1] == (" ", DEFAULT_PEN):
+        line = line if keep_zwj else line.replace("\u200d", "")
+        cells, pen, charset = row_cells(line, pen, charset)
+        while cells and unseen_blank(cells[-1]):
             cells.pop()
         rows.append(cells)
     return rows
+
+
+def unseen_blank(cell):
+    """A blank at a row's end that shows at most a background. tmux's
+    capture stops at the last cell written to (its cellused), so the cells
+    that an erase in a background colour blanked past it are not in the
+    capture, though tmux paints them: such blanks are dropped on both
+    sides. Blanks that show more (reverse, underline, strike-out,
+    overline) are kept."""
+    ch, (attrs, underline, _, _, _) = cell
+    return ch == " " and not underline and not attrs & {"7", "9", "53"}
 
 
 def columns(cells):
@@ -239,21 +255,37 @@ def columns(cells):
     return out
 
 
+def padded(cells, cols):
+    out = columns(cells)
+    return out + [(" ", DEFAULT_PEN)] * (cols - len(out))
+
+
 def el_at_pending_wrap(ours, theirs, cols):
     """EL (and ED) with the cursor waiting to wrap: xterm and the VT100
     (DEC STD 070) erase the last column, as sspsh does; tmux, like VTE,
     kitty and konsole, leaves it. The rows then differ only there, where
     sspsh has a blank."""
-    a, b = columns(ours), columns(theirs)
-    blank = (" ", DEFAULT_PEN)
-    a += [blank] * (cols - len(a))
-    b += [blank] * (cols - len(b))
+    a, b = padded(ours, cols), padded(theirs, cols)
     return a[:cols - 1] == b[:cols - 1] and a[cols - 1] and a[cols - 1][0] == " "
+
+
+def wide_rest_blanked(ours, theirs, cols):
+    """What is left of a wide character written or erased over in part:
+    xterm clears it with the current colours (ClearCells), as sspsh does;
+    tmux blanks it in the default rendition. The rows then differ only in
+    blanks that sspsh has in a background colour alone and tmux in the
+    default rendition."""
+    a, b = padded(ours, cols), padded(theirs, cols)
+    differ = [col for col in range(cols) if a[col] != b[col]]
+    return differ and all(a[col] and b[col] == (" ", DEFAULT_PEN) and a[col][0] == " " and
+                          a[col][1][:3] == DEFAULT_PEN[:3] and a[col][1][4] is None
+                          for col in differ)
 
 
 # Differences that are tmux departing from xterm, which sspsh follows:
 # (name, test of two rows' cells) for a row that may differ that way.
-EXCEPTIONS = (("EL at the pending wrap", el_at_pending_wrap),)
+EXCEPTIONS = (("EL at the pending wrap", el_at_pending_wrap),
+              ("the rest of a wide character", wide_rest_blanked))
 
 
 def plain(row):
@@ -268,8 +300,9 @@ def plain(row):
 
 
 class Screen:
-    def __init__(self, cells, cursor, cols):
+    def __init__(self, cells, cursor, cols, lines=None):
         self.cells = cells
+        self.lines = lines
         self.rows = [render(row) for row in cells]
         self.cursor = cursor
         self.cols = cols
@@ -299,11 +332,14 @@ class Screen:
         return excused
 
 
+def sspsh_dump(sspsh, data, cols, rows, form="--dump=sgr"):
+    return subprocess.run([sspsh, "bench", "emu", form, "--cols", str(cols),
+                           "--rows", str(rows), "/dev/stdin"], input=data,
+                          stdout=subprocess.PIPE, check=True).stdout
+
+
 def sspsh_screen(sspsh, data, cols, rows):
-    out = subprocess.run([sspsh, "bench", "emu", "--dump=sgr", "--cols", str(cols),
-                          "--rows", str(rows), "/dev/stdin"], input=data,
-                         stdout=subprocess.PIPE, check=True).stdout
-    lines = out.decode("utf-8", "replace").split("\n")[:-1]
+    lines = sspsh_dump(sspsh, data, cols, rows).decode("utf-8", "replace").split("\n")[:-1]
     cursor = lines.pop()
     if not cursor.startswith("cursor "):
         raise SetupError("sspsh's dump ends in %r" % cursor)
@@ -356,7 +392,8 @@ class TmuxPane:
                         "display", "-p", "-t", "=rec:", "#{cursor_y},#{cursor_x}")
         lines = out.decode("utf-8", "replace").split("\n")[:-1]
         cursor = self.cursor(lines.pop())
-        return Screen(normalise(lines[:self.rows], carry=True), cursor, self.cols)
+        lines = lines[:self.rows]
+        return Screen(normalise(lines, carry=True), cursor, self.cols, lines)
 
     def cursor(self, position):
         """tmux puts a cursor that waits to wrap one column past the last;
@@ -466,6 +503,28 @@ def size_of(args, path):
     return (int(found.group(1)), int(found.group(2))) if found else (80, 24)
 
 
+def save(args, path, cut, theirs):
+    """The expected screens of test/term/corpus.test at `cut`: NAME.screen
+    is tmux's text (DEC graphics as the characters they stand for) and
+    cursor; NAME.sgr is sspsh's dump with renditions, which the
+    comparison found equal to tmux's; `.atBYTES` before the suffix for a
+    cut before the end."""
+    with open(path, "rb") as f:
+        data = f.read()
+    os.makedirs(args.save, exist_ok=True)
+    stem = os.path.join(args.save, os.path.basename(path)[:-3])
+    stem += "" if cut == len(data) else ".at%d" % cut
+    rows = ["".join(ch for ch, _ in cells).rstrip(" ")
+            for cells in normalise(theirs.lines, carry=True, keep_zwj=True)]
+    text = "".join(row + "\n" for row in rows) + "cursor %s\n" % theirs.cursor
+    with open(stem + ".screen", "w", encoding="utf-8") as f:
+        f.write(text)
+    with open(stem + ".sgr", "wb") as f:
+        f.write(sspsh_dump(args.sspsh, data[:cut], args.cols, args.rows))
+    if sspsh_dump(args.sspsh, data[:cut], args.cols, args.rows, "--dump") != text.encode():
+        print("  %s: sspsh's text differs from tmux's at byte %d" % (stem, cut))
+
+
 def compare_file(args, path):
     with open(path, "rb") as f:
         data = f.read()
@@ -474,8 +533,10 @@ def compare_file(args, path):
     counts = {"cuts": 0, "excused": 0, **{kind: 0 for kind in FAILURES}}
     shown, good, first_bad = 0, 0, None
     replay = Replay(args, data)
+    cuts = cut_points(data, args.every, args.random, args.seed)
+    saves = {cuts[len(cuts) // 2], cuts[-1]} if args.save else set()
     try:
-        for cut in cut_points(data, args.every, args.random, args.seed):
+        for cut in cuts:
             ours, theirs, diff = replay.compare_at(cut)
             counts["cuts"] += 1
             if diff and diff[0] not in FAILURES:
@@ -483,6 +544,8 @@ def compare_file(args, path):
                 diff = None
             if not diff:
                 good = cut if first_bad is None else good
+                if cut in saves:
+                    save(args, path, cut, theirs)
                 continue
             counts[diff[0]] += 1
             first_bad = cut if first_bad is None else first_bad
@@ -509,6 +572,7 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--show", type=int, default=3)
     parser.add_argument("--first", action="store_true")
+    parser.add_argument("--save")
     parser.add_argument("files", nargs="+")
     args = parser.parse_args()
     if args.size and not re.fullmatch(r"\d+x\d+", args.size):
