@@ -11,9 +11,11 @@ src=${SSPSH_SRC:-.}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# The size is in the name (top-120x40.vt), else 80x24.
 for vt in "$src"/test/term/corpus/*.vt; do
 	name=$(basename "$vt" .vt)
-	"$bin" bench emu --dump "$vt" >"$tmp/$name.dump"
+	size=$(printf '%s' "$name" | sed -n 's/.*-\([0-9]*\)x\([0-9]*\)$/--cols \1 --rows \2/p')
+	"$bin" bench emu $size --dump "$vt" >"$tmp/$name.dump"
 	check "bench emu --dump $name.vt matches tmux" cmp -s "$tmp/$name.dump" "${vt%.vt}.screen"
 done
 

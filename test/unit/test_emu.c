@@ -31,10 +31,12 @@
  *                            (fb_row_wrapped), all of them; "wrapped" alone:
  *                            none
  *   reply BYTES              everything emu_take_replies gives, in full
- *   replay FILE              the bytes of FILE (relative to test/term), as
- *                            one emu_write (like `in`)
+ *   replay FILE [BYTES]      the bytes of FILE (relative to test/term), as
+ *                            one emu_write (like `in`); with BYTES, only
+ *                            the first BYTES of them (a moment mid-stream)
  *   screen FILE              the whole dump (dump_screen: rows and cursor)
  *                            must equal FILE, e.g. one taken from tmux
+ *   screen-sgr FILE          the same with the renditions (dump_screen_sgr)
  *
  * Checks apply to the state after all the case's input. Each case runs
  * twice: as written, and again fed one byte per emu_write, which must not
@@ -353,17 +355,22 @@ static bool read_file(const char *path, struct buf *out)
 	return true;
 }
 
-static void replay(struct run *r, const char *name, bool bytewise)
+/* "FILE" or "FILE BYTES": the file's bytes, or its first BYTES. */
+static void replay(struct run *r, const char *arg, bool bytewise)
 {
-	char path[2048];
+	char path[2048], name[1024];
+	unsigned long prefix = 0;
 	struct buf input;
+	int fields = sscanf(arg, "%1023s %lu", name, &prefix);
 
 	buf_init(&input);
 	snprintf(path, sizeof path, "%.1000s/test/term/%.1000s", src_dir(), name);
-	if (read_file(path, &input))
-		feed(r->emu, (const char *)input.data, input.len, bytewise);
-	else
+	if (fields < 1 || !read_file(path, &input))
 		fail(r, "cannot read %s", path);
+	else if (fields == 2 && prefix > input.len)
+		fail(r, "%s has %zu bytes, not %lu", name, input.len, prefix);
+	else
+		feed(r->emu, (const char *)input.data, fields == 2 ? prefix : input.len, bytewise);
 	buf_free(&input);
 }
 
@@ -382,7 +389,8 @@ static void check_wrapped(struct run *r, const char *expected)
 		fail(r, "wrapped rows are '%s', expected '%s'", got, expected);
 }
 
-static void check_screen(struct run *r, const char *name)
+static void check_screen(struct run *r, const char *name,
+			 void (*dump)(const struct fb *fb, struct buf *out))
 {
 	char path[2048];
 	struct buf want, got;
@@ -390,7 +398,7 @@ static void check_screen(struct run *r, const char *name)
 	buf_init(&want);
 	buf_init(&got);
 	snprintf(path, sizeof path, "%.1000s/test/term/%.1000s", src_dir(), name);
-	dump_screen(emu_fb(r->emu), &got);
+	dump(emu_fb(r->emu), &got);
 	if (!read_file(path, &want)) {
 		fail(r, "cannot read %s", path);
 	} else if (got.len != want.len || memcmp(got.data, want.data, got.len) != 0) {
@@ -466,7 +474,9 @@ static void run_case(const struct test_case *tc, bool bytewise, struct run *r)
 		} else if (strncmp(line, "reply ", 6) == 0 || strcmp(line, "reply") == 0) {
 			check_reply(r, line[5] ? line + 6 : "");
 		} else if (strncmp(line, "screen ", 7) == 0) {
-			check_screen(r, line + 7);
+			check_screen(r, line + 7, dump_screen);
+		} else if (strncmp(line, "screen-sgr ", 11) == 0) {
+			check_screen(r, line + 11, dump_screen_sgr);
 		} else if (!(strncmp(line, "in ", 3) == 0 || strncmp(line, "resize ", 7) == 0 ||
 			     strncmp(line, "replay ", 7) == 0 ||
 			     line[0] == '|' || strncmp(line, "size ", 5) == 0)) {
