@@ -269,23 +269,28 @@ def el_at_pending_wrap(ours, theirs, cols):
     return a[:cols - 1] == b[:cols - 1] and a[cols - 1] and a[cols - 1][0] == " "
 
 
-def wide_rest_blanked(ours, theirs, cols):
-    """What is left of a wide character written or erased over in part:
-    xterm clears it with the current colours (ClearCells), as sspsh does;
-    tmux blanks it in the default rendition. The rows then differ only in
-    blanks that sspsh has in a background colour alone and tmux in the
-    default rendition."""
-    a, b = padded(ours, cols), padded(theirs, cols)
-    differ = [col for col in range(cols) if a[col] != b[col]]
-    return differ and all(a[col] and b[col] == (" ", DEFAULT_PEN) and a[col][0] == " " and
-                          a[col][1][:3] == DEFAULT_PEN[:3] and a[col][1][4] is None
-                          for col in differ)
+def wide_halves(ours, theirs, cols):
+    """A wide character written or erased over in part. xterm clears what
+    is left of it with the current colours (ClearCells), and sspsh does
+    too; tmux 3.3a blanks the right half in the default rendition, and
+    keeps the character when its right half is written over (drawn under
+    the new one). Cell by cell (tmux's capture skips only the cells it
+    still takes for right halves) the rows then differ only where sspsh
+    has a blank in a background alone and tmux a default blank or a wide
+    character."""
+    if len(ours) != len(theirs):
+        return False
+    differ = [(a, b) for a, b in zip(ours, theirs) if a != b]
+    return differ and all(a[0] == " " and a[1][:3] == DEFAULT_PEN[:3] and a[1][4] is None and
+                          (b == (" ", DEFAULT_PEN) or
+                           unicodedata.east_asian_width(b[0][0]) in "WF")
+                          for a, b in differ)
 
 
 # Differences that are tmux departing from xterm, which sspsh follows:
 # (name, test of two rows' cells) for a row that may differ that way.
 EXCEPTIONS = (("EL at the pending wrap", el_at_pending_wrap),
-              ("the rest of a wide character", wide_rest_blanked))
+              ("a wide character written over in part", wide_halves))
 
 
 def plain(row):
