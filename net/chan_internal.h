@@ -148,6 +148,11 @@ struct chan_mux {
 	uint64_t pace_ms;		/* when the credit was last topped up */
 	bool reordering_seen;		/* then only time declares a packet lost */
 
+	/* The memory of one emptied send ring and one receive ring, for the
+	 * next that needs it (core/streambuf.h): a session holds at most
+	 * these two rings beyond what its channels hold. */
+	struct streambuf_spare tx_spare, rx_spare;
+
 	struct buf frame;		/* scratch for one frame */
 	struct chan_stats stats;
 };

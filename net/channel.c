@@ -55,6 +55,8 @@ void chan_mux_free(struct chan_mux *m)
 	u32map_free(&m->by_id);
 	ranges_free(&m->rx_pns);
 	chan_sent_free(m);
+	streambuf_spare_free(&m->tx_spare);
+	streambuf_spare_free(&m->rx_spare);
 	buf_free(&m->frame);
 	free(m);
 }
@@ -98,8 +100,8 @@ static struct chan *chan_create(struct chan_mux *m, uint32_t id, bool ours)
 	c->ours = ours;
 	c->tx_limit = SSPSH_CHAN_WINDOW;
 	c->rx_limit = SSPSH_CHAN_WINDOW;
-	streambuf_init(&c->tx, SSPSH_CHAN_SEND_BUFFER, 0);
-	streambuf_init(&c->rx, SSPSH_CHAN_WINDOW, 0);
+	streambuf_init(&c->tx, SSPSH_CHAN_SEND_BUFFER, 0, &m->tx_spare);
+	streambuf_init(&c->rx, SSPSH_CHAN_WINDOW, 0, &m->rx_spare);
 	ranges_init(&c->tx_acked, SSPSH_CHAN_TX_RANGES);
 	ranges_init(&c->tx_lost, SSPSH_CHAN_TX_RANGES);
 	ranges_init(&c->rx_have, SSPSH_CHAN_RX_RANGES);
@@ -352,6 +354,42 @@ size_t chan_write(struct chan_mux *m, uint32_t id, const void *data, size_t len)
 	return len;
 }
 
+int chan_write_space(struct chan_mux *m, uint32_t id, size_t want, struct iovec piece[2])
+{
+	struct chan *c = held(m, id);
+	size_t room, len;
+
+	if (!c)
+		return 0;
+	room = write_room(m, c);
+	len = streambuf_room(&c->tx, c->tx_written);
+	if (len < want)
+		len = want;
+	if (len > room)
+		len = room;
+	if (len == 0 || !streambuf_reserve(&c->tx, c->tx_written + len)) {
+		c->write_blocked = true;
+		return 0;
+	}
+	return streambuf_pieces(&c->tx, c->tx_written, len, piece);
+}
+
+void chan_wrote(struct chan_mux *m, uint32_t id, size_t n)
+{
+	struct chan *c = held(m, id);
+	size_t room;
+
+	if (!c)
+		return;
+	room = write_room(m, c);
+	if (room > streambuf_room(&c->tx, c->tx_written))
+		room = streambuf_room(&c->tx, c->tx_written);
+	if (n > room)
+		n = room;	/* more than chan_write_space gave */
+	c->tx_written += n;
+	m->tx_buffered += n;
+}
+
 /* The bytes from rx.base that have arrived without a hole. */
 static size_t contiguous(const struct chan *c)
 {
@@ -382,6 +420,25 @@ size_t chan_read(struct chan_mux *m, uint32_t id, void *out, size_t cap)
 	streambuf_get(&c->rx, c->rx.base, out, n);
 	chan_rx_consumed(m, c, c->rx.base + n);
 	return n;
+}
+
+int chan_peek(struct chan_mux *m, uint32_t id, struct iovec piece[2])
+{
+	struct chan *c = held(m, id);
+	size_t n = c && c->state == CHAN_OPEN ? contiguous(c) : 0;
+
+	return n ? streambuf_pieces(&c->rx, c->rx.base, n, piece) : 0;
+}
+
+void chan_consume(struct chan_mux *m, uint32_t id, size_t n)
+{
+	struct chan *c = held(m, id);
+	size_t readable = c && c->state == CHAN_OPEN ? contiguous(c) : 0;
+
+	if (n > readable)
+		n = readable;
+	if (n)
+		chan_rx_consumed(m, c, c->rx.base + n);
 }
 
 bool chan_at_eof(const struct chan_mux *m, uint32_t id)

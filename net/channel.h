@@ -34,6 +34,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "core/buf.h"
 
@@ -97,10 +98,22 @@ bool chan_refuse(struct chan_mux *m, uint32_t id, uint64_t code, const char *rea
 size_t chan_write(struct chan_mux *m, uint32_t id, const void *data, size_t len);
 /* Bytes chan_write would take now. */
 size_t chan_write_room(const struct chan_mux *m, uint32_t id);
+/* chan_write without a copy, for a reader that fills the send buffer
+ * itself: the room for up to `want` bytes (no more than chan_write_room,
+ * and more than want when the buffer already has it free), as one or two
+ * pieces; returns how many (0: no room or no memory; CHAN_EV_WRITABLE
+ * follows). chan_wrote then takes the first n bytes put there. */
+int chan_write_space(struct chan_mux *m, uint32_t id, size_t want, struct iovec piece[2]);
+void chan_wrote(struct chan_mux *m, uint32_t id, size_t n);
 /* Takes up to cap bytes of the stream in order; 0 if none is ready. */
 size_t chan_read(struct chan_mux *m, uint32_t id, void *out, size_t cap);
 /* Bytes chan_read would return now. */
 size_t chan_readable(const struct chan_mux *m, uint32_t id);
+/* chan_read without a copy: the bytes it would take, in place, as one or
+ * two pieces, valid until the next call that changes the mux; returns how
+ * many (0: nothing to read). chan_consume then takes the first n. */
+int chan_peek(struct chan_mux *m, uint32_t id, struct iovec piece[2]);
+void chan_consume(struct chan_mux *m, uint32_t id, size_t n);
 /* The peer ended its stream and every byte of it has been read. */
 bool chan_at_eof(const struct chan_mux *m, uint32_t id);
 /* Ends our stream after the bytes written (a half-close). */

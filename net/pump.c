@@ -40,10 +40,16 @@ static void *take_snapshot(void *pump)
 	return p->snapshot(p->app);
 }
 
-static void send_typed(struct pump *p, enum pump_payload type, const uint8_t *payload, size_t len)
+/* Starts p->out with the type byte. */
+static void start_typed(struct pump *p, enum pump_payload type)
 {
 	buf_reset(&p->out);
 	buf_put_u8(&p->out, (uint8_t)type | (transport_path_takes_large(p->t) ? PAYLOAD_TAKES_LARGE : 0));
+}
+
+static void send_typed(struct pump *p, enum pump_payload type, const uint8_t *payload, size_t len)
+{
+	start_typed(p, type);
 	buf_put(&p->out, payload, len);
 	if (!p->out.oom)
 		transport_send(p->t, p->out.data, p->out.len);
@@ -67,17 +73,16 @@ static size_t payload_room(const struct pump *p)
 	return transport_max_payload(p->t) - (p->mux ? 1 : 0);
 }
 
-/* The channel payloads due, after the SSP's. */
+/* The channel payloads due, after the SSP's, each built right after its
+ * type byte. */
 static void send_channels(struct pump *p, uint64_t now)
 {
-	struct buf pkt;
-
-	buf_init(&pkt);
-	while (chan_mux_emit(p->mux, now, payload_room(p), &pkt) > 0) {
-		send_typed(p, PAYLOAD_CHANNEL, pkt.data, pkt.len);
-		buf_reset(&pkt);
+	for (;;) {
+		start_typed(p, PAYLOAD_CHANNEL);
+		if (p->out.oom || chan_mux_emit(p->mux, now, payload_room(p), &p->out) == 0)
+			return;
+		transport_send(p->t, p->out.data, p->out.len);
 	}
-	buf_free(&pkt);
 }
 
 struct pump *pump_new(struct transport *t, const struct pump_config *config,

@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "applets/session/forward_internal.h"
 #include "core/stream_sock.h"
 
-#define IO_CHUNK 65536
+/* The least a read of a forwarded socket asks for. */
+#define READ_CHUNK 65536
 
 short conn_events(const struct forward *f, const struct conn *c)
 {
@@ -19,7 +21,8 @@ short conn_events(const struct forward *f, const struct conn *c)
 
 	if (c->fd < 0)
 		return 0;
-	if (c->state == CONN_CONNECTING || c->to_fd.len)
+	if (c->state == CONN_CONNECTING || c->to_fd.len ||
+	    (c->state == CONN_OPEN && chan_readable(f->mux, c->id) > 0))
 		events |= POLLOUT;
 	if ((c->state == CONN_SOCKS && !c->close_when_flushed) ||
 	    ((c->state == CONN_OPEN || c->state == CONN_OPENING) && !c->fd_eof &&
@@ -145,17 +148,35 @@ static void take_socks(struct forward *f, struct conn *c, const uint8_t *data, s
 		chan_write(f->mux, c->id, data + used, len - used);
 }
 
+/* A read of the socket: what the channel or the SOCKS parser takes. */
+static ssize_t read_some(struct forward *f, struct conn *c, uint8_t *socks_chunk)
+{
+	struct iovec piece[2];
+	int pieces;
+
+	if (c->state == CONN_SOCKS)
+		return read(c->fd, socks_chunk, SOCKS5_HEAD_MAX);
+	/* Straight into the channel's send buffer, as much as it has free
+	 * (at least READ_CHUNK): a bulk stream's buffer grows to what is in
+	 * flight, and each read then takes about that much. */
+	pieces = chan_write_space(f->mux, c->id, READ_CHUNK, piece);
+	if (pieces == 0) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return readv(c->fd, piece, pieces);
+}
+
 /* The socket's bytes into the channel (or the SOCKS parser). False if c
  * is gone. */
 static bool read_socket(struct forward *f, struct conn *c)
 {
-	uint8_t chunk[IO_CHUNK];
-	size_t room = c->state == CONN_SOCKS ? SOCKS5_HEAD_MAX : chan_write_room(f->mux, c->id);
+	uint8_t socks_chunk[SOCKS5_HEAD_MAX];
 	ssize_t n;
 
-	if (room == 0 || c->fd_eof)
+	if (c->fd_eof || (c->state != CONN_SOCKS && chan_write_room(f->mux, c->id) == 0))
 		return true;
-	n = read(c->fd, chunk, room < sizeof chunk ? room : sizeof chunk);
+	n = read_some(f, c, socks_chunk);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return true;
 	if (n < 0 || (n == 0 && c->state == CONN_SOCKS)) {
@@ -169,22 +190,43 @@ static bool read_socket(struct forward *f, struct conn *c)
 		c->fd_eof = true;
 		chan_shutdown(f->mux, c->id);
 	} else if (c->state == CONN_SOCKS) {
-		take_socks(f, c, chunk, (size_t)n);
+		take_socks(f, c, socks_chunk, (size_t)n);
 	} else {
-		chan_write(f->mux, c->id, chunk, (size_t)n);
+		chan_wrote(f->mux, c->id, (size_t)n);
 	}
 	return true;
 }
 
-/* Channel bytes into to_fd, to_fd into the socket. False if c is gone. */
+/* Sends from to_fd (a SOCKS reply), else straight from the channel's
+ * receive buffer: how many bytes went, 0 if none are waiting, or -1 with
+ * errno. */
+static ssize_t send_some(struct forward *f, struct conn *c)
+{
+	struct msghdr msg = { 0 };
+	struct iovec piece[2];
+	ssize_t n;
+
+	if (c->to_fd.len) {
+		n = send(c->fd, c->to_fd.data, c->to_fd.len, MSG_NOSIGNAL);
+		if (n > 0)
+			buf_consume(&c->to_fd, (size_t)n);
+		return n;
+	}
+	if (c->state != CONN_OPEN || !(msg.msg_iovlen = (size_t)chan_peek(f->mux, c->id, piece)))
+		return 0;
+	msg.msg_iov = piece;
+	n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
+	if (n > 0)
+		chan_consume(f->mux, c->id, (size_t)n);
+	return n;
+}
+
+/* Channel bytes into the socket. False if c is gone. */
 static bool write_socket(struct forward *f, struct conn *c)
 {
 	ssize_t n;
 
-	if (!c->to_fd.len && c->state == CONN_OPEN && buf_reserve(&c->to_fd, IO_CHUNK))
-		c->to_fd.len = chan_read(f->mux, c->id, c->to_fd.data, IO_CHUNK);
-	while (c->to_fd.len) {
-		n = send(c->fd, c->to_fd.data, c->to_fd.len, MSG_NOSIGNAL);
+	while ((n = send_some(f, c)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
@@ -193,9 +235,6 @@ static bool write_socket(struct forward *f, struct conn *c)
 			abort_conn(f, c);
 			return false;
 		}
-		buf_consume(&c->to_fd, (size_t)n);
-		if (!c->to_fd.len && c->state == CONN_OPEN && buf_reserve(&c->to_fd, IO_CHUNK))
-			c->to_fd.len = chan_read(f->mux, c->id, c->to_fd.data, IO_CHUNK);
 	}
 	if (c->close_when_flushed) {
 		conn_remove(f, c, false);

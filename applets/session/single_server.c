@@ -172,8 +172,8 @@ static void handle_signals(struct single *one)
 		stop(one, true);
 	if (signals_take(SIGTERM) || signals_take(SIGHUP))
 		stop(one, false);
-	signals_take(SIGCHLD);
-	server_session_reap(one->s);
+	if (signals_take(SIGCHLD))
+		server_session_reap(one->s);
 }
 
 static void receive_network(struct single *one, uint64_t now)

@@ -109,7 +109,7 @@ TEST(streambuf_keeps_bytes_by_offset_across_growth_and_wrap)
 	uint64_t base = 0, end = 0;
 	int wrong = 0;
 
-	streambuf_init(&s, 1 << 14, 0);
+	streambuf_init(&s, 1 << 14, 0, NULL);
 	for (int round = 0; round < 20000; round++) {
 		size_t len = next_random() % 3000;
 
@@ -135,13 +135,53 @@ TEST(streambuf_keeps_bytes_by_offset_across_growth_and_wrap)
 		if (end > sizeof model - 4000) {
 			streambuf_advance(&s, end, end);
 			streambuf_free(&s);
-			streambuf_init(&s, 1 << 14, 0);
+			streambuf_init(&s, 1 << 14, 0, NULL);
 			base = end = 0;
 		}
 	}
 	EXPECT_INT(wrong, 0);
 	EXPECT(!streambuf_reserve(&s, base + (1 << 14) + 1));	/* past the bound */
 	streambuf_free(&s);
+}
+
+/* A forwarded download empties the receiver's ring every turn: the next
+ * bytes go into the same memory (kept in the spare), not a new ring grown
+ * again from its smallest size. */
+TEST(streambuf_reuses_an_emptied_ring_through_its_spare)
+{
+	struct streambuf_spare spare = { 0 };
+	struct streambuf a, b;
+	uint8_t in[10000], out[10000];
+	uint8_t *ring;
+
+	for (size_t i = 0; i < sizeof in; i++)
+		in[i] = (uint8_t)next_random();
+	streambuf_init(&a, 1 << 16, 0, &spare);
+	streambuf_init(&b, 1 << 16, 0, &spare);
+	EXPECT(streambuf_reserve(&a, sizeof in));
+	streambuf_put(&a, 0, in, sizeof in);
+	ring = a.data;
+	streambuf_advance(&a, sizeof in, sizeof in);	/* empty: into the spare */
+	EXPECT(a.cap == 0 && spare.data == ring && spare.cap == 1 << 14);
+
+	EXPECT(streambuf_reserve(&a, 2 * sizeof in));	/* wraps in the same ring */
+	EXPECT(a.data == ring && spare.data == NULL);
+	streambuf_put(&a, sizeof in, in, sizeof in);
+	streambuf_get(&a, sizeof in, out, sizeof out);
+	EXPECT(memcmp(in, out, sizeof in) == 0);
+
+	EXPECT(streambuf_reserve(&b, 100));		/* nothing spare: its own */
+	EXPECT(b.data != ring && b.cap == 4096);
+	streambuf_free(&b);				/* a spare of 4 KiB ... */
+	EXPECT(spare.cap == 4096);
+	streambuf_advance(&a, 2 * sizeof in, 2 * sizeof in);	/* ... gives way to 16 */
+	EXPECT(spare.data == ring && spare.cap == 1 << 14);
+	EXPECT(streambuf_reserve(&b, 20000));		/* too small for b: left */
+	EXPECT(b.cap == 1 << 15 && spare.data == ring);
+	streambuf_free(&b);				/* the larger one is kept */
+	EXPECT(spare.data != ring && spare.cap == 1 << 15);
+	streambuf_spare_free(&spare);
+	EXPECT(spare.data == NULL && spare.cap == 0);
 }
 
 /* ---- wire ---- */
@@ -323,6 +363,7 @@ int main(void)
 	RUN(ranges_agree_with_a_bitmap);
 	RUN(ranges_refuse_to_exceed_their_bound);
 	RUN(streambuf_keeps_bytes_by_offset_across_growth_and_wrap);
+	RUN(streambuf_reuses_an_emptied_ring_through_its_spare);
 	RUN(frames_round_trip);
 	RUN(acks_round_trip_highest_ranges_first);
 	RUN(frames_past_a_bound_are_malformed);

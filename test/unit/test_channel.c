@@ -96,6 +96,26 @@ TEST(transfer_in_loopback_sized_packets)
 	h_pair_free(&pair);
 }
 
+/* Forwarding reads sockets straight into the send buffer and writes them
+ * straight from the receive buffer: the same streams, through loss, in
+ * parts of what is shown each time, across the rings' wrap. */
+TEST(transfer_in_place_through_loss_and_reordering)
+{
+	struct h_chan *c;
+
+	EXPECT(start("delay=5,jitter=3,loss=3%,reorder=10%,dup=2%,seed=21"));
+	pair.max_payload = SSPSH_DATAGRAM_LOOPBACK_MAX - DATAGRAM_OVERHEAD_MAX - 1;
+	pair.side[0].in_place = pair.side[1].in_place = true;
+	pair.side[1].reply_bytes = 3000000;
+	c = h_open(&pair, 0, 5000000);
+	EXPECT(c != NULL);
+	h_run(&pair, 120000);
+	expect_whole(c, peer_chan(1, c ? c->id : 0), 5000000, 3000000);
+	EXPECT(h_all_done(&pair));
+	EXPECT_INT(pair.oversize, 0);
+	h_pair_free(&pair);
+}
+
 TEST(many_channels_at_once_each_intact)
 {
 	struct h_chan *c[50];
@@ -349,6 +369,7 @@ int main(void)
 	RUN(transfer_both_ways_on_a_clean_link);
 	RUN(transfer_through_loss_reordering_and_duplicates);
 	RUN(transfer_in_loopback_sized_packets);
+	RUN(transfer_in_place_through_loss_and_reordering);
 	RUN(many_channels_at_once_each_intact);
 	RUN(a_refused_open_tells_code_and_reason);
 	RUN(a_slow_reader_bounds_what_both_sides_hold);
