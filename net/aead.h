@@ -33,4 +33,17 @@ bool aead_open(struct aead *a, const uint8_t nonce[AEAD_NONCE_LEN],
 	       const uint8_t *aad, size_t aad_len,
 	       const uint8_t *sealed, size_t sealed_len, uint8_t *plain_out);
 
+/* The same two for a message whose plaintext is a head of head_len bytes
+ * and a body of the rest, kept apart (a datagram's timestamps and its
+ * payload): no copy joins them. The ciphertext and tag are those of the
+ * joined message. Sealing: out gets head_len + len bytes of ciphertext
+ * and the tag; opening: false if sealed_len is too short or the message is
+ * not authentic, and then neither output holds anything usable. */
+bool aead_seal_split(struct aead *a, const uint8_t nonce[AEAD_NONCE_LEN],
+		     const uint8_t *aad, size_t aad_len, const uint8_t *head, size_t head_len,
+		     const uint8_t *body, size_t len, uint8_t *out);
+bool aead_open_split(struct aead *a, const uint8_t nonce[AEAD_NONCE_LEN],
+		     const uint8_t *aad, size_t aad_len, const uint8_t *sealed, size_t sealed_len,
+		     uint8_t *head_out, size_t head_len, uint8_t *body_out);
+
 #endif

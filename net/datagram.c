@@ -50,21 +50,39 @@ size_t datagram_sealed_len(const struct datagram *d)
 	return datagram_header_len(d->direction) + DATAGRAM_TIMESTAMPS_LEN + d->payload_len + AEAD_TAG_LEN;
 }
 
-/* Writes the body after a header of header_len bytes already in out and
- * seals it with that header as additional data (aad_len 0: none). */
+/* Seals the body (timestamps, payload) after a header of header_len bytes
+ * already in out, with that header as additional data (aad_len 0: none). */
 static size_t seal_body(struct aead *a, const struct datagram *d, const uint8_t nonce[AEAD_NONCE_LEN],
 			uint8_t *out, size_t header_len, size_t aad_len)
 {
-	uint8_t *body = out + header_len;
-	size_t body_len = DATAGRAM_TIMESTAMPS_LEN + d->payload_len;
+	uint8_t stamps[DATAGRAM_TIMESTAMPS_LEN];
 
-	put_be16(body, d->timestamp);
-	put_be16(body + 2, d->timestamp_reply);
-	if (d->payload_len)
-		memcpy(body + DATAGRAM_TIMESTAMPS_LEN, d->payload, d->payload_len);
-	if (!aead_seal(a, nonce, aad_len ? out : NULL, aad_len, body, body_len, body))
+	put_be16(stamps, d->timestamp);
+	put_be16(stamps + 2, d->timestamp_reply);
+	if (!aead_seal_split(a, nonce, aad_len ? out : NULL, aad_len, stamps, sizeof stamps,
+			     d->payload, d->payload_len, out + header_len))
 		return 0;
-	return header_len + body_len + AEAD_TAG_LEN;
+	return header_len + DATAGRAM_TIMESTAMPS_LEN + d->payload_len + AEAD_TAG_LEN;
+}
+
+/* Opens what follows a header of header_len bytes: the timestamps into d,
+ * the payload into payload_out. */
+static enum datagram_status open_body(struct aead *a, const uint8_t nonce[AEAD_NONCE_LEN],
+				      const uint8_t *in, size_t len, size_t header_len,
+				      uint8_t *payload_out, struct datagram *d)
+{
+	uint8_t stamps[DATAGRAM_TIMESTAMPS_LEN];
+
+	if (len < header_len + DATAGRAM_TIMESTAMPS_LEN + AEAD_TAG_LEN)
+		return DATAGRAM_MALFORMED;
+	if (!aead_open_split(a, nonce, in, header_len, in + header_len, len - header_len, stamps,
+			     sizeof stamps, payload_out))
+		return DATAGRAM_FORGED;
+	d->timestamp = (uint16_t)(stamps[0] << 8 | stamps[1]);
+	d->timestamp_reply = (uint16_t)(stamps[2] << 8 | stamps[3]);
+	d->payload = payload_out;
+	d->payload_len = len - header_len - DATAGRAM_TIMESTAMPS_LEN - AEAD_TAG_LEN;
+	return DATAGRAM_OK;
 }
 
 size_t datagram_seal(struct aead *a, const struct datagram *d, uint8_t *out, size_t out_cap)
@@ -135,18 +153,14 @@ bool datagram_parse_body(const uint8_t *body, size_t len, struct datagram *d)
 }
 
 enum datagram_status datagram_open(struct aead *a, const uint8_t *in, size_t len,
-				   uint8_t *scratch, struct datagram *d)
+				   uint8_t *payload_out, struct datagram *d)
 {
 	uint8_t nonce[AEAD_NONCE_LEN];
-	size_t header_len;
 
 	if (!datagram_peek(in, len, d))
 		return DATAGRAM_MALFORMED;
-	header_len = datagram_header_len(d->direction);
 	make_nonce(nonce, in);
-	if (!aead_open(a, nonce, in, header_len, in + header_len, len - header_len, scratch))
-		return DATAGRAM_FORGED;
-	return datagram_parse_body(scratch, len - header_len - AEAD_TAG_LEN, d) ? DATAGRAM_OK : DATAGRAM_MALFORMED;
+	return open_body(a, nonce, in, len, datagram_header_len(d->direction), payload_out, d);
 }
 
 bool datagram_peek_indexed(const uint8_t *in, size_t len, enum msg_type *type,
@@ -175,16 +189,12 @@ bool datagram_receiver(const uint8_t *in, size_t len, uint32_t *receiver)
 }
 
 enum datagram_status datagram_open_indexed(struct aead *a, const uint8_t *in, size_t len,
-					   uint8_t *scratch, struct datagram *d)
+					   uint8_t *payload_out, struct datagram *d)
 {
 	uint8_t nonce[AEAD_NONCE_LEN];
-	size_t sealed_len = len - DATAGRAM_INDEXED_HEADER_LEN;
 
 	if (!datagram_peek_indexed(in, len, &d->type, &d->receiver, &d->seq))
 		return DATAGRAM_MALFORMED;
 	make_indexed_nonce(nonce, d->seq);
-	if (!aead_open(a, nonce, in, DATAGRAM_INDEXED_HEADER_LEN, in + DATAGRAM_INDEXED_HEADER_LEN,
-		       sealed_len, scratch))
-		return DATAGRAM_FORGED;
-	return datagram_parse_body(scratch, sealed_len - AEAD_TAG_LEN, d) ? DATAGRAM_OK : DATAGRAM_MALFORMED;
+	return open_body(a, nonce, in, len, DATAGRAM_INDEXED_HEADER_LEN, payload_out, d);
 }

@@ -118,12 +118,13 @@ enum datagram_status {
 	DATAGRAM_MALFORMED,	/* too short, or longer than SSPSH_DATAGRAM_LOOPBACK_MAX */
 	DATAGRAM_FORGED,	/* failed authentication */
 };
-/* Authenticates and decrypts in (len bytes) into scratch (at least len
- * bytes) and fills d, whose payload then points into scratch. No peer sends
+/* Authenticates and decrypts in (len bytes) and fills d: the payload goes
+ * to payload_out (room for len bytes will do), where d->payload then
+ * points; nothing usable is left there unless DATAGRAM_OK. No peer sends
  * more than SSPSH_DATAGRAM_LOOPBACK_MAX bytes, so a longer datagram is
  * malformed. */
 enum datagram_status datagram_open(struct aead *a, const uint8_t *in, size_t len,
-				   uint8_t *scratch, struct datagram *d);
+				   uint8_t *payload_out, struct datagram *d);
 /* The daemon format: the same with the 12-byte indexed header. */
 size_t datagram_seal_indexed(struct aead *a, const struct datagram *d, uint8_t *out, size_t out_cap);
 /* Reads type, receiver index and seq; false if too short or of another type. */
@@ -133,7 +134,7 @@ bool datagram_peek_indexed(const uint8_t *in, size_t len, enum msg_type *type,
  * (or pending handshake) it is for; false if in is not one. */
 bool datagram_receiver(const uint8_t *in, size_t len, uint32_t *receiver);
 enum datagram_status datagram_open_indexed(struct aead *a, const uint8_t *in, size_t len,
-					   uint8_t *scratch, struct datagram *d);
+					   uint8_t *payload_out, struct datagram *d);
 /* Parses the decrypted body (timestamps, payload) into d; false if it is
  * too short for the timestamps. */
 bool datagram_parse_body(const uint8_t *body, size_t len, struct datagram *d);

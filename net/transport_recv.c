@@ -21,11 +21,12 @@
 #include "net/udp.h"
 
 /* Shared by every transport of the process (a daemon has thousands): a
- * datagram is read, opened and copied out before the next one. A longer
- * datagram than any peer sends arrives truncated, as length 0, and is
- * dropped as malformed. */
+ * datagram is read and opened (into the caller's message) before the next
+ * one. A longer datagram than any peer sends arrives truncated, as length
+ * 0, and is dropped as malformed. */
 static uint8_t receive_buf[SSPSH_DATAGRAM_LOOPBACK_MAX];
-static uint8_t open_buf[SSPSH_DATAGRAM_LOOPBACK_MAX];
+/* Where transport_authentic opens a datagram it only checks. */
+static uint8_t check_buf[SSPSH_DATAGRAM_LOOPBACK_MAX];
 
 static void follow_peer(struct transport *t, const struct udp_addr *from)
 {
@@ -60,12 +61,12 @@ static void note_timestamps(struct transport *t, const struct datagram *d, bool 
 }
 
 static enum datagram_status open_datagram(struct transport *t, struct receiver *rx, const uint8_t *data,
-					  size_t len, struct datagram *d)
+					  size_t len, uint8_t *payload_out, struct datagram *d)
 {
 	if (t->indexed)
-		return datagram_open_indexed(&rx->aead, data, len, open_buf, d);
+		return datagram_open_indexed(&rx->aead, data, len, payload_out, d);
 	d->type = MSG_DATA;
-	return datagram_open(&rx->aead, data, len, open_buf, d);
+	return datagram_open(&rx->aead, data, len, payload_out, d);
 }
 
 static bool count_drop(struct transport *t, enum datagram_status status)
@@ -83,8 +84,8 @@ static bool count_drop(struct transport *t, enum datagram_status status)
 	return true;
 }
 
-/* Authenticates one datagram from `from` and copies its payload to msg.
- * Bad datagrams are counted, never answered. */
+/* Authenticates one datagram from `from` and opens its payload into msg
+ * (empty). Bad datagrams are counted, never answered. */
 static enum transport_recv_result process_datagram(struct transport *t, const uint8_t *data, size_t len,
 						   const struct udp_addr *from, struct buf *msg)
 {
@@ -99,7 +100,7 @@ static enum transport_recv_result process_datagram(struct transport *t, const ui
 		t->counters.dropped_replay++;
 		return TRANSPORT_NOTHING;
 	}
-	if (count_drop(t, open_datagram(t, rx, data, len, &d)))
+	if (!buf_reserve(msg, len) || count_drop(t, open_datagram(t, rx, data, len, msg->data, &d)))
 		return TRANSPORT_NOTHING;
 	newest = replay_is_newest(transport_window_of(t, rx), seq);
 	replay_accept(transport_window_of(t, rx), seq);
@@ -116,9 +117,8 @@ static enum transport_recv_result process_datagram(struct transport *t, const ui
 	note_timestamps(t, &d, newest && (rx == &t->rx || !t->indexed), now);
 	if (d.type == MSG_CLOSE)
 		return TRANSPORT_CLOSED;
-	buf_put(msg, d.payload, d.payload_len);
-	mbedtls_platform_zeroize(open_buf, d.payload_len + DATAGRAM_TIMESTAMPS_LEN);
-	return msg->oom ? TRANSPORT_NOTHING : TRANSPORT_MESSAGE;
+	msg->len = d.payload_len;
+	return TRANSPORT_MESSAGE;
 }
 
 /* A daemon client's socket also carries the handshake's messages. */
@@ -144,8 +144,8 @@ bool transport_authentic(struct transport *t, const uint8_t *data, size_t len)
 	if (!(rx = transport_pick_receiver(t, data, len, &seq)) ||
 	    replay_check(transport_window_of(t, rx), seq) != REPLAY_FRESH)
 		return false;
-	ok = open_datagram(t, rx, data, len, &d) == DATAGRAM_OK;
-	mbedtls_platform_zeroize(open_buf, len);
+	ok = open_datagram(t, rx, data, len, check_buf, &d) == DATAGRAM_OK;
+	mbedtls_platform_zeroize(check_buf, len);
 	return ok;
 }
 

@@ -57,6 +57,39 @@ TEST(aead_rfc8439_known_answer)
 	aead_free(&a);
 }
 
+/* A datagram's timestamps and payload are sealed and opened in place,
+ * apart: the same ciphertext and tag as the joined message, at every
+ * split (heads across ChaCha20's 64-byte and Poly1305's 16-byte blocks). */
+TEST(aead_split_seals_and_opens_the_rfc_vector_at_every_split)
+{
+	uint8_t key[32], nonce[12], aad[12], want[200], tag[16], out[200], head[200], body[200];
+	size_t len = strlen(rfc_plain);
+	const uint8_t *plain = (const uint8_t *)rfc_plain;
+	struct aead a;
+	int wrong = 0;
+
+	rfc_inputs(key, nonce, aad);
+	unhex(rfc_cipher, want);
+	unhex(rfc_tag, tag);
+	EXPECT(aead_init(&a, key));
+	for (size_t h = 0; h <= len; h++) {
+		memset(head, 0xee, sizeof head);
+		memset(body, 0xee, sizeof body);
+		if (!aead_seal_split(&a, nonce, aad, sizeof aad, plain, h, plain + h, len - h, out) ||
+		    memcmp(out, want, len) != 0 || memcmp(out + len, tag, 16) != 0)
+			wrong++;
+		if (!aead_open_split(&a, nonce, aad, sizeof aad, out, len + 16, head, h, body) ||
+		    memcmp(head, plain, h) != 0 || memcmp(body, plain + h, len - h) != 0)
+			wrong++;
+	}
+	EXPECT_INT(wrong, 0);
+	out[len + 3] ^= 1;	/* a forged tag: refused, and both outputs wiped */
+	EXPECT(!aead_open_split(&a, nonce, aad, sizeof aad, out, len + 16, head, 4, body));
+	EXPECT(head[0] == 0 && head[3] == 0 && body[0] == 0 && body[len - 5] == 0);
+	EXPECT(!aead_open_split(&a, nonce, aad, sizeof aad, out, 19, head, 4, body));	/* too short */
+	aead_free(&a);
+}
+
 TEST(aead_opens_the_rfc_vector_and_rejects_tampering)
 {
 	uint8_t key[32], nonce[12], aad[12], sealed[200], plain[200];
@@ -291,6 +324,7 @@ int main(void)
 {
 	RUN(aead_rfc8439_known_answer);
 	RUN(aead_opens_the_rfc_vector_and_rejects_tampering);
+	RUN(aead_split_seals_and_opens_the_rfc_vector_at_every_split);
 	RUN(datagram_round_trip_and_overhead);
 	RUN(datagram_indexed_largest_payload_seals_both_ways);
 	RUN(datagram_direct_keys_differ_by_client_and_direction);
