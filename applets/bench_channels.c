@@ -102,31 +102,56 @@ static void side_send(struct side *s, uint64_t now)
 	}
 }
 
+/* The stream's bytes go straight into the channel's send buffer and are
+ * checked where they arrive, as forwarding reads and writes its sockets. */
 static void client_writes(struct run *r)
 {
-	while (r->written < r->total) {
-		size_t n = r->total - r->written < CHUNK ? (size_t)(r->total - r->written) : CHUNK, took;
+	struct iovec piece[2];
+	int pieces;
 
-		took = chan_write(r->client.mux, r->id, stream_at(r->written), n);
-		r->written += took;
-		if (took < n)
-			return;
+	while (r->written < r->total && (pieces = chan_write_space(r->client.mux, r->id, CHUNK, piece)) > 0) {
+		size_t put = 0;
+
+		for (int i = 0; i < pieces && r->written + put < r->total; i++) {
+			size_t n = piece[i].iov_len;
+
+			if (n > r->total - r->written - put)
+				n = (size_t)(r->total - r->written - put);
+			for (size_t done = 0, step; done < n; done += step) {
+				step = n - done < CHUNK ? n - done : CHUNK;
+				memcpy((uint8_t *)piece[i].iov_base + done, stream_at(r->written + put + done), step);
+			}
+			put += n;
+		}
+		chan_wrote(r->client.mux, r->id, put);
+		r->written += put;
 	}
-	chan_shutdown(r->client.mux, r->id);
+	if (r->written == r->total)
+		chan_shutdown(r->client.mux, r->id);
 }
 
 static void server_reads(struct run *r)
 {
 	struct chan_event ev;
-	uint8_t chunk[CHUNK];
-	size_t n;
+	struct iovec piece[2];
+	int pieces;
 
 	while (chan_mux_next_event(r->server.mux, &ev))
 		if (ev.type == CHAN_EV_OPEN && chan_accept(r->server.mux, ev.id))
 			r->server_has_it = true;
-	while (r->server_has_it && (n = chan_read(r->server.mux, r->id, chunk, sizeof chunk)) > 0) {
-		r->corrupt |= memcmp(chunk, stream_at(r->got), n) != 0;
-		r->got += n;
+	while (r->server_has_it && (pieces = chan_peek(r->server.mux, r->id, piece)) > 0) {
+		size_t took = 0;
+
+		for (int i = 0; i < pieces; i++) {
+			for (size_t done = 0, step; done < piece[i].iov_len; done += step) {
+				step = piece[i].iov_len - done < CHUNK ? piece[i].iov_len - done : CHUNK;
+				r->corrupt |= memcmp((uint8_t *)piece[i].iov_base + done,
+						     stream_at(r->got + took + done), step) != 0;
+			}
+			took += piece[i].iov_len;
+		}
+		chan_consume(r->server.mux, r->id, took);
+		r->got += took;
 	}
 }
 
