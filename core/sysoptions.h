@@ -118,7 +118,9 @@
  * all channels, and WINDOW in any one; the sender keeps at most
  * SEND_BUFFER bytes unacknowledged per channel and SESSION_SEND_BUFFER in
  * all. Bookkeeping beyond the bytes: CHAN_MAX channel records each way and
- * MAX_IN_FLIGHT packet records. */
+ * MAX_IN_FLIGHT packet records; and the memory of one emptied receive ring
+ * (at most WINDOW) and one emptied send ring (at most SEND_BUFFER), kept
+ * for the next channel that needs one (core/streambuf.h's spare). */
 /* Channels each side may have open at once that it opened, and channels
  * the peer opened that it holds (more wait for a free one). */
 #ifndef SSPSH_CHAN_MAX
