@@ -113,21 +113,32 @@ size_t udp_addr_host(const struct udp_addr *a, uint8_t out[UDP_HOST_KEY_MAX])
 	return 0;
 }
 
-/* Path-MTU discovery "omit": the kernel ignores the path MTU it has learnt
- * (from ICMP "fragmentation needed", which anyone on the path can forge, or
- * a route's locked mtu), sends without the DF bit and fragments only above
- * the interface's MTU. A forged ICMP that lowers the path MTU to 552 would
- * otherwise make every datagram above it fail with EMSGSIZE for minutes
- * while small heartbeats still pass: the screen would freeze silently. */
+/* Path-MTU discovery "interface": the kernel ignores the path MTU it has
+ * learnt (from ICMP "fragmentation needed", which anyone on the path can
+ * forge, or a route's locked mtu) and sends without the DF bit, but refuses
+ * (EMSGSIZE) a datagram larger than the interface's MTU instead of
+ * fragmenting it. A forged ICMP that lowered the path MTU to 552 would
+ * otherwise make every datagram above it fail for minutes while small
+ * heartbeats still pass: the screen would freeze silently. "omit" is the
+ * same but fragments above the interface's MTU (udp_send allows that for
+ * datagrams of up to SSPSH_DATAGRAM_MAX). */
+static bool set_fragmenting(int fd, int family, bool allowed)
+{
+	int v4 = allowed ? IP_PMTUDISC_OMIT : IP_PMTUDISC_INTERFACE;
+	int v6 = allowed ? IPV6_PMTUDISC_OMIT : IPV6_PMTUDISC_INTERFACE;
+
+	if (family == AF_INET6)
+		return setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &v6, sizeof v6) == 0;
+	return setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v4, sizeof v4) == 0;
+}
+
+/* On an IPv6 socket the IPv4 option governs IPv4 peers. A kernel without
+ * "interface" (before 3.15) keeps its default, learnt-MTU discovery. */
 static void ignore_learnt_path_mtu(int fd, int family)
 {
-	int v4 = IP_PMTUDISC_OMIT, v6 = IPV6_PMTUDISC_OMIT;
-
-	/* On an IPv6 socket the IPv4 option governs IPv4-mapped peers. A kernel
-	 * without "omit" (before 3.15) keeps its default, learnt-MTU discovery. */
-	(void)setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v4, sizeof v4);
+	(void)set_fragmenting(fd, AF_INET, false);
 	if (family == AF_INET6)
-		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &v6, sizeof v6);
+		(void)set_fragmenting(fd, AF_INET6, false);
 }
 
 static int open_socket(int family)
@@ -229,6 +240,30 @@ uint16_t udp_local_port(int fd)
 	return ntohs(((struct sockaddr_in6 *)&a.ss)->sin6_port);
 }
 
+/* The family whose path-MTU option governs a send to `to` from any of our
+ * sockets: IPv4 for an IPv4 or IPv4-mapped address. */
+static int send_family(const struct udp_addr *to)
+{
+	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)&to->ss;
+
+	return to->ss.ss_family == AF_INET6 && !IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr) ? AF_INET6 : AF_INET;
+}
+
+/* A datagram of up to SSPSH_DATAGRAM_MAX that the interface refused: sent
+ * again in fragments, as a path whose links are all that narrow carries it
+ * anyway (handshakes have no smaller size to fall back to). */
+static enum udp_send_result send_fragmented(int fd, const void *data, size_t len, const struct udp_addr *to)
+{
+	int family = send_family(to);
+	ssize_t sent;
+
+	if (!set_fragmenting(fd, family, true))
+		return UDP_TOO_BIG;
+	sent = sendto(fd, data, len, 0, (const struct sockaddr *)&to->ss, to->len);
+	(void)set_fragmenting(fd, family, false);
+	return sent >= 0 ? UDP_SENT : UDP_LOST;
+}
+
 /* An IPv4 destination needs no ::ffff:a.b.c.d form on a dual-stack IPv6
  * socket: Linux's IPv6 UDP sends to an AF_INET address as IPv4 does. (No
  * getsockname to tell the socket's family: it was a system call for each
@@ -242,7 +277,7 @@ enum udp_send_result udp_send(int fd, const void *data, size_t len, const struct
 		case EINTR:
 			continue;
 		case EMSGSIZE:
-			return UDP_TOO_BIG;
+			return len <= SSPSH_DATAGRAM_MAX ? send_fragmented(fd, data, len, to) : UDP_TOO_BIG;
 		case EAGAIN: case ENOBUFS: case ENOMEM: case ECONNREFUSED: case ENETUNREACH:
 		case EHOSTUNREACH: case EHOSTDOWN: case ENETDOWN: case EPERM: case EADDRNOTAVAIL:
 		case EAFNOSUPPORT:

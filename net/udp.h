@@ -1,8 +1,11 @@
 /* UDP sockets and addresses for the transport: numeric address parsing,
  * binding to the first free port of a range, non-blocking send and receive
  * with errors sorted into "lost" (transient) and "failed". Sockets ignore
- * any learnt path MTU (path-MTU discovery "omit"): a forged ICMP cannot make
- * datagrams fail; the kernel fragments only above the interface's MTU. */
+ * any learnt path MTU (path-MTU discovery "interface"): a forged ICMP cannot
+ * make datagrams fail. The kernel never fragments a datagram larger than
+ * SSPSH_DATAGRAM_MAX (a loopback-sized one): above the interface's MTU it
+ * is refused, UDP_TOO_BIG; smaller ones are fragmented when the interface
+ * is narrower than they are. */
 #ifndef SSPSH_UDP_H
 #define SSPSH_UDP_H
 
@@ -46,7 +49,7 @@ uint16_t udp_local_port(int fd);
 enum udp_send_result {
 	UDP_SENT,
 	UDP_LOST,	/* transient refusal (no route, buffer full ...): as if lost */
-	UDP_TOO_BIG,	/* EMSGSIZE */
+	UDP_TOO_BIG,	/* EMSGSIZE: larger than the interface takes whole */
 	UDP_FAILED,	/* the socket is broken (logged) */
 };
 enum udp_send_result udp_send(int fd, const void *data, size_t len, const struct udp_addr *to);

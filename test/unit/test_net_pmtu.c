@@ -1,13 +1,17 @@
-/* Path MTUs the kernel learns cannot stop updates. Each test moves the
- * process into a network namespace of its own (gone when the process exits):
+/* Path MTUs the kernel learns cannot stop updates, and a narrow interface
+ * never fragments loopback-sized datagrams. Each namespace test moves the
+ * process into a network namespace of its own (gone when it exits):
  * - a route to 127.0.0.1 locked at mtu 552, what one forged ICMP
  *   "fragmentation needed" sets for ten minutes: sockets ignore learnt path
  *   MTUs, so full 1200-byte datagrams still go and a 20 KB state arrives;
  * - a loopback whose interface MTU is 900: the kernel fragments the
- *   1200-byte datagrams itself and the state arrives, nothing refused.
+ *   1200-byte datagrams itself and the state arrives, nothing refused;
+ *   loopback-sized ones are refused (EMSGSIZE) and the sender falls back
+ *   to 1200 bytes, which it fragments;
+ * - a loopback whose MTU is 1280: loopback-sized datagrams are refused,
+ *   the sender falls back and nothing is fragmented at all.
  * And pumps with channels on loopback tell each other that their paths
- * take loopback-sized datagrams, and send them (through a narrow
- * loopback too). */
+ * take loopback-sized datagrams, and send them. */
 #include <errno.h>
 #include <net/if.h>
 #include <poll.h>
@@ -27,7 +31,8 @@
 #include "net/udp.h"
 #include "test/unit/unit.h"
 
-#define LOOPBACK_MTU 900
+#define NARROW_LOOPBACK_MTU 900
+#define IPV6_MIN_MTU 1280
 #define FORGED_PATH_MTU 552
 #define STATE_LEN 20000
 
@@ -202,15 +207,44 @@ static void fill_client_state(unsigned seed)
 		client_state[i] = (uint8_t)(i * 7 + i / 300 + seed);
 }
 
-/* A 20 KB state goes from client to server in full-size datagrams; with
- * channels, a second one goes in loopback-sized ones once each side has
- * heard the other say its path takes them. */
-static void expect_state_arrives_unshrunk(bool channels)
+/* How many datagrams the kernel has fragmented in this namespace. */
+static long fragmented_here(void)
+{
+	char line[2048], names[2048];
+	FILE *f = fopen("/proc/self/net/snmp", "r");
+	long value = -1;
+
+	while (f && fgets(names, sizeof names, f) && fgets(line, sizeof line, f)) {
+		char *name_save, *value_save;
+		char *name = strtok_r(names, " \n", &name_save), *field = strtok_r(line, " \n", &value_save);
+
+		if (!name || strcmp(name, "Ip:") != 0)
+			continue;
+		while ((name = strtok_r(NULL, " \n", &name_save)) && (field = strtok_r(NULL, " \n", &value_save)))
+			if (strcmp(name, "FragOKs") == 0)
+				value = atol(field);
+	}
+	if (f)
+		fclose(f);
+	return value;
+}
+
+/* What a run should see: the largest datagram the client sends at the end
+ * and how often the path refused one. */
+struct expected {
+	size_t largest;
+	uint64_t shrinks;
+};
+
+/* A 20 KB state goes from client to server in datagrams of the expected
+ * size; with channels, a second one goes in loopback-sized ones once each
+ * side has heard the other say its path takes them, unless the path
+ * refuses those. */
+static void expect_state_arrives(bool channels, struct expected want)
 {
 	struct transport_key key;
 	struct transport *st, *ct;
 	struct pump *server, *client;
-	size_t largest = channels ? SSPSH_DATAGRAM_LOOPBACK_MAX : SSPSH_DATAGRAM_MAX;
 
 	expect_kernel_sends_full_datagrams();
 	fill_client_state(0);
@@ -229,11 +263,10 @@ static void expect_state_arrives_unshrunk(bool channels)
 		fill_client_state(1);
 		ssp_local_changed(pump_ssp(client), clock_ms(), true);
 		EXPECT(sync_until_arrived(server, client));
-		EXPECT_INT(transport_counters(ct)->shrinks, 0);
-		EXPECT_INT(transport_max_payload(ct), largest - DATAGRAM_FIXED_OVERHEAD);
-		EXPECT_INT(transport_max_payload(st), largest - DATAGRAM_TO_CLIENT_OVERHEAD);
+		EXPECT_INT(transport_counters(ct)->shrinks, want.shrinks);
+		EXPECT_INT(transport_max_payload(ct), want.largest - DATAGRAM_FIXED_OVERHEAD);
 		/* 20 KB in pieces of the largest payload, and an ack or two. */
-		EXPECT(transport_counters(st)->datagrams_received - before <= STATE_LEN / (largest - 100) + 3);
+		EXPECT(transport_counters(st)->datagrams_received - before <= STATE_LEN / (want.largest - 100) + 3);
 		printf("# %llu datagrams, %llu bytes reached the server; the second state in %llu\n",
 		       (unsigned long long)transport_counters(st)->datagrams_received,
 		       (unsigned long long)transport_counters(st)->bytes_received,
@@ -243,6 +276,10 @@ static void expect_state_arrives_unshrunk(bool channels)
 	pump_free(server);
 	transport_key_zero(&key);
 }
+
+static const struct expected full_datagrams = { SSPSH_DATAGRAM_MAX, 0 };
+static const struct expected loopback_sized = { SSPSH_DATAGRAM_LOOPBACK_MAX, 0 };
+static const struct expected loopback_sized_refused = { SSPSH_DATAGRAM_MAX, 1 };
 
 static void skip_without_namespace(void)
 {
@@ -262,28 +299,41 @@ TEST(a_forged_path_mtu_of_552_does_not_stop_full_datagrams)
 	if (!lock_route_mtu(FORGED_PATH_MTU)) {
 		SKIP("'ip route replace ... mtu lock' failed (is iproute2 installed?)");
 	}
-	expect_state_arrives_unshrunk(false);
+	expect_state_arrives(false, full_datagrams);
 }
 
-TEST(a_narrow_interface_fragments_instead_of_refusing)
+TEST(a_narrow_interface_fragments_full_datagrams_and_refuses_loopback_sized_ones)
 {
-	if (!enter_narrow_namespace(LOOPBACK_MTU)) {
+	if (!enter_narrow_namespace(NARROW_LOOPBACK_MTU)) {
 		skip_without_namespace();
 		return;
 	}
-	expect_state_arrives_unshrunk(false);
-	expect_state_arrives_unshrunk(true);
+	expect_state_arrives(false, full_datagrams);
+	EXPECT(fragmented_here() > 0);
+	expect_state_arrives(true, loopback_sized_refused);
+}
+
+TEST(a_loopback_of_mtu_1280_refuses_loopback_sized_datagrams_and_fragments_none)
+{
+	if (!enter_narrow_namespace(IPV6_MIN_MTU)) {
+		skip_without_namespace();
+		return;
+	}
+	expect_state_arrives(true, loopback_sized_refused);
+	EXPECT_INT(fragmented_here(), 0);
 }
 
 TEST(pumps_with_channels_on_loopback_send_loopback_sized_datagrams)
 {
-	expect_state_arrives_unshrunk(true);
+	expect_state_arrives(true, loopback_sized);
 }
 
+/* The namespaces last: each test leaves the process in its own. */
 int main(void)
 {
-	RUN(a_forged_path_mtu_of_552_does_not_stop_full_datagrams);
-	RUN(a_narrow_interface_fragments_instead_of_refusing);
 	RUN(pumps_with_channels_on_loopback_send_loopback_sized_datagrams);
+	RUN(a_forged_path_mtu_of_552_does_not_stop_full_datagrams);
+	RUN(a_narrow_interface_fragments_full_datagrams_and_refuses_loopback_sized_ones);
+	RUN(a_loopback_of_mtu_1280_refuses_loopback_sized_datagrams_and_fragments_none);
 	return unit_exit_status();
 }
