@@ -36,13 +36,18 @@
 #ifndef SSPSH_KILL_WAIT_MS
 #define SSPSH_KILL_WAIT_MS 500
 #endif
-/* TERM given to programs inside a session. */
 /* An agent directory of -A (applets/session/agent_socket.h) that a killed
  * server left is removed by the next server to start once it has been
  * untouched this long (a live server's socket is never this old unmade). */
 #ifndef SSPSH_AGENT_STALE_S
 #define SSPSH_AGENT_STALE_S 60
 #endif
+/* The same for the directory of ssh's questions (applets/session/askpass.h)
+ * that a killed client left, removed by the next client to make one. */
+#ifndef SSPSH_ASKPASS_STALE_S
+#define SSPSH_ASKPASS_STALE_S 60
+#endif
+/* TERM given to programs inside a session. */
 #ifndef SSPSH_TERM
 #define SSPSH_TERM "xterm-256color"
 #endif

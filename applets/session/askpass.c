@@ -14,6 +14,7 @@
 
 #include <mbedtls/platform_util.h>
 
+#include "applets/session/stale_dirs.h"
 #include "core/fdio.h"
 #include "core/log.h"
 #include "core/options.h"
@@ -25,6 +26,10 @@
 #define BACKSPACE 0x08
 #define DELETE 0x7f
 #define ESC 0x1b
+
+#define DIR_PREFIX "sspsh-askpass-"
+#define DIR_RANDOM 6		/* mkdtemp's XXXXXX */
+#define SOCKET_NAME "socket"
 
 enum state {
 	IDLE,		/* listening for a helper */
@@ -63,6 +68,23 @@ static const char *runtime_dir(void)
 	return dir;
 }
 
+/* The socket's name says no PID: only a refused connection shows it dead. */
+static bool askpass_socket_named(const char *name, long *pid)
+{
+	*pid = 0;
+	return strcmp(name, SOCKET_NAME) == 0;
+}
+
+int askpass_dirs_sweep(const char *base)
+{
+	static const struct stale_dir_kind kind = {
+		.what = "relay", .left_by = "a client", .prefix = DIR_PREFIX, .random_len = DIR_RANDOM,
+		.is_socket = askpass_socket_named, .empty_is_stale = true, .stale_s = SSPSH_ASKPASS_STALE_S,
+	};
+
+	return stale_dirs_sweep(base, &kind, 1);
+}
+
 struct askpass *askpass_new(void)
 {
 	struct askpass *a = calloc(1, sizeof *a);
@@ -73,13 +95,14 @@ struct askpass *askpass_new(void)
 		return NULL;
 	}
 	a->conn_fd = a->listen_fd = -1;
-	if (snprintf(a->dir, sizeof a->dir, "%s/sspsh-askpass-XXXXXX", base) >= (int)sizeof a->dir ||
+	(void)askpass_dirs_sweep(base);	/* what killed clients left */
+	if (snprintf(a->dir, sizeof a->dir, "%s/" DIR_PREFIX "XXXXXX", base) >= (int)sizeof a->dir ||
 	    !mkdtemp(a->dir)) {
 		log_warn("relay: cannot make a directory in %s for ssh's questions: %s", base, strerror(errno));
 		free(a);
 		return NULL;
 	}
-	snprintf(a->path, sizeof a->path, "%s/socket", a->dir);
+	snprintf(a->path, sizeof a->path, "%s/" SOCKET_NAME, a->dir);
 	a->listen_fd = sock_listen_unix(a->path);
 	if (a->listen_fd < 0) {
 		log_warn("relay: cannot listen on %s for ssh's questions: %s", a->path, strerror(-a->listen_fd));

@@ -24,10 +24,18 @@
 
 struct askpass;
 
-/* Listens in a fresh private directory. NULL (logged) if it cannot. */
+/* Listens in a fresh private directory, $XDG_RUNTIME_DIR/sspsh-askpass-XXXXXX
+ * (else under $TMPDIR, else /tmp), first sweeping there what killed
+ * clients left (askpass_dirs_sweep). NULL (logged) if it cannot. */
 struct askpass *askpass_new(void);
-/* Cancels a question being asked and removes the socket. NULL is fine. */
+/* Cancels a question being asked and removes the socket and its
+ * directory. NULL is fine. */
 void askpass_free(struct askpass *a);
+/* Removes the directories under base that clients killed with SIGKILL
+ * left (applets/session/stale_dirs.h): named as askpass_new names them,
+ * this user's, 0700, untouched for SSPSH_ASKPASS_STALE_S, and empty or
+ * holding only a socket no process listens at. Returns how many. */
+int askpass_dirs_sweep(const char *base);
 
 /* The socket's path, for ssh's environment. */
 const char *askpass_socket_path(const struct askpass *a);

@@ -64,12 +64,14 @@ static bool fall_back(struct udp_way *way, uint64_t since, uint64_t now)
 	return way->relay != NULL;
 }
 
-/* A relay that ended cannot carry the exchange any more (logged). */
-static bool relay_broken(const struct udp_way *way)
+/* A relay that ended cannot carry the exchange any more (logged; the way
+ * says it failed). */
+static bool relay_broken(struct udp_way *way)
 {
 	if (!way->relay || dgram_path_state(way->relay) == DGRAM_PATH_OPEN)
 		return false;
 	log_error("relay: %s", dgram_path_error(way->relay));
+	way->relay_failed = true;
 	return true;
 }
 
@@ -94,7 +96,7 @@ static bool way_stopped(const struct udp_way *way)
 	return way->relay_failed || way->stop_signal;
 }
 
-static bool exchange_going(const struct exchange *x, const struct udp_way *way, int timeout_ms)
+static bool exchange_going(const struct exchange *x, struct udp_way *way, int timeout_ms)
 {
 	return clock_ms() - x->start < (uint64_t)timeout_ms && !relay_broken(way) && !way_stopped(way);
 }

@@ -448,6 +448,7 @@ int connect_udp(const struct connect_settings *s)
 	static const int relay_signals[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, 0 };
 
 	daemon_address(&s->udp, way.address, sizeof way.address);
+	signal(SIGPIPE, SIG_IGN);	/* a relay's ssh that stopped reading is EPIPE, not our end */
 	if (s->udp.route == ROUTE_UDP || (signals_catch(relay_signals) && prepare_relay(s, &words, &way)))
 		rc = connect_to(s, &way, priv);
 	else

@@ -1,22 +1,28 @@
 /* ssh's questions for the relay (applets/session/askpass.h): the real
  * helper, in a child process as ssh would run it, asks the client's
  * listener; typed keys answer, edit or cancel; hostile or vanishing
- * helpers leave the listener serving. */
+ * helpers leave the listener serving; what a killed client left is swept
+ * by the next one, and nothing else. Everything is made in a private
+ * $TMPDIR, which must be empty at the end. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "applets/session/askpass.h"
 #include "core/clock.h"
 #include "core/options.h"
+#include "core/stream_sock.h"
 #include "unit.h"
 
 struct helper {
@@ -260,9 +266,106 @@ TEST(without_a_listener_the_helper_says_so_and_fails)
 	EXPECT_INT(helper_finish(h, out, sizeof out), 1);
 }
 
+/* ---- What killed clients left ---- */
+
+static char base[] = "/tmp/sspsh-test-askpass-XXXXXX";
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+static void set_back(const char *path, int age_s)
+{
+	struct timespec times[2];
+
+	clock_gettime(CLOCK_REALTIME, &times[0]);
+	times[0].tv_sec -= age_s;
+	times[1] = times[0];
+	utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW);
+}
+
+/* base/NAME holding a socket as a client's, listened at (the fd returned)
+ * or left by a killed client (-2), untouched for age_s; -1 if not made. */
+static int leftover(const char *name, bool listening, int age_s, char *dir, size_t cap)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(dir, cap, "%s/%s", base, name);
+	snprintf(path, sizeof path, "%s/socket", dir);
+	if (mkdir(dir, 0700) != 0 || (fd = sock_listen_unix(path)) < 0)
+		return -1;
+	if (!listening) {
+		close(fd);
+		fd = -2;
+	}
+	set_back(dir, age_s);
+	return fd;
+}
+
+TEST(the_next_client_sweeps_what_killed_ones_left)
+{
+	char killed[PATH_MAX], empty[PATH_MAX];
+	struct askpass *a;
+
+	EXPECT_INT(leftover("sspsh-askpass-Aaaaa1", false, 120, killed, sizeof killed), -2);
+	snprintf(empty, sizeof empty, "%s/sspsh-askpass-Aaaaa2", base);
+	EXPECT(mkdir(empty, 0700) == 0);	/* killed between mkdtemp and listen */
+	set_back(empty, 120);
+	a = askpass_new();
+	EXPECT(a != NULL);
+	EXPECT(!exists(killed) && !exists(empty));
+	askpass_free(a);
+}
+
+TEST(the_sweep_keeps_everything_else)
+{
+	char live[PATH_MAX], young[PATH_MAX], open_dir[PATH_MAX], extra[PATH_MAX], odd[PATH_MAX],
+	     link[PATH_MAX], file[PATH_MAX + 8];
+	int live_fd = leftover("sspsh-askpass-Bbbbb1", true, 120, live, sizeof live), fd;
+
+	EXPECT(live_fd >= 0);
+	EXPECT_INT(leftover("sspsh-askpass-Bbbbb2", false, 5, young, sizeof young), -2);
+	EXPECT_INT(leftover("sspsh-askpass-Bbbbb3", false, 0, open_dir, sizeof open_dir), -2);
+	EXPECT(chmod(open_dir, 0755) == 0);
+	set_back(open_dir, 120);
+	EXPECT_INT(leftover("sspsh-askpass-Bbbbb4", false, 0, extra, sizeof extra), -2);
+	snprintf(file, sizeof file, "%s/notes", extra);
+	fd = open(file, O_CREAT | O_WRONLY, 0600);
+	EXPECT(fd >= 0);
+	close(fd);
+	set_back(extra, 120);
+	EXPECT_INT(leftover("sspsh-askpass-B.bbb5", false, 120, odd, sizeof odd), -2);
+	snprintf(link, sizeof link, "%s/sspsh-askpass-Bbbbb6", base);
+	EXPECT(symlink(open_dir, link) == 0);
+
+	EXPECT_INT(askpass_dirs_sweep(base), 0);
+	EXPECT(exists(live) && exists(young) && exists(open_dir) && exists(extra) && exists(odd) &&
+	       exists(link));
+	close(live_fd);
+	snprintf(file, sizeof file, "rm -rf %s/sspsh-askpass-B*", base);
+	EXPECT(system(file) == 0);
+}
+
+/* Nothing is left in the private $TMPDIR. */
+static bool base_is_empty(void)
+{
+	char command[PATH_MAX + 32];
+
+	snprintf(command, sizeof command, "test -z \"$(ls -A '%s')\"", base);
+	return system(command) == 0;
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
+	if (!mkdtemp(base) || setenv("TMPDIR", base, 1) != 0 || unsetenv("XDG_RUNTIME_DIR") != 0) {
+		perror("a private TMPDIR");
+		return 1;
+	}
 	RUN(answer_reaches_the_helper_and_the_rest_stays_the_sessions);
 	RUN(backspace_takes_a_whole_character_and_ctrl_u_the_line);
 	RUN(ctrl_c_cancels_and_the_same_runs_next_tries_are_refused);
@@ -270,5 +373,12 @@ int main(void)
 	RUN(hostile_and_vanishing_helpers_leave_the_listener_serving);
 	RUN(the_socket_is_private_and_goes_with_the_listener);
 	RUN(without_a_listener_the_helper_says_so_and_fails);
+	RUN(the_next_client_sweeps_what_killed_ones_left);
+	RUN(the_sweep_keeps_everything_else);
+	if (!base_is_empty()) {
+		printf("FAIL nothing_is_left_in_TMPDIR: %s is not empty\n", base);
+		return 1;
+	}
+	rmdir(base);
 	return unit_exit_status();
 }
