@@ -249,9 +249,10 @@ static int send_family(const struct udp_addr *to)
 	return to->ss.ss_family == AF_INET6 && !IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr) ? AF_INET6 : AF_INET;
 }
 
-/* A datagram of up to SSPSH_DATAGRAM_MAX that the interface refused: sent
- * again in fragments, as a path whose links are all that narrow carries it
- * anyway (handshakes have no smaller size to fall back to). */
+/* A datagram of up to SSPSH_DATAGRAM_MAX that a narrow interface (a tunnel
+ * of MTU 1000) refused: sent again in fragments, as "omit" always did
+ * (handshakes have no smaller size to fall back to). Only loopback-sized
+ * datagrams are refused for good. */
 static enum udp_send_result send_fragmented(int fd, const void *data, size_t len, const struct udp_addr *to)
 {
 	int family = send_family(to);
