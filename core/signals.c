@@ -65,7 +65,7 @@ int signals_fd(void)
 
 int signals_take_ending(void)
 {
-	static const int ending[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int ending[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
 	int first = 0;
 
 	for (size_t i = 0; i < sizeof ending / sizeof ending[0]; i++)

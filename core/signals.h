@@ -10,7 +10,7 @@ bool signals_catch(const int *sigs);
 int signals_fd(void);
 /* True once per arrival of `sig` since the last call for it; drains the fd. */
 bool signals_take(int sig);
-/* SIGINT, SIGTERM or SIGHUP, the first of them that arrived (each one
+/* SIGINT, SIGQUIT, SIGTERM or SIGHUP, the first of them that arrived (each one
  * that did is taken), or 0; drains the fd as signals_take does. */
 int signals_take_ending(void);
 

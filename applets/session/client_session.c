@@ -36,7 +36,7 @@ struct client {
 	char forward_notice[NOTICE_LEN];	/* the last thing forwarding said */
 	bool escape_armed;		/* Ctrl-^ seen, waiting for the next key */
 	bool quit;
-	int quit_signal;		/* SIGTERM, SIGHUP or SIGINT ended the client; 0: none */
+	int quit_signal;		/* SIGTERM, SIGHUP, SIGINT or SIGQUIT ended the client; 0: none */
 	bool socket_failed;
 	bool server_ended;
 	bool server_gone;		/* it closed the session after its goodbye */
@@ -441,17 +441,15 @@ static void collect_local_server(struct client *c)
 
 static void handle_signals(struct client *c, uint64_t now)
 {
-	static const int ending[] = { SIGTERM, SIGHUP, SIGINT };
+	int ending;
 
 	if (signals_take(SIGWINCH))
 		window_changed(c, now);
 	if (signals_take(SIGCHLD))	/* the relay's ssh is collected by steer_route */
 		collect_local_server(c);
-	for (size_t i = 0; i < sizeof ending / sizeof ending[0]; i++) {
-		if (signals_take(ending[i]) && !c->quit_signal) {
-			c->quit_signal = ending[i];
-			c->quit = true;
-		}
+	if ((ending = signals_take_ending()) && !c->quit_signal) {
+		c->quit_signal = ending;
+		c->quit = true;
 	}
 }
 
@@ -624,7 +622,7 @@ static int farewell(const struct client *c, const struct client_settings *settin
 
 int client_session_run(struct transport *t, const struct client_settings *settings)
 {
-	static const int caught[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGCHLD, 0 };
+	static const int caught[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGCHLD, 0 };
 	char exit_notice[1400];
 	struct client c;
 	int status;

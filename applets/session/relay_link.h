@@ -67,8 +67,8 @@ size_t relay_link_typed(struct relay_link *l, const uint8_t *keys, size_t len);
 
 /* Before the session: waits for the relay that relay_link_open started to
  * say hello, answering ssh's questions on the terminal. False (logged) if
- * it broke or ssh exited first, or (not logged) when SIGINT, SIGTERM or
- * SIGHUP arrived, caught with core/signals.h (relay_link_stop_signal says
+ * it broke or ssh exited first, or (not logged) when SIGINT, SIGQUIT,
+ * SIGTERM or SIGHUP arrived, caught with core/signals.h (relay_link_stop_signal says
  * which); ssh is then stopped, and the caller frees the path. */
 bool relay_link_await(struct relay_link *l, struct dgram_path *path);
 int relay_link_stop_signal(const struct relay_link *l);

@@ -28,7 +28,7 @@ struct udp_way {
 	bool try_udp;			/* the session on a relay offers UDP and moves back */
 	/* What ended an exchange early: the relay the fallback gave up on
 	 * (said by the fallback) or one that broke (said when it did), or
-	 * SIGINT, SIGTERM or SIGHUP, caught with
+	 * SIGINT, SIGQUIT, SIGTERM or SIGHUP, caught with
 	 * core/signals.h while a relay's ssh may run (not said). */
 	bool relay_failed;
 	int stop_signal;

@@ -442,10 +442,11 @@ int connect_udp(const struct connect_settings *s)
 	}
 	struct way way = { .udp = { .fd = fd, .server = &server } };
 	struct shell_words words = { 0 };
-	/* While the relay's ssh may run, Ctrl-C and the like end the waits
-	 * before the session, which stop ssh before the client exits (a
-	 * stopped relay is collected at once). */
-	static const int relay_signals[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, 0 };
+	/* While the relay's ssh may run, Ctrl-C, Ctrl-\ and the like end the
+	 * waits before the session, which stop ssh and remove the askpass
+	 * directory before the client exits (a stopped relay is collected at
+	 * once). */
+	static const int relay_signals[] = { SIGCHLD, SIGINT, SIGQUIT, SIGTERM, SIGHUP, 0 };
 
 	daemon_address(&s->udp, way.address, sizeof way.address);
 	signal(SIGPIPE, SIG_IGN);	/* a relay's ssh that stopped reading is EPIPE, not our end */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The client exits with the remote program's status, as ssh does: its exit
-# status, or 128 + the signal that killed it (said on the screen too).
+# status, or 128 + the signal that killed it (said on the screen too); a
+# client ended by SIGTERM, SIGHUP or SIGQUIT exits with 128 + that signal.
 . "$(dirname "$0")/lib.sh"
 
 need tmux || { skip exit_status "tmux is not installed"; finish; }
@@ -36,4 +37,15 @@ start_local
 expect "a shell session opens" wait_for_regex '^\$ ?$' 10
 type_text 'exit 3'; press Enter
 expect "'exit 3' typed in the shell gives 3" wait_until 15 grep -qx 3 "$E2E_TMP/status"
+
+# The client ended by a signal: 128 + the signal, the terminal as it was
+# (SIGQUIT too: it was not caught and left the terminal raw).
+for sig in TERM HUP QUIT; do
+	start_local
+	expect "SIG$sig: a shell session opens" wait_for_regex '^\$ ?$' 10
+	kill -"$sig" "$(client_pid)"
+	status=$((128 + $(kill -l "$sig")))
+	expect "SIG$sig ends the client with $status" wait_until 15 grep -qx "$status" "$E2E_TMP/status"
+	check "... and gives the terminal its modes back" wait_until 5 cmp -s "$E2E_TMP/modes.before" "$E2E_TMP/modes.after"
+done
 finish

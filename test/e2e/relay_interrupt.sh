@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Before a session, the relay's ssh (in a session of its own, away from
 # the terminal's Ctrl-C) ends with the client: Ctrl-C while ssh is still
-# trying, Ctrl-C at ssh's password question and SIGTERM each stop it and
-# the client exits with 128 + the signal; a client killed with SIGKILL
+# trying, Ctrl-C or Ctrl-\ at ssh's password question and SIGTERM each stop
+# it and the client exits with 128 + the signal, the terminal echoing; a client killed with SIGKILL
 # takes it along too (the kernel tells ssh). With --transport=auto, a relay
 # whose ssh fails ends the client at once, saying so, rather than after
 # the 10 s UDP has; a relay whose ssh stops reading ends it with 255 (not
@@ -41,6 +41,7 @@ before_session() {
 	cat > "$E2E_TMP/run.sh" <<-EOF
 	env $client_env "$SSPSH" connect --udp --accept-new --transport=ssh --ssh=$E2E_TMP/$1 nobody@127.0.0.1:$port
 	echo \$? > "$E2E_TMP/status"
+	stty -a > "$E2E_TMP/modes.after"
 	echo CLIENT-DONE
 	sleep 600
 	EOF
@@ -49,6 +50,7 @@ before_session() {
 
 askpass_dirs() { ls -d "$E2E_TMP"/tmp/sspsh-askpass-* 2>/dev/null; }
 no_askpass_dir() { [ -z "$(askpass_dirs)" ]; }
+echoes() { grep -q . "$E2E_TMP/modes.after" && ! grep -qw -- -echo "$E2E_TMP/modes.after"; }
 alive() { kill -0 "$1" 2>/dev/null; }
 gone() { ! kill -0 "$1" 2>/dev/null; }
 status_is() { [ "$(cat "$E2E_TMP/status" 2>/dev/null)" = "$1" ]; }
@@ -70,14 +72,17 @@ ends() {
 	check "$what: its status is $status (got $(cat "$E2E_TMP/status" 2>/dev/null))" status_is "$status"
 	check "$what: the relay's ssh is gone" wait_until 5 gone "$pid"
 	[ "$status" = 137 ] || check "$what: no askpass directory is left ($(askpass_dirs))" no_askpass_dir
+	check "$what: the terminal echoes again" echoes
 	tmux_stop
 }
 ctrl_c() { press C-c; }
+ctrl_backslash() { press 'C-\'; }
 sigterm() { kill -TERM "$(client_pid)"; }
 sigkill() { kill -KILL "$(client_pid)"; }
 
 ends "Ctrl-C while ssh is still trying" silent "ssh is still trying" ctrl_c 130
 ends "Ctrl-C at ssh's password question" asking "fake@host's password:" ctrl_c 130
+ends "Ctrl-\\ at ssh's password question" asking "fake@host's password:" ctrl_backslash 131
 ends "SIGTERM while ssh is still trying" silent "ssh is still trying" sigterm 143
 ends "SIGKILL while ssh is still trying" silent "ssh is still trying" sigkill 137
 # SIGKILL runs no code: its directory stays until the next client that
