@@ -264,9 +264,18 @@ def el_at_pending_wrap(ours, theirs, cols):
     """EL (and ED) with the cursor waiting to wrap: xterm and the VT100
     (DEC STD 070) erase the last column, as sspsh does; tmux, like VTE,
     kitty and konsole, leaves it. The rows then differ only there, where
-    sspsh has a blank."""
+    sspsh has a blank, or in the two columns of a wide character there,
+    which xterm erases whole."""
     a, b = padded(ours, cols), padded(theirs, cols)
-    return a[:cols - 1] == b[:cols - 1] and a[cols - 1] and a[cols - 1][0] == " "
+    first = cols - 2 if b[cols - 1] is None else cols - 1
+    return (all(alike(x, y) for x, y in zip(a[:first], b[:first])) and
+            all(cell and cell[0] == " " for cell in a[first:cols]))
+
+
+def alike(a, b):
+    """Equal cells, or blanks that show at most a background (one of which
+    may have been left out at a row's end)."""
+    return a == b or (a is not None and b is not None and unseen_blank(a) and unseen_blank(b))
 
 
 def wide_halves(ours, theirs, cols):

@@ -17,6 +17,7 @@ for vt in "$src"/test/term/corpus/*.vt; do
 		--seed 7 --first "$vt" 2>&1)
 	rc=$?
 	printf '%s\n' "$out" | sed 's/^/    /'
-	check "$name against tmux at every cut" test "$rc" -eq 0
+	counts=$(printf '%s\n' "$out" | sed -n 's/^total: \(.*\)$/\1/p')
+	check "$name against tmux at every cut ($counts)" test "$rc" -eq 0
 done
 finish
