@@ -496,6 +496,8 @@ static int compare_key(const void *key, const void *entry)
 	return a < b ? -1 : a > b;
 }
 
+/* A ':' is a sub-parameter separator in SGR only; elsewhere DEC terminals
+ * (the CSI IGNORE state of vt100.net's parser) and tmux drop the sequence. */
 void emu_csi_dispatch(void *ctx, const struct parser_seq *seq)
 {
 	struct emu *e = ctx;
@@ -503,7 +505,7 @@ void emu_csi_dispatch(void *ctx, const struct parser_seq *seq)
 	const struct csi_entry *entry;
 
 	e->have_last = false;
-	if (seq->intermediates[1])
+	if (seq->intermediates[1] || (seq->subparam_mask && seq->final != 'm'))
 		return;
 	entry = bsearch(&key, csi_table, CSI_TABLE_LEN, sizeof csi_table[0], compare_key);
 	if (entry)
