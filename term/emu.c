@@ -427,14 +427,20 @@ static void screen_alignment(struct emu *e)
 }
 
 /* SCS (ISO 2022 / DEC): ESC ( F designates G0, ESC ) F designates G1.
- * Only DEC Special Graphics ('0') differs from ASCII here. */
+ * Only DEC Special Graphics ('0') differs from ASCII here; the national
+ * sets xterm knows (ctlseqs: UK, Dutch, Finnish, ...) print as ASCII, and a
+ * final xterm does not know leaves the set as it was. */
 static bool designate_charset(struct emu *e, const struct parser_seq *seq)
 {
+	static const char ascii_like[] = "B<>A4C5RfQ9KYE6`ZH7=";
 	uint8_t which = seq->intermediates[0];
 
 	if ((which != '(' && which != ')') || seq->intermediates[1])
 		return false;
-	e->charsets[which == ')'] = seq->final == '0' ? CHARSET_DEC_GRAPHICS : CHARSET_ASCII;
+	if (seq->final == '0')
+		e->charsets[which == ')'] = CHARSET_DEC_GRAPHICS;
+	else if (strchr(ascii_like, seq->final))
+		e->charsets[which == ')'] = CHARSET_ASCII;
 	return true;
 }
 
