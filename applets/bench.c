@@ -8,9 +8,10 @@
 const char bench_usage[] =
 "usage: sspsh bench BENCHMARK [ARGS]...\n"
 "\n"
-"  emu [--cols N] [--rows N] [--dump[=sgr]] FILE...\n"
+"  emu [--cols N] [--rows N] [--dump[=sgr|=wrap]] FILE...\n"
 "        feed FILEs through the terminal emulator; print MB/s, or with --dump\n"
-"        the final screen and `cursor ROW,COL` (=sgr: with the renditions)\n"
+"        the final screen and `cursor ROW,COL` (=sgr: with the renditions,\n"
+"        =wrap: and `wrap pending` when the next character wraps first)\n"
 "  channels [--link SPEC] [--mb N]\n"
 "        one channel's throughput between two transports on loopback, and\n"
 "        over an emulated 200 ms RTT link with 1 % loss (or SPEC)\n"

@@ -1,6 +1,6 @@
 /* sspsh bench emu: the terminal emulator's speed and memory.
  *
- * usage: sspsh bench emu [--cols N] [--rows N] [--dump[=sgr]|--once] [FILE...]
+ * usage: sspsh bench emu [--cols N] [--rows N] [--dump[=sgr|=wrap]|--once] [FILE...]
  *        sspsh bench emu [--megabytes N] --generate ascii|cjk
  *
  * Feeds each FILE through a fresh emulator (in reads of
@@ -14,7 +14,9 @@
  * sets beside libvterm's. --dump feeds the FILEs once, in order, into one emulator
  * and prints the final screen, one line per row without trailing blanks,
  * then "cursor ROW,COL" (0-based): the form the tests compare; --dump=sgr
- * prints the rows with their renditions as SGR sequences (term/dump.h). */
+ * prints the rows with their renditions as SGR sequences (term/dump.h);
+ * --dump=wrap is --dump with a last line "wrap pending" when the next
+ * character goes to the next row first. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +37,7 @@
 #define MIN_SECONDS 0.5
 
 static const char emu_usage[] =
-"usage: sspsh bench emu [--cols N] [--rows N] [--dump[=sgr]|--once] [FILE...]\n"
+"usage: sspsh bench emu [--cols N] [--rows N] [--dump[=sgr|=wrap]|--once] [FILE...]\n"
 "       sspsh bench emu [--megabytes N] --generate ascii|cjk\n";
 
 /* A deterministic pseudo-random sequence, so runs compare. */
@@ -205,7 +207,8 @@ out:
 
 typedef void dump_fn(const struct fb *fb, struct buf *out);
 
-static int dump(char **files, int nfiles, int cols, int rows, dump_fn *dump_screen_as)
+static int dump(char **files, int nfiles, int cols, int rows, dump_fn *dump_screen_as,
+		bool show_wrap)
 {
 	struct emu *emu = emu_new(cols, rows);
 	struct buf input, out;
@@ -226,6 +229,8 @@ static int dump(char **files, int nfiles, int cols, int rows, dump_fn *dump_scre
 	}
 	if (status == 0) {
 		dump_screen_as(emu_fb(emu), &out);
+		if (show_wrap && emu_wrap_pending(emu))
+			buf_printf(&out, "wrap pending\n");
 		fwrite(out.data, 1, out.len, stdout);
 	}
 	buf_free(&input);
@@ -277,7 +282,7 @@ int bench_emu_main(int argc, char **argv)
 {
 	int cols = 80, rows = 24, megabytes = WORKLOAD_MB, nfiles = 0, status = 0;
 	dump_fn *want_dump = NULL;
-	bool want_once = false;
+	bool want_once = false, show_wrap = false;
 	char **files = calloc((size_t)argc, sizeof *files);
 
 	if (!files)
@@ -295,6 +300,9 @@ int bench_emu_main(int argc, char **argv)
 			want_dump = dump_screen;
 		} else if (strcmp(arg, "--dump=sgr") == 0) {
 			want_dump = dump_screen_sgr;
+		} else if (strcmp(arg, "--dump=wrap") == 0) {
+			want_dump = dump_screen;
+			show_wrap = true;
 		} else if (strcmp(arg, "--once") == 0) {
 			want_once = true;
 		} else if (strcmp(arg, "--generate") == 0 && i + 1 < argc) {
@@ -312,7 +320,7 @@ int bench_emu_main(int argc, char **argv)
 		fputs(emu_usage, stderr);
 		status = EXIT_USAGE;
 	} else if (want_dump) {
-		status = dump(files, nfiles, cols, rows, want_dump);
+		status = dump(files, nfiles, cols, rows, want_dump, show_wrap);
 	} else if (want_once) {
 		for (int i = 0; i < nfiles && status == 0; i++)
 			status = measure_once(files[i], cols, rows);

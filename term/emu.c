@@ -127,6 +127,11 @@ const struct fb *emu_fb(const struct emu *e)
 	return e->fb;
 }
 
+bool emu_wrap_pending(const struct emu *e)
+{
+	return e->wrap_pending && e->autowrap;
+}
+
 void emu_set_history(struct emu *e, struct history *history)
 {
 	e->history = history;

@@ -27,6 +27,10 @@ void emu_free(struct emu *emu);
 void emu_write(struct emu *emu, const void *data, size_t len);
 /* The current screen. Valid until the next call on the emulator. */
 const struct fb *emu_fb(const struct emu *emu);
+/* A character went into the last column with autowrap on: the next one
+ * goes to the start of the next row (the cursor stays in the last column
+ * meanwhile, as DEC terminals and xterm keep it). */
+bool emu_wrap_pending(const struct emu *emu);
 /* Keeps content (no reflow); false on out of memory or a size out of
  * range. A shrink that would cut off the cursor's row scrolls it up. */
 bool emu_resize(struct emu *emu, int cols, int rows);

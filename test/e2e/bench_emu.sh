@@ -28,6 +28,14 @@ printf 'a\033[1;31mb\033[4:3;48;5;17mc\033[m\033[44m \033[0m  \033[38;2;1;2;3;7m
 out=$("$bin" bench emu --cols 12 --rows 2 --dump=sgr "$tmp/sgr")
 want=$(printf 'a\033[0;1;31mb\033[0;1;4:3;31;48;5;17mc\033[0;44m \033[0m  \033[0;7;38;2;1;2;3md\033[0m\n\ncursor 1,0')
 check "bench emu --dump=sgr writes each change of rendition whole" test "$out" = "$want"
+printf 'abc' >"$tmp/c"
+out=$("$bin" bench emu --cols 3 --rows 1 --dump=wrap "$tmp/c")
+check "bench emu --dump=wrap says when a wrap is pending" test "$out" = "$(printf 'abc\ncursor 0,2\nwrap pending')"
+out=$("$bin" bench emu --cols 3 --rows 1 --dump "$tmp/c")
+check "bench emu --dump ends with the cursor" test "$out" = "$(printf 'abc\ncursor 0,2')"
+printf 'abc\033[?7ld' >"$tmp/d"
+out=$("$bin" bench emu --cols 3 --rows 1 --dump=wrap "$tmp/d")
+check "bench emu --dump=wrap: no wrap pends without autowrap" test "$out" = "$(printf 'abd\ncursor 0,2')"
 
 out=$("$bin" bench emu "$src/test/term/corpus/utf8.vt")
 check "bench emu prints MB/s and memory" sh -c "printf '%s' '$out' | grep -qE '[0-9.]+ MB/s .*memory 80x24: screen [0-9]+ \+ emulator [0-9]+ = [0-9]+ bytes'"
