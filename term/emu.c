@@ -384,7 +384,6 @@ static void execute(void *ctx, uint8_t control)
 {
 	struct emu *e = ctx;
 
-	e->have_last = false;
 	switch (control) {
 	case 0x07:	/* BEL */
 		fb_ring_bell(e->fb);
@@ -453,7 +452,6 @@ static void esc_dispatch(void *ctx, const struct parser_seq *seq)
 {
 	struct emu *e = ctx;
 
-	e->have_last = false;
 	if (designate_charset(e, seq))
 		return;
 	switch (parser_seq_key(seq)) {
@@ -558,7 +556,6 @@ static void osc_dispatch(void *ctx, const uint8_t *data, size_t len)
 	int command = 0;
 	size_t i = 0;
 
-	e->have_last = false;
 	while (i < len && data[i] >= '0' && data[i] <= '9' && command < 10000)
 		command = command * 10 + (data[i++] - '0');
 	if (i == 0 || i >= len || data[i] != ';')

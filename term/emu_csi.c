@@ -504,7 +504,6 @@ void emu_csi_dispatch(void *ctx, const struct parser_seq *seq)
 	uint32_t key = parser_seq_key(seq);
 	const struct csi_entry *entry;
 
-	e->have_last = false;
 	if (seq->intermediates[1] || (seq->subparam_mask && seq->final != 'm'))
 		return;
 	entry = bsearch(&key, csi_table, CSI_TABLE_LEN, sizeof csi_table[0], compare_key);

@@ -54,9 +54,13 @@ struct emu {
 	uint8_t tabs[(SSPSH_MAX_COLS + 7) / 8];
 
 	/* The cell printed last, which combining marks and ZWJ sequences
-	 * extend; valid only while nothing but text has arrived since. */
+	 * extend: valid while the cursor is where that cell left it (as
+	 * xterm and tmux, a sequence that moves nothing, SGR or one ignored,
+	 * comes between a character and its mark) and the screen the same. */
 	bool have_last;
 	int last_row, last_col;
+	int after_last_row, after_last_col;	/* the cursor it left */
+	bool after_last_wrap_pending;
 	uint32_t last_code_point;
 	int32_t grapheme_state;	/* unicode_grapheme_break's */
 	uint32_t repeat_code_point;	/* what REP repeats; 0: nothing */

@@ -43,6 +43,21 @@ static int code_point_width(uint32_t cp)
 	return width ? width : unicode_width(cp);
 }
 
+/* After a cell is printed: where the cursor is while it may be extended. */
+static void remember_last(struct emu *e)
+{
+	e->have_last = true;
+	e->after_last_row = e->row;
+	e->after_last_col = e->col;
+	e->after_last_wrap_pending = e->wrap_pending;
+}
+
+static bool last_is_extendable(const struct emu *e)
+{
+	return e->have_last && e->row == e->after_last_row && e->col == e->after_last_col &&
+	       e->wrap_pending == e->after_last_wrap_pending;
+}
+
 /* Whether `cp` continues the cluster of the cell printed last. Like tmux
  * and the wcwidth() terminals a client may run in, a code point with a
  * width of its own starts a new cell unless a ZWJ asked for it to join
@@ -50,7 +65,7 @@ static int code_point_width(uint32_t cp)
  * Zero-width code points always join, so none is shown on its own. */
 static bool joins_last(struct emu *e, uint32_t cp, int width)
 {
-	if (!e->have_last)
+	if (!last_is_extendable(e))
 		return false;
 	if (simple_width(e->last_code_point) && simple_width(cp)) {
 		e->grapheme_state = 0;	/* safe after a break (core/unicode.h) */
@@ -130,13 +145,13 @@ static void put_cell(struct emu *e, uint32_t cp, int width)
 	if (e->insert)
 		fb_shift_cells(e->fb, e->row, e->col, width, &e->pen);
 	fb_set_char(e->fb, e->row, e->col, cp, width, &e->pen);
-	e->have_last = true;
 	e->last_row = e->row;
 	e->last_col = e->col;
 	e->last_code_point = cp;
 	e->grapheme_state = 0;
 	e->repeat_code_point = cp;
 	advance(e, width);
+	remember_last(e);
 }
 
 static void print_code_point(struct emu *e, uint32_t cp)
@@ -184,7 +199,7 @@ void emu_print_ascii(void *ctx, const uint8_t *text, size_t len)
 		print_ascii_slowly(e, text, len);
 		return;
 	}
-	if (e->have_last && !simple_width(e->last_code_point)) {
+	if (last_is_extendable(e) && !simple_width(e->last_code_point)) {
 		/* Only the first character meets the last cluster. */
 		print_code_point(e, *text++);
 		if (--len == 0)
@@ -210,7 +225,7 @@ void emu_print_ascii(void *ctx, const uint8_t *text, size_t len)
 		text += n;
 		len -= n;
 	}
-	e->have_last = true;
+	remember_last(e);
 	e->last_code_point = text[-1];
 	e->repeat_code_point = text[-1];
 	e->grapheme_state = 0;
