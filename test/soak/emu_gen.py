@@ -52,6 +52,12 @@ EXCLUSIONS = {
     '?1049l with nothing saved':
         'DEC and xterm restore the power-on cursor (home); tmux leaves the'
         ' cursor: it follows a ?1049h',
+    '?47 or ?1047 with ?1049':
+        'tmux\'s ?1049h saves nothing when ?47 already shows the alternate'
+        ' screen, so ?1049l leaves the cursor; xterm saves and restores it',
+    '?6 with ?1049':
+        'xterm\'s ?1049l restores DECOM with the cursor, as DECRC does; tmux'
+        ' restores only the position',
     '?1048':
         'xterm saves and restores the cursor as DECSC and DECRC do; tmux keeps'
         ' a save of its own, apart from theirs',
@@ -87,22 +93,26 @@ def excluded(data):
     return any(p.search(text) for p in EXCLUDED_PATTERNS) or \
         zwj_not_between_emoji(text) or dcs_not_ended_by_st(text) or \
         restore_before_save(text) or restore_after_switch(text) or \
-        rep_in_insert_mode(text) or decstbm_in_origin_mode(text)
+        rep_in_insert_mode(text) or decstbm_in_origin_mode(text) or \
+        rep_not_after_text(text) or alternate_screens_mixed(text)
 
 
-EXCLUDED_PATTERNS = [re.compile(p) for p in (
-    '\x1b\\[[0-9;:<=>?]*[aeI]',			# HPR, VPR, CHT
-    '\x1b\\[[0-9;:]*[LM](?!\r)',		# IL, DL without CR
+# A CSI parameter byte, or a C0 control, which executes inside a sequence
+# and leaves it going.
+P = '[\x00-\x17\x19\x1c-\x1f0-9;:<=>?]'
+EXCLUDED_PATTERNS = [re.compile(p.replace('P', P)) for p in (
+    '\x1b\\[P*[aeI]',					# HPR, VPR, CHT
+    '\x1b\\[P*[LM](?!\r)',				# IL, DL without CR
     '[0-9]{10,}',					# past 2^31-1
-    '(?<![\r][\x21-\x7e])\x1b\\[[0-9;:]*b',	# REP not after CR and ASCII
-    '\x1b\\[?[\x00-\x3f]*\r[\x21-\x7e]\x1b\\[[0-9;:]*b',	# ... that ends a sequence
+    '(?<![\r][\x21-\x7e])\x1b\\[P*b',		# REP not after CR and ASCII
+    '\x1b\\[?[\x00-\x3f]*\r[\x21-\x7e]\x1b\\[P*b',	# ... that ends a sequence
     # a combining mark after a control or a sequence that may move the cursor
-    '(^|[\x08-\x0d]|\x1b\\[[0-9;:<=>?]*[ -/]*[@-ln-~]|\x1b[DEM8c]|\x1b#8)'
-    '(\x1b[^\x1b\u0300-\u036f]*?[@-~])*[\u0300-\u036f]',
+    '(^|[\x08-\x0d]|\x1b\\[P*[ -/]*[@-ln-~]|\x1b[DEM8c]|\x1b#8)'
+    '(\x1b[^\x1b\u0300-\u036f]*?[0-~])*[\u0300-\u036f]',
     '\x1b\\[[0-9]*;[0-9;]*T',				# SD, more than one parameter
     '\x1b\\[\\?[0-9;]*(?<![0-9])1048(?![0-9])',	# ?1048
-    '\x1b\\[\\?[0-9;]*[JK]',			# DECSED, DECSEL
-    '\x1b\\[[0-9]*;0*r',				# DECSTBM, zero bottom
+    '\x1b\\[\\?P*[JK]',					# DECSED, DECSEL
+    '\x1b\\[P*;0*([;:]P*)?r',				# DECSTBM, zero bottom
     '\x1b[()][A4C5RfQ9KYE6`ZH7=<>]',			# national charsets
     '\x1b\\[[0-9;:<=>?]{64}',				# long parameters
 )]
@@ -133,6 +143,24 @@ def last_mode(text, mode, private):
 def decstbm_in_origin_mode(text):
     return any(last_mode(text[:m.start()], 6, True)
                for m in re.finditer('\x1b\\[[0-9;]*r', text))
+
+
+def in_string(text):
+    """Whether TEXT ends inside an OSC, DCS, APC, PM or SOS string."""
+    start = max(text.rfind(ESC + c) for c in ']P_^X')
+    return start >= 0 and '\x07' not in text[start:] and ESC not in text[start + 2:]
+
+
+def rep_not_after_text(text):
+    return any(in_string(text[:m.start()])
+               for m in re.finditer('\x1b\\[[0-9;:]*b', text))
+
+
+def alternate_screens_mixed(text):
+    if re.search('\x1b\\[\\?[0-9;]*(?<![0-9])6(?![0-9])', text) and '1049' in text:
+        return True
+    return re.search('\x1b\\[\\?[0-9;]*(?<![0-9])(47|1047)(?![0-9])', text) is not None and \
+        re.search('\x1b\\[\\?[0-9;]*(?<![0-9])1049(?![0-9])', text) is not None
 
 
 def rep_in_insert_mode(text):

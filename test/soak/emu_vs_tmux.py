@@ -57,10 +57,12 @@ class Tmux:
                 self.run('kill-session', '-t', '=' + name)
                 return None
             time.sleep(0.005)
-        text = self.run('capture-pane', '-p', '-e', '-t', '=' + name + ':')
-        cursor = self.run('display', '-p', '-t', '=' + name + ':', '#{cursor_y},#{cursor_x}')
-        self.run('kill-session', '-t', '=' + name)
-        return tmux_as_dump(text, cursor, cols, rows)
+        target = '=' + name + ':'
+        out = self.run('capture-pane', '-p', '-e', '-t', target, ';',
+                       'display', '-p', '-t', target, '#{cursor_y},#{cursor_x}', ';',
+                       'kill-session', '-t', target).split('\n')
+        return tmux_as_dump('\n'.join(out[:rows]), out[rows] if len(out) > rows else '0,0',
+                            cols, rows)
 
     def stop(self):
         self.run('kill-server')
@@ -117,7 +119,7 @@ exec sleep 1000
 
 
 def ours(sspsh, cols, rows, path):
-    out = subprocess.run([sspsh, 'bench', 'emu', '--dump', '--cols', str(cols),
+    out = subprocess.run([sspsh, 'bench', 'emu', '--dump=wrap', '--cols', str(cols),
                           '--rows', str(rows), path], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, check=False)
     if out.returncode != 0:
@@ -202,6 +204,14 @@ STATE_EXCLUSIONS = {
         'ICH of more than half the columns from the cursor on: tmux 3.3a'
         ' moves the wrong cells (abcdefghij, CR, CSI 7 @ gives "   defgabc")'
         ' or, from all of them on, none; DEC and xterm shift the row right',
+    'BS at the first column':
+        'tmux goes back to the end of the row above when that row wrapped'
+        ' (as xterm only with reverse-wraparound, mode 45, which is off);'
+        ' xterm and DEC terminals stay',
+    'mark at the margin without autowrap':
+        'a combining mark after text ran into the last column with DECAWM'
+        ' off: tmux adds it to the cell left of the cursor, xterm to the'
+        ' character written last (the one in the last column)',
     'IL/DL outside the region':
         'IL or DL with the cursor outside the scrolling region: tmux acts on'
         ' the whole screen; DEC (VT510 IL/DL) and xterm do nothing',
@@ -244,10 +254,12 @@ def on_right_half(dump, row, col):
     return False
 
 
-def state_exclusion(cmp, cols, rows, data):
-    """The STATE_EXCLUSIONS key DATA (a minimal stream) shows, or None."""
+def state_exclusion(cmp, cols, rows, data, start=0):
+    """The STATE_EXCLUSIONS key DATA shows at a character from START on,
+    or None."""
     text = data.decode('utf-8')
-    for i, c in enumerate(text):
+    for i in range(len(data[:start].decode('utf-8')), len(text)):
+        c = text[i]
         before = text[:i]
         dump = cmp.ours_only(cols, rows, before.encode())
         pending = 'wrap pending' in dump
@@ -264,6 +276,10 @@ def state_exclusion(cmp, cols, rows, data):
         if not control and cell_width(text, i) > 0 and not pending and \
                 on_right_half(dump, row, col):
             return 'right half of a wide character'
+        if c == '\b' and col == 0 and row > 0:
+            return 'BS at the first column'
+        if cell_width(text, i) == 0 and col == cols - 1 and last_mode(before, 7, True) is False:
+            return 'mark at the margin without autowrap'
         ich = re.match('\x1b\\[([0-9]*)@', text[i:])
         if ich and 2 * max(int(ich.group(1) or 1), 1) > cols - col:
             return 'ICH past half the rest of the row'
@@ -272,6 +288,19 @@ def state_exclusion(cmp, cols, rows, data):
             if not top <= row <= bottom:
                 return 'IL/DL outside the region'
     return None
+
+
+def first_divergence(cmp, tag, cols, rows, tokens):
+    """K such that the first K tokens differ and the first K-1 do not (a
+    binary search: the screens match on nothing and differ on all)."""
+    same, differ = 0, len(tokens)
+    while differ - same > 1:
+        mid = (same + differ) // 2
+        if cmp.differs(tag + 'p', cols, rows, tokens[:mid]):
+            differ = mid
+        else:
+            same = mid
+    return differ
 
 
 def show(data):
@@ -304,7 +333,13 @@ def check_seed(cmp, seed, keep):
     if keep:
         with open(os.path.join(keep, 'seed%d.vt' % seed), 'wb') as f:
             f.write(data)
-    small = minimise(cmp, 's%d' % seed, cols, rows, tokens)
+    # Where the screens part: a departure of tmux there is the cause.
+    cut = first_divergence(cmp, 's%d' % seed, cols, rows, tokens)
+    why = state_exclusion(cmp, cols, rows, b''.join(tokens[:cut]),
+                          len(b''.join(tokens[:cut - 1])))
+    if why:
+        return seed, 'excluded', why
+    small = minimise(cmp, 's%d' % seed, cols, rows, tokens[:cut])
     why = state_exclusion(cmp, cols, rows, small)
     if why:
         return seed, 'excluded', why
