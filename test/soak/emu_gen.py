@@ -55,9 +55,15 @@ EXCLUSIONS = {
     '?47 or ?1047 with ?1049':
         'tmux\'s ?1049h saves nothing when ?47 already shows the alternate'
         ' screen, so ?1049l leaves the cursor; xterm saves and restores it',
-    '?6 with ?1049':
-        'xterm\'s ?1049l restores DECOM with the cursor, as DECRC does; tmux'
-        ' restores only the position',
+    '?1049 with ?6, SCS, SO, SI, DECSC or SCOSC':
+        'xterm\'s ?1049 saves and restores DECOM and the character sets with'
+        ' the cursor, in the slot DECSC and SCOSC use, as DECSC and DECRC do;'
+        ' tmux saves only the position, apart',
+    'RIS while the alternate screen shows':
+        'xterm goes back to the normal screen; tmux stays on the alternate one',
+    'DECSTR after SCS, SO or SI':
+        'DEC (VT510 DECSTR) and xterm designate ASCII again; tmux keeps the'
+        ' character sets',
     '?1048':
         'xterm saves and restores the cursor as DECSC and DECRC do; tmux keeps'
         ' a save of its own, apart from theirs',
@@ -98,8 +104,8 @@ def excluded(data):
 
 
 # A CSI parameter byte, or a C0 control, which executes inside a sequence
-# and leaves it going.
-P = '[\x00-\x17\x19\x1c-\x1f0-9;:<=>?]'
+# and leaves it going, or a character past ASCII, which it ignores.
+P = '[\x00-\x17\x19\x1c-\x1f0-9;:<=>?\x80-\U0010ffff]'
 EXCLUDED_PATTERNS = [re.compile(p.replace('P', P)) for p in (
     '\x1b\\[P*[aeI]',					# HPR, VPR, CHT
     '\x1b\\[P*[LM](?!\r)',				# IL, DL without CR
@@ -108,7 +114,7 @@ EXCLUDED_PATTERNS = [re.compile(p.replace('P', P)) for p in (
     '\x1b\\[?[\x00-\x3f]*\r[\x21-\x7e]\x1b\\[P*b',	# ... that ends a sequence
     # a combining mark after a control or a sequence that may move the cursor
     '(^|[\x08-\x0d]|\x1b\\[P*[ -/]*[@-ln-~]|\x1b[DEM8c]|\x1b#8)'
-    '(\x1b[^\x1b\u0300-\u036f]*?[0-~])*[\u0300-\u036f]',
+    '(\x1b[^\x1b\u0300-\u036f]*?[0-~]|[\x00-\x07\x0e\x0f])*[\u0300-\u036f]',
     '\x1b\\[[0-9]*;[0-9;]*T',				# SD, more than one parameter
     '\x1b\\[\\?[0-9;]*(?<![0-9])1048(?![0-9])',	# ?1048
     '\x1b\\[\\?P*[JK]',					# DECSED, DECSEL
@@ -157,7 +163,15 @@ def rep_not_after_text(text):
 
 
 def alternate_screens_mixed(text):
-    if re.search('\x1b\\[\\?[0-9;]*(?<![0-9])6(?![0-9])', text) and '1049' in text:
+    if re.search('\x1b\\[\\?[0-9;]*(?<![0-9])1049(?![0-9])', text) and (
+            re.search('\x1b\\[\\?[0-9;]*(?<![0-9])6(?![0-9])|\x1b[()]|[\x0e\x0f]|\x1b7|'
+                      '\x1b\\[%s*s' % P, text)):
+        return True
+    switch = re.search('\x1b\\[\\?[0-9;]*(?<![0-9])(47|1047|1049)(?![0-9])', text)
+    if switch and '\x1bc' in text[switch.end():]:
+        return True
+    designate = re.search('\x1b[()]|[\x0e\x0f]', text)
+    if designate and re.search('\x1b\\[%s*!p' % P, text[designate.end():]):
         return True
     return re.search('\x1b\\[\\?[0-9;]*(?<![0-9])(47|1047)(?![0-9])', text) is not None and \
         re.search('\x1b\\[\\?[0-9;]*(?<![0-9])1049(?![0-9])', text) is not None
@@ -182,7 +196,7 @@ def dcs_not_ended_by_st(text):
 def restore_after_switch(text):
     switch = re.search('\x1b\\[\\?[0-9;]*(?<![0-9])(47|1047|1049)(?![0-9])[0-9;]*[hl]', text)
     return switch is not None and \
-        re.search('\x1b8|\x1b\\[[0-9;]*u', text[switch.end():]) is not None
+        re.search('\x1b8|\x1b\\[%s*u' % P, text[switch.end():]) is not None
 
 
 def restore_before_save(text):

@@ -212,6 +212,12 @@ STATE_EXCLUSIONS = {
         'a combining mark after text ran into the last column with DECAWM'
         ' off: tmux adds it to the cell left of the cursor, xterm to the'
         ' character written last (the one in the last column)',
+    'part of a wide character':
+        'ECH, ED, EL, DCH or ICH that takes one half of a wide character, or'
+        ' insert mode that pushes one across the right margin: tmux keeps'
+        ' the other half as an orphan cell, which capture-pane leaves out (the'
+        ' row one column short), or the whole character past the margin;'
+        ' xterm and we blank it',
     'IL/DL outside the region':
         'IL or DL with the cursor outside the scrolling region: tmux acts on'
         ' the whole screen; DEC (VT510 IL/DL) and xterm do nothing',
@@ -240,6 +246,19 @@ def cell_width(text, i):
             0xFE00 <= ord(c) <= 0xFE0F:
         return 0
     return 2 if unicodedata.east_asian_width(c) in ('W', 'F') else 1
+
+
+def wide_at_or_after(dump, row, col):
+    """Whether the row ROW of DUMP holds a wide character that ends at
+    column COL or later."""
+    line = dump.split('\n')[row]
+    x = 0
+    for i in range(len(line)):
+        w = cell_width(line, i)
+        if w == 2 and x + 1 >= col:
+            return True
+        x += w
+    return False
 
 
 def on_right_half(dump, row, col):
@@ -280,6 +299,10 @@ def state_exclusion(cmp, cols, rows, data, start=0):
             return 'BS at the first column'
         if cell_width(text, i) == 0 and col == cols - 1 and last_mode(before, 7, True) is False:
             return 'mark at the margin without autowrap'
+        inserts = not control and last_mode(before, 4, False)
+        if (inserts or re.match('\x1b\\[[0-9;?]*[XJKP@]', text[i:])) and \
+                wide_at_or_after(dump, row, col):
+            return 'part of a wide character'
         ich = re.match('\x1b\\[([0-9]*)@', text[i:])
         if ich and 2 * max(int(ich.group(1) or 1), 1) > cols - col:
             return 'ICH past half the rest of the row'
