@@ -27,6 +27,7 @@ import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 
 from emu_gen import ESC, EXCLUSIONS, excluded, last_mode, stream
+from rec_vs_tmux import normalise, render
 
 
 # ------------------------------------------------------------- the screens
@@ -47,7 +48,7 @@ class Tmux:
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                               check=False).stdout.decode('utf-8', 'replace')
 
-    def screen(self, name, cols, rows, path):
+    def screen(self, name, cols, rows, path, renditions=False):
         done = path + '.done'
         self.run('new-session', '-d', '-s', name, '-x', str(cols), '-y', str(rows),
                  'bash %s %s %s' % (self.pane, path, done))
@@ -58,11 +59,14 @@ class Tmux:
                 return None
             time.sleep(0.005)
         target = '=' + name + ':'
-        out = self.run('capture-pane', '-p', '-e', '-t', target, ';',
+        out = self.run('capture-pane', '-p', '-e', '-N', '-t', target, ';',
                        'display', '-p', '-t', target, '#{cursor_y},#{cursor_x}', ';',
                        'kill-session', '-t', target).split('\n')
-        return tmux_as_dump('\n'.join(out[:rows]), out[rows] if len(out) > rows else '0,0',
+        dump = tmux_as_dump('\n'.join(out[:rows]), out[rows] if len(out) > rows else '0,0',
                             cols, rows)
+        if renditions:
+            dump += '\n'.join(render(cells) for cells in normalise(out[:rows], carry=True))
+        return dump
 
     def stop(self):
         self.run('kill-server')
@@ -118,8 +122,8 @@ exec sleep 1000
 '''
 
 
-def ours(sspsh, cols, rows, path):
-    out = subprocess.run([sspsh, 'bench', 'emu', '--dump=wrap', '--cols', str(cols),
+def ours(sspsh, cols, rows, path, form='wrap'):
+    out = subprocess.run([sspsh, 'bench', 'emu', '--dump=' + form, '--cols', str(cols),
                           '--rows', str(rows), path], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, check=False)
     if out.returncode != 0:
@@ -127,17 +131,27 @@ def ours(sspsh, cols, rows, path):
     return out.stdout.decode('utf-8', 'replace')
 
 
+def ours_with_renditions(sspsh, cols, rows, path):
+    """--dump=wrap, then the rows of --dump=sgr in rec_vs_tmux.py's form."""
+    lines = ours(sspsh, cols, rows, path, 'sgr').split('\n')[:rows]
+    return ours(sspsh, cols, rows, path) + \
+        '\n'.join(render(cells) for cells in normalise(lines, carry=False))
+
+
 class Compare:
-    def __init__(self, sspsh, tmux, tmp):
+    def __init__(self, sspsh, tmux, tmp, renditions):
         self.sspsh, self.tmux, self.tmp = sspsh, tmux, tmp
-        self.count = 0
+        self.renditions = renditions
 
     def screens(self, tag, cols, rows, data):
         path = os.path.join(self.tmp, '%s.vt' % tag)
         with open(path, 'wb') as f:
             f.write(data)
-        theirs = self.tmux.screen(tag, cols, rows, path)
-        mine = ours(self.sspsh, cols, rows, path)
+        theirs = self.tmux.screen(tag, cols, rows, path, self.renditions)
+        if self.renditions:
+            mine = ours_with_renditions(self.sspsh, cols, rows, path)
+        else:
+            mine = ours(self.sspsh, cols, rows, path)
         for p in (path, path + '.done'):
             if os.path.exists(p):
                 os.unlink(p)
@@ -385,6 +399,8 @@ def main():
     ap.add_argument('--jobs', type=int, default=2)
     ap.add_argument('--keep', metavar='DIR', help='write each differing stream there')
     ap.add_argument('--quiet', action='store_true', help='no line per differing stream')
+    ap.add_argument('--renditions', action='store_true',
+                    help="compare each cell's rendition too (rec_vs_tmux.py's form)")
     ap.add_argument('seeds', nargs='*')
     a = ap.parse_args()
     if a.gen:
@@ -400,7 +416,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix='sspsh-emu-vs-tmux.')
     tmux = Tmux(tmp)
     try:
-        cmp = Compare(sspsh, tmux, tmp)
+        cmp = Compare(sspsh, tmux, tmp, a.renditions)
         with ThreadPoolExecutor(max_workers=a.jobs) as pool:
             results = list(pool.map(lambda s: check_seed(cmp, s, a.keep), seeds))
     finally:
