@@ -160,6 +160,8 @@ void emu_sgr(struct emu *e, const struct parser_seq *seq)
 				set_color(&e->pen, code, color);
 			continue;
 		}
+		if (el.n > 1 && code != 4)	/* T.416 gives no others sub-parameters */
+			continue;
 		apply(&e->pen, code, &el);
 	}
 }
