@@ -329,15 +329,17 @@ static void erase_screen(struct emu *e, const struct fb_pen *pen)
 /* The alternate screen starts blank; leaving it brings the main screen's
  * cells back. The main screen is kept as a clone, which shares its rows,
  * so switching costs O(rows), not a copy of every cell. */
-void emu_alternate_screen(struct emu *e, bool on)
+void emu_alternate_screen(struct emu *e, bool on, bool erase_in_pen)
 {
+	static const struct fb_pen default_pen;
+
 	if (on == (e->main_screen != NULL))
 		return;
 	e->have_last = false;
 	if (on) {
 		e->main_screen = fb_clone(e->fb);
 		if (e->main_screen)
-			erase_screen(e, &e->pen);
+			erase_screen(e, erase_in_pen ? &e->pen : &default_pen);
 		return;
 	}
 	/* The sizes match unless a resize ran out of memory half way. */
@@ -370,7 +372,7 @@ void emu_soft_reset(struct emu *e)
 /* RIS: as at power on, screen cleared; the title stays, as in xterm. */
 void emu_full_reset(struct emu *e)
 {
-	emu_alternate_screen(e, false);
+	emu_alternate_screen(e, false, false);
 	power_on_state(e);
 	e->modes = power_on_modes;
 	emu_modes_changed(e);

@@ -307,8 +307,8 @@ static void dec_mode(struct emu *e, int mode, bool on)
 		set_mouse_encoding(e, mode, on);
 		break;
 	case 47:	/* alternate screen */
-	case 1047:
-		emu_alternate_screen(e, on);
+	case 1047:	/* a fresh buffer, in the default rendition (xterm) */
+		emu_alternate_screen(e, on, false);
 		break;
 	case 1048:	/* DECSC / DECRC */
 		if (on)
@@ -319,9 +319,9 @@ static void dec_mode(struct emu *e, int mode, bool on)
 	case 1049:	/* 1048 and 1047 together */
 		if (on) {
 			emu_save_cursor(e);
-			emu_alternate_screen(e, true);
+			emu_alternate_screen(e, true, true);
 		} else {
-			emu_alternate_screen(e, false);
+			emu_alternate_screen(e, false, false);
 			emu_restore_cursor(e);
 		}
 		break;

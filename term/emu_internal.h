@@ -91,7 +91,9 @@ void emu_modes_changed(struct emu *e);
 void emu_reply(struct emu *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void emu_save_cursor(struct emu *e);
 void emu_restore_cursor(struct emu *e);
-void emu_alternate_screen(struct emu *e, bool on);
+/* `erase_in_pen`: the alternate screen starts blank in the current
+ * background (?1049, which clears it as ED does) instead of the default. */
+void emu_alternate_screen(struct emu *e, bool on, bool erase_in_pen);
 void emu_soft_reset(struct emu *e);
 void emu_full_reset(struct emu *e);
 void emu_reset_tabs(struct emu *e, int from_col);
