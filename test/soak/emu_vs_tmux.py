@@ -232,6 +232,18 @@ STATE_EXCLUSIONS = {
         ' the other half as an orphan cell, which capture-pane leaves out (the'
         ' row one column short), or the whole character past the margin;'
         ' xterm and we blank it',
+    'alternate screen in a background colour':
+        '(renditions) ?1049h with a background set: xterm clears the'
+        ' alternate screen in it, as ED does; tmux in the default',
+    'overline':
+        '(renditions) tmux 3.3a\'s capture shows overline (SGR 53) as blink (5)',
+    'extended colour out of range or cut short':
+        '(renditions) 38/48/58 with ;5;N past 255 or a component past 255:'
+        ' tmux sets the default colour, xterm and we ignore it; ;2; with fewer'
+        ' than three components: tmux takes what follows as SGR codes, we'
+        ' take them as the colour\'s',
+    'underline style past 5':
+        '(renditions) 4:N with N past 5: tmux ignores it, we underline',
     'IL/DL outside the region':
         'IL or DL with the cursor outside the scrolling region: tmux acts on'
         ' the whole screen; DEC (VT510 IL/DL) and xterm do nothing',
@@ -287,6 +299,30 @@ def on_right_half(dump, row, col):
     return False
 
 
+def bad_extended_colour(params):
+    values = re.split('[;:]', params)
+    for k, v in enumerate(values):
+        if v in ('38', '48', '58') and k + 1 < len(values):
+            rest = [int(x or 0) for x in values[k + 2:k + 5]]
+            if values[k + 1] == '5' and (not rest or rest[0] > 255):
+                return True
+            if values[k + 1] == '2' and (len(rest) < 3 or max(rest) > 255):
+                return True
+    return False
+
+
+def overline_on(text):
+    """Whether SGR 53 is in force at the end of TEXT (by its SGRs alone)."""
+    on = False
+    for m in re.finditer('\x1b\\[([0-9;:]*)m', text):
+        for param in m.group(1).split(';'):
+            if param in ('', '0', '55'):
+                on = False
+            elif param == '53':
+                on = True
+    return on
+
+
 def state_exclusion(cmp, cols, rows, data, start=0):
     """The STATE_EXCLUSIONS key DATA shows at a character from START on,
     or None."""
@@ -309,6 +345,18 @@ def state_exclusion(cmp, cols, rows, data, start=0):
         if not control and cell_width(text, i) > 0 and not pending and \
                 on_right_half(dump, row, col):
             return 'right half of a wide character'
+        if cmp.renditions and re.match('\x1b\\[\\?[0-9;]*1049[0-9;]*h', text[i:]):
+            return 'alternate screen in a background colour'
+        if cmp.renditions and not control and overline_on(before):
+            return 'overline'
+        sgr = re.match('\x1b\\[([0-9;:]*)m', text[i:])
+        if cmp.renditions and sgr and bad_extended_colour(sgr.group(1)):
+            return 'extended colour out of range or cut short'
+        if cmp.renditions and sgr and re.search('(^|;)4:([6-9]|[1-9][0-9])', sgr.group(1)):
+            return 'underline style past 5'
+        if cmp.renditions and not control and cell_width(text, i) > 0 and \
+                on_right_half(dump, row, col + 1):
+            return 'part of a wide character'
         if c == '\b' and col == 0 and row > 0:
             return 'BS at the first column'
         if cell_width(text, i) == 0 and col == cols - 1 and last_mode(before, 7, True) is False:
