@@ -158,6 +158,7 @@ bench-e2e: $(BUILD)/sspsh
 	test/bench/echo.sh $(BUILD)/sspsh
 	test/bench/scrollback.sh $(BUILD)/sspsh
 	test/bench/forward.sh $(BUILD)/sspsh
+	test/bench/forward_cpu.sh $(BUILD)/sspsh
 	test/bench/forward_load.sh $(BUILD)/sspsh
 
 # The aarch64 unit programs under qemu-user, then the sessions between this
