@@ -5,21 +5,8 @@
 # test/soak/rec_vs_tmux.py documents. make soak cuts every 16 bytes.
 set -u
 . "$(dirname "$0")/report.sh"
-
-src=${SSPSH_SRC:-.}
-if ! command -v tmux >/dev/null || ! command -v python3 >/dev/null; then
-	skip "recordings against tmux" "needs tmux and python3"
-	finish
-fi
-for vt in "$src"/test/term/corpus/*.vt; do
-	name=$(basename "$vt")
-	out=$(python3 "$src/test/soak/rec_vs_tmux.py" --sspsh "${SSPSH:?}" --every 1024 --random 10 \
-		--seed 1 "$vt" 2>&1)
-	rc=$?
-	printf '%s\n' "$out" | sed 's/^/    /'
-	counts=$(printf '%s\n' "$out" | sed -n 's/^total: \(.*\)$/\1/p')
-	check "$name against tmux at a few cuts ($counts)" test "$rc" -eq 0
-done
+. "$(dirname "$0")/rec_lib.sh"
+recordings_against_tmux "at a few cuts" --every 1024 --random 10 --seed 1
 
 # The comparison sees a difference of each kind: an sspsh whose dump has
 # one letter, one colour or the cursor changed differs from tmux.
